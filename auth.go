@@ -1,0 +1,165 @@
+package inkform
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base32"
+	"encoding/hex"
+	"strings"
+	"time"
+)
+
+// Role is what a token or user may do within its org.
+type Role string
+
+// Roles. A gateway is a pen gateway: it may only submit ink.
+const (
+	RoleAdmin      Role = "admin"
+	RoleDesigner   Role = "designer"
+	RoleVerifier   Role = "verifier"
+	RoleIntegrator Role = "integrator"
+	RoleGateway    Role = "gateway"
+)
+
+// Roles lists every role, most powerful first.
+var Roles = []Role{RoleAdmin, RoleDesigner, RoleVerifier, RoleIntegrator, RoleGateway}
+
+// Valid reports whether r is a known role.
+func (r Role) Valid() bool {
+	_, ok := rolePermissions[r]
+	return ok
+}
+
+// Permission names one kind of action that handlers check.
+type Permission string
+
+// Permissions.
+const (
+	PermFormsRead       Permission = "forms:read"
+	PermFormsWrite      Permission = "forms:write"
+	PermInkSubmit       Permission = "ink:submit"
+	PermDigitalSubmit   Permission = "submissions:create"
+	PermDocumentsRead   Permission = "documents:read"
+	PermDocumentsVerify Permission = "documents:verify"
+	PermDocumentsDelete Permission = "documents:delete"
+	PermHandlersManage  Permission = "handlers:manage"
+	PermQuarantine      Permission = "quarantine:manage"
+	PermJobsManage      Permission = "jobs:manage"
+	PermTokensManage    Permission = "tokens:manage"
+	PermAuditRead       Permission = "audit:read"
+)
+
+var rolePermissions = map[Role][]Permission{
+	RoleAdmin: {PermFormsRead, PermFormsWrite, PermInkSubmit, PermDigitalSubmit,
+		PermDocumentsRead, PermDocumentsVerify, PermDocumentsDelete, PermHandlersManage,
+		PermQuarantine, PermJobsManage, PermTokensManage, PermAuditRead},
+	RoleDesigner:   {PermFormsRead, PermFormsWrite, PermDocumentsRead},
+	RoleVerifier:   {PermFormsRead, PermDocumentsRead, PermDocumentsVerify},
+	RoleIntegrator: {PermFormsRead, PermDigitalSubmit, PermDocumentsRead, PermDocumentsDelete, PermHandlersManage},
+	RoleGateway:    {PermInkSubmit},
+}
+
+// Can reports whether the role grants p.
+func (r Role) Can(p Permission) bool {
+	for _, q := range rolePermissions[r] {
+		if q == p {
+			return true
+		}
+	}
+	return false
+}
+
+// TokenPrefix starts every API token, so that secret scanners and people
+// recognise one.
+const TokenPrefix = "ifk_"
+
+// Token is an API token. Its secret is shown once at creation and stored
+// only as a SHA-256 hash (the secret has 160 bits of entropy, so a fast hash
+// is safe and keeps per-request authentication cheap).
+type Token struct {
+	ID        string    `json:"id"`
+	OrgID     string    `json:"-"`
+	Name      string    `json:"name"`
+	Role      Role      `json:"role"`
+	Hint      string    `json:"hint"` // first characters of the secret, for people to tell tokens apart
+	CreatedAt time.Time `json:"createdAt"`
+}
+
+// NewTokenSecret returns a new random token secret with TokenPrefix.
+func NewTokenSecret() string {
+	var b [20]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic(err)
+	}
+	return TokenPrefix + strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b[:]))
+}
+
+// HashTokenSecret returns the hex SHA-256 of a token secret, as stored.
+func HashTokenSecret(secret string) string {
+	h := sha256.Sum256([]byte(secret))
+	return hex.EncodeToString(h[:])
+}
+
+// TokenHint returns the part of a secret that may be shown again later.
+func TokenHint(secret string) string {
+	if len(secret) < len(TokenPrefix)+4 {
+		return TokenPrefix
+	}
+	return secret[:len(TokenPrefix)+4]
+}
+
+// TokenService manages API tokens.
+type TokenService interface {
+	// CreateToken creates a token and returns it with its secret, which
+	// is not stored and cannot be shown again.
+	CreateToken(ctx context.Context, orgID string, role Role, name string) (*Token, string, error)
+	// Authenticate finds the token whose secret this is; EUNAUTHORIZED
+	// when none is.
+	Authenticate(ctx context.Context, secret string) (*Token, error)
+	// ListTokens lists an org's tokens.
+	ListTokens(ctx context.Context, orgID string) ([]*Token, error)
+	// DeleteToken revokes a token; ENOTFOUND when the org has no such token.
+	DeleteToken(ctx context.Context, orgID, id string) error
+}
+
+// User is a person who signs in to the web UI with a password.
+type User struct {
+	ID           string    `json:"id"`
+	OrgID        string    `json:"-"`
+	Email        string    `json:"email"`
+	Name         string    `json:"name"`
+	Role         Role      `json:"role"`
+	PasswordHash string    `json:"-"` // argon2id, PHC string format
+	CreatedAt    time.Time `json:"createdAt"`
+}
+
+// UserService manages users.
+type UserService interface {
+	// CreateUser stores a user whose PasswordHash is already set; an e-mail
+	// address already used in the org → ECONFLICT.
+	CreateUser(ctx context.Context, u *User) error
+	// FindUserByEmail returns ENOTFOUND when the org has no such user.
+	FindUserByEmail(ctx context.Context, orgID, email string) (*User, error)
+}
+
+// Principal is who makes a request: a token's or a user's org and role.
+type Principal struct {
+	OrgID   string
+	Role    Role
+	TokenID string // set for token requests
+	UserID  string // set for signed-in users
+}
+
+type principalKey struct{}
+
+// NewContextWithPrincipal returns a context carrying p.
+func NewContextWithPrincipal(ctx context.Context, p *Principal) context.Context {
+	return context.WithValue(ctx, principalKey{}, p)
+}
+
+// PrincipalFromContext returns the principal of the request, or nil.
+func PrincipalFromContext(ctx context.Context) *Principal {
+	p, _ := ctx.Value(principalKey{}).(*Principal)
+	return p
+}

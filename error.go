@@ -1,0 +1,79 @@
+package inkform
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Error codes. The http package maps each to exactly one HTTP status; no other
+// package knows about status codes.
+const (
+	EINVALID       = "invalid"       // malformed request (400)
+	EUNAUTHORIZED  = "unauthorized"  // missing or bad credentials (401)
+	EFORBIDDEN     = "forbidden"     // authenticated, but the role may not (403)
+	ENOTFOUND      = "not_found"     // does not exist, or belongs to another org (404)
+	ECONFLICT      = "conflict"      // clashes with existing state (409)
+	ETOOLARGE      = "too_large"     // body or content over a limit (413)
+	EUNSUPPORTED   = "unsupported"   // unsupported media type (415)
+	EUNPROCESSABLE = "unprocessable" // well-formed but semantically wrong (422)
+	EUNAVAILABLE   = "unavailable"   // not ready, draining or overloaded (503)
+	EINTERNAL      = "internal"      // a bug or an outage; details are logged, not shown (500)
+)
+
+// Error is an application error: a code, a message safe to show to the
+// caller, and optionally a list of problems with single items of the input.
+type Error struct {
+	Code     string
+	Message  string
+	Problems []Problem
+}
+
+// Problem is one thing wrong with one part of the input, named by a path such
+// as "fields[2].box" or "patient_no".
+type Problem struct {
+	Path    string `json:"path"`
+	Message string `json:"message"`
+}
+
+// Error implements the error interface.
+func (e *Error) Error() string {
+	return fmt.Sprintf("inkform error: code=%s message=%s", e.Code, e.Message)
+}
+
+// Errorf returns an *Error with the code and a formatted message.
+func Errorf(code, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// ErrorCode returns the code of the first *Error in err's chain, EINTERNAL for
+// any other error, and "" for nil.
+func ErrorCode(err error) string {
+	var e *Error
+	if err == nil {
+		return ""
+	} else if errors.As(err, &e) {
+		return e.Code
+	}
+	return EINTERNAL
+}
+
+// ErrorMessage returns the message of the first *Error in err's chain, or a
+// generic message for any other error (whose text may hold internals).
+func ErrorMessage(err error) string {
+	var e *Error
+	if err == nil {
+		return ""
+	} else if errors.As(err, &e) {
+		return e.Message
+	}
+	return "Internal error."
+}
+
+// ErrorProblems returns the problems of the first *Error in err's chain.
+func ErrorProblems(err error) []Problem {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Problems
+	}
+	return nil
+}

@@ -1,0 +1,85 @@
+package inkform
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+)
+
+// JobArgs are the typed arguments of a job; Kind names the worker for them.
+type JobArgs interface {
+	Kind() string
+}
+
+// JobState is where a job is in its life.
+type JobState string
+
+// Job states.
+const (
+	JobAvailable JobState = "available" // may be claimed at RunAt
+	JobRunning   JobState = "running"   // claimed by a worker holding a lease
+	JobRetryable JobState = "retryable" // failed; available again at RunAt
+	JobCompleted JobState = "completed"
+	JobCancelled JobState = "cancelled"
+	JobDead      JobState = "dead" // out of attempts; kept for an admin to retry
+)
+
+// Queue names.
+const (
+	QueueDefault   = "default"
+	QueueInterpret = "interpret"
+	QueueRender    = "render"
+	QueueDeliver   = "deliver"
+)
+
+// Job is a unit of background work stored in the database.
+type Job struct {
+	ID          int64           `json:"id"`
+	OrgID       string          `json:"-"`
+	Queue       string          `json:"queue"`
+	Kind        string          `json:"kind"`
+	Args        json.RawMessage `json:"args"`
+	State       JobState        `json:"state"`
+	Priority    int             `json:"priority"`
+	Attempt     int             `json:"attempt"`
+	MaxAttempts int             `json:"maxAttempts"`
+	RunAt       time.Time       `json:"runAt"`
+	UniqueKey   string          `json:"uniqueKey,omitempty"`
+	LastError   string          `json:"lastError,omitempty"`
+	CreatedAt   time.Time       `json:"createdAt"`
+	FinishedAt  *time.Time      `json:"finishedAt,omitempty"`
+}
+
+// EnqueueOpts tunes one enqueue. Zero values take the kind's defaults.
+type EnqueueOpts struct {
+	Queue       string
+	Priority    int
+	MaxAttempts int
+	RunAt       time.Time
+	// UniqueKey, when set, makes the enqueue a no-op while a job of the
+	// same kind and key is not yet finished.
+	UniqueKey string
+}
+
+// InterpretArgs asks for a document's ink to be interpreted into field values.
+type InterpretArgs struct {
+	DocumentID string `json:"documentId"`
+}
+
+// Kind implements JobArgs.
+func (InterpretArgs) Kind() string { return "interpret" }
+
+// JobFilter selects jobs to list.
+type JobFilter struct {
+	State JobState
+	Kind  string
+	After int64 // cursor: jobs with IDs after this one
+	Limit int
+}
+
+// JobService lets admins see and retry an org's jobs.
+type JobService interface {
+	ListJobs(ctx context.Context, orgID string, filter JobFilter) ([]*Job, error)
+	// RetryJob makes a dead, cancelled or retryable job available now.
+	RetryJob(ctx context.Context, orgID string, id int64) error
+}
