@@ -1,0 +1,52 @@
+package inkform
+
+import (
+	"context"
+	"time"
+)
+
+// JobQueue is the storage side of the job queue, implemented by sqlstore and
+// driven by the queue package's runtime. Methods that take a worker act only
+// on jobs that worker holds the lease of, so a worker whose lease expired
+// (and whose job another worker took over) cannot complete it twice.
+type JobQueue interface {
+	// Enqueue stores a job outside any other transaction. With a
+	// UniqueKey that an unfinished job of the kind already has, it
+	// returns that job and stores nothing.
+	Enqueue(ctx context.Context, orgID string, args JobArgs, opts EnqueueOpts) (*Job, error)
+	// ClaimJobs leases up to max available jobs of a queue whose RunAt
+	// has come to worker, sharing the claim fairly between orgs, and
+	// counts an attempt for each.
+	ClaimJobs(ctx context.Context, queue, worker string, max int, lease time.Duration) ([]*Job, error)
+	// ExtendLeases renews the leases worker holds on running jobs.
+	ExtendLeases(ctx context.Context, worker string, ids []int64, lease time.Duration) error
+	// CompleteJobs marks jobs completed.
+	CompleteJobs(ctx context.Context, worker string, ids []int64) error
+	// FailJob records a failed attempt: retryable at retryAt, or dead
+	// when the job has used all its attempts or retryAt is zero.
+	FailJob(ctx context.Context, worker string, id int64, message string, retryAt time.Time) error
+	// SnoozeJob makes a job available again at runAt without counting
+	// the attempt.
+	SnoozeJob(ctx context.Context, worker string, id int64, runAt time.Time) error
+	// CancelJob ends a job for good.
+	CancelJob(ctx context.Context, worker string, id int64, reason string) error
+	// ReleaseJobs hands running jobs back (available now, attempt not
+	// counted), as a node does when it stops.
+	ReleaseJobs(ctx context.Context, worker string, ids []int64) error
+	// ReapJobs makes the running jobs whose lease expired available again
+	// (their worker crashed), or dead when out of attempts; it returns
+	// how many it reaped.
+	ReapJobs(ctx context.Context) (int, error)
+	// QueueStats counts jobs by queue and state, for metrics and
+	// autoscaling.
+	QueueStats(ctx context.Context) ([]QueueStat, error)
+}
+
+// QueueStat is the number of jobs of one queue in one state; for the
+// available state, also the age of the oldest job that is due.
+type QueueStat struct {
+	Queue     string
+	State     JobState
+	Count     int
+	OldestDue time.Duration
+}

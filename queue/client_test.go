@@ -1,0 +1,272 @@
+package queue_test
+
+import (
+	"context"
+	"errors"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/inkform/inkform"
+	"github.com/inkform/inkform/queue"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/testutil"
+)
+
+type testArgs struct {
+	N int `json:"n"`
+}
+
+func (testArgs) Kind() string { return "test" }
+
+// startClient runs a client over store with one worker function and stops
+// it when the test ends.
+func startClient(t *testing.T, store inkform.JobQueue, work queue.WorkFunc[testArgs], mod func(*queue.Config)) *queue.Client {
+	t.Helper()
+	ws := queue.NewWorkers()
+	queue.AddWorker(ws, work, queue.WorkerOpts{Timeout: 5 * time.Second})
+	cfg := queue.Config{
+		Store: store, Workers: ws,
+		Queues:       map[string]queue.QueueConfig{inkform.QueueDefault: {MaxWorkers: 4}},
+		PollInterval: 20 * time.Millisecond,
+		Lease:        time.Second,
+		Backoff:      func(int) time.Duration { return time.Millisecond },
+	}
+	if mod != nil {
+		mod(&cfg)
+	}
+	c, err := queue.NewClient(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		c.Stop(ctx)
+	})
+	return c
+}
+
+func enqueue(t *testing.T, s inkform.JobQueue, n int, opts inkform.EnqueueOpts) *inkform.Job {
+	t.Helper()
+	j, err := s.Enqueue(context.Background(), "org", testArgs{N: n}, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return j
+}
+
+// waitState polls until the job reaches want or the test's patience ends.
+func waitState(t *testing.T, s *memStore, id int64, want inkform.JobState) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for time.Now().Before(deadline) {
+		if s.job(id).State == want {
+			return
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	t.Fatalf("job %d is %s, want %s (last error %q)", id, s.job(id).State, want, s.job(id).LastError)
+}
+
+func TestWorkCompletesEveryJobOnce(t *testing.T) {
+	t.Parallel()
+	s := newMemStore()
+	var sum atomic.Int64
+	startClient(t, s, func(ctx context.Context, j *queue.Job[testArgs]) error {
+		sum.Add(int64(j.Args.N))
+		return nil
+	}, nil)
+	want := int64(0)
+	var last *inkform.Job
+	for i := 1; i <= 200; i++ {
+		last = enqueue(t, s, i, inkform.EnqueueOpts{})
+		want += int64(i)
+	}
+	waitState(t, s, last.ID, inkform.JobCompleted)
+	for id := int64(1); id <= last.ID; id++ {
+		waitState(t, s, id, inkform.JobCompleted)
+		if d := s.job(id).done; d != 1 {
+			t.Fatalf("job %d completed %d times", id, d)
+		}
+	}
+	if sum.Load() != want {
+		t.Errorf("workers saw sum %d, want %d: a job ran twice or not at all", sum.Load(), want)
+	}
+}
+
+func TestFailureRetriesThenDies(t *testing.T) {
+	t.Parallel()
+	s := newMemStore()
+	var attempts atomic.Int32
+	startClient(t, s, func(ctx context.Context, j *queue.Job[testArgs]) error {
+		attempts.Add(1)
+		return errors.New("endpoint down")
+	}, nil)
+	j := enqueue(t, s, 1, inkform.EnqueueOpts{MaxAttempts: 3})
+	waitState(t, s, j.ID, inkform.JobDead)
+	if got := attempts.Load(); got != 3 {
+		t.Errorf("worked %d times, want 3 attempts", got)
+	}
+	if s.job(j.ID).LastError != "endpoint down" {
+		t.Errorf("last error %q", s.job(j.ID).LastError)
+	}
+}
+
+func TestRetrySucceeds(t *testing.T) {
+	t.Parallel()
+	s := newMemStore()
+	startClient(t, s, func(ctx context.Context, j *queue.Job[testArgs]) error {
+		if j.Attempt < 2 {
+			return errors.New("flaky")
+		}
+		return nil
+	}, nil)
+	j := enqueue(t, s, 1, inkform.EnqueueOpts{})
+	waitState(t, s, j.ID, inkform.JobCompleted)
+	if got := s.job(j.ID).Attempt; got != 2 {
+		t.Errorf("completed on attempt %d, want 2", got)
+	}
+}
+
+func TestSnoozeCancelPanic(t *testing.T) {
+	t.Parallel()
+	s := newMemStore()
+	var snoozed atomic.Bool
+	startClient(t, s, func(ctx context.Context, j *queue.Job[testArgs]) error {
+		switch j.Args.N {
+		case 1:
+			if snoozed.CompareAndSwap(false, true) {
+				return queue.Snooze(30 * time.Millisecond)
+			}
+			return nil
+		case 2:
+			return queue.Cancel(errors.New("document gone"))
+		case 3:
+			panic("boom")
+		}
+		return nil
+	}, nil)
+	sn := enqueue(t, s, 1, inkform.EnqueueOpts{})
+	ca := enqueue(t, s, 2, inkform.EnqueueOpts{})
+	pa := enqueue(t, s, 3, inkform.EnqueueOpts{MaxAttempts: 1})
+	waitState(t, s, sn.ID, inkform.JobCompleted)
+	if got := s.job(sn.ID).Attempt; got != 1 {
+		t.Errorf("snoozed job used %d attempts; a snooze must not count", got)
+	}
+	waitState(t, s, ca.ID, inkform.JobCancelled)
+	waitState(t, s, pa.ID, inkform.JobDead)
+	if e := s.job(pa.ID).LastError; len(e) < 11 || e[:11] != "panic: boom" {
+		t.Errorf("panic recorded as %q", e)
+	}
+}
+
+func TestStopHandsBackRunningJobs(t *testing.T) {
+	t.Parallel()
+	s := newMemStore()
+	started := make(chan struct{})
+	ws := queue.NewWorkers()
+	queue.AddWorker(ws, queue.WorkFunc[testArgs](func(ctx context.Context, j *queue.Job[testArgs]) error {
+		close(started)
+		<-ctx.Done() // a job that does not finish by itself
+		return ctx.Err()
+	}), queue.WorkerOpts{Timeout: time.Minute})
+	c, err := queue.NewClient(queue.Config{Store: s, Workers: ws, PollInterval: 10 * time.Millisecond,
+		Queues: map[string]queue.QueueConfig{inkform.QueueDefault: {MaxWorkers: 1}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Start(context.Background())
+	j := enqueue(t, s, 1, inkform.EnqueueOpts{})
+	<-started
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	if err := c.Stop(ctx); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("Stop = %v, want deadline exceeded", err)
+	}
+	got := s.job(j.ID)
+	if got.State != inkform.JobAvailable || got.Attempt != 0 {
+		t.Errorf("after stop the job is %s with %d attempts; want available with the attempt not counted", got.State, got.Attempt)
+	}
+}
+
+func TestReaperFreesJobsOfLostWorkers(t *testing.T) {
+	t.Parallel()
+	s := newMemStore()
+	j := enqueue(t, s, 1, inkform.EnqueueOpts{})
+	// A worker that claims and then vanishes (no heartbeats, no outcome).
+	if _, err := s.ClaimJobs(context.Background(), inkform.QueueDefault, "lost-worker", 1, 50*time.Millisecond); err != nil {
+		t.Fatal(err)
+	}
+	startClient(t, s, func(ctx context.Context, j *queue.Job[testArgs]) error { return nil }, func(c *queue.Config) {
+		c.ReapInterval = 20 * time.Millisecond
+	})
+	waitState(t, s, j.ID, inkform.JobCompleted)
+	if got := s.job(j.ID); got.leasedBy == "lost-worker" || got.done != 1 {
+		t.Errorf("job finished by %q, completed %d times", got.leasedBy, got.done)
+	}
+}
+
+func TestNotifyWakesIdleQueue(t *testing.T) {
+	t.Parallel()
+	s := newMemStore()
+	done := make(chan time.Time, 1)
+	c := startClient(t, s, func(ctx context.Context, j *queue.Job[testArgs]) error {
+		done <- time.Now()
+		return nil
+	}, func(c *queue.Config) { c.PollInterval = time.Hour })
+	time.Sleep(20 * time.Millisecond) // let the first (empty) claim pass
+	enqueue(t, s, 1, inkform.EnqueueOpts{})
+	c.Notify(inkform.QueueDefault)
+	select {
+	case <-done:
+	case <-time.After(2 * time.Second):
+		t.Fatal("a notified queue did not pick up the job (poll interval is an hour)")
+	}
+}
+
+func TestMetrics(t *testing.T) {
+	t.Parallel()
+	s := newMemStore()
+	reg := prometheus.NewRegistry()
+	m, err := queue.NewMetrics(reg, s, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	startClient(t, s, func(ctx context.Context, j *queue.Job[testArgs]) error { return nil }, func(c *queue.Config) { c.Metrics = m })
+	j := enqueue(t, s, 1, inkform.EnqueueOpts{})
+	waitState(t, s, j.ID, inkform.JobCompleted)
+	time.Sleep(10 * time.Millisecond)
+	if n, err := testutil.GatherAndCount(reg, "inkform_job_attempts_total", "inkform_jobs"); err != nil || n < 2 {
+		t.Errorf("gathered %d series, err %v; want attempts and depth series", n, err)
+	}
+}
+
+func TestBackoffGrowsWithJitter(t *testing.T) {
+	t.Parallel()
+	prev := time.Duration(0)
+	for attempt := 1; attempt <= 10; attempt++ {
+		d := queue.Backoff(attempt)
+		base := time.Duration(attempt*attempt*attempt*attempt) * time.Second
+		if d < base || d > base+base/10+time.Second {
+			t.Errorf("Backoff(%d) = %s; want %s plus up to 10%%", attempt, d, base)
+		}
+		if d <= prev {
+			t.Errorf("Backoff(%d) = %s is not above Backoff(%d) = %s", attempt, d, attempt-1, prev)
+		}
+		prev = d
+	}
+	if d := queue.Backoff(100); d > 24*time.Hour {
+		t.Errorf("Backoff(100) = %s exceeds a day", d)
+	}
+	seen := map[time.Duration]bool{}
+	for i := 0; i < 20; i++ {
+		seen[queue.Backoff(5)] = true
+	}
+	if len(seen) < 5 {
+		t.Errorf("Backoff(5) gave only %d distinct values in 20 calls: no jitter", len(seen))
+	}
+}

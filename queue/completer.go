@@ -1,0 +1,78 @@
+package queue
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/inkform/inkform"
+)
+
+// completer marks finished jobs completed in batches: one UPDATE for many
+// jobs is what lets the queue run thousands of short jobs a second.
+type completer struct {
+	store  inkform.JobQueue
+	worker string
+	logger *slog.Logger
+	ids    chan int64
+	done   chan struct{}
+}
+
+const (
+	completeBatch = 256
+	completeWait  = 2 * time.Millisecond
+)
+
+func newCompleter(store inkform.JobQueue, worker string, logger *slog.Logger) *completer {
+	return &completer{store: store, worker: worker, logger: logger,
+		ids: make(chan int64, 4*completeBatch), done: make(chan struct{})}
+}
+
+func (c *completer) start() { go c.run() }
+
+func (c *completer) add(id int64) { c.ids <- id }
+
+// stop flushes what is pending and returns when it is written.
+func (c *completer) stop() {
+	close(c.ids)
+	<-c.done
+}
+
+func (c *completer) run() {
+	defer close(c.done)
+	batch := make([]int64, 0, completeBatch)
+	for id := range c.ids {
+		batch = append(batch[:0], id)
+		timer := time.NewTimer(completeWait)
+	fill:
+		for len(batch) < completeBatch {
+			select {
+			case id, ok := <-c.ids:
+				if !ok {
+					break fill
+				}
+				batch = append(batch, id)
+			case <-timer.C:
+				break fill
+			}
+		}
+		timer.Stop()
+		c.flush(batch)
+	}
+}
+
+func (c *completer) flush(ids []int64) {
+	for try := 0; try < 3; try++ {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		err := c.store.CompleteJobs(ctx, c.worker, ids)
+		cancel()
+		if err == nil {
+			return
+		}
+		c.logger.Warn("complete jobs", "jobs", len(ids), "try", try+1, "err", err)
+		time.Sleep(time.Duration(try+1) * 50 * time.Millisecond)
+	}
+	// Left running, the jobs' leases expire and they run again: at least
+	// once, never lost.
+	c.logger.Error("could not mark jobs completed; they will run again", "jobs", len(ids))
+}

@@ -1,0 +1,169 @@
+package queue
+
+import (
+	"context"
+	"fmt"
+	"runtime/debug"
+	"sync"
+	"time"
+
+	"github.com/inkform/inkform"
+)
+
+// producer runs the claim loop of one queue and the jobs it claims, at most
+// max at a time.
+type producer struct {
+	c     *Client
+	queue string
+	max   int
+
+	wakeCh chan struct{} // buffered 1: a wake-up is never lost, never blocks
+	doneCh chan struct{} // a job finished: a slot is free
+	jobs   sync.WaitGroup
+	mu     sync.Mutex
+	active int
+}
+
+func newProducer(c *Client, queue string, max int) *producer {
+	return &producer{c: c, queue: queue, max: max,
+		wakeCh: make(chan struct{}, 1), doneCh: make(chan struct{}, max)}
+}
+
+func (p *producer) wake() {
+	select {
+	case p.wakeCh <- struct{}{}:
+	default:
+	}
+}
+
+// wait blocks until the claim loop and every job it started have ended.
+func (p *producer) wait() {
+	p.jobs.Wait()
+}
+
+// run is the claim loop. The caller has added it to p.jobs, so wait also
+// waits for the loop.
+func (p *producer) run() {
+	defer p.jobs.Done()
+	timer := time.NewTimer(0)
+	defer timer.Stop()
+	backlog := true // claim at start
+	for {
+		if backlog {
+			backlog = p.claim()
+		}
+		select {
+		case <-p.c.stop:
+			return
+		case <-p.wakeCh:
+			backlog = true
+		case <-p.doneCh:
+			// A free slot matters only while the queue has more work
+			// than slots; otherwise wait for a wake-up or the poll.
+		case <-timer.C:
+			backlog = true
+			timer.Reset(p.c.cfg.PollInterval)
+		}
+	}
+}
+
+// claim fills the free slots and reports whether the queue may hold more
+// due jobs than it got.
+func (p *producer) claim() bool {
+	p.mu.Lock()
+	free := p.max - p.active
+	p.mu.Unlock()
+	if free <= 0 {
+		return true // a finishing job's doneCh will bring us back
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	jobs, err := p.c.cfg.Store.ClaimJobs(ctx, p.queue, p.c.cfg.ID, free, p.c.cfg.Lease)
+	cancel()
+	if err != nil {
+		p.c.cfg.Logger.Warn("claim jobs", "queue", p.queue, "err", err)
+		return false
+	}
+	for _, j := range jobs {
+		p.mu.Lock()
+		p.active++
+		p.mu.Unlock()
+		p.c.track(j)
+		p.jobs.Add(1)
+		go p.execute(j)
+	}
+	return len(jobs) == free
+}
+
+func (p *producer) execute(j *inkform.Job) {
+	defer p.jobs.Done()
+	start := time.Now()
+	err := p.work(j)
+	p.finish(j, err, time.Since(start))
+	p.c.untrack(j.ID)
+	p.mu.Lock()
+	p.active--
+	p.mu.Unlock()
+	select {
+	case p.doneCh <- struct{}{}:
+	default:
+	}
+	p.wake()
+}
+
+// work runs the job's worker with its timeout, turning a panic into an error.
+func (p *producer) work(j *inkform.Job) (err error) {
+	unit, ok := p.c.cfg.Workers.kinds[j.Kind]
+	if !ok {
+		return fmt.Errorf("no worker for kind %q on this node", j.Kind)
+	}
+	ctx, cancel := context.WithTimeout(p.c.jobsCtx, unit.opts.Timeout)
+	defer cancel()
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("panic: %v\n%s", r, debug.Stack())
+		}
+	}()
+	return unit.work(ctx, j)
+}
+
+// finish records the outcome of one attempt.
+func (p *producer) finish(j *inkform.Job, err error, took time.Duration) {
+	cfg := &p.c.cfg
+	outcome := "completed"
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	var serr error
+	switch d, snoozed := isSnooze(err); {
+	case err == nil:
+		p.c.completer.add(j.ID)
+	case p.c.jobsCtx.Err() != nil:
+		// The node is stopping and its deadline passed: hand the job
+		// back rather than count an attempt the job did not fail.
+		outcome = "released"
+		serr = cfg.Store.ReleaseJobs(ctx, cfg.ID, []int64{j.ID})
+	case snoozed:
+		outcome = "snoozed"
+		serr = cfg.Store.SnoozeJob(ctx, cfg.ID, j.ID, time.Now().Add(d))
+	case isCancel(err):
+		outcome = "cancelled"
+		serr = cfg.Store.CancelJob(ctx, cfg.ID, j.ID, err.Error())
+	default:
+		outcome = "failed"
+		retryAt := time.Now().Add(cfg.Backoff(j.Attempt))
+		cfg.Logger.Warn("job failed", "id", j.ID, "kind", j.Kind, "attempt", j.Attempt, "max", j.MaxAttempts, "err", err)
+		serr = cfg.Store.FailJob(ctx, cfg.ID, j.ID, truncate(err.Error(), 2000), retryAt)
+	}
+	if serr != nil {
+		// The lease will expire and the reaper will make the job
+		// available again: at-least-once, never lost.
+		cfg.Logger.Error("record job outcome", "id", j.ID, "outcome", outcome, "err", serr)
+	}
+	cfg.Metrics.observe(p.queue, j.Kind, outcome, took)
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n]
+}
