@@ -1,0 +1,34 @@
+package http
+
+import (
+	"net/http"
+
+	"github.com/inkform/inkform"
+)
+
+// historyResponse is the body of GET /api/v1/documents/{id}/history.
+type historyResponse struct {
+	Changes []inkform.StatusChange `json:"changes"`
+}
+
+// handleDocumentHistory answers GET /api/v1/documents/{id}/history with the
+// document's status changes, oldest first: when it was received,
+// interpreted, sent to verification and approved.
+func (s *Server) handleDocumentHistory(w http.ResponseWriter, r *http.Request) error {
+	org, err := orgID(r)
+	if err != nil {
+		return err
+	}
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	changes, err := s.Documents.ListStatusChanges(r.Context(), org, id)
+	if err != nil {
+		return err
+	}
+	if changes == nil {
+		changes = []inkform.StatusChange{}
+	}
+	return writeJSON(w, http.StatusOK, historyResponse{Changes: changes})
+}

@@ -1,0 +1,30 @@
+package http
+
+import (
+	"net/http"
+
+	"github.com/inkform/inkform"
+)
+
+// handleFormCreate answers POST /api/v1/forms: the body is a form template
+// (docs/forms.md); the answer is the stored form, version 1, with its page
+// addresses filled in, and its URL in Location.
+//
+// Unknown template keys are ignored rather than refused, so a client written
+// for a later template version still works against this server.
+func (s *Server) handleFormCreate(w http.ResponseWriter, r *http.Request) error {
+	org, err := orgID(r)
+	if err != nil {
+		return err
+	}
+	var t inkform.FormTemplate
+	if err := decodeJSON(w, r, s.bodyLimit(), &t, false); err != nil {
+		return err
+	}
+	form, err := s.Forms.CreateForm(r.Context(), org, &t)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Location", "/api/v1/forms/"+form.ID)
+	return writeJSON(w, http.StatusCreated, form)
+}

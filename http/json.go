@@ -1,0 +1,208 @@
+package http
+
+import (
+	"bytes"
+	"compress/gzip"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"reflect"
+	"strings"
+
+	"github.com/inkform/inkform"
+)
+
+// smallBodyLimit bounds the bodies of small requests (tokens, copies), which
+// are a few dozen bytes; the large limit is for templates, ink and digital
+// submissions.
+const smallBodyLimit = 64 << 10
+
+// bodyLimit is the limit for large bodies.
+func (s *Server) bodyLimit() int64 { return s.Limits.MaxBytes }
+
+// readBody reads the whole body, refusing more than limit bytes. The
+// declared Content-Length is checked first so an oversized upload is
+// refused before it is read. A gzip-encoded body (pen gateways on mobile
+// networks compress InkML about fivefold) is decompressed, and the limit
+// applies to the decompressed size too, so a small "zip bomb" cannot
+// inflate past it.
+func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
+	tooLarge := inkform.Errorf(inkform.ETOOLARGE, "the request body is larger than the limit of %d bytes", limit)
+	if r.ContentLength > limit {
+		return nil, tooLarge
+	}
+	var body io.Reader = http.MaxBytesReader(w, r.Body, limit)
+	gzipped := false
+	switch enc := strings.ToLower(strings.TrimSpace(r.Header.Get("Content-Encoding"))); enc {
+	case "", "identity":
+	case "gzip", "x-gzip":
+		zr, err := gzip.NewReader(body)
+		if err != nil {
+			return nil, bodyReadError(err, tooLarge, true)
+		}
+		gzipped = true
+		defer zr.Close()
+		body = io.LimitReader(zr, limit+1)
+	default:
+		return nil, inkform.Errorf(inkform.EUNSUPPORTED,
+			"the Content-Encoding %q is not supported; send the body uncompressed or gzip-compressed", enc)
+	}
+	data, err := io.ReadAll(body)
+	if err != nil {
+		return nil, bodyReadError(err, tooLarge, gzipped)
+	}
+	if int64(len(data)) > limit {
+		return nil, tooLarge
+	}
+	return data, nil
+}
+
+// bodyReadError classifies a failure to read the body: over the limit, or
+// a broken upload (a truncated or corrupt gzip stream, a client that left).
+func bodyReadError(err, tooLarge error, gzipped bool) error {
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return tooLarge
+	}
+	if gzipped && errors.Is(err, gzip.ErrHeader) || errors.Is(err, gzip.ErrChecksum) || errors.Is(err, io.ErrUnexpectedEOF) {
+		return inkform.Errorf(inkform.EINVALID, "the gzip-compressed request body is corrupt or truncated")
+	}
+	return inkform.Errorf(inkform.EINVALID, "could not read the request body")
+}
+
+// mediaType returns the lower-case media type of the request's
+// Content-Type, without parameters ("" when there is none).
+func mediaType(r *http.Request) (string, error) {
+	ct := r.Header.Get("Content-Type")
+	if ct == "" {
+		return "", nil
+	}
+	mt, _, err := mime.ParseMediaType(ct)
+	if err != nil {
+		return "", inkform.Errorf(inkform.EUNSUPPORTED, "the Content-Type %q cannot be parsed", ct)
+	}
+	return mt, nil
+}
+
+// decodeJSON reads a JSON body into v. Unknown keys are refused when strict
+// is set; form templates are read leniently because later template versions
+// may add keys that older servers should ignore. Syntax errors are reported
+// with line and column, type errors with the field's path.
+func decodeJSON(w http.ResponseWriter, r *http.Request, limit int64, v any, strict bool) error {
+	mt, err := mediaType(r)
+	if err != nil {
+		return err
+	}
+	if mt != "" && mt != "application/json" && !strings.HasSuffix(mt, "+json") {
+		return inkform.Errorf(inkform.EUNSUPPORTED, "the body must be application/json, not %s", mt)
+	}
+	body, err := readBody(w, r, limit)
+	if err != nil {
+		return err
+	}
+	return unmarshalJSON(body, v, strict)
+}
+
+// unmarshalJSON decodes exactly one JSON value from body into v.
+func unmarshalJSON(body []byte, v any, strict bool) error {
+	if len(bytes.TrimSpace(body)) == 0 {
+		return inkform.Errorf(inkform.EINVALID, "the request body is empty; a JSON object is expected")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	if strict {
+		dec.DisallowUnknownFields()
+	}
+	if err := dec.Decode(v); err != nil {
+		return jsonError(body, err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		// Point at the first byte of the extra data, past any spaces.
+		rest := body[dec.InputOffset():]
+		extra := dec.InputOffset() + int64(len(rest)-len(bytes.TrimLeft(rest, " \t\r\n")))
+		line, col := lineColumn(body, extra+1)
+		return inkform.Errorf(inkform.EINVALID, "invalid JSON at line %d, column %d: unexpected data after the top-level value", line, col)
+	}
+	return nil
+}
+
+// jsonError turns an encoding/json error into an EINVALID error a person
+// can act on.
+func jsonError(body []byte, err error) error {
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syn):
+		line, col := lineColumn(body, syn.Offset)
+		return inkform.Errorf(inkform.EINVALID, "invalid JSON at line %d, column %d: %s", line, col, syn.Error())
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		line, col := lineColumn(body, int64(len(body)))
+		return inkform.Errorf(inkform.EINVALID, "invalid JSON at line %d, column %d: unexpected end of input", line, col)
+	case errors.As(err, &typ):
+		line, col := lineColumn(body, typ.Offset)
+		path := typ.Field
+		if path == "" {
+			path = "(top level)"
+		}
+		e := inkform.Errorf(inkform.EINVALID, "invalid JSON at line %d, column %d: %s must be %s, not %s",
+			line, col, path, jsonKind(typ.Type), typ.Value)
+		e.Problems = []inkform.Problem{{Path: path, Message: fmt.Sprintf("must be %s, not %s", jsonKind(typ.Type), typ.Value)}}
+		return e
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		// encoding/json has no type for this error; its text is stable
+		// and names the key, which is what the caller needs.
+		key := strings.TrimPrefix(err.Error(), "json: unknown field ")
+		e := inkform.Errorf(inkform.EINVALID, "unknown key %s in the request body", key)
+		e.Problems = []inkform.Problem{{Path: strings.Trim(key, `"`), Message: "is not a known key"}}
+		return e
+	}
+	return inkform.Errorf(inkform.EINVALID, "invalid JSON: %s", strings.TrimPrefix(err.Error(), "json: "))
+}
+
+// jsonKind names a Go type the way a JSON author thinks of it.
+func jsonKind(t reflect.Type) string {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "an integer"
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.Slice, reflect.Array:
+		return "an array"
+	}
+	return "an object"
+}
+
+// lineColumn gives the 1-based line and column of the last byte of
+// body[:offset]: encoding/json reports errors as "after reading offset
+// bytes", so that byte is the offending one.
+func lineColumn(body []byte, offset int64) (line, col int) {
+	idx := int(max(min(offset-1, int64(len(body))-1), 0))
+	before := body[:idx]
+	line = bytes.Count(before, []byte("\n")) + 1
+	col = idx - (bytes.LastIndexByte(before, '\n') + 1) + 1
+	return line, col
+}
+
+// writeJSON writes v as a JSON response. Encoding happens before anything is
+// written, so an encoding failure can still become a problem response; a
+// failed write means the client left, which is nothing to report.
+func writeJSON(w http.ResponseWriter, status int, v any) error {
+	body, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("encode response: %w", err)
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, _ = w.Write(append(body, '\n'))
+	return nil
+}

@@ -1,0 +1,34 @@
+package http
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/inkform/inkform"
+)
+
+// readyTimeout bounds the readiness check, so a hung database makes the
+// node unready instead of hanging the load balancer's probe.
+const readyTimeout = 2 * time.Second
+
+// handleReadyz answers GET /readyz: 200 while the node should get traffic,
+// 503 once Drain was called or while the Ready check fails.
+func (s *Server) handleReadyz(w http.ResponseWriter, r *http.Request) error {
+	if s.draining.Load() {
+		return inkform.Errorf(inkform.EUNAVAILABLE, "the server is draining and takes no new traffic")
+	}
+	if s.Ready != nil {
+		ctx, cancel := context.WithTimeout(r.Context(), readyTimeout)
+		defer cancel()
+		if err := s.Ready(ctx); err != nil {
+			// The cause (a DSN, a host name) stays in the log.
+			s.Logger.LogAttrs(r.Context(), slog.LevelWarn, "not ready",
+				slog.String("request_id", requestIDFrom(r.Context())),
+				slog.String("error", err.Error()))
+			return inkform.Errorf(inkform.EUNAVAILABLE, "the server is not ready: a dependency is unavailable")
+		}
+	}
+	return writeJSON(w, http.StatusOK, healthResponse{Status: "ready", Version: s.Version})
+}

@@ -1,0 +1,123 @@
+package http
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/inkform/inkform"
+	"github.com/inkform/inkform/inkml"
+)
+
+// submissionRequest is the body of POST /api/v1/forms/{id}/submissions.
+// Values stay raw until the form says what type each field has.
+type submissionRequest struct {
+	Fields       map[string]json.RawMessage `json:"fields"`
+	SubmissionID string                     `json:"submissionId,omitempty"`
+}
+
+// handleSubmissionCreate answers POST /api/v1/forms/{id}/submissions: a
+// form filled on a tablet or in a browser. Every value is decoded against
+// its field's type and every problem is reported at once (422), so a client
+// can mark all wrong inputs in one round trip. Signature and drawing fields
+// take {"strokes": [...]} in millimetres relative to the field's box.
+func (s *Server) handleSubmissionCreate(w http.ResponseWriter, r *http.Request) error {
+	org, err := orgID(r)
+	if err != nil {
+		return err
+	}
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var req submissionRequest
+	if err := decodeJSON(w, r, s.bodyLimit(), &req, true); err != nil {
+		return err
+	}
+	key, err := idempotencyKey(r)
+	if err != nil {
+		return err
+	}
+	if key != "" && req.SubmissionID != "" && key != req.SubmissionID {
+		e := inkform.Errorf(inkform.EUNPROCESSABLE, "the Idempotency-Key header and submissionId differ")
+		e.Problems = []inkform.Problem{{Path: "submissionId", Message: "differs from the Idempotency-Key header"}}
+		return e
+	}
+	if key != "" {
+		req.SubmissionID = key
+	}
+	if len(req.SubmissionID) > inkform.MaxSubmissionIDLength {
+		return inkform.Errorf(inkform.EUNPROCESSABLE, "submissionId is longer than %d characters", inkform.MaxSubmissionIDLength)
+	}
+
+	form, err := s.Forms.FindForm(r.Context(), org, id)
+	if err != nil {
+		return err
+	}
+	sub, problems := decodeSubmission(&form.FormTemplate, req.Fields, s.Limits)
+	if len(problems) > 0 {
+		e := inkform.Errorf(inkform.EUNPROCESSABLE, "%d field value(s) cannot be used; see problems", len(problems))
+		e.Problems = problems
+		return e
+	}
+	sub.FormID = form.ID
+	sub.SubmissionID = req.SubmissionID
+
+	doc, err := s.Capture.SubmitDigital(r.Context(), org, sub)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Location", "/api/v1/documents/"+doc.ID)
+	return writeJSON(w, http.StatusCreated, doc)
+}
+
+// decodeSubmission turns raw field values into typed values and ink,
+// collecting a problem for each field it cannot use instead of stopping at
+// the first. Rules (required, ranges, patterns) are the capture service's
+// business; this only checks that each value fits its field.
+func decodeSubmission(t *inkform.FormTemplate, fields map[string]json.RawMessage, lim inkml.Limits) (*inkform.DigitalSubmission, []inkform.Problem) {
+	sub := &inkform.DigitalSubmission{
+		Values: make(map[string]any, len(fields)),
+		Ink:    make(map[string][]inkform.Stroke),
+	}
+	var problems []inkform.Problem
+	add := func(name, msg string) {
+		problems = append(problems, inkform.Problem{Path: "fields." + name, Message: msg})
+	}
+	// Sorted, so the problem list is the same on every run.
+	names := make([]string, 0, len(fields))
+	for name := range fields {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+
+	for _, name := range names {
+		raw := fields[name]
+		f := t.Field(name)
+		if f == nil {
+			add(name, "is not a field of this form")
+			continue
+		}
+		if (f.Type == inkform.FieldSignature || f.Type == inkform.FieldDrawing) &&
+			bytes.HasPrefix(bytes.TrimSpace(raw), []byte("{")) {
+			strokes, err := inkml.DecodeStrokes(raw, lim)
+			if err != nil {
+				add(name, inkform.ErrorMessage(err))
+				continue
+			}
+			sub.Ink[name] = strokes
+			continue
+		}
+		v, err := f.DecodeValue(raw)
+		if err != nil {
+			// DecodeValue prefixes its message with the field name,
+			// which the problem's path already gives.
+			add(name, strings.TrimPrefix(inkform.ErrorMessage(err), name+": "))
+			continue
+		}
+		sub.Values[name] = v
+	}
+	return sub, problems
+}

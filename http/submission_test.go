@@ -1,0 +1,102 @@
+package http
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/inkform/inkform"
+)
+
+func TestSubmissionCreate(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	f := e.createForm(t)
+	body := `{"fields": {
+		"patient_no": "004711",
+		"visited": true,
+		"signature": {"strokes": [{"points": [[1, 2], [3, 4], [5, 6]]}]}
+	}, "submissionId": "tablet-9-17"}`
+	w := e.do(t, inkform.RoleIntegrator, "POST", "/api/v1/forms/"+f.ID+"/submissions", "application/json", body)
+	if w.Code != 201 {
+		t.Fatalf("status %d %s", w.Code, w.Body)
+	}
+	var doc inkform.Document
+	decodeJSONBody(t, w, &doc)
+	if w.Header().Get("Location") != "/api/v1/documents/"+doc.ID {
+		t.Errorf("Location %q", w.Header().Get("Location"))
+	}
+	sub := e.capture.digital[0]
+	if sub.FormID != f.ID || sub.SubmissionID != "tablet-9-17" ||
+		sub.Values["patient_no"] != "004711" || sub.Values["visited"] != true ||
+		len(sub.Ink["signature"]) != 1 || len(sub.Ink["signature"][0].Points) != 3 {
+		t.Errorf("submission %+v", sub)
+	}
+	if _, ok := sub.Values["signature"]; ok {
+		t.Errorf("ink was also given as a value")
+	}
+}
+
+// TestSubmissionProblems sends one bad value per field and expects one
+// problem per field, all in one answer.
+func TestSubmissionProblems(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	f := e.createForm(t)
+	body := `{"fields": {
+		"patient_no": 4711,
+		"visited": "yes",
+		"signature": {"strokes": [{"points": [[1]]}]},
+		"nurse": "Ann"
+	}}`
+	w := e.do(t, inkform.RoleIntegrator, "POST", "/api/v1/forms/"+f.ID+"/submissions", "application/json", body)
+	p := decodeProblem(t, w)
+	if w.Code != 422 {
+		t.Fatalf("status %d %s", w.Code, w.Body)
+	}
+	want := map[string]string{
+		"fields.nurse":      "not a field",
+		"fields.patient_no": "JSON string",
+		"fields.signature":  "point",
+		"fields.visited":    "true or false",
+	}
+	if len(p.Problems) != len(want) {
+		t.Fatalf("problems %+v", p.Problems)
+	}
+	for i, pr := range p.Problems {
+		if !strings.Contains(pr.Message, want[pr.Path]) || strings.HasPrefix(pr.Message, strings.TrimPrefix(pr.Path, "fields.")+":") {
+			t.Errorf("problem %d %+v", i, pr)
+		}
+		if i > 0 && p.Problems[i-1].Path >= pr.Path {
+			t.Errorf("problems not sorted by path: %+v", p.Problems)
+		}
+	}
+	if len(e.capture.digital) != 0 {
+		t.Errorf("a refused submission reached the capture service")
+	}
+}
+
+func TestSubmissionRequestErrors(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	f := e.createForm(t)
+	tests := []struct {
+		name, target, body, key string
+		status                  int
+	}{
+		{"unknown form", "/api/v1/forms/" + inkform.NewID() + "/submissions", `{"fields": {}}`, "", 404},
+		{"unknown top-level key", "/api/v1/forms/" + f.ID + "/submissions", `{"fields": {}, "extra": 1}`, "", 400},
+		{"fields not an object", "/api/v1/forms/" + f.ID + "/submissions", `{"fields": []}`, "", 400},
+		{"key and body differ", "/api/v1/forms/" + f.ID + "/submissions", `{"fields": {}, "submissionId": "a"}`, "b", 422},
+		{"key alone", "/api/v1/forms/" + f.ID + "/submissions", `{"fields": {}}`, "k-1", 201},
+	}
+	for _, tt := range tests {
+		w := e.doWith(t, inkform.RoleIntegrator, "POST", tt.target, tt.body,
+			map[string]string{"Content-Type": "application/json", "Idempotency-Key": tt.key})
+		if w.Code != tt.status {
+			t.Errorf("%s: %d, want %d: %s", tt.name, w.Code, tt.status, w.Body)
+		}
+	}
+	if n := len(e.capture.digital); n != 1 || e.capture.digital[0].SubmissionID != "k-1" {
+		t.Errorf("captured %d, want only the keyed one", n)
+	}
+}
