@@ -43,14 +43,21 @@ func (p *producer) wait() {
 
 // run is the claim loop. The caller has added it to p.jobs, so wait also
 // waits for the loop.
+//
+// backlog says the queue may hold due jobs this node has not claimed. A
+// claim runs when there is a backlog and enough slots are free: all of them
+// when nothing runs, otherwise a quarter, so that a busy queue claims in
+// batches rather than one job per finished job.
 func (p *producer) run() {
 	defer p.jobs.Done()
 	timer := time.NewTimer(0)
 	defer timer.Stop()
-	backlog := true // claim at start
+	backlog := true
 	for {
 		if backlog {
-			backlog = p.claim()
+			if free, active := p.slots(); free > 0 && (active == 0 || free >= max(1, p.max/4)) {
+				backlog = p.claim(free)
+			}
 		}
 		select {
 		case <-p.c.stop:
@@ -58,8 +65,6 @@ func (p *producer) run() {
 		case <-p.wakeCh:
 			backlog = true
 		case <-p.doneCh:
-			// A free slot matters only while the queue has more work
-			// than slots; otherwise wait for a wake-up or the poll.
 		case <-timer.C:
 			backlog = true
 			timer.Reset(p.c.cfg.PollInterval)
@@ -67,15 +72,15 @@ func (p *producer) run() {
 	}
 }
 
-// claim fills the free slots and reports whether the queue may hold more
-// due jobs than it got.
-func (p *producer) claim() bool {
+func (p *producer) slots() (free, active int) {
 	p.mu.Lock()
-	free := p.max - p.active
-	p.mu.Unlock()
-	if free <= 0 {
-		return true // a finishing job's doneCh will bring us back
-	}
+	defer p.mu.Unlock()
+	return p.max - p.active, p.active
+}
+
+// claim fills up to free slots and reports whether the queue may hold more
+// due jobs than it got.
+func (p *producer) claim(free int) bool {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	jobs, err := p.c.cfg.Store.ClaimJobs(ctx, p.queue, p.c.cfg.ID, free, p.c.cfg.Lease)
 	cancel()
@@ -107,7 +112,6 @@ func (p *producer) execute(j *inkform.Job) {
 	case p.doneCh <- struct{}{}:
 	default:
 	}
-	p.wake()
 }
 
 // work runs the job's worker with its timeout, turning a panic into an error.
