@@ -1,0 +1,73 @@
+package blob
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"testing"
+
+	"github.com/inkform/inkform"
+)
+
+// Benchmarks of Put and Get throughput on both stores, for cutout-sized
+// (10 KB) and PDF-sized (1 MB) objects. Run:
+//
+//	go test -run '^$' -bench . -benchtime 2s ./blob/
+//
+// with the INKFORM_TEST_S3_* variables set to include S3.
+func BenchmarkPut(b *testing.B) {
+	benchStores(b, func(b *testing.B, s inkform.BlobStore, body []byte) {
+		ctx := context.Background()
+		i := 0
+		for b.Loop() {
+			// Keys cycle so the directory stays small, as in real use.
+			key := fmt.Sprintf("bench/%03d", i%256)
+			if err := s.Put(ctx, key, bytes.NewReader(body), int64(len(body)), "application/octet-stream"); err != nil {
+				b.Fatal(err)
+			}
+			i++
+		}
+	})
+}
+
+func BenchmarkGet(b *testing.B) {
+	benchStores(b, func(b *testing.B, s inkform.BlobStore, body []byte) {
+		ctx := context.Background()
+		for i := range 16 {
+			if err := s.Put(ctx, fmt.Sprintf("bench/%02d", i), bytes.NewReader(body), int64(len(body)), ""); err != nil {
+				b.Fatal(err)
+			}
+		}
+		i := 0
+		for b.Loop() {
+			rc, _, err := s.Get(ctx, fmt.Sprintf("bench/%02d", i%16))
+			if err != nil {
+				b.Fatal(err)
+			}
+			n, err := io.Copy(io.Discard, rc)
+			rc.Close()
+			if err != nil || n != int64(len(body)) {
+				b.Fatalf("read %d bytes: %v", n, err)
+			}
+			i++
+		}
+	})
+}
+
+func benchStores(b *testing.B, run func(b *testing.B, s inkform.BlobStore, body []byte)) {
+	for _, st := range []struct {
+		name string
+		new  newStoreFunc
+	}{{"disk", newDisk}, {"s3", newS3}} {
+		for _, size := range []int{10 << 10, 1 << 20} {
+			b.Run(fmt.Sprintf("%s/%dKB", st.name, size>>10), func(b *testing.B) {
+				s := st.new(b)
+				body := bytes.Repeat([]byte("inkform!"), size/8)
+				b.SetBytes(int64(size))
+				run(b, s, body)
+				b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "objects/s")
+			})
+		}
+	}
+}

@@ -1,0 +1,250 @@
+// Package blob stores objects for inkform: on a local disk (Disk) or in an
+// S3-compatible object store (S3). Both implement inkform.BlobStore and pass
+// the same conformance suite.
+package blob
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+
+	"github.com/inkform/inkform"
+)
+
+// Disk keeps objects as files under a directory, one file per key at the
+// key's path. Each file starts with a fixed-size header holding the content
+// type, so that data and type are replaced together by one rename.
+//
+// Put writes a temporary file beside the target, syncs it, renames it over
+// the target and syncs the directory: after a crash a key holds the old or
+// the new object, never a part. Concurrent writers of one key each rename
+// their own whole file; the last rename wins.
+type Disk struct {
+	// Dir is the root directory; it holds nothing but objects and, while
+	// writes are running or after a crash, dot-named temporary files.
+	Dir string
+}
+
+var _ inkform.BlobStore = (*Disk)(nil)
+
+// NewDisk returns a Disk store rooted at dir, creating the directory.
+func NewDisk(dir string) (*Disk, error) {
+	if dir == "" {
+		return nil, inkform.Errorf(inkform.EINVALID, "blob: disk directory is empty")
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, fmt.Errorf("blob: disk directory: %w", err)
+	}
+	if err := os.MkdirAll(abs, 0o750); err != nil {
+		return nil, fmt.Errorf("blob: create disk directory: %w", err)
+	}
+	return &Disk{Dir: abs}, nil
+}
+
+// path maps a validated key to its file; validation guarantees it stays
+// under Dir.
+func (d *Disk) path(key string) string {
+	return filepath.Join(d.Dir, filepath.FromSlash(key))
+}
+
+// Put implements inkform.BlobStore.
+func (d *Disk) Put(ctx context.Context, key string, r io.Reader, size int64, contentType string) error {
+	if err := inkform.ValidateBlobKey(key); err != nil {
+		return err
+	}
+	if err := inkform.ValidateBlobContentType(contentType); err != nil {
+		return err
+	}
+	if contentType == "" {
+		contentType = inkform.DefaultBlobContentType
+	}
+	target := d.path(key)
+	// A concurrent Delete may remove the (empty) parent directory between
+	// our mkdir and our create; trying again settles the race.
+	var err error
+	for range 3 {
+		err = d.put(ctx, target, r, size, contentType)
+		if !errors.Is(err, errParentGone) {
+			break
+		}
+	}
+	if errors.Is(err, errParentGone) {
+		return fmt.Errorf("blob: put %s: parent directory keeps vanishing", key)
+	}
+	return err
+}
+
+var errParentGone = errors.New("parent directory removed")
+
+func (d *Disk) put(ctx context.Context, target string, r io.Reader, size int64, contentType string) error {
+	dir := filepath.Dir(target)
+	if err := d.mkdirs(dir); err != nil {
+		return err
+	}
+	if fi, err := os.Lstat(target); err == nil && fi.IsDir() {
+		return inkform.Errorf(inkform.ECONFLICT, "blob key names a folder of other keys")
+	}
+	f, err := os.CreateTemp(dir, ".tmp-*")
+	if errors.Is(err, fs.ErrNotExist) {
+		return errParentGone
+	} else if err != nil {
+		return fmt.Errorf("blob: create temporary file: %w", err)
+	}
+	tmp := f.Name()
+	ok := false
+	defer func() {
+		if !ok {
+			f.Close()
+			os.Remove(tmp)
+		}
+	}()
+	if err := writeObject(ctx, f, r, size, contentType); err != nil {
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		return fmt.Errorf("blob: sync: %w", err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("blob: close: %w", err)
+	}
+	if err := os.Rename(tmp, target); err != nil {
+		if errors.Is(err, syscall.EISDIR) || errors.Is(err, syscall.EEXIST) || errors.Is(err, syscall.ENOTEMPTY) {
+			return inkform.Errorf(inkform.ECONFLICT, "blob key names a folder of other keys")
+		}
+		return fmt.Errorf("blob: rename: %w", err)
+	}
+	ok = true
+	return syncDir(dir)
+}
+
+// mkdirs creates dir and its missing parents, syncing each parent that got
+// a new entry so that the new path survives a crash.
+func (d *Disk) mkdirs(dir string) error {
+	if fi, err := os.Stat(dir); err == nil {
+		if !fi.IsDir() {
+			return inkform.Errorf(inkform.ECONFLICT, "a folder of the blob key is an object")
+		}
+		return nil
+	}
+	if dir == d.Dir || len(dir) < len(d.Dir) {
+		return fmt.Errorf("blob: root directory %s is missing", d.Dir)
+	}
+	parent := filepath.Dir(dir)
+	if err := d.mkdirs(parent); err != nil {
+		return err
+	}
+	if err := os.Mkdir(dir, 0o750); err != nil && !errors.Is(err, fs.ErrExist) {
+		if errors.Is(err, syscall.ENOTDIR) {
+			return inkform.Errorf(inkform.ECONFLICT, "a folder of the blob key is an object")
+		}
+		return fmt.Errorf("blob: mkdir: %w", err)
+	}
+	if fi, err := os.Stat(dir); err == nil && !fi.IsDir() {
+		return inkform.Errorf(inkform.ECONFLICT, "a folder of the blob key is an object")
+	}
+	return syncDir(parent)
+}
+
+func syncDir(dir string) error {
+	f, err := os.Open(dir)
+	if err != nil {
+		return fmt.Errorf("blob: open directory: %w", err)
+	}
+	defer f.Close()
+	if err := f.Sync(); err != nil {
+		return fmt.Errorf("blob: sync directory: %w", err)
+	}
+	return nil
+}
+
+// Get implements inkform.BlobStore.
+func (d *Disk) Get(ctx context.Context, key string) (io.ReadCloser, *inkform.BlobInfo, error) {
+	if err := inkform.ValidateBlobKey(key); err != nil {
+		return nil, nil, err
+	}
+	f, err := os.Open(d.path(key))
+	if err != nil {
+		return nil, nil, notFound(key, err)
+	}
+	info, err := readInfo(f, key)
+	if err != nil {
+		f.Close()
+		return nil, nil, err
+	}
+	return f, info, nil
+}
+
+// Stat implements inkform.BlobStore.
+func (d *Disk) Stat(ctx context.Context, key string) (*inkform.BlobInfo, error) {
+	if err := inkform.ValidateBlobKey(key); err != nil {
+		return nil, err
+	}
+	f, err := os.Open(d.path(key))
+	if err != nil {
+		return nil, notFound(key, err)
+	}
+	defer f.Close()
+	return readInfo(f, key)
+}
+
+// readInfo reads the header of an open object file and leaves f at the
+// start of the data.
+func readInfo(f *os.File, key string) (*inkform.BlobInfo, error) {
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("blob: stat: %w", err)
+	}
+	if fi.IsDir() {
+		return nil, inkform.Errorf(inkform.ENOTFOUND, "no object %q", key)
+	}
+	ct, err := readHeader(f)
+	if err != nil {
+		return nil, fmt.Errorf("blob: %s: %w", key, err)
+	}
+	return &inkform.BlobInfo{Key: key, Size: fi.Size() - headerSize, ContentType: ct, ModTime: fi.ModTime().UTC()}, nil
+}
+
+func notFound(key string, err error) error {
+	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
+		return inkform.Errorf(inkform.ENOTFOUND, "no object %q", key)
+	}
+	return fmt.Errorf("blob: open: %w", err)
+}
+
+// Delete implements inkform.BlobStore. Emptied folders are removed too, so
+// that a purged document leaves no trace in the directory tree.
+func (d *Disk) Delete(ctx context.Context, key string) error {
+	if err := inkform.ValidateBlobKey(key); err != nil {
+		return err
+	}
+	p := d.path(key)
+	if fi, err := os.Lstat(p); err == nil && fi.IsDir() {
+		return nil // a folder of other keys, not an object
+	}
+	err := os.Remove(p)
+	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
+		return nil
+	} else if err != nil {
+		return fmt.Errorf("blob: delete: %w", err)
+	}
+	dir := filepath.Dir(p)
+	if err := syncDir(dir); err != nil {
+		return err
+	}
+	// Best effort: a folder that a concurrent Put has just filled again
+	// fails to be removed, which is what we want.
+	for dir != d.Dir && strings.HasPrefix(dir, d.Dir) {
+		if os.Remove(dir) != nil {
+			break
+		}
+		dir = filepath.Dir(dir)
+	}
+	return nil
+}

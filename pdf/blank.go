@@ -1,0 +1,53 @@
+package pdf
+
+import (
+	"fmt"
+	"io"
+
+	"codeberg.org/go-pdf/fpdf"
+
+	"github.com/inkform/inkform"
+)
+
+// MaxBlankCopies limits one Blank call; print runs are split into batches.
+const MaxBlankCopies = 1000
+
+// Blank writes printable blank forms: for each copy one set of the form's
+// pages, drawn from the template (field boxes, comb cells, checkboxes,
+// labels), each page with its page address small in the top right corner.
+// copies holds, per copy, the address of every page; nil prints one copy
+// with the form's own addresses (copied pattern).
+//
+// The PDF is meant for a pattern-printing tool: printing the Anoto dot
+// pattern itself is done by the pattern licensee's tools, which place the
+// pattern for each page address; this package draws only the visible form.
+func Blank(w io.Writer, form *inkform.Form, copies [][]string) error {
+	if form == nil || len(form.Pages) == 0 {
+		return inkform.Errorf(inkform.EINVALID, "pdf: a blank form needs a form with pages")
+	}
+	if copies == nil {
+		own := make([]string, len(form.Pages))
+		for i, p := range form.Pages {
+			own[i] = p.Address
+		}
+		copies = [][]string{own}
+	}
+	if len(copies) > MaxBlankCopies {
+		return inkform.Errorf(inkform.EINVALID, "pdf: at most %d copies at once, not %d", MaxBlankCopies, len(copies))
+	}
+	for i, c := range copies {
+		if len(c) != len(form.Pages) {
+			return inkform.Errorf(inkform.EINVALID, "pdf: copy %d has %d page addresses, the form %d pages", i+1, len(c), len(form.Pages))
+		}
+	}
+	pdf := newDocument(form.UpdatedAt, form.UpdatedAt)
+	pdf.SetTitle(form.Name, true)
+	pdf.SetSubject(fmt.Sprintf("blank form, %d copies", len(copies)), true)
+	for _, addresses := range copies {
+		for i, page := range form.Pages {
+			pdf.AddPageFormat("P", fpdf.SizeType{Wd: page.Size.W, Ht: page.Size.H})
+			drawFormPage(pdf, form, i+1, addresses[i])
+		}
+	}
+	return output(pdf, w)
+}

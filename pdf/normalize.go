@@ -1,0 +1,106 @@
+package pdf
+
+import (
+	"bytes"
+	"fmt"
+
+	"github.com/pdfcpu/pdfcpu/pkg/api"
+	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
+	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/types"
+
+	"github.com/inkform/inkform"
+)
+
+// The importer that puts background pages into a filled PDF (gofpdi)
+// reads only simple PDFs and, on malformed input, panics or loops for
+// ever. So a background is read and validated by pdfcpu, which is built
+// for hostile input, and written again in the plain form gofpdi handles
+// (classic cross-reference table, no object streams, no encryption).
+// Filled does this on every call, so gofpdi never sees an upload as is.
+
+// pdfcpuConfig is pdfcpu's configuration built here: its default one
+// creates a configuration directory in the user's home on first use.
+func pdfcpuConfig() *model.Configuration {
+	return &model.Configuration{
+		Reader15:                  true,
+		ValidationMode:            model.ValidationRelaxed,
+		UnsupportedResourcePolicy: model.UnsupportedResourceSkip,
+		Eol:                       types.EolLF,
+		WriteObjectStream:         false,
+		WriteXRefStream:           false,
+		Optimize:                  true,
+		OptimizeBeforeWriting:     true,
+		OptimizeResourceDicts:     true,
+		Offline:                   true,
+		Limits:                    model.DefaultResourceLimits(),
+		Cmd:                       model.VALIDATE,
+	}
+}
+
+// NormalizeBackground checks a background PDF like CheckBackground and
+// returns it rewritten in the plain form that Filled imports. Storing the
+// result instead of the upload makes later Filled calls a little faster
+// and the stored file smaller.
+func NormalizeBackground(data []byte, form *inkform.Form) ([]byte, error) {
+	ctx, err := checkBackground(data, form)
+	if err != nil {
+		return nil, err
+	}
+	var out bytes.Buffer
+	ctx.Cmd = model.OPTIMIZE
+	if err := api.WriteContext(ctx, &out); err != nil {
+		return nil, unreadable(fmt.Sprintf("rewrite: %v", err))
+	}
+	return out.Bytes(), nil
+}
+
+// checkBackground reads data with pdfcpu and matches it with the form.
+func checkBackground(data []byte, form *inkform.Form) (*model.Context, error) {
+	if form == nil {
+		return nil, inkform.Errorf(inkform.EINVALID, "pdf: no form")
+	}
+	if len(data) > MaxBackgroundBytes {
+		return nil, inkform.Errorf(inkform.ETOOLARGE, "background PDF is larger than %d MB", MaxBackgroundBytes>>20)
+	}
+	if !bytes.HasPrefix(data, []byte("%PDF-")) {
+		return nil, inkform.Errorf(inkform.EUNPROCESSABLE, "background is not a PDF file")
+	}
+	ctx, sizes, err := readBackground(data)
+	if err != nil {
+		return nil, err
+	}
+	if err := matchSizes(sizes, form); err != nil {
+		return nil, err
+	}
+	if ctx.XRefTable.Encrypt != nil {
+		return nil, inkform.Errorf(inkform.EUNPROCESSABLE, "background PDF is encrypted")
+	}
+	return ctx, nil
+}
+
+// readBackground parses and validates data with pdfcpu and returns the
+// page sizes in millimetres, turned as displayed.
+func readBackground(data []byte) (ctx *model.Context, sizes []inkform.Size, err error) {
+	// pdfcpu reports most faults as errors but is not free of panics on
+	// hostile input either.
+	defer func() {
+		if r := recover(); r != nil {
+			ctx, sizes, err = nil, nil, unreadable(r)
+		}
+	}()
+	ctx, err = api.ReadContext(bytes.NewReader(data), pdfcpuConfig())
+	if err != nil {
+		return nil, nil, unreadable(err)
+	}
+	if err := api.ValidateContext(ctx); err != nil {
+		return nil, nil, unreadable(err)
+	}
+	dims, err := ctx.XRefTable.PageDims()
+	if err != nil {
+		return nil, nil, unreadable(err)
+	}
+	for _, d := range dims {
+		sizes = append(sizes, inkform.Size{W: d.Width / ptPerMM, H: d.Height / ptPerMM})
+	}
+	return ctx, sizes, nil
+}
