@@ -57,7 +57,8 @@ type EnqueueOpts struct {
 	MaxAttempts int
 	RunAt       time.Time
 	// UniqueKey, when set, makes the enqueue a no-op while a job of the
-	// same kind and key is not yet finished.
+	// same org, kind and key waits to run (a running one does not count:
+	// it may have read its data before the enqueuing change).
 	UniqueKey string
 }
 

@@ -1,0 +1,134 @@
+package sqlstore
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/inkform/inkform"
+)
+
+// CreateToken creates an API token. Only the SHA-256 of the secret is
+// stored; the secret is returned once.
+func (db *DB) CreateToken(ctx context.Context, orgID string, role inkform.Role, name string) (*inkform.Token, string, error) {
+	if !role.Valid() {
+		return nil, "", inkform.Errorf(inkform.EINVALID, "unknown role %q", role)
+	}
+	if _, err := db.FindOrgByID(ctx, orgID); err != nil {
+		return nil, "", err
+	}
+	secret := inkform.NewTokenSecret()
+	t := &inkform.Token{
+		ID: inkform.NewID(), OrgID: orgID, Name: strings.TrimSpace(name), Role: role,
+		Hint: inkform.TokenHint(secret), CreatedAt: db.now(),
+	}
+	_, err := db.w.ExecContext(ctx, db.rebind(`INSERT INTO tokens (id, org_id, name, role, hash, hint, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`),
+		t.ID, t.OrgID, t.Name, string(t.Role), inkform.HashTokenSecret(secret), t.Hint, micros(t.CreatedAt))
+	if err != nil {
+		return nil, "", fmt.Errorf("create token: %w", err)
+	}
+	return t, secret, nil
+}
+
+// Authenticate finds a token by the hash of its secret. The lookup is by
+// hash, so the comparison leaks nothing about stored secrets.
+func (db *DB) Authenticate(ctx context.Context, secret string) (*inkform.Token, error) {
+	if !strings.HasPrefix(secret, inkform.TokenPrefix) {
+		return nil, inkform.Errorf(inkform.EUNAUTHORIZED, "unknown token")
+	}
+	var t inkform.Token
+	var role string
+	var created int64
+	err := db.r.QueryRowContext(ctx, db.rebind(`SELECT id, org_id, name, role, hint, created_at FROM tokens WHERE hash = ?`),
+		inkform.HashTokenSecret(secret)).Scan(&t.ID, &t.OrgID, &t.Name, &role, &t.Hint, &created)
+	if err != nil {
+		if inkform.ErrorCode(notFound(err, "token")) == inkform.ENOTFOUND {
+			return nil, inkform.Errorf(inkform.EUNAUTHORIZED, "unknown token")
+		}
+		return nil, fmt.Errorf("authenticate: %w", err)
+	}
+	t.Role, t.CreatedAt = inkform.Role(role), fromMicros(created)
+	return &t, nil
+}
+
+// ListTokens lists an org's tokens, oldest first.
+func (db *DB) ListTokens(ctx context.Context, orgID string) ([]*inkform.Token, error) {
+	rows, err := db.r.QueryContext(ctx, db.rebind(`SELECT id, org_id, name, role, hint, created_at
+		FROM tokens WHERE org_id = ? ORDER BY id`), orgID)
+	if err != nil {
+		return nil, fmt.Errorf("list tokens: %w", err)
+	}
+	defer rows.Close()
+	out := []*inkform.Token{}
+	for rows.Next() {
+		var t inkform.Token
+		var role string
+		var created int64
+		if err := rows.Scan(&t.ID, &t.OrgID, &t.Name, &role, &t.Hint, &created); err != nil {
+			return nil, fmt.Errorf("list tokens: %w", err)
+		}
+		t.Role, t.CreatedAt = inkform.Role(role), fromMicros(created)
+		out = append(out, &t)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list tokens: %w", err)
+	}
+	return out, nil
+}
+
+// DeleteToken revokes a token of the org.
+func (db *DB) DeleteToken(ctx context.Context, orgID, id string) error {
+	res, err := db.w.ExecContext(ctx, db.rebind("DELETE FROM tokens WHERE org_id = ? AND id = ?"), orgID, id)
+	if err != nil {
+		return fmt.Errorf("delete token: %w", err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return fmt.Errorf("delete token: %w", err)
+	} else if n == 0 {
+		return inkform.Errorf(inkform.ENOTFOUND, "token not found")
+	}
+	return nil
+}
+
+// CreateUser stores a user whose password is already hashed. The e-mail
+// address is compared as given; callers normalise it (lower case) first.
+func (db *DB) CreateUser(ctx context.Context, u *inkform.User) error {
+	if u.Email == "" || u.PasswordHash == "" {
+		return inkform.Errorf(inkform.EINVALID, "a user needs an e-mail address and a password")
+	}
+	if !u.Role.Valid() {
+		return inkform.Errorf(inkform.EINVALID, "unknown role %q", u.Role)
+	}
+	if _, err := db.FindOrgByID(ctx, u.OrgID); err != nil {
+		return err
+	}
+	if u.ID == "" {
+		u.ID = inkform.NewID()
+	}
+	u.CreatedAt = db.now()
+	_, err := db.w.ExecContext(ctx, db.rebind(`INSERT INTO users (id, org_id, email, name, role, password_hash, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`),
+		u.ID, u.OrgID, u.Email, u.Name, string(u.Role), u.PasswordHash, micros(u.CreatedAt))
+	if isUniqueViolation(err) {
+		return inkform.Errorf(inkform.ECONFLICT, "a user with the e-mail address %s exists", u.Email)
+	} else if err != nil {
+		return fmt.Errorf("create user: %w", err)
+	}
+	return nil
+}
+
+// FindUserByEmail returns the org's user with the e-mail address.
+func (db *DB) FindUserByEmail(ctx context.Context, orgID, email string) (*inkform.User, error) {
+	var u inkform.User
+	var role string
+	var created int64
+	err := db.r.QueryRowContext(ctx, db.rebind(`SELECT id, org_id, email, name, role, password_hash, created_at
+		FROM users WHERE org_id = ? AND email = ?`), orgID, email).
+		Scan(&u.ID, &u.OrgID, &u.Email, &u.Name, &role, &u.PasswordHash, &created)
+	if err != nil {
+		return nil, notFound(err, "user")
+	}
+	u.Role, u.CreatedAt = inkform.Role(role), fromMicros(created)
+	return &u, nil
+}

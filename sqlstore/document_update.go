@@ -1,0 +1,136 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+
+	"github.com/inkform/inkform"
+)
+
+var _ inkform.DocumentUpdater = (*DB)(nil)
+
+// lockDocument reads a document inside a write transaction, locking its row
+// on PostgreSQL and MySQL so concurrent updates of it queue up.
+func (db *DB) lockDocument(ctx context.Context, tx *sql.Tx, orgID, id string) (*inkform.Document, error) {
+	d, err := scanDocument(tx.QueryRowContext(ctx, db.rebind(documentColumns+"WHERE org_id = ? AND id = ?"+db.d.forUpdate()), orgID, id))
+	if err != nil {
+		return nil, notFound(err, "document")
+	}
+	return d, nil
+}
+
+// writeDocument stores a document's fields and status, and records the
+// status change when there is one.
+func (db *DB) writeDocument(ctx context.Context, tx *sql.Tx, d *inkform.Document, status inkform.DocumentStatus, cause string) error {
+	fields, err := json.Marshal(d.Fields)
+	if err != nil {
+		return fmt.Errorf("encode fields: %w", err)
+	}
+	now := db.now()
+	if _, err := tx.ExecContext(ctx, db.rebind(`UPDATE documents SET fields = ?, status = ?, updated_at = ?
+		WHERE org_id = ? AND id = ?`), string(fields), string(status), micros(now), d.OrgID, d.ID); err != nil {
+		return fmt.Errorf("update document: %w", err)
+	}
+	if status != d.Status {
+		if _, err := tx.ExecContext(ctx, db.rebind(`INSERT INTO status_changes
+			(document_id, org_id, from_status, to_status, cause, changed_at) VALUES (?, ?, ?, ?, ?, ?)`),
+			d.ID, d.OrgID, string(d.Status), string(status), cause, micros(now)); err != nil {
+			return fmt.Errorf("insert status change: %w", err)
+		}
+	}
+	d.Status, d.UpdatedAt = status, now
+	return nil
+}
+
+// SaveInterpretation implements inkform.DocumentUpdater.
+func (db *DB) SaveInterpretation(ctx context.Context, orgID, id string, in *inkform.Interpretation) (bool, error) {
+	saved := false
+	err := db.inWrite(ctx, func(tx *sql.Tx) error {
+		d, err := db.lockDocument(ctx, tx, orgID, id)
+		if err != nil {
+			return err
+		}
+		var rows int
+		if err := tx.QueryRowContext(ctx, db.rebind(`SELECT COUNT(*) FROM ink WHERE org_id = ? AND document_id = ?`),
+			orgID, id).Scan(&rows); err != nil {
+			return fmt.Errorf("count ink: %w", err)
+		}
+		if rows != in.InkRows {
+			return nil // newer ink arrived; its own job interprets it all
+		}
+		fields := make(map[string]inkform.FieldValue, len(in.Fields))
+		for name, v := range in.Fields {
+			fields[name] = v
+		}
+		// A verifier may have corrected a value while the job ran: a
+		// person's correction wins over any reading of the ink.
+		for name, v := range d.Fields {
+			if v.Source == inkform.SourceVerifier {
+				fields[name] = v
+			}
+		}
+		d.Fields = fields
+		saved = true
+		if err := db.writeDocument(ctx, tx, d, in.Status, in.Cause); err != nil {
+			return err
+		}
+		return db.enqueueRender(ctx, tx, orgID, id)
+	})
+	if err != nil {
+		return false, fmt.Errorf("save interpretation: %w", err)
+	}
+	if saved {
+		db.notifyEnqueued(inkform.QueueRender)
+	}
+	return saved, nil
+}
+
+// UpdateFields implements inkform.DocumentUpdater.
+func (db *DB) UpdateFields(ctx context.Context, orgID, id string, fields map[string]inkform.FieldValue, cause string) (*inkform.Document, error) {
+	var doc *inkform.Document
+	err := db.inWrite(ctx, func(tx *sql.Tx) error {
+		d, err := db.lockDocument(ctx, tx, orgID, id)
+		if err != nil {
+			return err
+		}
+		if d.Fields == nil {
+			d.Fields = map[string]inkform.FieldValue{}
+		}
+		for name, v := range fields {
+			d.Fields[name] = v
+		}
+		doc = d
+		if err := db.writeDocument(ctx, tx, d, d.Status, cause); err != nil {
+			return err
+		}
+		return db.enqueueRender(ctx, tx, orgID, id)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("update fields: %w", err)
+	}
+	db.notifyEnqueued(inkform.QueueRender)
+	return doc, nil
+}
+
+// SetStatus implements inkform.DocumentUpdater.
+func (db *DB) SetStatus(ctx context.Context, orgID, id string, status inkform.DocumentStatus, cause string) (*inkform.Document, error) {
+	var doc *inkform.Document
+	err := db.inWrite(ctx, func(tx *sql.Tx) error {
+		d, err := db.lockDocument(ctx, tx, orgID, id)
+		if err != nil {
+			return err
+		}
+		doc = d
+		if err := db.writeDocument(ctx, tx, d, status, cause); err != nil {
+			return err
+		}
+		return db.enqueueRender(ctx, tx, orgID, id)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("set status: %w", err)
+	}
+	db.notifyEnqueued(inkform.QueueRender)
+	return doc, nil
+}

@@ -1,0 +1,197 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"github.com/inkform/inkform"
+)
+
+// maxClaimOrgs bounds how many orgs one claim shares its slots between.
+const maxClaimOrgs = 64
+
+// ClaimJobs implements inkform.JobQueue.
+//
+// Fairness between orgs: the claim finds the orgs with available jobs in
+// the queue, gives each an equal share of the free slots (in priority, then
+// due-time order within an org), and only when an org used its whole share
+// fills the slots left from any org. One org's flood of 70,000 jobs delays
+// another org's next job by one claim at most.
+//
+// Cost: every read walks an index in order (migration 00002), so a claim
+// touches about as many rows as it takes, however long the queue. Retryable
+// jobs whose backoff has passed are first promoted to available, which keeps
+// the scans on a single state. PostgreSQL and MySQL lock the chosen rows
+// with FOR UPDATE SKIP LOCKED, so claimers on many nodes never take the same
+// job and never wait for each other; SQLite runs the claim on its single
+// writer connection in an immediate transaction, which excludes other writers.
+func (db *DB) ClaimJobs(ctx context.Context, queue, worker string, limit int, lease time.Duration) ([]*inkform.Job, error) {
+	if limit <= 0 {
+		return nil, nil
+	}
+	var jobs []*inkform.Job
+	err := db.retryConflicts(ctx, func() error {
+		jobs = nil
+		return db.inWrite(ctx, func(tx *sql.Tx) error {
+			return db.claimTx(ctx, tx, queue, worker, limit, lease, &jobs)
+		})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("claim jobs: %w", err)
+	}
+	return jobs, nil
+}
+
+// claimTx is one attempt at a claim, in tx; it sets *jobs to what it leased.
+func (db *DB) claimTx(ctx context.Context, tx *sql.Tx, queue, worker string, limit int, lease time.Duration, jobs *[]*inkform.Job) error {
+	now := db.now()
+	if err := db.promoteRetryable(ctx, tx, queue, now); err != nil {
+		return err
+	}
+	orgs, err := db.dueOrgs(ctx, tx, queue)
+	if err != nil {
+		return err
+	}
+	var ids []int64
+	fillUp := len(orgs) <= 1 // one org: no sharing to do
+	if !fillUp {
+		share := max(1, limit/len(orgs))
+		for _, org := range orgs {
+			if len(ids) >= limit {
+				break
+			}
+			want := min(share, limit-len(ids))
+			got, err := db.lockDue(ctx, tx, queue, org, now, want, nil)
+			if err != nil {
+				return err
+			}
+			ids = append(ids, got...)
+			fillUp = fillUp || len(got) == want // this org may have more
+		}
+	}
+	if fillUp && len(ids) < limit {
+		got, err := db.lockDue(ctx, tx, queue, "", now, limit-len(ids), ids)
+		if err != nil {
+			return err
+		}
+		ids = append(ids, got...)
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	*jobs, err = db.leaseJobs(ctx, tx, ids, worker, now.Add(lease))
+	return err
+}
+
+// promoteRetryable makes the queue's retryable jobs whose backoff has passed
+// available. A plain read first keeps the common case (none) free of
+// locks.
+func (db *DB) promoteRetryable(ctx context.Context, tx *sql.Tx, queue string, now time.Time) error {
+	var n int
+	err := tx.QueryRowContext(ctx, db.rebind(`SELECT COUNT(*) FROM jobs
+		WHERE queue = ? AND state = 'retryable' AND run_at <= ?`), queue, micros(now)).Scan(&n)
+	if err != nil || n == 0 {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, db.rebind(`UPDATE jobs SET state = 'available'
+		WHERE queue = ? AND state = 'retryable' AND run_at <= ?`), queue, micros(now))
+	if err != nil {
+		return fmt.Errorf("promote retryable jobs: %w", err)
+	}
+	return nil
+}
+
+// retryConflicts runs fn again, a few times, when the database aborted it
+// as a deadlock victim or serialization failure: with row locks that is a
+// normal outcome (InnoDB especially), not an error.
+func (db *DB) retryConflicts(ctx context.Context, fn func() error) error {
+	var err error
+	for try := 0; try < 5; try++ {
+		if err = fn(); err == nil || !isConflict(err) || ctx.Err() != nil {
+			return err
+		}
+		time.Sleep(time.Duration(try+1) * time.Millisecond)
+	}
+	return err
+}
+
+// leaseJobs marks locked jobs running for worker and returns them.
+func (db *DB) leaseJobs(ctx context.Context, tx *sql.Tx, ids []int64, worker string, until time.Time) ([]*inkform.Job, error) {
+	in, idArgs := inIDs(ids)
+	set := `UPDATE jobs SET state = 'running', attempt = attempt + 1, leased_by = ?, lease_expires_at = ? WHERE ` + in
+	args := append([]any{worker, micros(until)}, idArgs...)
+	if db.d.updateReturning() {
+		return db.queryJobs(ctx, tx, set+` RETURNING `+jobColumns, args...)
+	}
+	if _, err := tx.ExecContext(ctx, db.rebind(set), args...); err != nil {
+		return nil, err
+	}
+	return db.queryJobs(ctx, tx, `SELECT `+jobColumns+` FROM jobs WHERE `+in, idArgs...)
+}
+
+// dueOrgs lists up to maxClaimOrgs orgs with available jobs in the queue.
+// It skips from one org to the next through the index (a "loose index
+// scan" as a recursive query), so its cost grows with the number of orgs,
+// not of jobs.
+func (db *DB) dueOrgs(ctx context.Context, tx *sql.Tx, queue string) ([]string, error) {
+	rows, err := tx.QueryContext(ctx, db.rebind(`WITH RECURSIVE o (org_id, n) AS (
+			SELECT MIN(org_id), 1 FROM jobs WHERE queue = ? AND state = 'available'
+			UNION ALL
+			SELECT (SELECT MIN(j.org_id) FROM jobs j
+			        WHERE j.queue = ? AND j.state = 'available' AND j.org_id > o.org_id), o.n + 1
+			FROM o WHERE o.org_id IS NOT NULL AND o.n < ?
+		)
+		SELECT org_id FROM o WHERE org_id IS NOT NULL`), queue, queue, maxClaimOrgs)
+	if err != nil {
+		return nil, fmt.Errorf("due orgs: %w", err)
+	}
+	defer rows.Close()
+	var orgs []string
+	for rows.Next() {
+		var org string
+		if err := rows.Scan(&org); err != nil {
+			return nil, err
+		}
+		orgs = append(orgs, org)
+	}
+	return orgs, rows.Err()
+}
+
+// lockDue selects and locks up to n due available jobs of the queue — of
+// one org, or of any when org is "" — skipping the ids already taken.
+func (db *DB) lockDue(ctx context.Context, tx *sql.Tx, queue, org string, now time.Time, n int, taken []int64) ([]int64, error) {
+	query := `SELECT id FROM jobs WHERE queue = ? AND state = 'available'`
+	args := []any{queue}
+	if org != "" {
+		query += ` AND org_id = ?`
+		args = append(args, org)
+	}
+	query += ` AND run_at <= ?`
+	args = append(args, micros(now))
+	if len(taken) > 0 {
+		in, idArgs := inIDs(taken)
+		query += ` AND NOT ` + in
+		args = append(args, idArgs...)
+	}
+	query += ` ORDER BY priority, run_at, id LIMIT ?`
+	args = append(args, n)
+	if db.d.skipLocked() {
+		query += ` FOR UPDATE SKIP LOCKED`
+	}
+	rows, err := tx.QueryContext(ctx, db.rebind(query), args...)
+	if err != nil {
+		return nil, fmt.Errorf("lock due jobs: %w", err)
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}

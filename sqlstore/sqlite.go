@@ -1,0 +1,139 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"net/url"
+	"os"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/go-sql-driver/mysql"
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	_ "modernc.org/sqlite"             // registers the "sqlite" driver
+
+	"github.com/inkform/inkform"
+)
+
+// SQLite tuning. A checkpoint on the writer's path stalls captures, so the
+// writer never checkpoints (wal_autocheckpoint=0); a background goroutine
+// runs a PASSIVE checkpoint every second and a TRUNCATE one when the WAL
+// has grown past walTruncateBytes, so it cannot grow without bound.
+const (
+	sqliteBusyTimeout  = 10000 // ms
+	checkpointInterval = time.Second
+	walTruncateBytes   = 64 << 20
+)
+
+// parseDSN picks the dialect from the DSN and returns the driver's DSN.
+func parseDSN(dsn string) (dialect, string, error) {
+	switch {
+	case strings.HasPrefix(dsn, "sqlite:"):
+		return dialectSQLite, strings.TrimPrefix(strings.TrimPrefix(dsn, "sqlite:"), "//"), nil
+	case strings.HasSuffix(dsn, ".db") || strings.HasSuffix(dsn, ".sqlite"):
+		return dialectSQLite, dsn, nil
+	case strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://"):
+		return dialectPostgres, dsn, nil
+	case strings.HasPrefix(dsn, "mysql://"):
+		cfg, err := mysql.ParseDSN(strings.TrimPrefix(dsn, "mysql://"))
+		if err != nil {
+			return 0, "", inkform.Errorf(inkform.EINVALID, "mysql dsn: %v", err)
+		}
+		// Times are stored as integers, so parseTime is not needed; goose
+		// splits migrations into single statements, so multiStatements is
+		// not either.
+		if cfg.Params == nil {
+			cfg.Params = map[string]string{}
+		}
+		if _, ok := cfg.Params["charset"]; !ok {
+			cfg.Params["charset"] = "utf8mb4"
+		}
+		return dialectMySQL, cfg.FormatDSN(), nil
+	}
+	return 0, "", inkform.Errorf(inkform.EINVALID, "unknown database DSN: want sqlite:PATH, a .db or .sqlite path, postgres://… or mysql://…")
+}
+
+// sqliteDSN builds a modernc.org/sqlite DSN for path with pragmas.
+func sqliteDSN(path string, txlock string, pragmas ...string) string {
+	q := url.Values{}
+	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", sqliteBusyTimeout))
+	for _, p := range pragmas {
+		q.Add("_pragma", p)
+	}
+	if txlock != "" {
+		q.Set("_txlock", txlock)
+	}
+	return "file:" + path + "?" + q.Encode()
+}
+
+// openSQLite opens one writer connection (immediate transactions, WAL,
+// synchronous=FULL so a commit survives power loss, no automatic
+// checkpoints) and a pool of read-only connections: with WAL readers never
+// block the writer.
+func (db *DB) openSQLite(path string) error {
+	if path == "" {
+		return inkform.Errorf(inkform.EINVALID, "sqlite dsn needs a file path")
+	}
+	db.path = path
+	w, err := sql.Open("sqlite", sqliteDSN(path, "immediate",
+		"journal_mode(WAL)", "synchronous(FULL)", "wal_autocheckpoint(0)", "foreign_keys(0)"))
+	if err != nil {
+		return fmt.Errorf("open sqlite writer: %w", err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxLifetime(0)
+	w.SetConnMaxIdleTime(0)
+	// Open the writer first so that the file exists in WAL mode before any
+	// reader looks at it.
+	if err := w.Ping(); err != nil {
+		w.Close()
+		return fmt.Errorf("open sqlite writer: %w", err)
+	}
+	r, err := sql.Open("sqlite", sqliteDSN(path, "", "query_only(1)"))
+	if err != nil {
+		w.Close()
+		return fmt.Errorf("open sqlite readers: %w", err)
+	}
+	n := max(4, runtime.GOMAXPROCS(0))
+	r.SetMaxOpenConns(n)
+	r.SetMaxIdleConns(n)
+	db.w, db.r = w, r
+	return nil
+}
+
+// checkpointLoop keeps the WAL in hand off the writer's path. It uses its
+// own connection: a checkpoint copies committed pages into the database
+// file while the writer keeps appending to the WAL.
+func (db *DB) checkpointLoop() {
+	defer db.bg.Done()
+	c, err := sql.Open("sqlite", sqliteDSN(db.path, ""))
+	if err != nil {
+		return
+	}
+	defer c.Close()
+	c.SetMaxOpenConns(1)
+	tick := time.NewTicker(checkpointInterval)
+	defer tick.Stop()
+	for {
+		select {
+		case <-db.stop:
+			// A final TRUNCATE leaves a small WAL behind for the next start.
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			_, _ = c.ExecContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)")
+			cancel()
+			return
+		case <-tick.C:
+		}
+		mode := "PASSIVE"
+		if fi, err := os.Stat(db.path + "-wal"); err == nil && fi.Size() > walTruncateBytes {
+			mode = "TRUNCATE"
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		// Errors are not fatal: SQLITE_BUSY just means "try next second".
+		_, _ = c.ExecContext(ctx, "PRAGMA wal_checkpoint("+mode+")")
+		cancel()
+	}
+}
