@@ -64,6 +64,9 @@ type DocumentInk struct {
 	Pages      []PageInk
 	// SHA256 is the hex SHA-256 of the stored ink encoding.
 	SHA256 string
+	// Rows is the number of stored ink rows (one per submission that
+	// wrote to the document), a version number of the ink.
+	Rows int
 }
 
 // DocumentService reads and updates documents. Every method is scoped by org.

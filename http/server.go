@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/inkform/inkform"
+	"github.com/inkform/inkform/ink"
 	"github.com/inkform/inkform/inkml"
 )
 
@@ -37,6 +38,14 @@ type Server struct {
 	// Jobs may be nil until the queue is wired in; the job routes then
 	// answer 503.
 	Jobs inkform.JobService
+	// Updater changes documents on a verifier's behalf.
+	Updater inkform.DocumentUpdater
+	// Blobs keeps backgrounds, document PDFs and cached cutouts; Renders
+	// records which PDF shows which state of a document; Printer makes
+	// form PDFs. When one is nil, the routes that need it answer 503.
+	Blobs   inkform.BlobStore
+	Renders inkform.RenderStore
+	Printer inkform.FormPrinter
 
 	// Logger receives one line per request and the details of internal
 	// errors; nil means slog.Default().
@@ -65,6 +74,8 @@ type Server struct {
 	once     sync.Once
 	tokens   *tokenCache
 	draining atomic.Bool
+	// cutouts keeps the cutout rasteriser's buffers between requests.
+	cutouts ink.Renderer
 	// now is the clock; tests replace it.
 	now func() time.Time
 }
@@ -104,6 +115,8 @@ func (s *Server) routes() []route {
 		{"PUT", "/api/v1/forms/{id}", inkform.PermFormsWrite, s.handleFormUpdate},
 		{"GET", "/api/v1/forms/{id}/versions/{version}", inkform.PermFormsRead, s.handleFormVersionShow},
 		{"POST", "/api/v1/forms/{id}/copies", inkform.PermFormsWrite, s.handleFormCopiesCreate},
+		{"PUT", "/api/v1/forms/{id}/background", inkform.PermFormsWrite, s.handleFormBackgroundPut},
+		{"GET", "/api/v1/forms/{id}/print.pdf", inkform.PermFormsRead, s.handleFormPrint},
 		{"POST", "/api/v1/forms/{id}/submissions", inkform.PermDigitalSubmit, s.handleSubmissionCreate},
 
 		{"POST", "/api/v1/ink", inkform.PermInkSubmit, s.handleInkSubmit},
@@ -112,6 +125,11 @@ func (s *Server) routes() []route {
 		{"GET", "/api/v1/documents/{id}", inkform.PermDocumentsRead, s.handleDocumentShow},
 		{"GET", "/api/v1/documents/{id}/ink", inkform.PermDocumentsRead, s.handleDocumentInk},
 		{"GET", "/api/v1/documents/{id}/history", inkform.PermDocumentsRead, s.handleDocumentHistory},
+		{"GET", "/api/v1/documents/{id}/pdf", inkform.PermDocumentsRead, s.handleDocumentPDF},
+		{"GET", "/api/v1/documents/{id}/fields/{name}/cutout.png", inkform.PermDocumentsRead, s.handleDocumentCutout("png")},
+		{"GET", "/api/v1/documents/{id}/fields/{name}/cutout.svg", inkform.PermDocumentsRead, s.handleDocumentCutout("svg")},
+		{"PATCH", "/api/v1/documents/{id}", inkform.PermDocumentsVerify, s.handleDocumentUpdate},
+		{"POST", "/api/v1/documents/{id}/approve", inkform.PermDocumentsVerify, s.handleDocumentApprove},
 
 		{"GET", "/api/v1/quarantine", inkform.PermQuarantine, s.handleQuarantineList},
 		{"POST", "/api/v1/quarantine/{id}/reprocess", inkform.PermQuarantine, s.handleQuarantineReprocess},

@@ -1,0 +1,8 @@
+//go:build !unix
+
+package main
+
+import "time"
+
+// cpuTime is unknown here; the report then shows wall-clock speed only.
+func cpuTime() time.Duration { return 0 }

@@ -1,0 +1,98 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/inkform/inkform"
+	"github.com/inkform/inkform/sqlstore"
+)
+
+// storeConfig says where state lives. Every command that touches the
+// database takes these flags.
+type storeConfig struct {
+	Data      string
+	DB        string
+	ReadDB    string
+	Migrate   bool
+	BatchMax  int
+	BatchWait time.Duration
+}
+
+func (c *storeConfig) register(fs *flag.FlagSet) {
+	fs.StringVar(&c.Data, "data", "./inkform-data", "directory for the SQLite database (when --db is empty) and local files")
+	fs.StringVar(&c.DB, "db", "", "database DSN: postgres://…, mysql://user:pass@tcp(host:port)/db, or sqlite:PATH (default: SQLite in --data)")
+	fs.StringVar(&c.ReadDB, "read-db", "", "optional read-replica DSN for read-only queries")
+	fs.BoolVar(&c.Migrate, "migrate", true, "apply database migrations at start")
+	fs.IntVar(&c.BatchMax, "batch-max", 64, "group commit: most submissions per transaction")
+	fs.DurationVar(&c.BatchWait, "batch-wait", 2*time.Millisecond, "group commit: longest wait to fill a batch")
+}
+
+// dsn returns the database DSN, defaulting to a SQLite file in the data
+// directory (which it creates).
+func (c *storeConfig) dsn() (string, error) {
+	if c.DB != "" {
+		return c.DB, nil
+	}
+	if err := os.MkdirAll(c.Data, 0o750); err != nil {
+		return "", fmt.Errorf("data directory: %w", err)
+	}
+	return "sqlite:" + filepath.Join(c.Data, "inkform.db"), nil
+}
+
+// open opens the store and applies migrations unless turned off.
+func (c *storeConfig) open(ctx context.Context, logger *slog.Logger) (*sqlstore.DB, error) {
+	dsn, err := c.dsn()
+	if err != nil {
+		return nil, err
+	}
+	db, err := sqlstore.Open(ctx, dsn, sqlstore.Options{
+		ReadOnlyDSN: c.ReadDB,
+		BatchMax:    c.BatchMax,
+		BatchWait:   c.BatchWait,
+		MaxPoints:   inkform.DefaultMaxPoints,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	if c.Migrate {
+		if err := db.Migrate(ctx); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("migrate: %w", err)
+		}
+	}
+	logger.Debug("database open", "dialect", db.Dialect())
+	return db, nil
+}
+
+// logConfig configures the structured log on stderr.
+type logConfig struct {
+	Level  string
+	Format string
+}
+
+func (c *logConfig) register(fs *flag.FlagSet) {
+	fs.StringVar(&c.Level, "log-level", "info", "log level: debug, info, warn, error")
+	fs.StringVar(&c.Format, "log-format", "text", "log format: text or json")
+}
+
+func (c *logConfig) logger(w io.Writer) (*slog.Logger, error) {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(c.Level)); err != nil {
+		return nil, fmt.Errorf("--log-level %q: want debug, info, warn or error", c.Level)
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	switch c.Format {
+	case "text":
+		return slog.New(slog.NewTextHandler(w, opts)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, opts)), nil
+	}
+	return nil, fmt.Errorf("--log-format %q: want text or json", c.Format)
+}

@@ -1,0 +1,79 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+
+	"github.com/inkform/inkform"
+	"github.com/inkform/inkform/examples"
+	"github.com/inkform/inkform/sqlstore"
+)
+
+const demoOrg = "demo"
+
+// setupDemo makes sure the demo org and the sample form exist, creates a
+// fresh admin token (a stored one cannot be shown again) and prints what to
+// try next.
+func setupDemo(ctx context.Context, db *sqlstore.DB, baseURL string, store storeConfig, w io.Writer) error {
+	org, err := db.FindOrgByName(ctx, demoOrg)
+	if inkform.ErrorCode(err) == inkform.ENOTFOUND {
+		org, err = db.CreateOrg(ctx, demoOrg)
+	}
+	if err != nil {
+		return fmt.Errorf("demo org: %w", err)
+	}
+	var tmpl inkform.FormTemplate
+	if err := json.Unmarshal(examples.WoundCheckForm, &tmpl); err != nil {
+		return fmt.Errorf("sample form: %w", err)
+	}
+	ref, err := db.ResolveAddress(ctx, org.ID, tmpl.Pages[0].Address)
+	var formID string
+	switch {
+	case err == nil:
+		formID = ref.FormID
+	case inkform.ErrorCode(err) == inkform.ENOTFOUND:
+		form, err := db.CreateForm(ctx, org.ID, &tmpl)
+		if err != nil {
+			return fmt.Errorf("sample form: %w", err)
+		}
+		formID = form.ID
+	default:
+		return fmt.Errorf("sample form: %w", err)
+	}
+	_, secret, err := db.CreateToken(ctx, org.ID, inkform.RoleAdmin, "demo")
+	if err != nil {
+		return fmt.Errorf("demo token: %w", err)
+	}
+	where := "SQLite in " + store.Data
+	if store.DB != "" {
+		where = "the database of --db"
+	}
+	fmt.Fprintf(w, `
+inkform is running at %[1]s (%[2]s).
+
+Demo org %[3]q, sample form "Wound check" (%[4]s, page address 70.3.12.5).
+A new admin token for it, shown only now:
+
+  export INKFORM_TOKEN=%[5]s
+
+Try, from the repository's root in another terminal:
+
+  # send the ink of a filled-in form, as a pen gateway would
+  curl -s -H "Authorization: Bearer $INKFORM_TOKEN" -H 'Content-Type: application/inkml+xml' \
+       --data-binary @examples/wound-check.inkml %[1]s/api/v1/ink
+
+  # list documents, then look at one (its id is in the answer above)
+  curl -s -H "Authorization: Bearer $INKFORM_TOKEN" %[1]s/api/v1/documents
+  curl -s -H "Authorization: Bearer $INKFORM_TOKEN" %[1]s/api/v1/documents/DOCUMENT_ID
+
+  # the same form filled on a tablet
+  curl -s -H "Authorization: Bearer $INKFORM_TOKEN" -H 'Content-Type: application/json' \
+       -d '{"fields":{"patient_no":"004711","visit_date":"271126","dressing_changed":true,"pain":"some","signature":{"strokes":[{"points":[[5,10],[30,5],[60,15]]}]}}}' \
+       %[1]s/api/v1/forms/%[4]s/submissions
+
+The API is described at %[1]s/api/v1/openapi.json; docs/ says more. Stop with Ctrl-C.
+`, baseURL, where, org.Name, formID, secret)
+	return nil
+}

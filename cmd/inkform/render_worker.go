@@ -1,0 +1,163 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/inkform/inkform"
+	"github.com/inkform/inkform/pdf"
+	"github.com/inkform/inkform/queue"
+	"github.com/inkform/inkform/sqlstore"
+)
+
+// pdfPrinter is inkform.FormPrinter with the pdf package, for the API.
+type pdfPrinter struct{}
+
+// NormalizeBackground implements inkform.FormPrinter.
+func (pdfPrinter) NormalizeBackground(data []byte, form *inkform.Form) ([]byte, error) {
+	return pdf.NormalizeBackground(data, form)
+}
+
+// Blank implements inkform.FormPrinter.
+func (pdfPrinter) Blank(w io.Writer, form *inkform.Form, copies [][]string) error {
+	return pdf.Blank(w, form, copies)
+}
+
+// renderFollowUp is how soon a render runs again when the document changed
+// while it was being rendered (the change's own enqueue was skipped as a
+// duplicate of the running job).
+const renderFollowUp = 100 * time.Millisecond
+
+// renderWorker makes the PDF of a document: background (or the drawn
+// form), ink and values, stored in the blob store and recorded with the
+// state of the document it shows.
+type renderWorker struct {
+	db     *sqlstore.DB
+	blobs  inkform.BlobStore
+	logger *slog.Logger
+}
+
+// Work implements queue.Worker.
+func (w *renderWorker) Work(ctx context.Context, job *queue.Job[inkform.RenderPDFArgs]) error {
+	org, id := job.OrgID, job.Args.DocumentID
+	doc, err := w.db.FindDocument(ctx, org, id)
+	if inkform.ErrorCode(err) == inkform.ENOTFOUND {
+		return queue.Cancel(fmt.Errorf("document %s is gone", id))
+	} else if err != nil {
+		return fmt.Errorf("find document: %w", err)
+	}
+	form, err := w.db.FindFormVersion(ctx, org, doc.FormID, doc.FormVersion)
+	if err != nil {
+		return fmt.Errorf("find form: %w", err)
+	}
+	di, err := w.db.FindDocumentInk(ctx, org, id)
+	switch {
+	case inkform.ErrorCode(err) == inkform.ENOTFOUND:
+		di = nil // a digital document without ink
+	case err != nil:
+		return fmt.Errorf("find ink: %w", err)
+	}
+	bg, err := w.background(ctx, org, form)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := pdf.Filled(&buf, pdf.FilledInput{Form: form, Doc: doc, Ink: di, Background: bg}); err != nil {
+		if inkform.ErrorCode(err) == inkform.EUNPROCESSABLE || inkform.ErrorCode(err) == inkform.EINVALID {
+			return queue.Cancel(fmt.Errorf("render pdf: %w", err)) // retrying cannot help
+		}
+		return fmt.Errorf("render pdf: %w", err)
+	}
+	sum := sha256.Sum256(buf.Bytes())
+	rec := &inkform.DocumentRender{
+		DocumentID: id, SourceUpdatedAt: doc.UpdatedAt,
+		Key:    inkform.DocumentPDFKey(org, id, doc.UpdatedAt),
+		SHA256: hex.EncodeToString(sum[:]), Size: int64(buf.Len()),
+	}
+	prev, err := w.db.FindRender(ctx, org, id)
+	if err != nil && inkform.ErrorCode(err) != inkform.ENOTFOUND {
+		return fmt.Errorf("find render: %w", err)
+	}
+	// The object is stored before the record names it, so a recorded
+	// render always has its file.
+	if err := w.blobs.Put(ctx, rec.Key, bytes.NewReader(buf.Bytes()), rec.Size, "application/pdf"); err != nil {
+		return fmt.Errorf("store pdf: %w", err)
+	}
+	saved, err := w.db.SaveRender(ctx, org, rec)
+	if err != nil {
+		return fmt.Errorf("record render: %w", err)
+	}
+	switch {
+	case !saved:
+		w.deleteBlob(ctx, rec.Key) // a newer state was rendered meanwhile
+	case prev != nil && prev.Key != rec.Key:
+		w.deleteBlob(ctx, prev.Key)
+	}
+	var sha string
+	if di != nil {
+		sha = di.SHA256
+	}
+	if err := w.dropStaleCutouts(ctx, org, id, sha); err != nil {
+		w.logger.Warn("drop stale cutouts", "document", id, "err", err)
+	}
+	w.logger.Debug("rendered pdf", "document", id, "bytes", rec.Size, "saved", saved)
+	if now, err := w.db.FindDocument(ctx, org, id); err == nil && !now.UpdatedAt.Equal(doc.UpdatedAt) {
+		return queue.Snooze(renderFollowUp)
+	}
+	return nil
+}
+
+// background returns the form version's background PDF, nil when it has
+// none.
+func (w *renderWorker) background(ctx context.Context, org string, form *inkform.Form) ([]byte, error) {
+	rc, _, err := w.blobs.Get(ctx, inkform.FormBackgroundKey(org, form.ID, form.Version))
+	if inkform.ErrorCode(err) == inkform.ENOTFOUND {
+		return nil, nil
+	} else if err != nil {
+		return nil, fmt.Errorf("read background: %w", err)
+	}
+	defer rc.Close()
+	data, err := io.ReadAll(io.LimitReader(rc, inkform.MaxBackgroundBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("read background: %w", err)
+	}
+	return data, nil
+}
+
+// dropStaleCutouts deletes the document's cached cutouts of earlier ink.
+// Render jobs follow every interpretation, and interpretation follows every
+// ink change, so cutouts of replaced ink live only until the next render.
+func (w *renderWorker) dropStaleCutouts(ctx context.Context, org, id, inkSHA string) error {
+	keep := inkform.CutoutPrefix(org, id, inkSHA)
+	var stale []string
+	err := w.blobs.List(ctx, inkform.DocumentBlobPrefix(org, id)+"cutouts/", func(b inkform.BlobInfo) error {
+		if !strings.HasPrefix(b.Key, keep) {
+			stale = append(stale, b.Key)
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("list cutouts: %w", err)
+	}
+	for _, k := range stale {
+		if err := w.blobs.Delete(ctx, k); err != nil {
+			return fmt.Errorf("delete cutout: %w", err)
+		}
+	}
+	return nil
+}
+
+// deleteBlob removes an object that nothing names any more; a failure
+// leaves garbage under the document's prefix, which its purge removes.
+func (w *renderWorker) deleteBlob(ctx context.Context, key string) {
+	if err := w.blobs.Delete(ctx, key); err != nil {
+		w.logger.Warn("delete unused pdf", "key", key, "err", err)
+	}
+}

@@ -1,0 +1,225 @@
+package main
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/inkform/inkform"
+	ihttp "github.com/inkform/inkform/http"
+	"github.com/inkform/inkform/inkml"
+	"github.com/inkform/inkform/queue"
+	"github.com/inkform/inkform/sqlstore"
+)
+
+// serveConfig is the configuration of `inkform serve`.
+type serveConfig struct {
+	store   storeConfig
+	blob    blobConfig
+	log     logConfig
+	workers workerConfig
+
+	Addr            string
+	TLSCert         string
+	TLSKey          string
+	BehindTLSProxy  bool
+	RedirectAddr    string
+	MetricsToken    string
+	MaxBody         int64
+	MaxPoints       int
+	MaxTraces       int
+	MaxPages        int
+	TokenCacheTTL   time.Duration
+	ShutdownTimeout time.Duration
+	DrainDelay      time.Duration
+	Demo            bool
+}
+
+func (c *serveConfig) register(fs *flag.FlagSet) {
+	c.store.register(fs)
+	c.blob.register(fs)
+	c.log.register(fs)
+	c.workers.register(fs, 2)
+	fs.StringVar(&c.Addr, "addr", "127.0.0.1:8080", "address to listen on")
+	fs.StringVar(&c.TLSCert, "tls-cert", "", "TLS certificate file (PEM); with --tls-key serves HTTPS")
+	fs.StringVar(&c.TLSKey, "tls-key", "", "TLS private key file (PEM)")
+	fs.BoolVar(&c.BehindTLSProxy, "behind-tls-proxy", false, "a load balancer terminates TLS: allow plain HTTP on a non-loopback address")
+	fs.StringVar(&c.RedirectAddr, "redirect-addr", "", "with TLS: also listen here and redirect HTTP to HTTPS (e.g. :80)")
+	fs.StringVar(&c.MetricsToken, "metrics-token", "", "bearer token that GET /metrics requires (default: none; block /metrics at the load balancer or set one)")
+	fs.Int64Var(&c.MaxBody, "max-body", inkform.DefaultMaxBodyBytes, "largest request body in bytes")
+	fs.IntVar(&c.MaxPoints, "max-points", inkform.DefaultMaxPoints, "most pen samples in one submission")
+	fs.IntVar(&c.MaxTraces, "max-traces", inkform.DefaultMaxTraces, "most strokes in one submission")
+	fs.IntVar(&c.MaxPages, "max-pages", inkform.DefaultMaxPagesPerSubmit, "most pages in one submission")
+	fs.DurationVar(&c.TokenCacheTTL, "token-cache-ttl", 30*time.Second, "how long an authenticated token is trusted without asking the database (a deleted token works that much longer at most)")
+	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 30*time.Second, "on SIGTERM: how long to finish requests and jobs")
+	fs.DurationVar(&c.DrainDelay, "drain-delay", 0, "on SIGTERM: how long /readyz answers 503 before the listener closes (lets a load balancer move traffic)")
+	fs.BoolVar(&c.Demo, "demo", false, "create a demo org, token and the sample form, and print what to try")
+}
+
+// checkTransport enforces TLS off localhost.
+func (c *serveConfig) checkTransport() error {
+	if (c.TLSCert == "") != (c.TLSKey == "") {
+		return errors.New("--tls-cert and --tls-key go together")
+	}
+	if c.TLSCert != "" || c.BehindTLSProxy {
+		return nil
+	}
+	host, _, err := net.SplitHostPort(c.Addr)
+	if err != nil {
+		return fmt.Errorf("--addr %q: %v", c.Addr, err)
+	}
+	if host == "localhost" {
+		return nil
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
+		return nil
+	}
+	return fmt.Errorf("--addr %s is not a loopback address: serve TLS with --tls-cert/--tls-key, or say --behind-tls-proxy when a load balancer terminates TLS", c.Addr)
+}
+
+func (c *serveConfig) limits() inkml.Limits {
+	return inkml.Limits{MaxBytes: c.MaxBody, MaxPoints: c.MaxPoints, MaxTraces: c.MaxTraces, MaxPages: c.MaxPages}
+}
+
+func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
+	var cfg serveConfig
+	fs := newFlagSet("serve", "", stderr)
+	cfg.register(fs)
+	if _, err := parseArgs(fs, args, 0); err != nil {
+		return err
+	}
+	if err := cfg.checkTransport(); err != nil {
+		return err
+	}
+	logger, err := cfg.log.logger(stderr)
+	if err != nil {
+		return err
+	}
+	db, err := cfg.store.open(ctx, logger)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+
+	rec, err := newRecognizer()
+	if err != nil {
+		return err
+	}
+	blobs, err := cfg.blob.open(ctx, cfg.store.Data)
+	if err != nil {
+		return err
+	}
+	reg := newRegistry()
+	workers, err := startWorkers(context.Background(), db, rec, blobs, cfg.workers, reg, logger)
+	if err != nil {
+		return err
+	}
+	if workers != nil {
+		db.SetEnqueueHook(workers.Notify)
+	}
+
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	api := newAPI(db, blobs, &cfg, logger)
+	api.Metrics = newRequestMetrics(reg)
+	api.ExtraRoutes = func(mux *http.ServeMux) {
+		mux.Handle("GET /metrics", metricsHandler(reg, cfg.MetricsToken))
+	}
+	srv := &http.Server{
+		Handler:           ihttp.SecurityHeaders(api.Handler(), cfg.TLSCert != ""),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       2 * time.Minute,
+		WriteTimeout:      2 * time.Minute,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	scheme := "http"
+	if cfg.TLSCert != "" {
+		scheme = "https"
+		srv.TLSConfig = &tls.Config{MinVersion: tls.VersionTLS12}
+	}
+	baseURL := fmt.Sprintf("%s://%s", scheme, ln.Addr())
+	logger.Info("inkform listening", "url", baseURL, "version", version, "database", db.Dialect())
+	if cfg.Demo {
+		if err := setupDemo(ctx, db, baseURL, cfg.store, stdout); err != nil {
+			ln.Close()
+			return fmt.Errorf("demo: %w", err)
+		}
+	}
+
+	errc := make(chan error, 2)
+	go func() {
+		if cfg.TLSCert != "" {
+			errc <- srv.ServeTLS(ln, cfg.TLSCert, cfg.TLSKey)
+		} else {
+			errc <- srv.Serve(ln)
+		}
+	}()
+	var redirect *http.Server
+	if cfg.RedirectAddr != "" && cfg.TLSCert != "" {
+		redirect = &http.Server{Addr: cfg.RedirectAddr, Handler: ihttp.RedirectHTTPS(cfg.Addr), ReadHeaderTimeout: 5 * time.Second}
+		go func() { errc <- redirect.ListenAndServe() }()
+	}
+
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	return shutdown(api, srv, redirect, workers, &cfg, logger)
+}
+
+// shutdown drains the node: readiness fails first so a load balancer moves
+// traffic away, then in-flight requests and running jobs finish within the
+// timeout; jobs still running then are handed back to the queue.
+func shutdown(api *ihttp.Server, srv, redirect *http.Server, workers *queue.Client, cfg *serveConfig, logger *slog.Logger) error {
+	logger.Info("shutting down", "drain_delay", cfg.DrainDelay, "timeout", cfg.ShutdownTimeout)
+	api.Drain()
+	time.Sleep(cfg.DrainDelay)
+	ctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	defer cancel()
+	if redirect != nil {
+		redirect.Shutdown(ctx)
+	}
+	if err := srv.Shutdown(ctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if workers != nil {
+		if err := workers.Stop(ctx); err != nil {
+			logger.Warn("jobs still running at the deadline were handed back", "err", err)
+		}
+	}
+	logger.Info("stopped")
+	return nil
+}
+
+// newAPI wires the HTTP API to the store.
+func newAPI(db *sqlstore.DB, blobs inkform.BlobStore, cfg *serveConfig, logger *slog.Logger) *ihttp.Server {
+	return &ihttp.Server{
+		Orgs:          db,
+		Tokens:        db,
+		Forms:         db,
+		Capture:       db,
+		Documents:     db,
+		Quarantine:    db,
+		Jobs:          db,
+		Updater:       db,
+		Blobs:         blobs,
+		Renders:       db,
+		Printer:       pdfPrinter{},
+		Logger:        logger,
+		Limits:        cfg.limits(),
+		Ready:         db.Ping,
+		Version:       version,
+		TokenCacheTTL: cfg.TokenCacheTTL,
+	}
+}

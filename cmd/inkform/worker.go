@@ -1,0 +1,115 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"sync/atomic"
+	"time"
+
+	"github.com/inkform/inkform"
+)
+
+// workerNodeConfig is the configuration of `inkform worker`.
+type workerNodeConfig struct {
+	store           storeConfig
+	blob            blobConfig
+	log             logConfig
+	workers         workerConfig
+	AdminAddr       string
+	MetricsToken    string
+	ShutdownTimeout time.Duration
+}
+
+func (c *workerNodeConfig) register(fs *flag.FlagSet) {
+	c.store.register(fs)
+	c.blob.register(fs)
+	c.log.register(fs)
+	c.workers.register(fs, 4)
+	fs.StringVar(&c.AdminAddr, "admin-addr", "127.0.0.1:9090", "address of the admin port (/metrics, /healthz, /readyz)")
+	fs.StringVar(&c.MetricsToken, "metrics-token", "", "bearer token that /metrics requires (default: none)")
+	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 30*time.Second, "on SIGTERM: how long running jobs may take before they are handed back")
+}
+
+// runWorker runs a worker-only node: it claims and works jobs, and serves
+// /metrics, /healthz and /readyz on a small admin port for the autoscaler
+// and the orchestrator. Nothing else listens.
+func runWorker(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
+	var cfg workerNodeConfig
+	fs := newFlagSet("worker", "", stderr)
+	cfg.register(fs)
+	if _, err := parseArgs(fs, args, 0); err != nil {
+		return err
+	}
+	if cfg.workers.Workers <= 0 {
+		return fmt.Errorf("%w: a worker node needs --workers of at least 1", errUsage)
+	}
+	logger, err := cfg.log.logger(stderr)
+	if err != nil {
+		return err
+	}
+	db, err := cfg.store.open(ctx, logger)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	rec, err := newRecognizer()
+	if err != nil {
+		return err
+	}
+	blobs, err := cfg.blob.open(ctx, cfg.store.Data)
+	if err != nil {
+		return err
+	}
+	reg := newRegistry()
+	client, err := startWorkers(context.Background(), db, rec, blobs, cfg.workers, reg, logger)
+	if err != nil {
+		return err
+	}
+	db.SetEnqueueHook(client.Notify)
+
+	var stopping atomic.Bool
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", metricsHandler(reg, cfg.MetricsToken))
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintf(w, "{\"status\":\"ok\",\"version\":%q,\"worker\":%q}\n", version, client.ID())
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		if stopping.Load() {
+			http.Error(w, "stopping", http.StatusServiceUnavailable)
+			return
+		}
+		if err := db.Ping(r.Context()); err != nil {
+			http.Error(w, "database unavailable", http.StatusServiceUnavailable)
+			return
+		}
+		fmt.Fprintln(w, `{"status":"ready"}`)
+	})
+	ln, err := net.Listen("tcp", cfg.AdminAddr)
+	if err != nil {
+		return fmt.Errorf("admin listen: %w", err)
+	}
+	admin := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	go admin.Serve(ln)
+	logger.Info("inkform worker running", "worker", client.ID(), "admin", ln.Addr().String(), "queues", cfg.workers.Queues)
+
+	<-ctx.Done()
+	stopping.Store(true)
+	logger.Info("stopping: no new jobs; waiting for running ones", "timeout", cfg.ShutdownTimeout)
+	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	defer cancel()
+	if err := client.Stop(sctx); err != nil {
+		logger.Warn("jobs still running at the deadline were handed back", "err", err)
+	}
+	admin.Shutdown(sctx)
+	return nil
+}
+
+// newRecognizer returns the handwriting recognizer workers use. Until the
+// built-in engine is wired in, fields go to verification.
+func newRecognizer() (inkform.Recognizer, error) {
+	return inkform.UnknownRecognizer{}, nil
+}

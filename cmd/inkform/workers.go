@@ -1,0 +1,117 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/inkform/inkform"
+	"github.com/inkform/inkform/interpret"
+	"github.com/inkform/inkform/queue"
+	"github.com/inkform/inkform/sqlstore"
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// workerConfig configures the background workers of a process.
+type workerConfig struct {
+	Workers      int
+	Queues       string
+	PollInterval time.Duration
+	Lease        time.Duration
+}
+
+func (c *workerConfig) register(fs *flag.FlagSet, defaultWorkers int) {
+	fs.IntVar(&c.Workers, "workers", defaultWorkers, "jobs run at once per queue in this process (0: no workers)")
+	fs.StringVar(&c.Queues, "queues", strings.Join([]string{inkform.QueueInterpret, inkform.QueueRender, inkform.QueueDeliver, inkform.QueueDefault}, ","),
+		"queues this process works, comma-separated")
+	fs.DurationVar(&c.PollInterval, "poll-interval", 250*time.Millisecond, "how often an idle queue looks for jobs other nodes enqueued")
+	fs.DurationVar(&c.Lease, "job-lease", 30*time.Second, "how long a claimed job is reserved between heartbeats; a crashed worker's jobs run again after it")
+}
+
+// interpretWorker turns a document's ink into field values and a status.
+type interpretWorker struct {
+	db          *sqlstore.DB
+	interpreter *interpret.Interpreter
+	logger      *slog.Logger
+}
+
+// Work implements queue.Worker.
+func (w *interpretWorker) Work(ctx context.Context, job *queue.Job[inkform.InterpretArgs]) error {
+	org, id := job.OrgID, job.Args.DocumentID
+	doc, err := w.db.FindDocument(ctx, org, id)
+	if inkform.ErrorCode(err) == inkform.ENOTFOUND {
+		return queue.Cancel(fmt.Errorf("document %s is gone", id))
+	} else if err != nil {
+		return fmt.Errorf("find document: %w", err)
+	}
+	form, err := w.db.FindFormVersion(ctx, org, doc.FormID, doc.FormVersion)
+	if err != nil {
+		return fmt.Errorf("find form: %w", err)
+	}
+	di, err := w.db.FindDocumentInk(ctx, org, id)
+	switch {
+	case inkform.ErrorCode(err) == inkform.ENOTFOUND:
+		di = nil // a digital document without signature ink
+	case err != nil:
+		return fmt.Errorf("find ink: %w", err)
+	}
+	res, err := w.interpreter.Interpret(ctx, form, doc, di)
+	if err != nil {
+		return fmt.Errorf("interpret: %w", err)
+	}
+	cause := "all fields read with confidence and valid"
+	if len(res.Reasons) > 0 {
+		cause = strings.Join(res.Reasons, "; ")
+	}
+	rows := 0
+	if di != nil {
+		rows = di.Rows
+	}
+	saved, err := w.db.SaveInterpretation(ctx, org, id, &inkform.Interpretation{
+		Fields: res.Fields, Status: res.Status, Cause: cause, InkRows: rows,
+	})
+	if err != nil {
+		return fmt.Errorf("save interpretation: %w", err)
+	}
+	w.logger.Debug("interpreted", "document", id, "status", res.Status, "saved", saved)
+	return nil
+}
+
+// startWorkers starts a queue client working the configured queues, or
+// returns nil when there are no workers.
+func startWorkers(ctx context.Context, db *sqlstore.DB, rec inkform.Recognizer, blobs inkform.BlobStore, cfg workerConfig, reg prometheus.Registerer, logger *slog.Logger) (*queue.Client, error) {
+	metrics, err := queue.NewMetrics(reg, db, logger)
+	if err != nil {
+		return nil, fmt.Errorf("queue metrics: %w", err)
+	}
+	if cfg.Workers <= 0 {
+		return nil, nil
+	}
+	ws := queue.NewWorkers()
+	queue.AddWorker[inkform.InterpretArgs](ws, &interpretWorker{
+		db: db, interpreter: &interpret.Interpreter{Recognizer: rec}, logger: logger,
+	}, queue.WorkerOpts{Timeout: time.Minute})
+	queue.AddWorker[inkform.RenderPDFArgs](ws, &renderWorker{db: db, blobs: blobs, logger: logger},
+		queue.WorkerOpts{Timeout: time.Minute})
+	queues := map[string]queue.QueueConfig{}
+	for _, q := range strings.Split(cfg.Queues, ",") {
+		if q = strings.TrimSpace(q); q != "" {
+			queues[q] = queue.QueueConfig{MaxWorkers: cfg.Workers}
+		}
+	}
+	client, err := queue.NewClient(queue.Config{
+		Store: db, Workers: ws, Queues: queues,
+		PollInterval: cfg.PollInterval, Lease: cfg.Lease,
+		Logger: logger, Metrics: metrics,
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := client.Start(ctx); err != nil {
+		return nil, err
+	}
+	return client, nil
+}

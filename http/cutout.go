@@ -1,0 +1,168 @@
+package http
+
+import (
+	"image"
+	"image/color"
+	"image/draw"
+	"math"
+
+	"github.com/inkform/inkform"
+	"github.com/inkform/inkform/ink"
+)
+
+// Cutout geometry, in millimetres. cutoutTolerance and cutoutMinShare are
+// the interpreter's defaults (interpret.DefaultEdgeTolerance and
+// DefaultMinShare): a cutout must show the ink the value was read from, so
+// strokes go to fields by the same rule. cutoutMargin is the band of page
+// shown around the field so a verifier sees ink that strays over the edge.
+const (
+	cutoutTolerance = 2.0
+	cutoutMinShare  = 0.3
+	cutoutMargin    = 3.0
+)
+
+// cutoutColor is the grey of the drawn form layout under a cutout's ink.
+var cutoutColor = color.RGBA{R: 0xa0, G: 0xa0, B: 0xa0, A: 0xff}
+
+// fieldBoxes returns the boxes a field's ink is assigned to: its own box
+// and, for a choice, each option's box. Boxes without area are left out,
+// as the interpreter does.
+func fieldBoxes(f *inkform.Field) []inkform.Box {
+	var out []inkform.Box
+	if f.Box != nil && f.Box.W > 0 && f.Box.H > 0 {
+		out = append(out, *f.Box)
+	}
+	for _, o := range f.Options {
+		if o.Box.W > 0 && o.Box.H > 0 {
+			out = append(out, o.Box)
+		}
+	}
+	return out
+}
+
+// cutoutView is the part of the page a cutout shows: the union of the
+// field's boxes with a margin. ok is false for a field without boxes.
+func cutoutView(f *inkform.Field) (inkform.Box, bool) {
+	boxes := fieldBoxes(f)
+	if len(boxes) == 0 {
+		return inkform.Box{}, false
+	}
+	x0, y0 := math.Inf(1), math.Inf(1)
+	x1, y1 := math.Inf(-1), math.Inf(-1)
+	for _, b := range boxes {
+		x0, y0 = min(x0, b.X), min(y0, b.Y)
+		x1, y1 = max(x1, b.X+b.W), max(y1, b.Y+b.H)
+	}
+	return ink.Expand(inkform.Box{X: x0, Y: y0, W: x1 - x0, H: y1 - y0}, cutoutMargin), true
+}
+
+// fieldStrokes returns the strokes of the field's page that belong to the
+// field: like the interpreter, each stroke goes to the field whose grown
+// box holds the largest share of its length (at least cutoutMinShare),
+// ties going to the smaller box. So a cutout shows only its own field's
+// ink, even where boxes are close or overlap.
+func fieldStrokes(form *inkform.Form, doc *inkform.Document, di *inkform.DocumentInk, field *inkform.Field) []inkform.Stroke {
+	if di == nil {
+		return nil
+	}
+	type target struct {
+		field string
+		grown inkform.Box
+		area  float64
+	}
+	var targets []target
+	for i := range form.Fields {
+		f := &form.Fields[i]
+		if f.Page != field.Page {
+			continue
+		}
+		for _, b := range fieldBoxes(f) {
+			targets = append(targets, target{field: f.Name, grown: ink.Expand(b, cutoutTolerance), area: ink.Area(b)})
+		}
+	}
+	var out []inkform.Stroke
+	for _, p := range di.Pages {
+		if pageOf(form, doc, p.Address) != field.Page {
+			continue
+		}
+		for i := range p.Strokes {
+			s := &p.Strokes[i]
+			best, bestShare, bestArea := "", 0.0, math.Inf(1)
+			for _, t := range targets {
+				share := ink.ShareInside(s, t.grown)
+				if share < cutoutMinShare {
+					continue
+				}
+				if share > bestShare || share == bestShare && t.area < bestArea {
+					best, bestShare, bestArea = t.field, share, t.area
+				}
+			}
+			if best == field.Name {
+				out = append(out, *s)
+			}
+		}
+	}
+	return out
+}
+
+// pageOf returns the form page number an ink page address is, from the
+// document's pages (unique pattern) or the form's own addresses; 0 when
+// neither knows it.
+func pageOf(form *inkform.Form, doc *inkform.Document, address string) int {
+	for _, p := range doc.Pages {
+		if p.Address == address {
+			return p.Number
+		}
+	}
+	for i, p := range form.Pages {
+		if p.Address != "" && p.Address == address {
+			return i + 1
+		}
+	}
+	return 0
+}
+
+// cutoutBackground draws the form layout inside view (box outlines and comb
+// cells of every field on the page) at dpi. There is no pure-Go PDF
+// rasteriser, so an uploaded background PDF cannot be cropped here; the
+// drawn layout shows the same boxes the values were read from.
+func cutoutBackground(form *inkform.Form, page int, view inkform.Box, dpi float64) image.Image {
+	scale := dpi / 25.4
+	wpx := max(int(math.Round(view.W*scale)), 1)
+	hpx := max(int(math.Round(view.H*scale)), 1)
+	img := image.NewRGBA(image.Rect(0, 0, wpx, hpx))
+	draw.Draw(img, img.Rect, image.White, image.Point{}, draw.Src)
+	px := func(x, y float64) (int, int) {
+		return int(math.Round((x - view.X) * scale)), int(math.Round((y - view.Y) * scale))
+	}
+	line := max(int(math.Round(0.2*scale)), 1) // a 0.2 mm printed rule
+	rect := func(b inkform.Box) {
+		x0, y0 := px(b.X, b.Y)
+		x1, y1 := px(b.X+b.W, b.Y+b.H)
+		fill := func(r image.Rectangle) {
+			draw.Draw(img, r.Intersect(img.Rect), image.NewUniform(cutoutColor), image.Point{}, draw.Src)
+		}
+		fill(image.Rect(x0, y0, x1+line, y0+line))
+		fill(image.Rect(x0, y1, x1+line, y1+line))
+		fill(image.Rect(x0, y0, x0+line, y1+line))
+		fill(image.Rect(x1, y0, x1+line, y1+line))
+	}
+	for i := range form.Fields {
+		f := &form.Fields[i]
+		if f.Page != page {
+			continue
+		}
+		for _, b := range fieldBoxes(f) {
+			if !ink.Intersects(b, view) {
+				continue
+			}
+			rect(b)
+		}
+		if f.Box != nil && f.Comb > 1 && ink.Intersects(*f.Box, view) {
+			for c := range f.Comb {
+				rect(f.Box.Cell(c, f.Comb))
+			}
+		}
+	}
+	return img
+}

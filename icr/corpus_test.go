@@ -1,0 +1,76 @@
+package icr
+
+import (
+	"os"
+	"sync"
+	"testing"
+
+	"github.com/inkform/inkform"
+)
+
+// corpusPath is the UNIPEN archive beside the repository; tests that need
+// it skip when it is absent.
+const corpusPath = "../../shared/data/unipen-1a1b-dev.tgz"
+
+// loadCorpus reads the corpus once per test binary; tests must not modify
+// the samples.
+var loadCorpus = sync.OnceValues(func() ([]Sample, error) {
+	f, err := os.Open(corpusPath)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	s, _, err := ReadUNIPEN(f, DefaultCorpusLimits())
+	return s, err
+})
+
+// corpus returns the held-out split's three parts or skips the test.
+func corpus(tb testing.TB) (train, calib, test []Sample) {
+	tb.Helper()
+	if _, err := os.Stat(corpusPath); err != nil {
+		tb.Skipf("UNIPEN corpus not available (%v); it lives beside the repository at %s", err, corpusPath)
+	}
+	all, err := loadCorpus()
+	if err != nil {
+		tb.Fatalf("read corpus: %v", err)
+	}
+	return SplitSamples(all)
+}
+
+// BenchmarkClassify measures single-character classification on held-out
+// writers; chars/s is per goroutine, so run it with GOMAXPROCS=1 for the
+// per-core figure.
+func BenchmarkClassify(b *testing.B) {
+	_, _, test := corpus(b)
+	e := benchEngine(b)
+	b.ReportAllocs()
+	cpu := cpuTime()
+	for i := 0; b.Loop(); i++ {
+		e.Classify(test[i%len(test)].Strokes, inkform.CharsetAlnum)
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "chars/s")
+	// CPU time counts only this process, so it stays meaningful on a
+	// machine shared with other work; with GOMAXPROCS=1 it is per core.
+	if c := cpuTime() - cpu; c > 0 {
+		b.ReportMetric(float64(b.N)/c.Seconds(), "chars/cpu-s")
+	}
+}
+
+func benchEngine(b *testing.B) *Engine {
+	if p := os.Getenv("INKFORM_ICR_MODEL"); p != "" {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			b.Fatal(err)
+		}
+		m, err := DecodeModel(data)
+		if err != nil {
+			b.Fatal(err)
+		}
+		return NewWithModel(m)
+	}
+	e, err := New()
+	if err != nil {
+		b.Fatal(err)
+	}
+	return e
+}

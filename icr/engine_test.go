@@ -1,0 +1,149 @@
+package icr
+
+import (
+	"context"
+	"errors"
+	"math"
+	"testing"
+
+	"github.com/inkform/inkform"
+)
+
+func newTestEngine(t *testing.T) *Engine {
+	t.Helper()
+	e, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+func TestClassify(t *testing.T) {
+	t.Parallel()
+	e := newTestEngine(t)
+	tests := []struct {
+		cs    inkform.Charset
+		n     int
+		chars string
+	}{
+		{inkform.CharsetDigits, MaxCandidates, "0123456789"},
+		{inkform.CharsetUpper, MaxCandidates, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"},
+		{inkform.CharsetAlnum, MaxCandidates, classes},
+		{"", MaxCandidates, classes}, // unknown sets read as alnum
+	}
+	for _, tt := range tests {
+		got := e.Classify(lineStrokes(), tt.cs)
+		if len(got) != tt.n {
+			t.Fatalf("%s: %d candidates, want %d", tt.cs, len(got), tt.n)
+		}
+		sum := 0.0
+		for i, c := range got {
+			if !containsRune(tt.chars, c.Char) {
+				t.Fatalf("%s: candidate %q outside the set", tt.cs, c.Char)
+			}
+			if i > 0 && c.P > got[i-1].P {
+				t.Fatalf("%s: candidates not ranked: %v", tt.cs, got)
+			}
+			sum += c.P
+		}
+		if sum > 1+1e-6 || sum <= 0 {
+			t.Fatalf("%s: probabilities sum to %v", tt.cs, sum)
+		}
+	}
+	// A vertical bar is a one among digits and an I among letters.
+	if c := e.Classify(lineStrokes(), inkform.CharsetDigits); c[0].Char != '1' {
+		t.Errorf("bar as digit: %v", c)
+	}
+	if c := e.Classify(lineStrokes(), inkform.CharsetUpper); c[0].Char != 'I' {
+		t.Errorf("bar as letter: %v", c)
+	}
+	if c := e.Classify(nil, inkform.CharsetDigits); c != nil {
+		t.Errorf("no ink: %v", c)
+	}
+}
+
+func containsRune(s string, r rune) bool {
+	for _, c := range s {
+		if c == r {
+			return true
+		}
+	}
+	return false
+}
+
+func TestClassifyAllocatesOnlyItsResult(t *testing.T) {
+	e := newTestEngine(t)
+	ink := fourStrokes(0, 0)
+	e.Classify(ink, inkform.CharsetDigits) // grow the pooled scratch
+	if n := testing.AllocsPerRun(200, func() { e.Classify(ink, inkform.CharsetDigits) }); n > 1 {
+		t.Fatalf("%v allocations per character, want 1 (the result)", n)
+	}
+}
+
+func TestRecognize(t *testing.T) {
+	t.Parallel()
+	e := newTestEngine(t)
+	one := lineStrokes()
+	tests := []struct {
+		name  string
+		req   inkform.RecognizeRequest
+		chars int
+	}{
+		{"free text", inkform.RecognizeRequest{Charset: inkform.CharsetDigits, Strokes: append(transform(one, 1, 0, 0), transform(one, 1, 5, 0)...)}, 2},
+		{"comb skips empty cells", inkform.RecognizeRequest{Charset: inkform.CharsetDigits, Cells: 3, CellStrokes: [][]inkform.Stroke{one, nil, one}}, 2},
+		{"no ink", inkform.RecognizeRequest{Charset: inkform.CharsetUpper}, 0},
+	}
+	for _, tt := range tests {
+		rec, err := e.Recognize(context.Background(), tt.req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rec.Chars) != tt.chars || len([]rune(rec.Text)) != tt.chars {
+			t.Fatalf("%s: %+v, want %d characters", tt.name, rec, tt.chars)
+		}
+		// The field's confidence is the product of its characters'.
+		want := 1.0
+		for _, c := range rec.Chars {
+			want *= c.Candidates[0].P
+		}
+		if tt.chars == 0 {
+			want = 0
+		}
+		if math.Abs(rec.Confidence-want) > 1e-12 {
+			t.Fatalf("%s: confidence %v, want %v", tt.name, rec.Confidence, want)
+		}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := e.Recognize(ctx, tests[0].req); !errors.Is(err, context.Canceled) {
+		t.Fatalf("cancelled: err %v", err)
+	}
+}
+
+// TestHeldOutAccuracy guards the committed model against regressions on
+// writers it never saw. The floors sit a little under the figures in
+// docs/recognition.md, so that a worse model fails but retraining noise
+// does not.
+func TestHeldOutAccuracy(t *testing.T) {
+	_, _, test := corpus(t)
+	e := newTestEngine(t)
+	tests := []struct {
+		cs                            inkform.Charset
+		minTop1, minTop3, minAccepted float64
+		maxAcceptedErrors             float64
+	}{
+		{inkform.CharsetDigits, 0.97, 0.99, 0.85, 0.006},
+		{inkform.CharsetUpper, 0.94, 0.98, 0.70, 0.006},
+	}
+	for _, tt := range tests {
+		r := e.Evaluate(test, tt.cs, inkform.DefaultConfidenceThreshold)
+		top1, top3 := float64(r.Top1)/float64(r.N), float64(r.Top3)/float64(r.N)
+		accepted := float64(r.Accepted) / float64(r.N)
+		wrong := float64(r.AcceptedWrong) / float64(r.Accepted)
+		t.Logf("%s", r)
+		if r.N < 1000 || top1 < tt.minTop1 || top3 < tt.minTop3 || accepted < tt.minAccepted || wrong > tt.maxAcceptedErrors {
+			t.Errorf("%s: n %d, top-1 %.4f (min %.2f), top-3 %.4f (min %.2f), accepted %.4f (min %.2f), wrong among accepted %.4f (max %.3f)",
+				tt.cs, r.N, top1, tt.minTop1, top3, tt.minTop3, accepted, tt.minAccepted, wrong, tt.maxAcceptedErrors)
+		}
+	}
+}

@@ -1,0 +1,123 @@
+package icr
+
+import (
+	"fmt"
+	"hash/fnv"
+	"io"
+	"slices"
+	"sort"
+
+	"github.com/inkform/inkform"
+)
+
+// TestSources returns the UNIPEN source folders held out for evaluation: their
+// writers are never trained on. They were fixed before the first
+// experiment (four laboratories with both digits and letters, of different
+// sizes and tablets) and must not be changed to flatter the figures.
+func TestSources() []string { return []string{"aga", "ced", "imp", "pri"} }
+
+// SplitSamples divides the corpus by source folder: the TestSources are
+// the test set; of the other sources' writers about one in eight (chosen
+// by a hash of the writer) is held out for calibration, the rest trains.
+func SplitSamples(all []Sample) (train, calib, test []Sample) {
+	testSrc := TestSources()
+	for _, s := range all {
+		switch {
+		case slices.Contains(testSrc, s.Source):
+			test = append(test, s)
+		case calibWriter(s.Writer):
+			calib = append(calib, s)
+		default:
+			train = append(train, s)
+		}
+	}
+	return train, calib, test
+}
+
+func calibWriter(w string) bool {
+	h := fnv.New32a()
+	_, _ = io.WriteString(h, w)
+	return h.Sum32()%8 == 0
+}
+
+// EvalResult is the accuracy of a model on labelled samples for one
+// character set.
+type EvalResult struct {
+	Charset inkform.Charset
+	N       int // characters of the set
+	Top1    int // right at rank 1
+	Top3    int // right within the first three
+	// Accepted counts characters whose top probability reached the
+	// threshold; AcceptedWrong those of them that were wrong.
+	Accepted, AcceptedWrong int
+	Confusions              []Confusion // most frequent first
+}
+
+// Confusion is how often the truth was read as another character.
+type Confusion struct {
+	Truth, Read rune
+	N           int
+}
+
+// Evaluate classifies every sample whose label belongs to cs.
+func (e *Engine) Evaluate(samples []Sample, cs inkform.Charset, threshold float64) EvalResult {
+	r := EvalResult{Charset: cs}
+	lo, hi := charsetRange(charsetOf(cs))
+	conf := map[[2]rune]int{}
+	for _, s := range samples {
+		if c := classIndex(s.Label); c < lo || c >= hi {
+			continue
+		}
+		r.N++
+		cands := e.Classify(s.Strokes, cs)
+		if len(cands) == 0 {
+			continue
+		}
+		for i, c := range cands[:min(3, len(cands))] {
+			if c.Char == s.Label {
+				r.Top3++
+				if i == 0 {
+					r.Top1++
+				}
+			}
+		}
+		if cands[0].Char != s.Label {
+			conf[[2]rune{s.Label, cands[0].Char}]++
+		}
+		if cands[0].P >= threshold {
+			r.Accepted++
+			if cands[0].Char != s.Label {
+				r.AcceptedWrong++
+			}
+		}
+	}
+	for k, n := range conf {
+		r.Confusions = append(r.Confusions, Confusion{k[0], k[1], n})
+	}
+	sort.Slice(r.Confusions, func(i, j int) bool {
+		a, b := r.Confusions[i], r.Confusions[j]
+		if a.N != b.N {
+			return a.N > b.N
+		}
+		return a.Truth < b.Truth || a.Truth == b.Truth && a.Read < b.Read
+	})
+	return r
+}
+
+// String formats the result as one Markdown table row: charset, n, top-1,
+// top-3, share accepted at the threshold, wrong among accepted, and the
+// five worst confusions.
+func (r EvalResult) String() string {
+	pct := func(a, b int) string {
+		if b == 0 {
+			return "–"
+		}
+		return fmt.Sprintf("%.2f%%", 100*float64(a)/float64(b))
+	}
+	var worst []string
+	for _, c := range r.Confusions[:min(5, len(r.Confusions))] {
+		worst = append(worst, fmt.Sprintf("%c→%c %d", c.Truth, c.Read, c.N))
+	}
+	return fmt.Sprintf("| %s | %d | %s | %s | %s | %s (%d) | %v |", r.Charset, r.N, pct(r.Top1, r.N), pct(r.Top3, r.N),
+		pct(r.Accepted, r.N), pct(r.AcceptedWrong, r.Accepted), r.AcceptedWrong, worst)
+}

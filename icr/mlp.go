@@ -1,0 +1,149 @@
+package icr
+
+import (
+	"math"
+)
+
+// classes are the model's outputs in order: digits, then upper-case letters.
+const classes = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+const numClasses = len(classes)
+
+// classIndex returns r's output index, or -1.
+func classIndex(r rune) int {
+	switch {
+	case r >= '0' && r <= '9':
+		return int(r - '0')
+	case r >= 'A' && r <= 'Z':
+		return 10 + int(r-'A')
+	}
+	return -1
+}
+
+// layer is a fully connected layer; w is row-major, one row of In weights
+// per output.
+type layer struct {
+	In, Out int
+	W, B    []float32
+}
+
+// net is a multilayer perceptron over the features [From, To): ReLU
+// between layers, raw logits out, and a softmax temperature per character
+// set.
+type net struct {
+	From, To int
+	Temp     [numCharsets]float32
+	Layers   []layer
+}
+
+// width returns the widest layer output, the size of a scratch buffer.
+func (n *net) width() int {
+	w := 0
+	for _, l := range n.Layers {
+		w = max(w, l.Out, l.In)
+	}
+	return w
+}
+
+// forward computes the logits of x into out, using a and b (each at least
+// n.width() long) as ping-pong buffers; it allocates nothing.
+func (n *net) forward(x, a, b, out []float32) {
+	cur := x[n.From:n.To]
+	for li := range n.Layers {
+		l := &n.Layers[li]
+		dst := a[:l.Out]
+		if li == len(n.Layers)-1 {
+			dst = out[:l.Out]
+		}
+		relu := li < len(n.Layers)-1
+		o := 0
+		for ; o+4 <= l.Out; o += 4 {
+			s0, s1, s2, s3 := dot4(cur, l.W[o*l.In:(o+4)*l.In])
+			dst[o], dst[o+1], dst[o+2], dst[o+3] = l.B[o]+s0, l.B[o+1]+s1, l.B[o+2]+s2, l.B[o+3]+s3
+		}
+		for ; o < l.Out; o++ {
+			dst[o] = l.B[o] + dot(cur, l.W[o*l.In:(o+1)*l.In])
+		}
+		if relu {
+			for i, v := range dst {
+				dst[i] = max(v, 0)
+			}
+		}
+		cur = dst
+		a, b = b, a
+	}
+}
+
+// dot is the inner loop of inference and training; four accumulators let
+// the CPU overlap the additions.
+func dot(x, w []float32) float32 {
+	w = w[:len(x)]
+	var s0, s1, s2, s3 float32
+	i := 0
+	for ; i+4 <= len(x); i += 4 {
+		s0 += x[i] * w[i]
+		s1 += x[i+1] * w[i+1]
+		s2 += x[i+2] * w[i+2]
+		s3 += x[i+3] * w[i+3]
+	}
+	for ; i < len(x); i++ {
+		s0 += x[i] * w[i]
+	}
+	return (s0 + s1) + (s2 + s3)
+}
+
+// dot4 returns the inner products of x with four consecutive rows of w
+// (len(w) = 4·len(x)). Reading x once for four rows halves the loads per
+// multiply-add, which is what bounds this loop.
+func dot4(x, w []float32) (s0, s1, s2, s3 float32) {
+	n := len(x)
+	// Reslicing to exactly n lets the compiler drop the bounds checks.
+	w0, w1, w2, w3 := w[:n], w[n:][:n], w[2*n:][:n], w[3*n:][:n]
+	for i, v := range x {
+		s0 += v * w0[i]
+		s1 += v * w1[i]
+		s2 += v * w2[i]
+		s3 += v * w3[i]
+	}
+	return s0, s1, s2, s3
+}
+
+// softmaxSubset writes into p the softmax of logits/temp over the classes
+// [lo, hi); other entries are left alone.
+func softmaxSubset(logits, p []float32, lo, hi int, temp float32) {
+	m := float32(math.Inf(-1))
+	for i := lo; i < hi; i++ {
+		m = max(m, logits[i])
+	}
+	var sum float32
+	for i := lo; i < hi; i++ {
+		e := float32(math.Exp(float64((logits[i] - m) / temp)))
+		p[i] = e
+		sum += e
+	}
+	for i := lo; i < hi; i++ {
+		p[i] /= sum
+	}
+}
+
+// charsetRange returns the output classes [lo, hi) of a character set; an
+// unknown set reads as alnum, the widest.
+func charsetRange(cs charsetID) (lo, hi int) {
+	switch cs {
+	case csDigits:
+		return 0, 10
+	case csUpper:
+		return 10, numClasses
+	}
+	return 0, numClasses
+}
+
+// charsetID indexes the per-charset calibration of a model.
+type charsetID int
+
+const (
+	csDigits charsetID = iota
+	csUpper
+	csAlnum
+	numCharsets
+)

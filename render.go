@@ -1,0 +1,121 @@
+package inkform
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strconv"
+	"time"
+)
+
+// Render limits shared by the HTTP layer and the pdf package (cmd/inkform
+// checks that they agree with pdf.MaxBackgroundBytes and pdf.MaxBlankCopies).
+const (
+	// MaxBackgroundBytes limits an uploaded background PDF.
+	MaxBackgroundBytes = 20 << 20
+	// MaxPrintCopies limits one printable-form request.
+	MaxPrintCopies = 1000
+	// DefaultCutoutDPI and MaxCutoutDPI bound a cutout's resolution: 200
+	// dpi shows handwriting clearly; beyond 600 a cutout only gets bigger.
+	DefaultCutoutDPI = 200
+	MaxCutoutDPI     = 600
+)
+
+// RenderPDFArgs asks for the PDF of a filled document to be made again from
+// its current values and ink. It is enqueued with the document ID as unique
+// key whenever the document's values or status change.
+type RenderPDFArgs struct {
+	DocumentID string `json:"documentId"`
+}
+
+// Kind implements JobArgs.
+func (RenderPDFArgs) Kind() string { return "render_pdf" }
+
+// DocumentRender records the PDF made of a document: which state of the
+// document it shows (the document's UpdatedAt when it was read) and where
+// the file is. A render is current while SourceUpdatedAt equals the
+// document's UpdatedAt.
+type DocumentRender struct {
+	DocumentID      string
+	SourceUpdatedAt time.Time
+	Key             string // blob key of the PDF
+	SHA256          string // hex
+	Size            int64
+	CreatedAt       time.Time
+}
+
+// Current reports whether the render shows the document as it is now.
+func (r *DocumentRender) Current(doc *Document) bool {
+	return r != nil && doc != nil && r.SourceUpdatedAt.Equal(doc.UpdatedAt)
+}
+
+// RenderStore records document renders and requests new ones. Every method
+// is scoped by org.
+type RenderStore interface {
+	// FindRender returns the latest render of a document; ENOTFOUND when
+	// the org has no such document or it was never rendered.
+	FindRender(ctx context.Context, orgID, documentID string) (*DocumentRender, error)
+	// SaveRender records a render unless one of a newer state of the
+	// document is already recorded (a slow worker must not replace a
+	// newer PDF); it reports whether it stored r. ENOTFOUND when the org
+	// has no such document.
+	SaveRender(ctx context.Context, orgID string, r *DocumentRender) (bool, error)
+	// RequestRender enqueues a RenderPDFArgs job for the document unless
+	// one is still to run. ENOTFOUND when the org has no such document.
+	RequestRender(ctx context.Context, orgID, documentID string) error
+}
+
+// FormPrinter makes the PDFs of a form that the API serves directly. The
+// pdf package implements it; cmd/inkform wires it in, so the HTTP layer
+// does not depend on the PDF library.
+type FormPrinter interface {
+	// NormalizeBackground checks that data is a PDF with one page of the
+	// right size per form page (EUNPROCESSABLE otherwise) and returns it
+	// rewritten in the form the filled-form renderer imports.
+	NormalizeBackground(data []byte, form *Form) ([]byte, error)
+	// Blank writes printable blank pages: one set of the form's pages per
+	// copy, copies[i] holding each page's address; nil prints the form's
+	// own addresses once.
+	Blank(w io.Writer, form *Form, copies [][]string) error
+}
+
+// Blob keys. Everything of a document lives under DocumentBlobPrefix so that
+// a purge can list and delete it, and a purge proof can show the listing is
+// empty.
+
+// FormBackgroundKey is the blob key of a form version's background PDF.
+// Backgrounds belong to a version because a new version may change pages.
+func FormBackgroundKey(orgID, formID string, version int) string {
+	return "orgs/" + orgID + "/forms/" + formID + "/v" + strconv.Itoa(version) + "/background.pdf"
+}
+
+// DocumentBlobPrefix is the prefix of every object kept for a document.
+func DocumentBlobPrefix(orgID, documentID string) string {
+	return "orgs/" + orgID + "/documents/" + documentID + "/"
+}
+
+// DocumentPDFKey is the blob key of a document's PDF made from the state
+// at source (its UpdatedAt). The state is part of the key so that a record
+// and the object it names always match, even when two renders race.
+func DocumentPDFKey(orgID, documentID string, source time.Time) string {
+	return DocumentBlobPrefix(orgID, documentID) + "pdf/" + strconv.FormatInt(source.UnixMicro(), 10) + ".pdf"
+}
+
+// CutoutPrefix is the prefix of a document's cutouts of one state of its
+// ink: when the ink changes, everything under the document's "cutouts/"
+// that does not start with it is stale.
+func CutoutPrefix(orgID, documentID, inkSHA256 string) string {
+	if len(inkSHA256) > 16 {
+		inkSHA256 = inkSHA256[:16]
+	}
+	if inkSHA256 == "" {
+		inkSHA256 = "noink"
+	}
+	return DocumentBlobPrefix(orgID, documentID) + "cutouts/" + inkSHA256 + "/"
+}
+
+// CutoutKey is the blob key of a cached field cutout; format is "png" or
+// "svg".
+func CutoutKey(orgID, documentID, inkSHA256, field string, dpi int, format string) string {
+	return CutoutPrefix(orgID, documentID, inkSHA256) + fmt.Sprintf("%s@%d.%s", field, dpi, format)
+}
