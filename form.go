@@ -150,6 +150,11 @@ type FormTemplate struct {
 	ConfidenceThreshold float64     `json:"confidenceThreshold"`
 	Pages               []PageSpec  `json:"pages"`
 	Fields              []Field     `json:"fields"`
+	// Recognizer names a remote handwriting engine that the server's
+	// operator configured (--remote-recognizers); empty means the built-in
+	// engine. Forms name engines, never URLs, so a tenant cannot make the
+	// server call an address of its choosing.
+	Recognizer string `json:"recognizer,omitempty"`
 }
 
 // Field returns the field with the name, or nil.

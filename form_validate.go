@@ -47,6 +47,9 @@ func (t *FormTemplate) Validate() error {
 	if !(t.ConfidenceThreshold > 0 && t.ConfidenceThreshold <= 1) {
 		v.add("confidenceThreshold", "must be greater than 0 and at most 1")
 	}
+	if t.Recognizer != "" && (len(t.Recognizer) > MaxNameLength || !fieldNameRE.MatchString(t.Recognizer)) {
+		v.add("recognizer", "%q must be the name of a configured engine: a letter, then letters, digits and _", t.Recognizer)
+	}
 	t.validatePages(&v)
 	t.validateFields(&v)
 	return v.err("invalid form template")

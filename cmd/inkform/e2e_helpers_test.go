@@ -54,6 +54,13 @@ type server struct {
 // directory (or the storage flags given) and stops it when the test ends.
 func startServer(t *testing.T, storage ...string) *server {
 	t.Helper()
+	return startServerArgs(t, storage, nil)
+}
+
+// startServerArgs is startServer with more flags for serve alone (not for
+// the CLI commands that share its storage).
+func startServerArgs(t *testing.T, storage, extra []string) *server {
+	t.Helper()
 	if len(storage) == 0 {
 		storage = []string{"--data", t.TempDir()}
 	}
@@ -62,6 +69,7 @@ func startServer(t *testing.T, storage ...string) *server {
 	done := make(chan int, 1)
 	var stderr bytes.Buffer
 	args := append([]string{"serve", "--addr", addr, "--log-level", "warn", "--poll-interval", "50ms", "--shutdown-timeout", "5s"}, storage...)
+	args = append(args, extra...)
 	go func() { done <- run(ctx, args, strings.NewReader(""), io.Discard, &syncWriter{w: &stderr}) }()
 	s := &server{url: "http://" + addr, args: storage}
 	t.Cleanup(func() {

@@ -108,7 +108,7 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	}
 	defer db.Close()
 
-	rec, err := newRecognizer()
+	recs, err := newRecognizers(cfg.workers.recognizers, logger)
 	if err != nil {
 		return err
 	}
@@ -117,7 +117,7 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 		return err
 	}
 	reg := newRegistry()
-	workers, err := startWorkers(context.Background(), db, rec, blobs, cfg.workers, reg, logger)
+	workers, err := startWorkers(context.Background(), db, recs, blobs, cfg.workers, reg, logger)
 	if err != nil {
 		return err
 	}

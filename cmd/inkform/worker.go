@@ -10,7 +10,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/inkform/inkform"
 )
 
 // workerNodeConfig is the configuration of `inkform worker`.
@@ -56,7 +55,7 @@ func runWorker(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 		return err
 	}
 	defer db.Close()
-	rec, err := newRecognizer()
+	recs, err := newRecognizers(cfg.workers.recognizers, logger)
 	if err != nil {
 		return err
 	}
@@ -65,7 +64,7 @@ func runWorker(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 		return err
 	}
 	reg := newRegistry()
-	client, err := startWorkers(context.Background(), db, rec, blobs, cfg.workers, reg, logger)
+	client, err := startWorkers(context.Background(), db, recs, blobs, cfg.workers, reg, logger)
 	if err != nil {
 		return err
 	}
@@ -106,10 +105,4 @@ func runWorker(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 	}
 	admin.Shutdown(sctx)
 	return nil
-}
-
-// newRecognizer returns the handwriting recognizer workers use. Until the
-// built-in engine is wired in, fields go to verification.
-func newRecognizer() (inkform.Recognizer, error) {
-	return inkform.UnknownRecognizer{}, nil
 }

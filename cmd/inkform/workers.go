@@ -17,6 +17,7 @@ import (
 
 // workerConfig configures the background workers of a process.
 type workerConfig struct {
+	recognizers  recognizerConfig
 	Workers      int
 	Queues       string
 	PollInterval time.Duration
@@ -28,13 +29,14 @@ func (c *workerConfig) register(fs *flag.FlagSet, defaultWorkers int) {
 	fs.StringVar(&c.Queues, "queues", strings.Join([]string{inkform.QueueInterpret, inkform.QueueRender, inkform.QueueDeliver, inkform.QueueDefault}, ","),
 		"queues this process works, comma-separated")
 	fs.DurationVar(&c.PollInterval, "poll-interval", 250*time.Millisecond, "how often an idle queue looks for jobs other nodes enqueued")
+	c.recognizers.register(fs)
 	fs.DurationVar(&c.Lease, "job-lease", 30*time.Second, "how long a claimed job is reserved between heartbeats; a crashed worker's jobs run again after it")
 }
 
 // interpretWorker turns a document's ink into field values and a status.
 type interpretWorker struct {
 	db          *sqlstore.DB
-	interpreter *interpret.Interpreter
+	recognizers *recognizers
 	logger      *slog.Logger
 }
 
@@ -58,7 +60,8 @@ func (w *interpretWorker) Work(ctx context.Context, job *queue.Job[inkform.Inter
 	case err != nil:
 		return fmt.Errorf("find ink: %w", err)
 	}
-	res, err := w.interpreter.Interpret(ctx, form, doc, di)
+	interpreter := interpret.Interpreter{Recognizer: w.recognizers.forForm(form)}
+	res, err := interpreter.Interpret(ctx, form, doc, di)
 	if err != nil {
 		return fmt.Errorf("interpret: %w", err)
 	}
@@ -82,7 +85,7 @@ func (w *interpretWorker) Work(ctx context.Context, job *queue.Job[inkform.Inter
 
 // startWorkers starts a queue client working the configured queues, or
 // returns nil when there are no workers.
-func startWorkers(ctx context.Context, db *sqlstore.DB, rec inkform.Recognizer, blobs inkform.BlobStore, cfg workerConfig, reg prometheus.Registerer, logger *slog.Logger) (*queue.Client, error) {
+func startWorkers(ctx context.Context, db *sqlstore.DB, recs *recognizers, blobs inkform.BlobStore, cfg workerConfig, reg prometheus.Registerer, logger *slog.Logger) (*queue.Client, error) {
 	metrics, err := queue.NewMetrics(reg, db, logger)
 	if err != nil {
 		return nil, fmt.Errorf("queue metrics: %w", err)
@@ -92,7 +95,7 @@ func startWorkers(ctx context.Context, db *sqlstore.DB, rec inkform.Recognizer, 
 	}
 	ws := queue.NewWorkers()
 	queue.AddWorker[inkform.InterpretArgs](ws, &interpretWorker{
-		db: db, interpreter: &interpret.Interpreter{Recognizer: rec}, logger: logger,
+		db: db, recognizers: recs, logger: logger,
 	}, queue.WorkerOpts{Timeout: time.Minute})
 	queue.AddWorker[inkform.RenderPDFArgs](ws, &renderWorker{db: db, blobs: blobs, logger: logger},
 		queue.WorkerOpts{Timeout: time.Minute})
