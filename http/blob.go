@@ -4,6 +4,7 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/inkform/inkform"
 )
@@ -12,6 +13,22 @@ import (
 // without it.
 func errNoBlobs() error {
 	return inkform.Errorf(inkform.EUNAVAILABLE, "object storage is not available on this server")
+}
+
+// notModified sets the ETag of a stored file and answers 304 when the
+// client already has it (If-None-Match). PDFs and cutouts change whenever
+// their document does, so clients must revalidate (no-cache), and a
+// verifier flipping back and forth between documents costs a 304 each.
+func notModified(w http.ResponseWriter, r *http.Request, etag string) bool {
+	w.Header().Set("ETag", etag)
+	w.Header().Set("Cache-Control", "private, no-cache")
+	for tag := range strings.SplitSeq(r.Header.Get("If-None-Match"), ",") {
+		if tag = strings.TrimSpace(tag); tag == etag || tag == "*" {
+			w.WriteHeader(http.StatusNotModified)
+			return true
+		}
+	}
+	return false
 }
 
 // streamBlob writes a stored object as a 200 answer. Headers are set before

@@ -63,11 +63,10 @@ func (s *Server) handleDocumentCutout(format string) func(w http.ResponseWriter,
 			sha = di.SHA256
 		}
 		key := inkform.CutoutKey(org, id, sha, field.Name, dpi, format)
-		etag := strconv.Quote(key[len(inkform.DocumentBlobPrefix(org, id)):])
-		w.Header().Set("ETag", etag)
-		w.Header().Set("Cache-Control", "private, no-cache")
-		if r.Header.Get("If-None-Match") == etag {
-			w.WriteHeader(http.StatusNotModified)
+		// The key names the ink, field, resolution and format: all a
+		// cutout depends on besides the form version, which a document
+		// never changes.
+		if notModified(w, r, strconv.Quote(key[len(inkform.DocumentBlobPrefix(org, id)):])) {
 			return nil
 		}
 		if rc, info, err := s.Blobs.Get(ctx, key); err == nil {

@@ -44,11 +44,7 @@ func (s *Server) handleDocumentPDF(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	if render.Current(doc) {
-		etag := strconv.Quote(render.SHA256)
-		w.Header().Set("ETag", etag)
-		w.Header().Set("Cache-Control", "private, no-cache")
-		if r.Header.Get("If-None-Match") == etag {
-			w.WriteHeader(http.StatusNotModified)
+		if notModified(w, r, strconv.Quote(render.SHA256)) {
 			return nil
 		}
 		rc, info, err := s.Blobs.Get(ctx, render.Key)
@@ -63,6 +59,7 @@ func (s *Server) handleDocumentPDF(w http.ResponseWriter, r *http.Request) error
 		// The record outlived its object (a purge or a lost bucket):
 		// make it again.
 		w.Header().Del("ETag")
+		w.Header().Del("Cache-Control")
 	}
 	if err := s.Renders.RequestRender(ctx, org, id); err != nil {
 		return err

@@ -61,15 +61,17 @@ func TestVerifyAndApprove(t *testing.T) {
 	t.Parallel()
 	s := startServer(t)
 	tok := s.org(t, "clinic", "admin", "gateway", "verifier")
-	createSampleForm(t, s, tok["admin"])
+	// A threshold of 1 sends every read document to a person.
+	tmpl := strings.Replace(string(readFile(t, "../../examples/wound-check.json")), `"confidenceThreshold": 0.9`, `"confidenceThreshold": 1`, 1)
+	want(t, s.call(t, "POST", "/api/v1/forms", tok["admin"], "application/json", []byte(tmpl)), 201, "create form")
 	r := s.call(t, "POST", "/api/v1/ink", tok["gateway"], inkML, readFile(t, "../../examples/wound-check.inkml"))
 	want(t, r, 202, "submit ink")
 	var ans captureAnswer
 	r.json(t, &ans)
 	id := ans.Documents[0].ID
 	doc := waitStatus(t, s, tok["verifier"], id)
-	if doc["status"] == "received" {
-		t.Fatal("the document was never interpreted")
+	if doc["status"] != "needs_verification" {
+		t.Fatalf("document is %v; want needs_verification with a threshold of 1", doc["status"])
 	}
 	fields := doc["fields"].(map[string]any)
 	sig := fields["signature"].(map[string]any)

@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"sync/atomic"
 	"time"
-
 )
 
 // workerNodeConfig is the configuration of `inkform worker`.
