@@ -50,7 +50,7 @@ func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, erro
 		return nil, inkform.Errorf(inkform.EUNSUPPORTED,
 			"the Content-Encoding %q is not supported; send the body uncompressed or gzip-compressed", enc)
 	}
-	data, err := io.ReadAll(body)
+	data, err := readAll(body, r.ContentLength, gzipped)
 	if err != nil {
 		return nil, bodyReadError(err, tooLarge, gzipped)
 	}
@@ -58,6 +58,29 @@ func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, erro
 		return nil, tooLarge
 	}
 	return data, nil
+}
+
+// readAll reads r to its end. With a declared length (an uncompressed body
+// within the limit) it reads into a buffer of exactly that size, sparing
+// io.ReadAll's growth from 512 bytes — eight copies of a 57 KB page.
+func readAll(r io.Reader, length int64, gzipped bool) ([]byte, error) {
+	if length <= 0 || gzipped {
+		return io.ReadAll(r)
+	}
+	buf := make([]byte, length+1) // one spare byte detects a body longer than declared
+	n, err := io.ReadFull(r, buf)
+	switch {
+	case (err == io.ErrUnexpectedEOF || err == io.EOF) && int64(n) == length:
+		return buf[:n], nil
+	case err == io.EOF || err == io.ErrUnexpectedEOF:
+		return nil, io.ErrUnexpectedEOF // shorter than declared: a broken upload
+	case err != nil:
+		return nil, err
+	}
+	// More than declared: net/http does not allow that, but keep reading
+	// so the limit still decides.
+	rest, err := io.ReadAll(r)
+	return append(buf, rest...), err
 }
 
 // bodyReadError classifies a failure to read the body: over the limit, or

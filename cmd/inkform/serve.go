@@ -40,6 +40,7 @@ type serveConfig struct {
 	ShutdownTimeout time.Duration
 	DrainDelay      time.Duration
 	Demo            bool
+	CPUProfile      string
 }
 
 func (c *serveConfig) register(fs *flag.FlagSet) {
@@ -60,6 +61,7 @@ func (c *serveConfig) register(fs *flag.FlagSet) {
 	fs.DurationVar(&c.TokenCacheTTL, "token-cache-ttl", 30*time.Second, "how long an authenticated token is trusted without asking the database (a deleted token works that much longer at most)")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 30*time.Second, "on SIGTERM: how long to finish requests and jobs")
 	fs.DurationVar(&c.DrainDelay, "drain-delay", 0, "on SIGTERM: how long /readyz answers 503 before the listener closes (lets a load balancer move traffic)")
+	fs.StringVar(&c.CPUProfile, "cpu-profile", "", "write a CPU profile (go tool pprof) to this file until shutdown, for performance work")
 	fs.BoolVar(&c.Demo, "demo", false, "create a demo org, token and the sample form, and print what to try")
 }
 
@@ -101,6 +103,13 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	logger, err := cfg.log.logger(stderr)
 	if err != nil {
 		return err
+	}
+	if cfg.CPUProfile != "" {
+		stop, err := startCPUProfile(cfg.CPUProfile)
+		if err != nil {
+			return err
+		}
+		defer stop()
 	}
 	db, err := cfg.store.open(ctx, logger)
 	if err != nil {
