@@ -60,9 +60,29 @@ func (db *DB) queryJobs(ctx context.Context, q execer, query string, args ...any
 
 // inWrite runs fn in a write transaction and commits it.
 func (db *DB) inWrite(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	return db.write(ctx, false, fn)
+}
+
+// inLeaseWrite runs fn in a write transaction that changes only the
+// bookkeeping of claimed jobs (leases, completion). On PostgreSQL such a
+// transaction does not wait for its commit to reach the disk: if a crash
+// loses it, the job is simply available again and runs once more, which
+// at-least-once delivery allows anyway — and it saves a 3–4 ms WAL flush per
+// claim and per completion batch. Enqueues and captures never use it.
+func (db *DB) inLeaseWrite(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	return db.write(ctx, true, fn)
+}
+
+func (db *DB) write(ctx context.Context, lease bool, fn func(tx *sql.Tx) error) error {
 	tx, err := db.w.BeginTx(ctx, db.d.txOptions())
 	if err != nil {
 		return err
+	}
+	if lease && db.d == dialectPostgres {
+		if _, err := tx.ExecContext(ctx, "SET LOCAL synchronous_commit = off"); err != nil {
+			tx.Rollback()
+			return err
+		}
 	}
 	if err := fn(tx); err != nil {
 		tx.Rollback()
@@ -118,9 +138,15 @@ func (db *DB) updateHeld(ctx context.Context, set string, setArgs []any, worker 
 	}
 	in, idArgs := inIDs(ids)
 	args := append(append(setArgs, worker), idArgs...)
-	_, err := db.w.ExecContext(ctx, db.rebind(`UPDATE jobs SET `+set+`
-		WHERE state = 'running' AND leased_by = ? AND `+in), args...)
-	return err
+	query := db.rebind(`UPDATE jobs SET ` + set + ` WHERE state = 'running' AND leased_by = ? AND ` + in)
+	if db.d != dialectPostgres {
+		_, err := db.w.ExecContext(ctx, query, args...) // one statement: autocommit
+		return err
+	}
+	return db.inLeaseWrite(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, query, args...)
+		return err
+	})
 }
 
 // ExtendLeases implements inkform.JobQueue.

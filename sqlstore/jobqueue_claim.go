@@ -34,7 +34,7 @@ func (db *DB) ClaimJobs(ctx context.Context, queue, worker string, limit int, le
 	var jobs []*inkform.Job
 	err := db.retryConflicts(ctx, func() error {
 		jobs = nil
-		return db.inWrite(ctx, func(tx *sql.Tx) error {
+		return db.inLeaseWrite(ctx, func(tx *sql.Tx) error {
 			return db.claimTx(ctx, tx, queue, worker, limit, lease, &jobs)
 		})
 	})
