@@ -111,28 +111,12 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 		}
 		defer stop()
 	}
-	db, err := cfg.store.open(ctx, logger)
+	n, err := openNode(ctx, cfg.store, cfg.blob, cfg.workers, logger)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-
-	recs, err := newRecognizers(cfg.workers.recognizers, logger)
-	if err != nil {
-		return err
-	}
-	blobs, err := cfg.blob.open(ctx, cfg.store.Data)
-	if err != nil {
-		return err
-	}
-	reg := newRegistry()
-	workers, err := startWorkers(context.Background(), db, recs, blobs, cfg.workers, reg, logger)
-	if err != nil {
-		return err
-	}
-	if workers != nil {
-		db.SetEnqueueHook(workers.Notify)
-	}
+	defer n.db.Close()
+	db, blobs, reg, workers := n.db, n.blobs, n.reg, n.workers
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {

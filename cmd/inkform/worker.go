@@ -49,25 +49,12 @@ func runWorker(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 	if err != nil {
 		return err
 	}
-	db, err := cfg.store.open(ctx, logger)
+	n, err := openNode(ctx, cfg.store, cfg.blob, cfg.workers, logger)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	recs, err := newRecognizers(cfg.workers.recognizers, logger)
-	if err != nil {
-		return err
-	}
-	blobs, err := cfg.blob.open(ctx, cfg.store.Data)
-	if err != nil {
-		return err
-	}
-	reg := newRegistry()
-	client, err := startWorkers(context.Background(), db, recs, blobs, cfg.workers, reg, logger)
-	if err != nil {
-		return err
-	}
-	db.SetEnqueueHook(client.Notify)
+	defer n.db.Close()
+	db, reg, client := n.db, n.reg, n.workers
 
 	var stopping atomic.Bool
 	mux := http.NewServeMux()
