@@ -33,13 +33,13 @@ const (
 
 // viewRange returns the slice of the feature vector that a network on the
 // named view sees. Networks on different views make different mistakes:
-// the trajectory view is misled by an unusual stroke order, the direction
+// the trajectory view is misled by an unusual stroke order, the orientation
 // view is not, so averaging them cuts the confident errors.
 func viewRange(view string) (from, to int, ok bool) {
 	switch view {
 	case "traj": // trajectory + globals
 		return offTraj, offDir, true
-	case "dir": // globals + direction map
+	case "dir": // globals + orientation map
 		return offGlobal, numFeatures, true
 	case "all":
 		return 0, numFeatures, true

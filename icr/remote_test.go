@@ -39,7 +39,7 @@ func TestRemote(t *testing.T) {
 	}{
 		{"ok", 200, good, 0, fallback, "42"},
 		{"server error falls back", 503, `{}`, 0, fallback, "fallback"},
-		{"timeout falls back", 200, good, 300 * time.Millisecond, fallback, "fallback"},
+		{"timeout falls back", 200, good, 5 * time.Second, fallback, "fallback"},
 		{"bad json falls back", 200, `{"text":`, 0, fallback, "fallback"},
 		{"bad confidence falls back", 200, `{"text":"1","confidence":7}`, 0, fallback, "fallback"},
 		{"bad candidate falls back", 200, `{"text":"1","confidence":0.5,"chars":[{"candidates":[{"char":"12","p":0.5}]}]}`, 0, fallback, "fallback"},
@@ -68,7 +68,13 @@ func TestRemote(t *testing.T) {
 				_, _ = w.Write([]byte(tt.body))
 			}))
 			t.Cleanup(srv.Close)
-			r := &Remote{URL: srv.URL, Timeout: 100 * time.Millisecond, Token: "s3cret", Fallback: tt.fallback, Client: srv.Client()}
+			// Generous for answers that come at once (the machine may be
+			// busy), short against the one that never does.
+			timeout := 5 * time.Second
+			if tt.delay > 0 {
+				timeout = 100 * time.Millisecond
+			}
+			r := &Remote{URL: srv.URL, Timeout: timeout, Token: "s3cret", Fallback: tt.fallback, Client: srv.Client()}
 			rec, err := r.Recognize(context.Background(), req)
 			if tt.want == "" {
 				if err == nil {

@@ -30,10 +30,11 @@ func (m *Model) newScorer() *scorer {
 
 // ensembleProbs writes into s.probs[lo:hi] the mean of the networks'
 // calibrated probabilities over the classes of cs, calibrated once more;
-// false when the ink has no points. Averaging probabilities rather than logits makes a
-// disagreement between the views lower the confidence: when the trajectory
-// network says 9 and the direction network says 4, neither gets more than
-// about half, and the character goes to verification.
+// false when the ink has no points. Averaging probabilities rather than
+// logits makes a disagreement between the views lower the confidence: when
+// the trajectory network says 9 and the orientation network says 4,
+// neither gets much more than half, and the character goes to
+// verification.
 func (m *Model) ensembleProbs(s *scorer, strokes []inkform.Stroke, cs charsetID) bool {
 	if !s.fs.features(strokes, s.x) {
 		return false

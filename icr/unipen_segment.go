@@ -11,6 +11,14 @@ import (
 	"github.com/inkform/inkform"
 )
 
+// Limits on one character's ink; UNIPEN characters have at most a few
+// dozen strokes.
+const (
+	maxRangeItems  = 64
+	maxCharStrokes = 256
+	maxCharBlocks  = 1024 // pen blocks a range list may span, hover included
+)
+
 // parseSegments reads a data/<section>/<source>/….dat file: its .INCLUDE of
 // the pen data and its .SEGMENT CHARACTER lines.
 func parseSegments(data []byte, section, source string, files map[string][]byte, cache map[string]*penFile, st *CorpusStats) ([]Sample, error) {
@@ -81,7 +89,14 @@ func parseSegments(data []byte, section, source string, files map[string][]byte,
 // pen-down ink it names. Point-carrying .PEN_UP blocks take a number but are
 // hover, not ink, so they are dropped.
 func (pf *penFile) resolve(spec string) ([]inkform.Stroke, bool) {
+	// One character is a handful of strokes; the caps keep a hostile range
+	// list ("0-5000,0-5000,…") from multiplying a small file into a huge
+	// sample.
+	if strings.Count(spec, ",") >= maxRangeItems {
+		return nil, false
+	}
 	var out []inkform.Stroke
+	visited := 0
 	for item := range strings.SplitSeq(spec, ",") {
 		a, b, isRange := strings.Cut(item, "-")
 		if !isRange {
@@ -90,6 +105,9 @@ func (pf *penFile) resolve(spec string) ([]inkform.Stroke, bool) {
 		s0, p0, ok0 := parseRef(a)
 		s1, p1, ok1 := parseRef(b)
 		if !ok0 || !ok1 || s0 < 0 || s1 < s0 || s1 >= len(pf.blocks) {
+			return nil, false
+		}
+		if visited += s1 - s0 + 1; visited > maxCharBlocks {
 			return nil, false
 		}
 		for s := s0; s <= s1; s++ {
@@ -109,6 +127,9 @@ func (pf *penFile) resolve(spec string) ([]inkform.Stroke, bool) {
 			}
 			if !blk.down {
 				continue
+			}
+			if len(out) == maxCharStrokes {
+				return nil, false
 			}
 			out = append(out, inkform.Stroke{Points: blk.pts[lo : hi+1 : hi+1]})
 		}

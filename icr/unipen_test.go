@@ -76,6 +76,42 @@ func TestResolve(t *testing.T) {
 	}
 }
 
+// TestResolveLimits: a small file must not expand into a huge sample.
+func TestResolveLimits(t *testing.T) {
+	t.Parallel()
+	var b strings.Builder
+	for range 2000 {
+		b.WriteString(".PEN_DOWN\n1 2\n")
+	}
+	pf, err := parsePenFile([]byte(b.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		spec string
+		ok   bool
+	}{
+		{"0-255", true},
+		{"0-256", false},                        // too many strokes
+		{strings.Repeat("0,", 63) + "0", true},  // 64 items
+		{strings.Repeat("0,", 64) + "0", false}, // 65 items
+		{strings.Repeat("1999-1999,", 10) + "0", true},
+		{"0-1023", false}, // many blocks, and too many strokes
+	}
+	for _, tt := range tests {
+		if _, ok := pf.resolve(tt.spec); ok != tt.ok {
+			t.Errorf("resolve(%.30q…) ok %v, want %v", tt.spec, ok, tt.ok)
+		}
+	}
+	up := strings.Repeat(".PEN_UP\n5 5\n", 1500) + ".PEN_DOWN\n1 1\n"
+	if pf, err = parsePenFile([]byte(up)); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := pf.resolve("0-1500"); ok {
+		t.Error("a range over 1501 hover blocks was accepted")
+	}
+}
+
 // tgz builds a gzipped tar archive of the given files.
 func tgz(t *testing.T, files map[string]string) []byte {
 	t.Helper()
