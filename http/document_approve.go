@@ -47,5 +47,6 @@ func (s *Server) handleDocumentApprove(w http.ResponseWriter, r *http.Request) e
 	if err != nil {
 		return err
 	}
+	s.auditChange(r, inkform.AuditDocumentApprove, "document", id, "")
 	return writeJSON(w, http.StatusOK, doc)
 }

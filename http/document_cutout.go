@@ -69,6 +69,11 @@ func (s *Server) handleDocumentCutout(format string) func(w http.ResponseWriter,
 		if notModified(w, r, strconv.Quote(key[len(inkform.DocumentBlobPrefix(org, id)):])) {
 			return nil
 		}
+		// Recorded before either way of serving it; a 304 shows nothing
+		// new, so it is not.
+		if err := s.auditRead(r, "document", id, "cutout "+field.Name+"."+format); err != nil {
+			return err
+		}
 		if rc, info, err := s.Blobs.Get(ctx, key); err == nil {
 			defer rc.Close()
 			return streamBlob(w, rc, info, cutoutTypes[format])
@@ -89,6 +94,10 @@ func (s *Server) handleDocumentCutout(format string) func(w http.ResponseWriter,
 		// A failed cache write costs a later render, not this answer.
 		if err := s.Blobs.Put(ctx, key, bytes.NewReader(buf.Bytes()), int64(buf.Len()), cutoutTypes[format]); err != nil {
 			s.Logger.WarnContext(ctx, "cutout cache write failed", slog.String("key", key), slog.Any("err", err))
+		} else if _, err := s.Documents.FindDocument(ctx, org, id); inkform.ErrorCode(err) == inkform.ENOTFOUND {
+			// Purged while this cutout was drawn: the purge may have
+			// listed the document's objects before this one was stored.
+			_ = s.Blobs.Delete(ctx, key)
 		}
 		w.Header().Set("Content-Type", cutoutTypes[format])
 		w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))

@@ -30,5 +30,8 @@ func (s *Server) handleDocumentHistory(w http.ResponseWriter, r *http.Request) e
 	if changes == nil {
 		changes = []inkform.StatusChange{}
 	}
+	if err := s.auditRead(r, "document", id, "history"); err != nil {
+		return err
+	}
 	return writeJSON(w, http.StatusOK, historyResponse{Changes: changes})
 }

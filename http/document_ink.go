@@ -28,6 +28,9 @@ func (s *Server) handleDocumentInk(w http.ResponseWriter, r *http.Request) error
 	if err := inkml.Write(&buf, ink); err != nil {
 		return fmt.Errorf("write inkml of document %s: %w", id, err)
 	}
+	if err := s.auditRead(r, "document", id, "ink"); err != nil {
+		return err
+	}
 	w.Header().Set("Content-Type", mediaInkML)
 	w.Header().Set("Content-Disposition", `attachment; filename="`+id+`.inkml"`)
 	_, _ = w.Write(buf.Bytes())

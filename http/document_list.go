@@ -32,6 +32,9 @@ func (s *Server) handleDocumentList(w http.ResponseWriter, r *http.Request) erro
 	if docs == nil {
 		docs = []*inkform.Document{}
 	}
+	if err := s.auditList(r, docs); err != nil {
+		return err
+	}
 	return writeJSON(w, http.StatusOK, documentListResponse{Documents: docs, Next: next})
 }
 

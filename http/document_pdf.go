@@ -51,6 +51,9 @@ func (s *Server) handleDocumentPDF(w http.ResponseWriter, r *http.Request) error
 		switch {
 		case err == nil:
 			defer rc.Close()
+			if err := s.auditRead(r, "document", id, "pdf"); err != nil {
+				return err
+			}
 			w.Header().Set("Content-Disposition", `inline; filename="`+id+`.pdf"`)
 			return streamBlob(w, rc, info, "application/pdf")
 		case inkform.ErrorCode(err) != inkform.ENOTFOUND:

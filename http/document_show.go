@@ -17,5 +17,8 @@ func (s *Server) handleDocumentShow(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
+	if err := s.auditRead(r, "document", id, "document"); err != nil {
+		return err
+	}
 	return writeJSON(w, http.StatusOK, doc)
 }

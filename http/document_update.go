@@ -54,6 +54,8 @@ func (s *Server) handleDocumentUpdate(w http.ResponseWriter, r *http.Request) er
 	if err != nil {
 		return err
 	}
+	// Field names only: the audit log never holds values.
+	s.auditChange(r, inkform.AuditDocumentUpdate, "document", id, "set "+strings.Join(sortedKeys(values), ", "))
 	return writeJSON(w, http.StatusOK, doc)
 }
 

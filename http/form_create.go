@@ -1,6 +1,7 @@
 package http
 
 import (
+	"fmt"
 	"net/http"
 
 	"github.com/inkform/inkform"
@@ -25,6 +26,7 @@ func (s *Server) handleFormCreate(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
+	s.auditChange(r, inkform.AuditFormCreate, "form", form.ID, fmt.Sprintf("version %d", form.Version))
 	w.Header().Set("Location", "/api/v1/forms/"+form.ID)
 	return writeJSON(w, http.StatusCreated, form)
 }

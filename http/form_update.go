@@ -1,6 +1,7 @@
 package http
 
 import (
+	"fmt"
 	"net/http"
 
 	"github.com/inkform/inkform"
@@ -27,5 +28,6 @@ func (s *Server) handleFormUpdate(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
+	s.auditChange(r, inkform.AuditFormUpdate, "form", form.ID, fmt.Sprintf("version %d", form.Version))
 	return writeJSON(w, http.StatusOK, form)
 }

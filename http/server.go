@@ -40,6 +40,12 @@ type Server struct {
 	Jobs inkform.JobService
 	// Updater changes documents on a verifier's behalf.
 	Updater inkform.DocumentUpdater
+	// Purger deletes documents for good; nil makes DELETE
+	// /api/v1/documents/{id} answer 503.
+	Purger inkform.DocumentPurger
+	// Audit records who read or changed what. Nil records nothing and
+	// makes GET /api/v1/audit answer 503; cmd/inkform always sets it.
+	Audit inkform.AuditLog
 	// Blobs keeps backgrounds, document PDFs and cached cutouts; Renders
 	// records which PDF shows which state of a document; Printer makes
 	// form PDFs. When one is nil, the routes that need it answer 503.
@@ -130,6 +136,7 @@ func (s *Server) routes() []route {
 		{"GET", "/api/v1/documents/{id}/fields/{name}/cutout.svg", inkform.PermDocumentsRead, s.handleDocumentCutout("svg")},
 		{"PATCH", "/api/v1/documents/{id}", inkform.PermDocumentsVerify, s.handleDocumentUpdate},
 		{"POST", "/api/v1/documents/{id}/approve", inkform.PermDocumentsVerify, s.handleDocumentApprove},
+		{"DELETE", "/api/v1/documents/{id}", inkform.PermDocumentsDelete, s.handleDocumentDelete},
 
 		{"GET", "/api/v1/quarantine", inkform.PermQuarantine, s.handleQuarantineList},
 		{"POST", "/api/v1/quarantine/{id}/reprocess", inkform.PermQuarantine, s.handleQuarantineReprocess},
@@ -141,6 +148,8 @@ func (s *Server) routes() []route {
 
 		{"GET", "/api/v1/jobs", inkform.PermJobsManage, s.handleJobList},
 		{"POST", "/api/v1/jobs/{id}/retry", inkform.PermJobsManage, s.handleJobRetry},
+
+		{"GET", "/api/v1/audit", inkform.PermAuditRead, s.handleAuditList},
 	}
 }
 

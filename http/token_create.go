@@ -53,6 +53,7 @@ func (s *Server) handleTokenCreate(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
+	s.auditChange(r, inkform.AuditTokenCreate, "token", tok.ID, "role "+string(tok.Role))
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Location", "/api/v1/tokens/"+tok.ID)
 	return writeJSON(w, http.StatusCreated, tokenCreateResponse{Token: tok, Secret: secret})

@@ -1,6 +1,10 @@
 package http
 
-import "net/http"
+import (
+	"net/http"
+
+	"github.com/inkform/inkform"
+)
 
 // handleTokenDelete answers DELETE /api/v1/tokens/{id}: the token is
 // revoked. This node forgets it at once; other nodes refuse it when their
@@ -18,6 +22,7 @@ func (s *Server) handleTokenDelete(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	s.tokens.forget(org, id)
+	s.auditChange(r, inkform.AuditTokenDelete, "token", id, "")
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }

@@ -177,6 +177,8 @@ func TestInkToPDFAndCutouts(t *testing.T) {
 	}
 	if r2 := s.callWithHeader(t, "GET", doc+"/pdf", tok["admin"], "", nil, "If-None-Match", r.header.Get("ETag")); r2.status != 304 {
 		t.Errorf("If-None-Match with the ETag %s: %d, ETag %s", r.header.Get("ETag"), r2.status, r2.header.Get("ETag"))
+		t.Logf("history after the mismatch: %s", s.call(t, "GET", doc+"/history", tok["admin"], "", nil).body)
+		t.Logf("jobs after the mismatch: %s", s.call(t, "GET", "/api/v1/jobs", tok["admin"], "", nil).body)
 	}
 
 	// The patient number's cutout: 60x10 mm box + 3 mm margin at 100 dpi.

@@ -91,7 +91,12 @@ func (w *renderWorker) Work(ctx context.Context, job *queue.Job[inkform.RenderPD
 		return fmt.Errorf("store pdf: %w", err)
 	}
 	saved, err := w.db.SaveRender(ctx, org, rec)
-	if err != nil {
+	if inkform.ErrorCode(err) == inkform.ENOTFOUND {
+		// Purged while this job rendered: the purge has listed the
+		// document's objects already, so this one is ours to remove.
+		w.deleteBlob(ctx, rec.Key)
+		return queue.Cancel(fmt.Errorf("document %s is gone", id))
+	} else if err != nil {
 		return fmt.Errorf("record render: %w", err)
 	}
 	switch {

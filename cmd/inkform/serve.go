@@ -206,6 +206,8 @@ func newAPI(db *sqlstore.DB, blobs inkform.BlobStore, cfg *serveConfig, logger *
 		Quarantine:    db,
 		Jobs:          db,
 		Updater:       db,
+		Purger:        db,
+		Audit:         db,
 		Blobs:         blobs,
 		Renders:       db,
 		Printer:       pdfPrinter{},

@@ -1,0 +1,53 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"github.com/inkform/inkform"
+)
+
+var _ inkform.DocumentPurger = (*DB)(nil)
+
+// PurgeDocument implements inkform.DocumentPurger. Everything goes in one
+// transaction so a failed purge leaves the document whole (and retryable)
+// rather than, say, a document without its ink.
+func (db *DB) PurgeDocument(ctx context.Context, orgID, id, actor string) error {
+	err := db.inWrite(ctx, func(tx *sql.Tx) error {
+		// Locking the row first makes a concurrent capture or update wait,
+		// so nothing is written to the document after it is gone.
+		if _, err := db.lockDocument(ctx, tx, orgID, id); err != nil {
+			return err
+		}
+		deletes := []struct{ what, query string }{
+			{"ink", `DELETE FROM ink WHERE org_id = ? AND document_id = ?`},
+			{"status changes", `DELETE FROM status_changes WHERE org_id = ? AND document_id = ?`},
+			{"render", `DELETE FROM document_renders WHERE org_id = ? AND document_id = ?`},
+			{"document", `DELETE FROM documents WHERE org_id = ? AND id = ?`},
+		}
+		for _, d := range deletes {
+			if _, err := tx.ExecContext(ctx, db.rebind(d.query), orgID, id); err != nil {
+				return fmt.Errorf("delete %s: %w", d.what, err)
+			}
+		}
+		// Pending interpret and render jobs carry the document ID as
+		// unique key; a running one finds the document gone and fails
+		// with ENOTFOUND. Finished jobs are kept for the job list, but
+		// their args name only the ID.
+		if _, err := tx.ExecContext(ctx, db.rebind(`DELETE FROM jobs
+			WHERE org_id = ? AND unique_key = ? AND kind IN (?, ?) AND state IN (?, ?)`),
+			orgID, id, inkform.InterpretArgs{}.Kind(), inkform.RenderPDFArgs{}.Kind(),
+			string(inkform.JobAvailable), string(inkform.JobRetryable)); err != nil {
+			return fmt.Errorf("delete jobs: %w", err)
+		}
+		return db.insertAudit(ctx, tx, orgID, &inkform.AuditEvent{
+			Actor: actor, Action: inkform.AuditDocumentPurge,
+			Object: inkform.AuditObject{Kind: "document", ID: id},
+		})
+	})
+	if err != nil {
+		return fmt.Errorf("purge document: %w", err)
+	}
+	return nil
+}
