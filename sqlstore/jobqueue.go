@@ -122,8 +122,13 @@ func (db *DB) Enqueue(ctx context.Context, orgID string, args inkform.JobArgs, o
 	return job, nil
 }
 
-// inIDs returns "id IN (?, …)" and the ids as arguments.
-func inIDs(ids []int64) (string, []any) {
+// inIDs returns a condition "id is one of ids" and its arguments. On
+// PostgreSQL it is "id = ANY(?)" with one array argument, so every list
+// length shares one prepared statement instead of preparing a new one.
+func (db *DB) inIDs(ids []int64) (string, []any) {
+	if db.d == dialectPostgres {
+		return "id = ANY(?)", []any{ids}
+	}
 	args := make([]any, len(ids))
 	for i, id := range ids {
 		args[i] = id
@@ -136,7 +141,7 @@ func (db *DB) updateHeld(ctx context.Context, set string, setArgs []any, worker 
 	if len(ids) == 0 {
 		return nil
 	}
-	in, idArgs := inIDs(ids)
+	in, idArgs := db.inIDs(ids)
 	args := append(append(setArgs, worker), idArgs...)
 	query := db.rebind(`UPDATE jobs SET ` + set + ` WHERE state = 'running' AND leased_by = ? AND ` + in)
 	if db.d != dialectPostgres {

@@ -119,7 +119,7 @@ func (db *DB) retryConflicts(ctx context.Context, fn func() error) error {
 
 // leaseJobs marks locked jobs running for worker and returns them.
 func (db *DB) leaseJobs(ctx context.Context, tx *sql.Tx, ids []int64, worker string, until time.Time) ([]*inkform.Job, error) {
-	in, idArgs := inIDs(ids)
+	in, idArgs := db.inIDs(ids)
 	set := `UPDATE jobs SET state = 'running', attempt = attempt + 1, leased_by = ?, lease_expires_at = ? WHERE ` + in
 	args := append([]any{worker, micros(until)}, idArgs...)
 	if db.d.updateReturning() {
@@ -171,7 +171,7 @@ func (db *DB) lockDue(ctx context.Context, tx *sql.Tx, queue, org string, now ti
 	query += ` AND run_at <= ?`
 	args = append(args, micros(now))
 	if len(taken) > 0 {
-		in, idArgs := inIDs(taken)
+		in, idArgs := db.inIDs(taken)
 		query += ` AND NOT ` + in
 		args = append(args, idArgs...)
 	}
