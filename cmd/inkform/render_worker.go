@@ -47,22 +47,9 @@ type renderWorker struct {
 // Work implements queue.Worker.
 func (w *renderWorker) Work(ctx context.Context, job *queue.Job[inkform.RenderPDFArgs]) error {
 	org, id := job.OrgID, job.Args.DocumentID
-	doc, err := w.db.FindDocument(ctx, org, id)
-	if inkform.ErrorCode(err) == inkform.ENOTFOUND {
-		return queue.Cancel(fmt.Errorf("document %s is gone", id))
-	} else if err != nil {
-		return fmt.Errorf("find document: %w", err)
-	}
-	form, err := w.db.FindFormVersion(ctx, org, doc.FormID, doc.FormVersion)
+	doc, form, di, err := loadDocument(ctx, w.db, org, id)
 	if err != nil {
-		return fmt.Errorf("find form: %w", err)
-	}
-	di, err := w.db.FindDocumentInk(ctx, org, id)
-	switch {
-	case inkform.ErrorCode(err) == inkform.ENOTFOUND:
-		di = nil // a digital document without ink
-	case err != nil:
-		return fmt.Errorf("find ink: %w", err)
+		return err
 	}
 	bg, err := w.background(ctx, org, form)
 	if err != nil {

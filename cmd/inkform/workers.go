@@ -43,22 +43,9 @@ type interpretWorker struct {
 // Work implements queue.Worker.
 func (w *interpretWorker) Work(ctx context.Context, job *queue.Job[inkform.InterpretArgs]) error {
 	org, id := job.OrgID, job.Args.DocumentID
-	doc, err := w.db.FindDocument(ctx, org, id)
-	if inkform.ErrorCode(err) == inkform.ENOTFOUND {
-		return queue.Cancel(fmt.Errorf("document %s is gone", id))
-	} else if err != nil {
-		return fmt.Errorf("find document: %w", err)
-	}
-	form, err := w.db.FindFormVersion(ctx, org, doc.FormID, doc.FormVersion)
+	doc, form, di, err := loadDocument(ctx, w.db, org, id)
 	if err != nil {
-		return fmt.Errorf("find form: %w", err)
-	}
-	di, err := w.db.FindDocumentInk(ctx, org, id)
-	switch {
-	case inkform.ErrorCode(err) == inkform.ENOTFOUND:
-		di = nil // a digital document without signature ink
-	case err != nil:
-		return fmt.Errorf("find ink: %w", err)
+		return err
 	}
 	interpreter := interpret.Interpreter{Recognizer: w.recognizers.forForm(form)}
 	res, err := interpreter.Interpret(ctx, form, doc, di)
@@ -81,6 +68,30 @@ func (w *interpretWorker) Work(ctx context.Context, job *queue.Job[inkform.Inter
 	}
 	w.logger.Debug("interpreted", "document", id, "status", res.Status, "saved", saved)
 	return nil
+}
+
+// loadDocument reads what a job on a document needs: the document, the
+// form version it was written on and its ink (nil when it has none). A
+// document that is gone cancels the job: it will not come back.
+func loadDocument(ctx context.Context, db *sqlstore.DB, org, id string) (*inkform.Document, *inkform.Form, *inkform.DocumentInk, error) {
+	doc, err := db.FindDocument(ctx, org, id)
+	if inkform.ErrorCode(err) == inkform.ENOTFOUND {
+		return nil, nil, nil, queue.Cancel(fmt.Errorf("document %s is gone", id))
+	} else if err != nil {
+		return nil, nil, nil, fmt.Errorf("find document: %w", err)
+	}
+	form, err := db.FindFormVersion(ctx, org, doc.FormID, doc.FormVersion)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("find form: %w", err)
+	}
+	di, err := db.FindDocumentInk(ctx, org, id)
+	switch {
+	case inkform.ErrorCode(err) == inkform.ENOTFOUND:
+		di = nil // a digital document without ink
+	case err != nil:
+		return nil, nil, nil, fmt.Errorf("find ink: %w", err)
+	}
+	return doc, form, di, nil
 }
 
 // startWorkers starts a queue client working the configured queues, or
