@@ -51,6 +51,16 @@ func (w *renderWorker) Work(ctx context.Context, job *queue.Job[inkform.RenderPD
 	if err != nil {
 		return err
 	}
+	prev, err := w.db.FindRender(ctx, org, id)
+	if err != nil && inkform.ErrorCode(err) != inkform.ENOTFOUND {
+		return fmt.Errorf("find render: %w", err)
+	}
+	if prev != nil && !prev.SourceUpdatedAt.Before(doc.UpdatedAt) {
+		// This state is rendered already (a second job was queued while
+		// the first ran): rendering it again would only replace the
+		// record under readers that hold its ETag.
+		return nil
+	}
 	bg, err := w.background(ctx, org, form)
 	if err != nil {
 		return err
@@ -67,10 +77,6 @@ func (w *renderWorker) Work(ctx context.Context, job *queue.Job[inkform.RenderPD
 		DocumentID: id, SourceUpdatedAt: doc.UpdatedAt,
 		Key:    inkform.DocumentPDFKey(org, id, doc.UpdatedAt),
 		SHA256: hex.EncodeToString(sum[:]), Size: int64(buf.Len()),
-	}
-	prev, err := w.db.FindRender(ctx, org, id)
-	if err != nil && inkform.ErrorCode(err) != inkform.ENOTFOUND {
-		return fmt.Errorf("find render: %w", err)
 	}
 	// The object is stored before the record names it, so a recorded
 	// render always has its file.

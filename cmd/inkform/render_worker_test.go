@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"log/slog"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -11,6 +13,8 @@ import (
 
 	"github.com/inkform/inkform"
 	"github.com/inkform/inkform/blob"
+	"github.com/inkform/inkform/queue"
+	"github.com/inkform/inkform/sqlstore"
 )
 
 // TestDropStaleCutouts checks that a render keeps the cutouts of the
@@ -80,5 +84,67 @@ func TestDropStaleCutouts(t *testing.T) {
 				t.Errorf("left %v, want %v", got, want)
 			}
 		})
+	}
+}
+
+// countingPuts is a blob store that counts its Puts.
+type countingPuts struct {
+	inkform.BlobStore
+	puts int
+}
+
+func (c *countingPuts) Put(ctx context.Context, key string, r io.Reader, size int64, contentType string) error {
+	c.puts++
+	return c.BlobStore.Put(ctx, key, r, size, contentType)
+}
+
+// TestRenderSkipsRenderedState: a second render job of a state that is
+// rendered already stores nothing and leaves the record as it was (readers
+// hold its ETag).
+func TestRenderSkipsRenderedState(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db, err := sqlstore.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "inkform.db"), sqlstore.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	org, _ := db.CreateOrg(ctx, "clinic")
+	var tmpl inkform.FormTemplate
+	if err := json.Unmarshal(readFile(t, "../../examples/wound-check.json"), &tmpl); err != nil {
+		t.Fatal(err)
+	}
+	form, err := db.CreateForm(ctx, org.ID, &tmpl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := db.SubmitDigital(ctx, org.ID, &inkform.DigitalSubmission{FormID: form.ID,
+		Values: map[string]any{"patient_no": "407215", "visit_date": "270226", "signature": true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	disk, err := blob.NewDisk(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	store := &countingPuts{BlobStore: disk}
+	w := &renderWorker{db: db, blobs: store, logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	job := &queue.Job[inkform.RenderPDFArgs]{Job: &inkform.Job{OrgID: org.ID}, Args: inkform.RenderPDFArgs{DocumentID: doc.ID}}
+	if err := w.Work(ctx, job); err != nil {
+		t.Fatal(err)
+	}
+	first, err := db.FindRender(ctx, org.ID, doc.ID)
+	if err != nil || store.puts != 1 {
+		t.Fatalf("first render: %v, %d puts", err, store.puts)
+	}
+	if err := w.Work(ctx, job); err != nil {
+		t.Fatal(err)
+	}
+	second, _ := db.FindRender(ctx, org.ID, doc.ID)
+	if store.puts != 1 || !second.CreatedAt.Equal(first.CreatedAt) || second.SHA256 != first.SHA256 {
+		t.Errorf("a second render of the same state: %d puts, record %+v → %+v", store.puts, first, second)
 	}
 }
