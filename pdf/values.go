@@ -40,7 +40,9 @@ func formatMeta(fv inkform.FieldValue) string {
 }
 
 // drawValues prints each field's value on page n in red beside the field:
-// below its box, or inside the box's bottom when the footer is in the way.
+// to the right of a checkbox (below it is where the next field's label
+// usually stands), below any other box, or inside the box's bottom when the
+// footer is in the way.
 func drawValues(pdf *fpdf.Fpdf, form *inkform.Form, doc *inkform.Document, n int) {
 	_, h := pdf.GetPageSize()
 	pdf.SetFont("Helvetica", "", valuePt)
@@ -56,6 +58,10 @@ func drawValues(pdf *fpdf.Fpdf, form *inkform.Form, doc *inkform.Document, n int
 			continue
 		}
 		text := latin(formatValue(fv.Value) + "  (" + formatMeta(fv) + ")")
+		if f.Type == inkform.FieldCheckbox {
+			pdf.Text(a.X+a.W+1.5, a.Y+a.H/2+1, fit(pdf, text, 50))
+			continue
+		}
 		y := a.Y + a.H + 2.6
 		if y > h-6 {
 			y = a.Y + a.H - 0.8
