@@ -16,6 +16,8 @@ const (
 	AuditTokenDelete     = "token.delete"
 	AuditFormCreate      = "form.create"
 	AuditFormUpdate      = "form.update"
+	AuditHandlerCreate   = "handler.create"
+	AuditHandlerDelete   = "handler.delete"
 )
 
 // Audit limits: an event is a short note, so a caller that passes a long

@@ -52,6 +52,9 @@ type Server struct {
 	Blobs   inkform.BlobStore
 	Renders inkform.RenderStore
 	Printer inkform.FormPrinter
+	// Handlers keeps forms' event handlers and their delivery logs; nil
+	// makes the handler routes answer 503.
+	Handlers inkform.HandlerStore
 
 	// Logger receives one line per request and the details of internal
 	// errors; nil means slog.Default().
@@ -150,6 +153,12 @@ func (s *Server) routes() []route {
 		{"POST", "/api/v1/jobs/{id}/retry", inkform.PermJobsManage, s.handleJobRetry},
 
 		{"GET", "/api/v1/audit", inkform.PermAuditRead, s.handleAuditList},
+
+		{"POST", "/api/v1/forms/{id}/handlers", inkform.PermHandlersManage, s.handleHandlerCreate},
+		{"GET", "/api/v1/forms/{id}/handlers", inkform.PermHandlersManage, s.handleHandlerList},
+		{"GET", "/api/v1/handlers/{id}", inkform.PermHandlersManage, s.handleHandlerShow},
+		{"DELETE", "/api/v1/handlers/{id}", inkform.PermHandlersManage, s.handleHandlerDelete},
+		{"GET", "/api/v1/handlers/{id}/deliveries", inkform.PermHandlersManage, s.handleHandlerDeliveries},
 	}
 }
 

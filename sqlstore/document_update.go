@@ -22,31 +22,40 @@ func (db *DB) lockDocument(ctx context.Context, tx *sql.Tx, orgID, id string) (*
 }
 
 // writeDocument stores a document's fields and status, and records the
-// status change when there is one.
-func (db *DB) writeDocument(ctx context.Context, tx *sql.Tx, d *inkform.Document, status inkform.DocumentStatus, cause string) error {
+// status change when there is one. A change that raises a handler event
+// enqueues its deliveries in the same transaction, so an event is sent if
+// and only if its change is committed; it reports whether it enqueued any,
+// and the caller then calls notifyEnqueued(inkform.QueueDeliver) after the
+// commit.
+func (db *DB) writeDocument(ctx context.Context, tx *sql.Tx, d *inkform.Document, status inkform.DocumentStatus, cause string) (bool, error) {
 	fields, err := json.Marshal(d.Fields)
 	if err != nil {
-		return fmt.Errorf("encode fields: %w", err)
+		return false, fmt.Errorf("encode fields: %w", err)
 	}
 	now := db.now()
 	if _, err := tx.ExecContext(ctx, db.rebind(`UPDATE documents SET fields = ?, status = ?, updated_at = ?
 		WHERE org_id = ? AND id = ?`), string(fields), string(status), micros(now), d.OrgID, d.ID); err != nil {
-		return fmt.Errorf("update document: %w", err)
+		return false, fmt.Errorf("update document: %w", err)
 	}
 	if status != d.Status {
 		if _, err := tx.ExecContext(ctx, db.rebind(`INSERT INTO status_changes
 			(document_id, org_id, from_status, to_status, cause, changed_at) VALUES (?, ?, ?, ?, ?, ?)`),
 			d.ID, d.OrgID, string(d.Status), string(status), cause, micros(now)); err != nil {
-			return fmt.Errorf("insert status change: %w", err)
+			return false, fmt.Errorf("insert status change: %w", err)
 		}
 	}
+	event := inkform.StatusEvent(d.Status, status)
 	d.Status, d.UpdatedAt = status, now
-	return nil
+	queued, err := db.enqueueDeliveries(ctx, tx, d, event)
+	if err != nil {
+		return false, fmt.Errorf("enqueue deliveries: %w", err)
+	}
+	return queued, nil
 }
 
 // SaveInterpretation implements inkform.DocumentUpdater.
 func (db *DB) SaveInterpretation(ctx context.Context, orgID, id string, in *inkform.Interpretation) (bool, error) {
-	saved := false
+	saved, delivered := false, false
 	err := db.inWrite(ctx, func(tx *sql.Tx) error {
 		d, err := db.lockDocument(ctx, tx, orgID, id)
 		if err != nil {
@@ -73,7 +82,7 @@ func (db *DB) SaveInterpretation(ctx context.Context, orgID, id string, in *inkf
 		}
 		d.Fields = fields
 		saved = true
-		if err := db.writeDocument(ctx, tx, d, in.Status, in.Cause); err != nil {
+		if delivered, err = db.writeDocument(ctx, tx, d, in.Status, in.Cause); err != nil {
 			return err
 		}
 		return db.enqueueRender(ctx, tx, orgID, id)
@@ -83,6 +92,9 @@ func (db *DB) SaveInterpretation(ctx context.Context, orgID, id string, in *inkf
 	}
 	if saved {
 		db.notifyEnqueued(inkform.QueueRender)
+	}
+	if delivered {
+		db.notifyEnqueued(inkform.QueueDeliver)
 	}
 	return saved, nil
 }
@@ -102,7 +114,8 @@ func (db *DB) UpdateFields(ctx context.Context, orgID, id string, fields map[str
 			d.Fields[name] = v
 		}
 		doc = d
-		if err := db.writeDocument(ctx, tx, d, d.Status, cause); err != nil {
+		// The status stays, so no handler event is raised.
+		if _, err := db.writeDocument(ctx, tx, d, d.Status, cause); err != nil {
 			return err
 		}
 		return db.enqueueRender(ctx, tx, orgID, id)
@@ -117,13 +130,14 @@ func (db *DB) UpdateFields(ctx context.Context, orgID, id string, fields map[str
 // SetStatus implements inkform.DocumentUpdater.
 func (db *DB) SetStatus(ctx context.Context, orgID, id string, status inkform.DocumentStatus, cause string) (*inkform.Document, error) {
 	var doc *inkform.Document
+	delivered := false
 	err := db.inWrite(ctx, func(tx *sql.Tx) error {
 		d, err := db.lockDocument(ctx, tx, orgID, id)
 		if err != nil {
 			return err
 		}
 		doc = d
-		if err := db.writeDocument(ctx, tx, d, status, cause); err != nil {
+		if delivered, err = db.writeDocument(ctx, tx, d, status, cause); err != nil {
 			return err
 		}
 		return db.enqueueRender(ctx, tx, orgID, id)
@@ -132,5 +146,8 @@ func (db *DB) SetStatus(ctx context.Context, orgID, id string, status inkform.Do
 		return nil, fmt.Errorf("set status: %w", err)
 	}
 	db.notifyEnqueued(inkform.QueueRender)
+	if delivered {
+		db.notifyEnqueued(inkform.QueueDeliver)
+	}
 	return doc, nil
 }

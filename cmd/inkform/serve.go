@@ -210,6 +210,7 @@ func newAPI(db *sqlstore.DB, blobs inkform.BlobStore, cfg *serveConfig, logger *
 		Audit:         db,
 		Blobs:         blobs,
 		Renders:       db,
+		Handlers:      db,
 		Printer:       pdfPrinter{},
 		Logger:        logger,
 		Limits:        cfg.limits(),

@@ -22,6 +22,9 @@ type workerConfig struct {
 	Queues       string
 	PollInterval time.Duration
 	Lease        time.Duration
+	// WebhookAllowPrivate lets webhooks reach loopback, private and
+	// link-local addresses.
+	WebhookAllowPrivate bool
 }
 
 func (c *workerConfig) register(fs *flag.FlagSet, defaultWorkers int) {
@@ -30,6 +33,7 @@ func (c *workerConfig) register(fs *flag.FlagSet, defaultWorkers int) {
 		"queues this process works, comma-separated")
 	fs.DurationVar(&c.PollInterval, "poll-interval", 250*time.Millisecond, "how often an idle queue looks for jobs other nodes enqueued")
 	c.recognizers.register(fs)
+	fs.BoolVar(&c.WebhookAllowPrivate, "webhook-allow-private", false, "let webhooks reach loopback, private and link-local addresses (refused by default, checked after DNS resolution)")
 	fs.DurationVar(&c.Lease, "job-lease", 30*time.Second, "how long a claimed job is reserved between heartbeats; a crashed worker's jobs run again after it")
 }
 
@@ -110,6 +114,8 @@ func startWorkers(ctx context.Context, db *sqlstore.DB, recs *recognizers, blobs
 	}, queue.WorkerOpts{Timeout: time.Minute})
 	queue.AddWorker[inkform.RenderPDFArgs](ws, &renderWorker{db: db, blobs: blobs, logger: logger},
 		queue.WorkerOpts{Timeout: time.Minute})
+	queue.AddWorker[inkform.DeliverArgs](ws, newDeliverWorker(db, cfg.WebhookAllowPrivate, logger),
+		queue.WorkerOpts{Timeout: deliverTimeout})
 	queues := map[string]queue.QueueConfig{}
 	for _, q := range strings.Split(cfg.Queues, ",") {
 		if q = strings.TrimSpace(q); q != "" {

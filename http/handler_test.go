@@ -1,0 +1,179 @@
+package http
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/inkform/inkform"
+)
+
+// fakeHandlers is an in-memory inkform.HandlerStore scoped by org.
+type fakeHandlers struct {
+	mu         sync.Mutex
+	handlers   []*inkform.Handler
+	secrets    map[string]string
+	deliveries []*inkform.Delivery
+}
+
+func (f *fakeHandlers) CreateHandler(ctx context.Context, orgID string, h *inkform.Handler, secret string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	h.ID, h.OrgID, h.CreatedAt = inkform.NewID(), orgID, time.Now().UTC()
+	f.handlers = append(f.handlers, h)
+	if f.secrets == nil {
+		f.secrets = map[string]string{}
+	}
+	f.secrets[h.ID] = secret
+	return nil
+}
+
+func (f *fakeHandlers) FindHandler(ctx context.Context, orgID, id string) (*inkform.Handler, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, h := range f.handlers {
+		if h.ID == id && h.OrgID == orgID {
+			return h, nil
+		}
+	}
+	return nil, inkform.Errorf(inkform.ENOTFOUND, "handler not found")
+}
+
+func (f *fakeHandlers) FindHandlerSecret(ctx context.Context, orgID, id string) (*inkform.Handler, string, error) {
+	h, err := f.FindHandler(ctx, orgID, id)
+	if err != nil {
+		return nil, "", err
+	}
+	return h, f.secrets[id], nil
+}
+
+func (f *fakeHandlers) ListHandlers(ctx context.Context, orgID, formID string) ([]*inkform.Handler, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []*inkform.Handler
+	for _, h := range f.handlers {
+		if h.OrgID == orgID && h.FormID == formID {
+			out = append(out, h)
+		}
+	}
+	return out, nil
+}
+
+func (f *fakeHandlers) DeleteHandler(ctx context.Context, orgID, id string) error {
+	if _, err := f.FindHandler(ctx, orgID, id); err != nil {
+		return err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for i, h := range f.handlers {
+		if h.ID == id {
+			f.handlers = append(f.handlers[:i], f.handlers[i+1:]...)
+			break
+		}
+	}
+	return nil
+}
+
+func (f *fakeHandlers) RecordDelivery(ctx context.Context, orgID string, d *inkform.Delivery) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.deliveries = append(f.deliveries, d)
+	return nil
+}
+
+func (f *fakeHandlers) ListDeliveries(ctx context.Context, orgID, handlerID string, limit int) ([]*inkform.Delivery, error) {
+	if _, err := f.FindHandler(ctx, orgID, handlerID); err != nil {
+		return nil, err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []*inkform.Delivery
+	for _, d := range f.deliveries {
+		if d.HandlerID == handlerID && len(out) < limit {
+			out = append(out, d)
+		}
+	}
+	return out, nil
+}
+
+func TestHandlerRoutes(t *testing.T) {
+	t.Parallel()
+	store := &fakeHandlers{}
+	e := newEnv(t, func(s *Server) { s.Handlers = store })
+	form := &inkform.Form{ID: inkform.NewID(), OrgID: e.orgID}
+	e.forms.forms = append(e.forms.forms, form)
+	base := "/api/v1/forms/" + form.ID + "/handlers"
+
+	w := e.do(t, inkform.RoleIntegrator, "POST", base, "application/json",
+		`{"type":"webhook","url":"https://example.com/hook","events":["document.validated"]}`)
+	var created struct {
+		ID     string   `json:"id"`
+		Form   string   `json:"form"`
+		Events []string `json:"events"`
+		Secret string   `json:"secret"`
+	}
+	decodeJSONBody(t, w, &created)
+	if w.Code != 201 || created.ID == "" || created.Form != form.ID || !strings.HasPrefix(created.Secret, "whsec_") ||
+		w.Header().Get("Cache-Control") != "no-store" || store.secrets[created.ID] != created.Secret {
+		t.Fatalf("create: %d %s", w.Code, w.Body)
+	}
+
+	for _, target := range []string{base, "/api/v1/handlers/" + created.ID, "/api/v1/handlers/" + created.ID + "/deliveries"} {
+		w := e.do(t, inkform.RoleAdmin, "GET", target, "", "")
+		if w.Code != 200 || strings.Contains(w.Body.String(), created.Secret) || strings.Contains(w.Body.String(), "secret") {
+			t.Errorf("GET %s: %d %s", target, w.Code, w.Body)
+		}
+	}
+	store.RecordDelivery(context.Background(), e.orgID, &inkform.Delivery{HandlerID: created.ID, MessageID: "msg_1", Attempt: 1, StatusCode: 500})
+	var ds struct{ Deliveries []inkform.Delivery }
+	decodeJSONBody(t, e.do(t, inkform.RoleAdmin, "GET", "/api/v1/handlers/"+created.ID+"/deliveries", "", ""), &ds)
+	if len(ds.Deliveries) != 1 || ds.Deliveries[0].StatusCode != 500 {
+		t.Errorf("deliveries %+v", ds)
+	}
+
+	tests := []struct {
+		name         string
+		role         inkform.Role
+		method, path string
+		body         string
+		status       int
+		problem      string // path of the one expected problem, for 422
+	}{
+		{"bad url", inkform.RoleAdmin, "POST", base, `{"type":"webhook","url":"ftp://x","events":["document.validated"]}`, 422, "url"},
+		{"bad event", inkform.RoleAdmin, "POST", base, `{"type":"webhook","url":"https://x.com","events":["document.gone"]}`, 422, "events"},
+		{"bad type", inkform.RoleAdmin, "POST", base, `{"type":"email","url":"https://x.com","events":["document.validated"]}`, 422, "type"},
+		{"unknown key", inkform.RoleAdmin, "POST", base, `{"type":"webhook","url":"https://x.com","events":["document.validated"],"secret":"x"}`, 400, ""},
+		{"unknown form", inkform.RoleAdmin, "POST", "/api/v1/forms/" + inkform.NewID() + "/handlers", `{"type":"webhook","url":"https://x.com","events":["document.validated"]}`, 404, ""},
+		{"list unknown form", inkform.RoleAdmin, "GET", "/api/v1/forms/" + inkform.NewID() + "/handlers", "", 404, ""},
+		{"verifier", inkform.RoleVerifier, "GET", "/api/v1/handlers/" + created.ID, "", 403, ""},
+		{"designer", inkform.RoleDesigner, "POST", base, `{"type":"webhook","url":"https://x.com","events":["document.validated"]}`, 403, ""},
+		{"unknown handler", inkform.RoleAdmin, "GET", "/api/v1/handlers/" + inkform.NewID(), "", 404, ""},
+		{"delete", inkform.RoleIntegrator, "DELETE", "/api/v1/handlers/" + created.ID, "", 204, ""},
+		{"deleted", inkform.RoleAdmin, "GET", "/api/v1/handlers/" + created.ID, "", 404, ""},
+	}
+	for _, tt := range tests {
+		ct := ""
+		if tt.body != "" {
+			ct = "application/json"
+		}
+		w := e.do(t, tt.role, tt.method, tt.path, ct, tt.body)
+		if w.Code != tt.status {
+			t.Errorf("%s: %d %s, want %d", tt.name, w.Code, w.Body, tt.status)
+		}
+		if tt.problem != "" {
+			if p := decodeProblem(t, w); len(p.Problems) != 1 || p.Problems[0].Path != tt.problem {
+				t.Errorf("%s: problems %+v, want one at %q", tt.name, p.Problems, tt.problem)
+			}
+		}
+	}
+}
+
+func TestHandlerRoutesUnavailable(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	if w := e.do(t, inkform.RoleAdmin, "GET", "/api/v1/handlers/"+inkform.NewID(), "", ""); w.Code != 503 {
+		t.Errorf("without a store: %d", w.Code)
+	}
+}
