@@ -41,8 +41,12 @@ func (db *DB) CreateHandler(ctx context.Context, orgID string, h *inkform.Handle
 			return inkform.Errorf(inkform.ENOTFOUND, "form not found")
 		}
 		h.ID, h.OrgID, h.CreatedAt = inkform.NewID(), orgID, db.now()
-		_, err := tx.ExecContext(ctx, db.rebind(`INSERT INTO handlers (id, org_id, form_id, type, url, events, secret, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`), h.ID, orgID, h.FormID, h.Type, h.URL, string(events), secret, micros(h.CreatedAt))
+		sealed, err := db.sealSecret(secret, orgID+"/"+h.ID)
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, db.rebind(`INSERT INTO handlers (id, org_id, form_id, type, url, events, secret, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`), h.ID, orgID, h.FormID, h.Type, h.URL, string(events), sealed, micros(h.CreatedAt))
 		if err != nil {
 			return fmt.Errorf("insert handler: %w", err)
 		}
@@ -94,6 +98,10 @@ func (db *DB) FindHandlerSecret(ctx context.Context, orgID, id string) (*inkform
 	if err := db.w.QueryRowContext(ctx, db.rebind(`SELECT secret FROM handlers WHERE org_id = ? AND id = ?`),
 		orgID, id).Scan(&secret); err != nil {
 		return nil, "", notFound(err, "handler")
+	}
+	secret, err = db.openSecret(secret, orgID+"/"+id)
+	if err != nil {
+		return nil, "", fmt.Errorf("handler %s: %w", id, err)
 	}
 	return h, secret, nil
 }

@@ -56,6 +56,10 @@ type Options struct {
 	MaxPoints int
 	// Now returns the current time; tests set it.
 	Now func() time.Time
+	// SecretKey (SecretKeySize bytes) encrypts secrets the store must be
+	// able to read back, such as webhook signing keys. Every node sharing
+	// a database needs the same key.
+	SecretKey []byte
 }
 
 // DB is a database holding inkform's data. It implements the domain's org,

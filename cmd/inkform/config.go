@@ -2,12 +2,16 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/inkform/inkform"
@@ -23,6 +27,7 @@ type storeConfig struct {
 	Migrate   bool
 	BatchMax  int
 	BatchWait time.Duration
+	SecretKey string
 }
 
 func (c *storeConfig) register(fs *flag.FlagSet) {
@@ -32,6 +37,7 @@ func (c *storeConfig) register(fs *flag.FlagSet) {
 	fs.BoolVar(&c.Migrate, "migrate", true, "apply database migrations at start")
 	fs.IntVar(&c.BatchMax, "batch-max", 64, "group commit: most submissions per transaction")
 	fs.DurationVar(&c.BatchWait, "batch-wait", 2*time.Millisecond, "group commit: longest wait to fill a batch")
+	fs.StringVar(&c.SecretKey, "secret-key", "", "base64 of 32 random bytes that encrypt stored secrets (webhook keys); the same on every node; default: a key file in --data, made on first start (set this variable instead of the flag)")
 }
 
 // dsn returns the database DSN, defaulting to a SQLite file in the data
@@ -52,7 +58,12 @@ func (c *storeConfig) open(ctx context.Context, logger *slog.Logger) (*sqlstore.
 	if err != nil {
 		return nil, err
 	}
+	key, err := c.secretKey()
+	if err != nil {
+		return nil, err
+	}
 	db, err := sqlstore.Open(ctx, dsn, sqlstore.Options{
+		SecretKey:   key,
 		ReadOnlyDSN: c.ReadDB,
 		BatchMax:    c.BatchMax,
 		BatchWait:   c.BatchWait,
@@ -69,6 +80,52 @@ func (c *storeConfig) open(ctx context.Context, logger *slog.Logger) (*sqlstore.
 	}
 	logger.Debug("database open", "dialect", db.Dialect())
 	return db, nil
+}
+
+// secretKey returns the key that encrypts stored secrets: --secret-key, or
+// the key file in the data directory, made on first use. Several nodes on
+// one database must share the key, so they must be given it explicitly.
+func (c *storeConfig) secretKey() ([]byte, error) {
+	if c.SecretKey != "" {
+		key, err := base64.StdEncoding.DecodeString(strings.TrimSpace(c.SecretKey))
+		if err != nil || len(key) != sqlstore.SecretKeySize {
+			return nil, fmt.Errorf("--secret-key must be base64 of %d bytes (e.g. openssl rand -base64 32)", sqlstore.SecretKeySize)
+		}
+		return key, nil
+	}
+	if err := os.MkdirAll(c.Data, 0o750); err != nil {
+		return nil, fmt.Errorf("data directory: %w", err)
+	}
+	path := filepath.Join(c.Data, "secret.key")
+	data, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		key := make([]byte, sqlstore.SecretKeySize)
+		if _, err := rand.Read(key); err != nil {
+			return nil, err
+		}
+		data = []byte(base64.StdEncoding.EncodeToString(key) + "\n")
+		// O_EXCL: two processes starting together keep one key.
+		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		if err == nil {
+			_, err = f.Write(data)
+			if cerr := f.Close(); err == nil {
+				err = cerr
+			}
+		}
+		if err != nil && !errors.Is(err, os.ErrExist) {
+			return nil, fmt.Errorf("write %s: %w", path, err)
+		}
+		if data, err = os.ReadFile(path); err != nil {
+			return nil, fmt.Errorf("read %s: %w", path, err)
+		}
+	} else if err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	key, err := base64.StdEncoding.DecodeString(strings.TrimSpace(string(data)))
+	if err != nil || len(key) != sqlstore.SecretKeySize {
+		return nil, fmt.Errorf("%s does not hold base64 of %d bytes", path, sqlstore.SecretKeySize)
+	}
+	return key, nil
 }
 
 // logConfig configures the structured log on stderr.
