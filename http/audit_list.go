@@ -60,22 +60,8 @@ func auditFilter(r *http.Request) (inkform.AuditFilter, error) {
 	if f.ObjectID, err = cursorID(q, "object"); err != nil {
 		return f, err
 	}
-	if f.Since, err = timeParam(q, "since"); err != nil {
-		return f, err
-	}
-	if f.Until, err = timeParam(q, "until"); err != nil {
-		return f, err
-	}
-	if !f.Since.IsZero() && !f.Until.IsZero() && !f.Since.Before(f.Until) {
-		return f, invalidParam("until", "must be later than since")
-	}
-	if f.After, err = cursorID(q, "after"); err != nil {
-		return f, err
-	}
-	if f.Limit, err = pageLimit(q); err != nil {
-		return f, err
-	}
-	return f, nil
+	f.Since, f.Until, f.After, f.Limit, err = listWindow(q)
+	return f, err
 }
 
 // auditWord reports whether s is empty or up to maxLen lowercase letters,

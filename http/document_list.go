@@ -55,20 +55,6 @@ func documentFilter(r *http.Request) (inkform.DocumentFilter, error) {
 		return f, invalidParam("status", "must be %s, %s or %s",
 			inkform.StatusReceived, inkform.StatusNeedsVerification, inkform.StatusValidated)
 	}
-	if f.Since, err = timeParam(q, "since"); err != nil {
-		return f, err
-	}
-	if f.Until, err = timeParam(q, "until"); err != nil {
-		return f, err
-	}
-	if !f.Since.IsZero() && !f.Until.IsZero() && !f.Since.Before(f.Until) {
-		return f, invalidParam("until", "must be later than since")
-	}
-	if f.After, err = cursorID(q, "after"); err != nil {
-		return f, err
-	}
-	if f.Limit, err = pageLimit(q); err != nil {
-		return f, err
-	}
-	return f, nil
+	f.Since, f.Until, f.After, f.Limit, err = listWindow(q)
+	return f, err
 }

@@ -100,3 +100,23 @@ func nextCursor[T any](items []T, limit int, id func(T) string) ([]T, string) {
 	items = items[:limit]
 	return items, id(items[len(items)-1])
 }
+
+// listWindow reads the parameters every list takes: the time range since
+// (inclusive) and until (exclusive), the cursor after and the page limit.
+func listWindow(q url.Values) (since, until time.Time, after string, limit int, err error) {
+	if since, err = timeParam(q, "since"); err != nil {
+		return
+	}
+	if until, err = timeParam(q, "until"); err != nil {
+		return
+	}
+	if !since.IsZero() && !until.IsZero() && !since.Before(until) {
+		err = invalidParam("until", "must be later than since")
+		return
+	}
+	if after, err = cursorID(q, "after"); err != nil {
+		return
+	}
+	limit, err = pageLimit(q)
+	return
+}
