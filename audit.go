@@ -18,6 +18,12 @@ const (
 	AuditFormUpdate      = "form.update"
 	AuditHandlerCreate   = "handler.create"
 	AuditHandlerDelete   = "handler.delete"
+	AuditHandlerUpdate   = "handler.update"
+	// AuditHandlerRedeliver records a request to send a logged message
+	// again; AuditDocumentDeliver records each delivery of a document's
+	// event that a handler's endpoint accepted.
+	AuditHandlerRedeliver = "handler.redeliver"
+	AuditDocumentDeliver  = "document.deliver"
 )
 
 // Audit limits: an event is a short note, so a caller that passes a long

@@ -10,23 +10,45 @@ import (
 	"time"
 )
 
-// Handler events: a document arrived, or its status became one a handler
-// may act on. The names are part of the API ("keep it exactly").
+// Handler events: a document arrived, its status became one a handler may
+// act on, or it was purged. The names are part of the API ("keep it
+// exactly").
 const (
 	EventDocumentReceived          = "document.received"
 	EventDocumentNeedsVerification = "document.needs_verification"
 	EventDocumentValidated         = "document.validated"
+	EventDocumentPurged            = "document.purged"
 )
 
 // HandlerEvents lists every event a handler may subscribe to (a fresh
 // slice each call: no package-level mutable state).
 func HandlerEvents() []string {
-	return []string{EventDocumentReceived, EventDocumentNeedsVerification, EventDocumentValidated}
+	return []string{EventDocumentReceived, EventDocumentNeedsVerification, EventDocumentValidated, EventDocumentPurged}
 }
 
-// HandlerWebhook is the only handler type so far: an HTTP POST signed as
-// Standard Webhooks describes.
-const HandlerWebhook = "webhook"
+// EventWaitsForPDF reports whether a delivery of event waits until the
+// document's current PDF exists, so a receiver can fetch it (or an e-mail
+// attach it) at once. A document that has just arrived has no values to
+// render yet, and a purged one has no PDF any more.
+func EventWaitsForPDF(event string) bool {
+	return event == EventDocumentValidated || event == EventDocumentNeedsVerification
+}
+
+// Handler types.
+const (
+	// HandlerWebhook POSTs each event, signed as Standard Webhooks
+	// describes.
+	HandlerWebhook = "webhook"
+	// HandlerEmail mails each event, with the PDF attached when the
+	// event has one, through the SMTP server the operator configured.
+	HandlerEmail = "email"
+	// HandlerExport writes the document (PDF, JSON or a CSV row) to an
+	// export target the operator configured.
+	HandlerExport = "export"
+)
+
+// HandlerTypes lists the handler types.
+func HandlerTypes() []string { return []string{HandlerWebhook, HandlerEmail, HandlerExport} }
 
 // Handler limits.
 const (
@@ -39,33 +61,48 @@ const (
 	// DeliverMaxAttempts makes the queue's backoff (attempt⁴ seconds)
 	// span about a day: the 13 waits between 14 attempts add up to ~25 h.
 	DeliverMaxAttempts = 14
+	// MaxEmailRecipients, MaxEmailSubject and MaxEmailBody bound an e-mail
+	// handler; a subject is one line.
+	MaxEmailRecipients = 20
+	MaxEmailSubject    = 500
+	MaxEmailBody       = 16 << 10
 )
 
-// Handler sends a form's document events to an integration. Its secret is
-// kept apart from this struct on purpose: it is shown once, when the
-// handler is made, and never returned by a read.
+// Handler sends a form's document events to an integration. Which of its
+// settings apply depends on Type: URL for webhooks; To, Subject and Body for
+// e-mail; Target, Format and Path for exports. A webhook's secret is kept
+// apart from this struct on purpose: it is shown once, when the handler is
+// made, and never returned by a read.
 type Handler struct {
-	ID        string    `json:"id"`
-	OrgID     string    `json:"-"`
-	FormID    string    `json:"form"`
-	Type      string    `json:"type"`
-	URL       string    `json:"url"`
-	Events    []string  `json:"events"`
+	ID     string   `json:"id"`
+	OrgID  string   `json:"-"`
+	FormID string   `json:"form"`
+	Type   string   `json:"type"`
+	Events []string `json:"events"`
+	// Conditions must all hold for the document's values when the event
+	// happens, or the event is not sent to this handler.
+	Conditions []Condition `json:"conditions,omitempty"`
+
+	URL string `json:"url,omitempty"` // webhook
+
+	To      []string `json:"to,omitempty"`      // e-mail recipients
+	Subject string   `json:"subject,omitempty"` // e-mail subject template (text/template)
+	Body    string   `json:"body,omitempty"`    // e-mail body template (text/template)
+
+	Target string `json:"target,omitempty"` // export target name
+	Format string `json:"format,omitempty"` // export format: pdf, json or csv
+	Path   string `json:"path,omitempty"`   // export path template
+
 	CreatedAt time.Time `json:"createdAt"`
+	UpdatedAt time.Time `json:"updatedAt"`
 }
 
-// Validate returns EINVALID unless h can be stored: a known type, an
-// absolute http(s) URL and at least one known event, each once.
+// Validate returns EINVALID unless h can be stored: a known type with the
+// settings of that type and no others, at least one known event (each
+// once) that the type can take, and well-formed conditions.
 func (h *Handler) Validate() error {
-	if h.Type != HandlerWebhook {
-		return Errorf(EINVALID, "handler type must be %q", HandlerWebhook)
-	}
-	if len(h.URL) > MaxHandlerURLLength {
-		return Errorf(EINVALID, "handler url is longer than %d bytes", MaxHandlerURLLength)
-	}
-	u, err := url.Parse(h.URL)
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.User != nil {
-		return Errorf(EINVALID, "handler url must be an absolute http or https URL without credentials")
+	if !slices.Contains(HandlerTypes(), h.Type) {
+		return Errorf(EINVALID, "handler type must be one of %s", strings.Join(HandlerTypes(), ", "))
 	}
 	if len(h.Events) == 0 {
 		return Errorf(EINVALID, "handler needs at least one event of %s", strings.Join(HandlerEvents(), ", "))
@@ -78,11 +115,71 @@ func (h *Handler) Validate() error {
 			return Errorf(EINVALID, "handler event %q is listed twice", e)
 		}
 	}
+	for i := range h.Conditions {
+		if err := h.Conditions[i].Validate(); err != nil {
+			return err
+		}
+	}
+	switch h.Type {
+	case HandlerWebhook:
+		return h.validateWebhook()
+	case HandlerEmail:
+		return h.validateEmail()
+	default:
+		return h.validateExport()
+	}
+}
+
+// validateWebhook checks a webhook's URL.
+func (h *Handler) validateWebhook() error {
+	if err := h.refuseOthers("url", h.URL); err != nil {
+		return err
+	}
+	if len(h.URL) > MaxHandlerURLLength {
+		return Errorf(EINVALID, "handler url is longer than %d bytes", MaxHandlerURLLength)
+	}
+	u, err := url.Parse(h.URL)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.User != nil {
+		return Errorf(EINVALID, "handler url must be an absolute http or https URL without credentials")
+	}
+	return nil
+}
+
+// refuseOthers returns EINVALID when a setting of another handler type is
+// set; own names the settings of h's type, in the order URL, To, Subject,
+// Body, Target, Format, Path.
+func (h *Handler) refuseOthers(own ...string) error {
+	settings := []struct {
+		name string
+		set  bool
+	}{
+		{"url", h.URL != ""}, {"to", len(h.To) > 0}, {"subject", h.Subject != ""}, {"body", h.Body != ""},
+		{"target", h.Target != ""}, {"format", h.Format != ""}, {"path", h.Path != ""},
+	}
+	for _, s := range settings {
+		if s.set && !slices.Contains(own, s.name) {
+			return Errorf(EINVALID, "handler setting %q does not apply to a %s handler", s.name, h.Type)
+		}
+	}
 	return nil
 }
 
 // Wants reports whether the handler subscribes to event.
 func (h *Handler) Wants(event string) bool { return slices.Contains(h.Events, event) }
+
+// Matches reports whether the handler takes event for a document with
+// these values: it subscribes to the event and every condition holds.
+func (h *Handler) Matches(event string, fields map[string]FieldValue) bool {
+	if !h.Wants(event) {
+		return false
+	}
+	for i := range h.Conditions {
+		if !h.Conditions[i].Holds(fields) {
+			return false
+		}
+	}
+	return true
+}
 
 // NewWebhookSecret returns a fresh secret: WebhookSecretPrefix followed by
 // the base64 of 24 random bytes.
@@ -109,16 +206,30 @@ func StatusEvent(from, to DocumentStatus) string {
 
 // DeliverArgs asks for one event to be delivered to one handler. MessageID
 // is chosen at enqueue time, so every retry carries the same webhook-id and
-// the receiver can drop duplicates.
+// the receiver can drop duplicates. A document.purged event carries what
+// is left of the document, since the document itself is gone.
 type DeliverArgs struct {
 	HandlerID  string `json:"handlerId"`
 	DocumentID string `json:"documentId"`
 	Event      string `json:"event"`
 	MessageID  string `json:"messageId"`
+	// EventAt is when the event happened: the message's timestamp, the
+	// same on every attempt and on a redelivery.
+	EventAt time.Time     `json:"eventAt"`
+	Purged  *PurgedRecord `json:"purged,omitempty"`
 }
 
 // Kind implements JobArgs.
 func (DeliverArgs) Kind() string { return "deliver" }
+
+// PurgedRecord is the data of a document.purged event: which document was
+// deleted, of which form, and when. It holds no values.
+type PurgedRecord struct {
+	ID       string    `json:"id"`
+	FormID   string    `json:"form"`
+	Status   string    `json:"status"` // always "purged"
+	PurgedAt time.Time `json:"purgedAt"`
+}
 
 // DeliverJobOpts are the options of every deliver job.
 func DeliverJobOpts() EnqueueOpts {
@@ -127,12 +238,16 @@ func DeliverJobOpts() EnqueueOpts {
 
 // Delivery records one attempt to deliver a message to a handler.
 type Delivery struct {
+	ID         int64     `json:"id"`
 	HandlerID  string    `json:"handler"`
 	MessageID  string    `json:"messageId"`
+	Event      string    `json:"event"`
+	DocumentID string    `json:"document"`
 	Attempt    int       `json:"attempt"`
-	StatusCode int       `json:"statusCode,omitempty"` // 0 when no response came
+	StatusCode int       `json:"statusCode,omitempty"` // HTTP or SMTP reply code; 0 when no answer came
 	LatencyMS  int64     `json:"latencyMs"`
 	Error      string    `json:"error,omitempty"`
+	EventAt    time.Time `json:"eventAt"`
 	At         time.Time `json:"at"`
 }
 
@@ -140,8 +255,9 @@ type Delivery struct {
 // is scoped by org: another org's handler is ENOTFOUND.
 type HandlerStore interface {
 	// CreateHandler stores h (after Validate) for one of the org's forms
-	// with its secret, filling ID, OrgID and CreatedAt. ENOTFOUND when the
-	// org has no such form.
+	// with its secret (webhooks only; "" for other types), filling ID,
+	// OrgID, CreatedAt and UpdatedAt. ENOTFOUND when the org has no such
+	// form.
 	CreateHandler(ctx context.Context, orgID string, h *Handler, secret string) error
 	FindHandler(ctx context.Context, orgID, id string) (*Handler, error)
 	// FindHandlerSecret returns a handler with the secret a sender signs
@@ -151,6 +267,9 @@ type HandlerStore interface {
 	FindHandlerSecret(ctx context.Context, orgID, id string) (*Handler, string, error)
 	// ListHandlers returns a form's handlers, oldest first.
 	ListHandlers(ctx context.Context, orgID, formID string) ([]*Handler, error)
+	// UpdateHandler stores h's settings (after Validate) over the handler
+	// with h.ID; its type, form and secret stay. It fills UpdatedAt.
+	UpdateHandler(ctx context.Context, orgID string, h *Handler) error
 	// DeleteHandler removes a handler and its delivery log; jobs already
 	// enqueued for it find it gone and are cancelled.
 	DeleteHandler(ctx context.Context, orgID, id string) error
@@ -159,4 +278,10 @@ type HandlerStore interface {
 	// ListDeliveries returns a handler's latest attempts, newest first, at
 	// most limit (a default when limit <= 0).
 	ListDeliveries(ctx context.Context, orgID, handlerID string, limit int) ([]*Delivery, error)
+	// FindDelivery returns one attempt of a handler's log.
+	FindDelivery(ctx context.Context, orgID, handlerID string, id int64) (*Delivery, error)
+	// Redeliver enqueues the message of a logged attempt once more, with
+	// the same message ID so a receiver can still drop a duplicate, and
+	// returns the new job's ID.
+	Redeliver(ctx context.Context, orgID, handlerID string, deliveryID int64) (int64, error)
 }

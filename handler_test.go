@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/inkform/inkform"
 )
@@ -13,6 +14,14 @@ func TestHandlerValidate(t *testing.T) {
 	ok := func() inkform.Handler {
 		return inkform.Handler{Type: "webhook", URL: "https://example.com/hook", Events: []string{"document.validated"}}
 	}
+	email := func() inkform.Handler {
+		return inkform.Handler{Type: "email", To: []string{"ward@example.org"}, Subject: "{{.Form.Name}} {{.Values.patient_no}}",
+			Events: []string{"document.validated"}}
+	}
+	export := func() inkform.Handler {
+		return inkform.Handler{Type: "export", Target: "archive", Format: "pdf", Path: "{form}/{yyyy}/{mm}/{document}.{ext}",
+			Events: []string{"document.validated"}}
+	}
 	tests := []struct {
 		name   string
 		change func(h *inkform.Handler)
@@ -21,7 +30,31 @@ func TestHandlerValidate(t *testing.T) {
 		{"valid", func(*inkform.Handler) {}, ""},
 		{"all events", func(h *inkform.Handler) { h.Events = inkform.HandlerEvents() }, ""},
 		{"http", func(h *inkform.Handler) { h.URL = "http://example.com/" }, ""},
-		{"type", func(h *inkform.Handler) { h.Type = "email" }, "type"},
+		{"type", func(h *inkform.Handler) { h.Type = "fax" }, "type"},
+		{"url on email", func(h *inkform.Handler) { h.Type = "email"; h.To = []string{"a@b.org"} }, `"url" does not apply`},
+		{"email", func(h *inkform.Handler) { *h = email() }, ""},
+		{"email no to", func(h *inkform.Handler) { *h = email(); h.To = nil }, "recipients"},
+		{"email named to", func(h *inkform.Handler) { *h = email(); h.To = []string{"Ann <a@b.org>"} }, "plain address"},
+		{"email two lines", func(h *inkform.Handler) { *h = email(); h.Subject = "a\r\nBcc: x@y.org" }, "one line"},
+		{"email bad template", func(h *inkform.Handler) { *h = email(); h.Body = "{{.Values" }, "body template"},
+		{"export", func(h *inkform.Handler) { *h = export() }, ""},
+		{"export default path", func(h *inkform.Handler) { *h = export(); h.Path = "" }, ""},
+		{"export bad target", func(h *inkform.Handler) { *h = export(); h.Target = "../x" }, "export target"},
+		{"export bad format", func(h *inkform.Handler) { *h = export(); h.Format = "xml" }, "export format"},
+		{"export purged", func(h *inkform.Handler) { *h = export(); h.Events = []string{"document.purged"} }, "nothing is left"},
+		{"pdf on arrival", func(h *inkform.Handler) { *h = export(); h.Events = []string{"document.received"} }, "no PDF"},
+		{"export dotdot", func(h *inkform.Handler) { *h = export(); h.Path = "../{document}.pdf" }, "relative"},
+		{"export unknown placeholder", func(h *inkform.Handler) { *h = export(); h.Path = "{org}/{document}" }, "unknown placeholder"},
+		{"export absolute", func(h *inkform.Handler) { *h = export(); h.Path = "/{document}" }, "relative"},
+		{"condition", func(h *inkform.Handler) {
+			h.Conditions = []inkform.Condition{{Field: "urgent", Op: "equals", Value: true}}
+		}, ""},
+		{"condition needs value", func(h *inkform.Handler) { h.Conditions = []inkform.Condition{{Field: "urgent", Op: "equals"}} }, "needs a value"},
+		{"condition takes none", func(h *inkform.Handler) {
+			h.Conditions = []inkform.Condition{{Field: "urgent", Op: "empty", Value: 1.0}}
+		}, "takes no value"},
+		{"condition numeric", func(h *inkform.Handler) { h.Conditions = []inkform.Condition{{Field: "n", Op: "gt", Value: "x"}} }, "needs a number"},
+		{"condition in", func(h *inkform.Handler) { h.Conditions = []inkform.Condition{{Field: "n", Op: "in", Value: "x"}} }, "list"},
 		{"no events", func(h *inkform.Handler) { h.Events = nil }, "at least one event"},
 		{"unknown event", func(h *inkform.Handler) { h.Events = []string{"document.deleted"} }, "unknown handler event"},
 		{"twice", func(h *inkform.Handler) { h.Events = []string{"document.validated", "document.validated"} }, "twice"},
@@ -76,6 +109,81 @@ func TestStatusEvent(t *testing.T) {
 	for _, tt := range tests {
 		if got := inkform.StatusEvent(tt.from, tt.to); got != tt.want {
 			t.Errorf("StatusEvent(%s, %s) = %q, want %q", tt.from, tt.to, got, tt.want)
+		}
+	}
+}
+
+func TestConditionHolds(t *testing.T) {
+	t.Parallel()
+	fields := map[string]inkform.FieldValue{
+		"urgent":  {Value: true},
+		"calm":    {Value: false},
+		"pain":    {Value: "7"},
+		"ward":    {Value: "B2"},
+		"signs":   {Value: []string{"fever", "rash"}},
+		"note":    {Value: ""},
+		"missing": {},
+	}
+	tests := []struct {
+		c    inkform.Condition
+		want bool
+	}{
+		{inkform.Condition{Field: "urgent", Op: "equals", Value: true}, true},
+		{inkform.Condition{Field: "calm", Op: "equals", Value: true}, false},
+		{inkform.Condition{Field: "absent", Op: "equals", Value: false}, true},
+		{inkform.Condition{Field: "pain", Op: "equals", Value: 7.0}, true},
+		{inkform.Condition{Field: "pain", Op: "gte", Value: 7.0}, true},
+		{inkform.Condition{Field: "pain", Op: "gt", Value: 7.0}, false},
+		{inkform.Condition{Field: "pain", Op: "lt", Value: 10.0}, true},
+		{inkform.Condition{Field: "ward", Op: "lt", Value: 10.0}, false},
+		{inkform.Condition{Field: "ward", Op: "equals", Value: "B2"}, true},
+		{inkform.Condition{Field: "ward", Op: "not_equals", Value: "B2"}, false},
+		{inkform.Condition{Field: "ward", Op: "in", Value: []any{"A1", "B2"}}, true},
+		{inkform.Condition{Field: "ward", Op: "in", Value: []any{"A1"}}, false},
+		{inkform.Condition{Field: "signs", Op: "contains", Value: "rash"}, true},
+		{inkform.Condition{Field: "signs", Op: "contains", Value: "cough"}, false},
+		{inkform.Condition{Field: "note", Op: "empty"}, true},
+		{inkform.Condition{Field: "missing", Op: "empty"}, true},
+		{inkform.Condition{Field: "calm", Op: "empty"}, true},
+		{inkform.Condition{Field: "urgent", Op: "not_empty"}, true},
+	}
+	for _, tt := range tests {
+		if got := tt.c.Holds(fields); got != tt.want {
+			t.Errorf("%+v: %v, want %v", tt.c, got, tt.want)
+		}
+	}
+	h := inkform.Handler{Events: []string{"document.validated"},
+		Conditions: []inkform.Condition{{Field: "urgent", Op: "equals", Value: true}, {Field: "pain", Op: "gte", Value: 5.0}}}
+	if !h.Matches("document.validated", fields) || h.Matches("document.received", fields) {
+		t.Error("Matches with all conditions true")
+	}
+	fields["pain"] = inkform.FieldValue{Value: "3"}
+	if h.Matches("document.validated", fields) {
+		t.Error("Matches with one condition false")
+	}
+}
+
+func TestExpandExportPath(t *testing.T) {
+	t.Parallel()
+	v := inkform.ExportVars{FormID: "f1", DocumentID: "d1", Status: "validated", Event: "document.validated",
+		PenID: "pen/../x", Ext: "pdf", At: time.Date(2026, 3, 9, 7, 0, 0, 0, time.UTC)}
+	tests := []struct{ tmpl, want, err string }{
+		{"{form}/{yyyy}/{mm}/{document}.{ext}", "f1/2026/03/d1.pdf", ""},
+		{"{yyyy}{mm}{dd}-{hh}/{status}/{document}", "20260309-07/validated/d1", ""},
+		{"pens/{pen}.{ext}", "pens/pen_.._x.pdf", ""}, // a value cannot add segments
+		{"{copy}/{document}", "_/d1", ""},             // an empty value is not an empty segment
+		{"a//{document}", "", "relative"},
+		{"{document}}", "", "stray"},
+		{"{document", "", "unclosed"},
+		{"a\\b", "", "backslash"},
+	}
+	for _, tt := range tests {
+		got, err := inkform.ExpandExportPath(tt.tmpl, v)
+		if tt.err == "" && (err != nil || got != tt.want) {
+			t.Errorf("%q: %q, %v; want %q", tt.tmpl, got, err, tt.want)
+		}
+		if tt.err != "" && (err == nil || !strings.Contains(err.Error(), tt.err)) {
+			t.Errorf("%q: %q, %v; want an error with %q", tt.tmpl, got, err, tt.err)
 		}
 	}
 }

@@ -48,27 +48,29 @@ type Message struct {
 // Deliver sends one attempt of a delivery and records it. It returns an
 // error when the attempt failed (no answer or a non-2xx status), which the
 // queue retries with backoff; a handler or document that is gone is an
-// ENOTFOUND error, which no retry will mend. eventAt is when the event
-// happened, the message's timestamp, the same on every attempt.
-func (s *Sender) Deliver(ctx context.Context, orgID string, args inkform.DeliverArgs, attempt int, eventAt time.Time) error {
+// ENOTFOUND error, which no retry will mend. The message's timestamp is
+// args.EventAt, the same on every attempt.
+func (s *Sender) Deliver(ctx context.Context, orgID string, args inkform.DeliverArgs, n int) error {
 	h, secret, err := s.Handlers.FindHandlerSecret(ctx, orgID, args.HandlerID)
 	if err != nil {
 		return fmt.Errorf("find handler: %w", err)
 	}
-	doc, err := s.Documents.FindDocument(ctx, orgID, args.DocumentID)
-	if err != nil {
-		return fmt.Errorf("find document: %w", err)
+	var doc *inkform.Document
+	if args.Event != inkform.EventDocumentPurged {
+		if doc, err = s.Documents.FindDocument(ctx, orgID, args.DocumentID); err != nil {
+			return fmt.Errorf("find document: %w", err)
+		}
 	}
-	body, err := s.message(args.Event, doc, eventAt)
+	body, err := s.message(args, doc)
 	if err != nil {
 		return err
 	}
-	now := s.now()
+	a := startAttempt(s.Handlers, orgID, args, n, s.Now)
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, h.URL, bytes.NewReader(body))
 	if err != nil {
 		return fmt.Errorf("webhook request: %w", err)
 	}
-	ts := strconv.FormatInt(now.Unix(), 10)
+	ts := strconv.FormatInt(a.start.Unix(), 10)
 	sig, err := Sign(secret, args.MessageID, ts, body)
 	if err != nil {
 		return err
@@ -78,66 +80,44 @@ func (s *Sender) Deliver(ctx context.Context, orgID string, args inkform.Deliver
 	req.Header.Set("webhook-id", args.MessageID)
 	req.Header.Set("webhook-timestamp", ts)
 	req.Header.Set("webhook-signature", sig)
-
-	d := &inkform.Delivery{HandlerID: h.ID, MessageID: args.MessageID, Attempt: attempt, At: now}
-	sendErr := s.send(req, d)
-	d.LatencyMS = s.now().Sub(now).Milliseconds()
-	if sendErr != nil {
-		d.Error = sendErr.Error()
-	}
-	// Record with a fresh context: an attempt cut short by the job's
-	// timeout still belongs in the log.
-	recCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-	defer cancel()
-	if err := s.Handlers.RecordDelivery(recCtx, orgID, d); err != nil {
-		return fmt.Errorf("record delivery: %w", err)
-	}
-	return sendErr
+	code, sendErr := s.send(req)
+	return a.finish(ctx, code, sendErr)
 }
 
-// send posts req and fills d's status code; it fails unless the answer is
-// 2xx. The error text holds the status and the start of the answer, never
-// the request or its headers (the signature is derived from the secret).
-func (s *Sender) send(req *http.Request, d *inkform.Delivery) error {
+// send posts req and returns the status code; it fails unless the answer
+// is 2xx. The error text holds the status and the start of the answer,
+// never the request or its headers (the signature is derived from the
+// secret).
+func (s *Sender) send(req *http.Request) (int, error) {
 	client := s.Client
 	if client == nil {
 		client = NewClient(false)
 	}
 	resp, err := client.Do(req)
 	if err != nil {
-		return fmt.Errorf("webhook post: %w", err)
+		return 0, fmt.Errorf("webhook post: %w", err)
 	}
 	defer resp.Body.Close()
-	d.StatusCode = resp.StatusCode
 	head, _ := io.ReadAll(io.LimitReader(resp.Body, 200))
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10)) // lets the connection be reused
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return fmt.Errorf("webhook answered %d: %s", resp.StatusCode, strings.TrimSpace(string(head)))
+		return resp.StatusCode, fmt.Errorf("webhook answered %d: %s", resp.StatusCode, strings.TrimSpace(string(head)))
 	}
-	return nil
+	return resp.StatusCode, nil
 }
 
-// message returns the body of a delivery: the document as the API shows
-// it, with links to its PDF and ink.
-func (s *Sender) message(event string, doc *inkform.Document, at time.Time) ([]byte, error) {
-	raw, err := json.Marshal(doc)
+// message returns the body of a delivery: the event's type, its time and
+// its data.
+func (s *Sender) message(args inkform.DeliverArgs, doc *inkform.Document) ([]byte, error) {
+	data, err := eventData(s.BaseURL, args, doc)
 	if err != nil {
-		return nil, fmt.Errorf("encode document: %w", err)
+		return nil, err
 	}
-	var data map[string]any
-	if err := json.Unmarshal(raw, &data); err != nil {
-		return nil, fmt.Errorf("encode document: %w", err)
-	}
-	base := strings.TrimRight(s.BaseURL, "/") + "/api/v1/documents/" + doc.ID
-	data["links"] = map[string]string{"pdf": base + "/pdf", "ink": base + "/ink"}
-	rawData, err := json.Marshal(data)
-	if err != nil {
-		return nil, fmt.Errorf("encode message: %w", err)
-	}
+	at := args.EventAt
 	if at.IsZero() {
 		at = s.now()
 	}
-	body, err := json.Marshal(Message{Type: event, Timestamp: at.UTC().Format(time.RFC3339), Data: rawData})
+	body, err := json.Marshal(Message{Type: args.Event, Timestamp: at.UTC().Format(time.RFC3339), Data: data})
 	if err != nil {
 		return nil, fmt.Errorf("encode message: %w", err)
 	}

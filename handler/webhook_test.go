@@ -20,63 +20,6 @@ import (
 	"github.com/inkform/inkform/handler"
 )
 
-// memHandlers is an in-memory inkform.HandlerStore for one handler.
-type memHandlers struct {
-	h      *inkform.Handler
-	secret string
-
-	mu         sync.Mutex
-	deliveries []inkform.Delivery
-}
-
-func (m *memHandlers) CreateHandler(context.Context, string, *inkform.Handler, string) error {
-	return errors.New("not used")
-}
-
-func (m *memHandlers) FindHandler(_ context.Context, org, id string) (*inkform.Handler, error) {
-	if org != m.h.OrgID || id != m.h.ID {
-		return nil, inkform.Errorf(inkform.ENOTFOUND, "handler not found")
-	}
-	return m.h, nil
-}
-
-func (m *memHandlers) FindHandlerSecret(ctx context.Context, org, id string) (*inkform.Handler, string, error) {
-	h, err := m.FindHandler(ctx, org, id)
-	if err != nil {
-		return nil, "", err
-	}
-	return h, m.secret, nil
-}
-
-func (m *memHandlers) ListHandlers(context.Context, string, string) ([]*inkform.Handler, error) {
-	return []*inkform.Handler{m.h}, nil
-}
-
-func (m *memHandlers) DeleteHandler(context.Context, string, string) error {
-	return errors.New("not used")
-}
-
-func (m *memHandlers) RecordDelivery(_ context.Context, org string, d *inkform.Delivery) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.deliveries = append(m.deliveries, *d)
-	return nil
-}
-
-func (m *memHandlers) ListDeliveries(context.Context, string, string, int) ([]*inkform.Delivery, error) {
-	return nil, errors.New("not used")
-}
-
-// oneDoc finds one document.
-type oneDoc struct{ d *inkform.Document }
-
-func (o oneDoc) FindDocument(_ context.Context, org, id string) (*inkform.Document, error) {
-	if org != o.d.OrgID || id != o.d.ID {
-		return nil, inkform.Errorf(inkform.ENOTFOUND, "document not found")
-	}
-	return o.d, nil
-}
-
 // verify checks a request's signature as the Standard Webhooks spec says a
 // receiver must, written here from the spec rather than with handler.Sign.
 func verify(t *testing.T, secret string, r *http.Request, body []byte) {
@@ -131,11 +74,12 @@ func TestDeliverSignsAndRetries(t *testing.T) {
 	s, store, args := fixture(srv.URL, true)
 	at := time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
 
-	err := s.Deliver(context.Background(), "o1", args, 1, at)
+	args.EventAt = at
+	err := s.Deliver(context.Background(), "o1", args, 1)
 	if err == nil || !strings.Contains(err.Error(), "500") {
 		t.Fatalf("first attempt: %v, want an error naming 500", err)
 	}
-	if err := s.Deliver(context.Background(), "o1", args, 2, at); err != nil {
+	if err := s.Deliver(context.Background(), "o1", args, 2); err != nil {
 		t.Fatalf("second attempt: %v", err)
 	}
 	verify(t, store.secret, req, body)
@@ -149,7 +93,7 @@ func TestDeliverSignsAndRetries(t *testing.T) {
 			ID     string                        `json:"id"`
 			Status string                        `json:"status"`
 			Fields map[string]inkform.FieldValue `json:"fields"`
-			Links  map[string]string             `json:"links"`
+			Links  inkform.Links                 `json:"links"`
 		} `json:"data"`
 	}
 	if err := json.Unmarshal(body, &msg); err != nil {
@@ -157,8 +101,8 @@ func TestDeliverSignsAndRetries(t *testing.T) {
 	}
 	if msg.Type != "document.validated" || msg.Timestamp != "2026-11-27T12:00:00Z" || msg.Data.ID != "d1" ||
 		msg.Data.Status != "validated" || msg.Data.Fields["patient"].Value != "ANNA" ||
-		msg.Data.Links["pdf"] != "https://inkform.example/api/v1/documents/d1/pdf" ||
-		msg.Data.Links["ink"] != "https://inkform.example/api/v1/documents/d1/ink" {
+		msg.Data.Links.PDF != "https://inkform.example/api/v1/documents/d1/pdf" ||
+		msg.Data.Links.Ink != "https://inkform.example/api/v1/documents/d1/ink" {
 		t.Errorf("message %s", body)
 	}
 	if len(store.deliveries) != 2 || store.deliveries[0].StatusCode != 500 || store.deliveries[0].Attempt != 1 ||
@@ -180,7 +124,7 @@ func TestDeliverRefusesPrivateAddress(t *testing.T) {
 	defer srv.Close()
 	for _, url := range []string{srv.URL, strings.Replace(srv.URL, "127.0.0.1", "localhost", 1)} {
 		s, store, args := fixture(url, false)
-		err := s.Deliver(context.Background(), "o1", args, 1, time.Time{})
+		err := s.Deliver(context.Background(), "o1", args, 1)
 		if !errors.Is(err, handler.ErrPrivateAddress) {
 			t.Errorf("%s: error %v, want ErrPrivateAddress", url, err)
 		}
@@ -208,7 +152,7 @@ func TestDeliverGoneIsNotFound(t *testing.T) {
 	for _, tt := range tests {
 		a := args
 		tt.change(&a)
-		if err := s.Deliver(context.Background(), tt.org, a, 1, time.Time{}); inkform.ErrorCode(err) != inkform.ENOTFOUND {
+		if err := s.Deliver(context.Background(), tt.org, a, 1); inkform.ErrorCode(err) != inkform.ENOTFOUND {
 			t.Errorf("%s: %v, want ENOTFOUND", tt.name, err)
 		}
 	}

@@ -14,17 +14,14 @@ func (s *Server) handleHandlerDelete(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return err
 	}
-	if s.Handlers == nil {
-		return errNoHandlers()
-	}
-	id, err := pathID(r, "id")
+	h, err := s.findHandler(r.Context(), r, org)
 	if err != nil {
 		return err
 	}
-	if err := s.Handlers.DeleteHandler(r.Context(), org, id); err != nil {
+	if err := s.Handlers.DeleteHandler(r.Context(), org, h.ID); err != nil {
 		return err
 	}
-	s.auditChange(r, inkform.AuditHandlerDelete, "handler", id, "")
+	s.auditChange(r, inkform.AuditHandlerDelete, "handler", h.ID, "")
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }

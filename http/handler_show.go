@@ -11,14 +11,7 @@ func (s *Server) handleHandlerShow(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	if s.Handlers == nil {
-		return errNoHandlers()
-	}
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	h, err := s.Handlers.FindHandler(r.Context(), org, id)
+	h, err := s.findHandler(r.Context(), r, org)
 	if err != nil {
 		return err
 	}

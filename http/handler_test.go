@@ -98,11 +98,46 @@ func (f *fakeHandlers) ListDeliveries(ctx context.Context, orgID, handlerID stri
 	return out, nil
 }
 
+func (f *fakeHandlers) UpdateHandler(ctx context.Context, orgID string, h *inkform.Handler) error {
+	if _, err := f.FindHandler(ctx, orgID, h.ID); err != nil {
+		return err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for i, old := range f.handlers {
+		if old.ID == h.ID {
+			f.handlers[i] = h
+		}
+	}
+	return nil
+}
+
+func (f *fakeHandlers) FindDelivery(ctx context.Context, orgID, handlerID string, id int64) (*inkform.Delivery, error) {
+	ds, err := f.ListDeliveries(ctx, orgID, handlerID, 1000)
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range ds {
+		if d.ID == id {
+			return d, nil
+		}
+	}
+	return nil, inkform.Errorf(inkform.ENOTFOUND, "delivery not found")
+}
+
+func (f *fakeHandlers) Redeliver(ctx context.Context, orgID, handlerID string, id int64) (int64, error) {
+	if _, err := f.FindDelivery(ctx, orgID, handlerID, id); err != nil {
+		return 0, err
+	}
+	return 77, nil
+}
+
 func TestHandlerRoutes(t *testing.T) {
 	t.Parallel()
 	store := &fakeHandlers{}
 	e := newEnv(t, func(s *Server) { s.Handlers = store })
-	form := &inkform.Form{ID: inkform.NewID(), OrgID: e.orgID}
+	form := &inkform.Form{ID: inkform.NewID(), OrgID: e.orgID,
+		FormTemplate: inkform.FormTemplate{Fields: []inkform.Field{{Name: "urgent", Type: inkform.FieldCheckbox}}}}
 	e.forms.forms = append(e.forms.forms, form)
 	base := "/api/v1/forms/" + form.ID + "/handlers"
 
@@ -126,11 +161,29 @@ func TestHandlerRoutes(t *testing.T) {
 			t.Errorf("GET %s: %d %s", target, w.Code, w.Body)
 		}
 	}
-	store.RecordDelivery(context.Background(), e.orgID, &inkform.Delivery{HandlerID: created.ID, MessageID: "msg_1", Attempt: 1, StatusCode: 500})
+	store.RecordDelivery(context.Background(), e.orgID, &inkform.Delivery{ID: 5, HandlerID: created.ID, MessageID: "msg_1", Attempt: 1, StatusCode: 500})
 	var ds struct{ Deliveries []inkform.Delivery }
 	decodeJSONBody(t, e.do(t, inkform.RoleAdmin, "GET", "/api/v1/handlers/"+created.ID+"/deliveries", "", ""), &ds)
 	if len(ds.Deliveries) != 1 || ds.Deliveries[0].StatusCode != 500 {
 		t.Errorf("deliveries %+v", ds)
+	}
+
+	// A PATCH changes what it names and keeps the rest; the form-scoped
+	// path reaches the same handler.
+	w = e.do(t, inkform.RoleAdmin, "PATCH", base+"/"+created.ID, "application/json",
+		`{"events":["document.validated","document.purged"],"conditions":[{"field":"urgent","op":"equals","value":true}]}`)
+	var patched inkform.Handler
+	decodeJSONBody(t, w, &patched)
+	if w.Code != 200 || patched.URL != "https://example.com/hook" || len(patched.Events) != 2 || len(patched.Conditions) != 1 {
+		t.Errorf("patch: %d %s", w.Code, w.Body)
+	}
+	var redo struct {
+		Job       int64  `json:"job"`
+		MessageID string `json:"messageId"`
+	}
+	w = e.do(t, inkform.RoleIntegrator, "POST", "/api/v1/handlers/"+created.ID+"/deliveries/5/redeliver", "", "")
+	if decodeJSONBody(t, w, &redo); w.Code != 202 || redo.Job != 77 || redo.MessageID != "msg_1" {
+		t.Errorf("redeliver: %d %s", w.Code, w.Body)
 	}
 
 	tests := []struct {
@@ -143,7 +196,17 @@ func TestHandlerRoutes(t *testing.T) {
 	}{
 		{"bad url", inkform.RoleAdmin, "POST", base, `{"type":"webhook","url":"ftp://x","events":["document.validated"]}`, 422, "url"},
 		{"bad event", inkform.RoleAdmin, "POST", base, `{"type":"webhook","url":"https://x.com","events":["document.gone"]}`, 422, "events"},
-		{"bad type", inkform.RoleAdmin, "POST", base, `{"type":"email","url":"https://x.com","events":["document.validated"]}`, 422, "type"},
+		{"bad type", inkform.RoleAdmin, "POST", base, `{"type":"fax","url":"https://x.com","events":["document.validated"]}`, 422, "type"},
+		{"setting of another type", inkform.RoleAdmin, "POST", base, `{"type":"email","url":"https://x.com","to":["a@b.org"],"events":["document.validated"]}`, 422, "type"},
+		{"email without smtp", inkform.RoleAdmin, "POST", base, `{"type":"email","to":["a@b.org"],"events":["document.validated"]}`, 422, "type"},
+		{"unknown export target", inkform.RoleAdmin, "POST", base, `{"type":"export","target":"nas","format":"pdf","events":["document.validated"]}`, 422, "target"},
+		{"condition on no field", inkform.RoleAdmin, "POST", base, `{"type":"webhook","url":"https://x.com","events":["document.validated"],"conditions":[{"field":"nope","op":"not_empty"}]}`, 422, "conditions"},
+		{"bad condition op", inkform.RoleAdmin, "POST", base, `{"type":"webhook","url":"https://x.com","events":["document.validated"],"conditions":[{"field":"urgent","op":"like","value":"x"}]}`, 422, "conditions"},
+		{"patch type", inkform.RoleAdmin, "PATCH", "/api/v1/handlers/" + created.ID, `{"type":"email"}`, 422, "type"},
+		{"patch bad url", inkform.RoleAdmin, "PATCH", "/api/v1/handlers/" + created.ID, `{"url":"nope"}`, 422, "url"},
+		{"other form's handler", inkform.RoleAdmin, "GET", "/api/v1/forms/" + inkform.NewID() + "/handlers/" + created.ID, "", 404, ""},
+		{"redeliver unknown", inkform.RoleAdmin, "POST", "/api/v1/handlers/" + created.ID + "/deliveries/999/redeliver", "", 404, ""},
+		{"redeliver bad id", inkform.RoleAdmin, "POST", "/api/v1/handlers/" + created.ID + "/deliveries/x/redeliver", "", 404, ""},
 		{"unknown key", inkform.RoleAdmin, "POST", base, `{"type":"webhook","url":"https://x.com","events":["document.validated"],"secret":"x"}`, 400, ""},
 		{"unknown form", inkform.RoleAdmin, "POST", "/api/v1/forms/" + inkform.NewID() + "/handlers", `{"type":"webhook","url":"https://x.com","events":["document.validated"]}`, 404, ""},
 		{"list unknown form", inkform.RoleAdmin, "GET", "/api/v1/forms/" + inkform.NewID() + "/handlers", "", 404, ""},

@@ -34,6 +34,8 @@ func pathID(r *http.Request, name string) (string, error) {
 // idNoun names what a path ID refers to in messages, from the route.
 func idNoun(r *http.Request) string {
 	switch p := r.Pattern; {
+	case strings.Contains(p, "/handlers/{id}"):
+		return "handler"
 	case strings.Contains(p, "/forms/"):
 		return "form"
 	case strings.Contains(p, "/documents/"):

@@ -55,6 +55,11 @@ type Server struct {
 	// Handlers keeps forms' event handlers and their delivery logs; nil
 	// makes the handler routes answer 503.
 	Handlers inkform.HandlerStore
+	// EmailEnabled says the operator configured an SMTP server, so e-mail
+	// handlers can be made; ExportTargets names the export targets the
+	// operator configured, which export handlers may name.
+	EmailEnabled  bool
+	ExportTargets []string
 
 	// Logger receives one line per request and the details of internal
 	// errors; nil means slog.Default().
@@ -157,8 +162,13 @@ func (s *Server) routes() []route {
 		{"POST", "/api/v1/forms/{id}/handlers", inkform.PermHandlersManage, s.handleHandlerCreate},
 		{"GET", "/api/v1/forms/{id}/handlers", inkform.PermHandlersManage, s.handleHandlerList},
 		{"GET", "/api/v1/handlers/{id}", inkform.PermHandlersManage, s.handleHandlerShow},
+		{"PATCH", "/api/v1/handlers/{id}", inkform.PermHandlersManage, s.handleHandlerUpdate},
 		{"DELETE", "/api/v1/handlers/{id}", inkform.PermHandlersManage, s.handleHandlerDelete},
+		{"GET", "/api/v1/forms/{form}/handlers/{id}", inkform.PermHandlersManage, s.handleHandlerShow},
+		{"PATCH", "/api/v1/forms/{form}/handlers/{id}", inkform.PermHandlersManage, s.handleHandlerUpdate},
+		{"DELETE", "/api/v1/forms/{form}/handlers/{id}", inkform.PermHandlersManage, s.handleHandlerDelete},
 		{"GET", "/api/v1/handlers/{id}/deliveries", inkform.PermHandlersManage, s.handleHandlerDeliveries},
+		{"POST", "/api/v1/handlers/{id}/deliveries/{delivery}/redeliver", inkform.PermHandlersManage, s.handleDeliveryRedeliver},
 	}
 }
 

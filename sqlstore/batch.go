@@ -211,4 +211,7 @@ func (db *DB) runBatch(batch []*captureReq, retries int) {
 		// still waiting): wake this node's interpret workers once.
 		db.notifyEnqueued(inkform.QueueInterpret)
 	}
+	if p.deliveries > 0 {
+		db.notifyEnqueued(inkform.QueueDeliver)
+	}
 }

@@ -316,7 +316,7 @@ func (db *DB) writeGroup(ctx context.Context, tx execer, orgID string, sub *inkf
 	if g.isNew {
 		// A document created just now has no job yet: no unique check.
 		p.job(orgID, g.docID, now)
-		return nil
+		return db.received(ctx, tx, p, orgID, g.docID, g.formID, now)
 	}
 	if p.jobs[g.docID] {
 		return nil // created earlier in this batch, its job is pending

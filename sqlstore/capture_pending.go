@@ -21,9 +21,16 @@ type pending struct {
 	inks    [][]any
 	jobRows [][]any
 	jobs    map[string]bool // documents whose interpret job is pending
+	// handlers caches each form's handlers for the batch (key org/form),
+	// so many new documents of one form cost one query.
+	handlers map[string][]*inkform.Handler
+	// deliveries counts the deliver jobs among jobRows.
+	deliveries int
 }
 
-func newPending() *pending { return &pending{jobs: map[string]bool{}} }
+func newPending() *pending {
+	return &pending{jobs: map[string]bool{}, handlers: map[string][]*inkform.Handler{}}
+}
 
 // document adds a new document of copied pattern and its first status change.
 func (p *pending) document(orgID, docID, formID string, formVersion int, penID, pages string, now time.Time) {
@@ -47,6 +54,35 @@ func (p *pending) job(orgID, docID string, now time.Time) {
 	p.jobRows = append(p.jobRows, []any{orgID, inkform.QueueInterpret, inkform.InterpretArgs{}.Kind(), string(args),
 		string(inkform.JobAvailable), 0, 0, DefaultMaxAttempts, micros(now), docID, "", micros(now)})
 	p.jobs[docID] = true
+}
+
+// received adds, for a document created in this batch, a delivery of
+// document.received to each handler of its form that takes it. A new
+// document has no values yet, so a handler's conditions see none.
+func (db *DB) received(ctx context.Context, q execer, p *pending, orgID, docID, formID string, now time.Time) error {
+	key := orgID + "/" + formID
+	hs, ok := p.handlers[key]
+	if !ok {
+		var err error
+		if hs, err = db.formHandlers(ctx, q, orgID, formID); err != nil {
+			return err
+		}
+		p.handlers[key] = hs
+	}
+	for _, h := range hs {
+		if !h.Matches(inkform.EventDocumentReceived, nil) {
+			continue
+		}
+		args, err := json.Marshal(inkform.DeliverArgs{HandlerID: h.ID, DocumentID: docID, Event: inkform.EventDocumentReceived,
+			MessageID: "msg_" + inkform.NewID(), EventAt: now})
+		if err != nil {
+			return fmt.Errorf("encode delivery: %w", err)
+		}
+		p.jobRows = append(p.jobRows, []any{orgID, inkform.QueueDeliver, inkform.DeliverArgs{}.Kind(), string(args),
+			string(inkform.JobAvailable), 0, 0, inkform.DeliverMaxAttempts, micros(now), nil, "", micros(now)})
+		p.deliveries++
+	}
+	return nil
 }
 
 // flush inserts the pending rows.

@@ -23,7 +23,10 @@ func (db *DB) SubmitDigital(ctx context.Context, orgID string, sub *inkform.Digi
 	if len(sub.SubmissionID) > inkform.MaxSubmissionIDLength {
 		return nil, inkform.Errorf(inkform.EINVALID, "the submission ID is longer than %d bytes", inkform.MaxSubmissionIDLength)
 	}
-	var doc *inkform.Document
+	var (
+		doc       *inkform.Document
+		delivered bool
+	)
 	err := db.withTx(ctx, func(tx *sql.Tx) error {
 		if sub.SubmissionID != "" {
 			res, err := db.storedResult(ctx, tx, orgID, sub.SubmissionID)
@@ -81,7 +84,10 @@ func (db *DB) SubmitDigital(ctx context.Context, orgID string, sub *inkform.Digi
 				return errDuplicateSubmission // rolled back; replayed below
 			}
 		}
-		doc, err = db.findDocument(ctx, tx, orgID, docID)
+		if doc, err = db.findDocument(ctx, tx, orgID, docID); err != nil {
+			return err
+		}
+		delivered, err = db.enqueueDeliveries(ctx, tx, doc, inkform.EventDocumentReceived, nil)
 		return err
 	})
 	if errors.Is(err, errDuplicateSubmission) {
@@ -95,6 +101,9 @@ func (db *DB) SubmitDigital(ctx context.Context, orgID string, sub *inkform.Digi
 		return nil, err
 	}
 	db.notifyEnqueued(inkform.QueueInterpret)
+	if delivered {
+		db.notifyEnqueued(inkform.QueueDeliver)
+	}
 	return doc, nil
 }
 

@@ -46,7 +46,7 @@ func (db *DB) writeDocument(ctx context.Context, tx *sql.Tx, d *inkform.Document
 	}
 	event := inkform.StatusEvent(d.Status, status)
 	d.Status, d.UpdatedAt = status, now
-	queued, err := db.enqueueDeliveries(ctx, tx, d, event)
+	queued, err := db.enqueueDeliveries(ctx, tx, d, event, nil)
 	if err != nil {
 		return false, fmt.Errorf("enqueue deliveries: %w", err)
 	}

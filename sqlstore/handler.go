@@ -17,20 +17,46 @@ const (
 	maxDeliveryError   = 1000
 	defaultDeliveries  = 50
 	maxDeliveries      = 500
-	handlerColumnsList = `id, org_id, form_id, type, url, events, created_at`
+	handlerColumnsList = `id, org_id, form_id, type, url, events, settings, created_at, updated_at`
 )
+
+// handlerSettings are the settings of a handler other than its URL and
+// events, kept as one JSON column so a new handler type needs no migration.
+type handlerSettings struct {
+	Conditions []inkform.Condition `json:"conditions,omitempty"`
+	To         []string            `json:"to,omitempty"`
+	Subject    string              `json:"subject,omitempty"`
+	Body       string              `json:"body,omitempty"`
+	Target     string              `json:"target,omitempty"`
+	Format     string              `json:"format,omitempty"`
+	Path       string              `json:"path,omitempty"`
+}
+
+// encodeHandler returns the events and settings columns of h.
+func encodeHandler(h *inkform.Handler) (events, settings string, err error) {
+	ev, err := json.Marshal(h.Events)
+	if err != nil {
+		return "", "", fmt.Errorf("encode events: %w", err)
+	}
+	st, err := json.Marshal(handlerSettings{Conditions: h.Conditions, To: h.To, Subject: h.Subject, Body: h.Body,
+		Target: h.Target, Format: h.Format, Path: h.Path})
+	if err != nil {
+		return "", "", fmt.Errorf("encode settings: %w", err)
+	}
+	return string(ev), string(st), nil
+}
 
 // CreateHandler implements inkform.HandlerStore.
 func (db *DB) CreateHandler(ctx context.Context, orgID string, h *inkform.Handler, secret string) error {
 	if err := h.Validate(); err != nil {
 		return err
 	}
-	if secret == "" {
-		return inkform.Errorf(inkform.EINVALID, "create handler: a secret is required")
+	if (secret == "") != (h.Type != inkform.HandlerWebhook) {
+		return inkform.Errorf(inkform.EINVALID, "create handler: a webhook needs a secret, other types none")
 	}
-	events, err := json.Marshal(h.Events)
+	events, settings, err := encodeHandler(h)
 	if err != nil {
-		return fmt.Errorf("encode events: %w", err)
+		return err
 	}
 	err = db.inWrite(ctx, func(tx *sql.Tx) error {
 		var n int
@@ -41,12 +67,16 @@ func (db *DB) CreateHandler(ctx context.Context, orgID string, h *inkform.Handle
 			return inkform.Errorf(inkform.ENOTFOUND, "form not found")
 		}
 		h.ID, h.OrgID, h.CreatedAt = inkform.NewID(), orgID, db.now()
-		sealed, err := db.sealSecret(secret, orgID+"/"+h.ID)
-		if err != nil {
-			return err
+		h.UpdatedAt = h.CreatedAt
+		sealed := ""
+		if secret != "" {
+			if sealed, err = db.sealSecret(secret, orgID+"/"+h.ID); err != nil {
+				return err
+			}
 		}
-		_, err = tx.ExecContext(ctx, db.rebind(`INSERT INTO handlers (id, org_id, form_id, type, url, events, secret, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`), h.ID, orgID, h.FormID, h.Type, h.URL, string(events), sealed, micros(h.CreatedAt))
+		_, err = tx.ExecContext(ctx, db.rebind(`INSERT INTO handlers (id, org_id, form_id, type, url, events, settings, secret, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`), h.ID, orgID, h.FormID, h.Type, h.URL, events, settings, sealed,
+			micros(h.CreatedAt), micros(h.UpdatedAt))
 		if err != nil {
 			return fmt.Errorf("insert handler: %w", err)
 		}
@@ -61,17 +91,23 @@ func (db *DB) CreateHandler(ctx context.Context, orgID string, h *inkform.Handle
 // scanHandler reads one row of handlerColumnsList.
 func scanHandler(row interface{ Scan(...any) error }) (*inkform.Handler, error) {
 	var (
-		h       inkform.Handler
-		events  string
-		created int64
+		h                inkform.Handler
+		events, settings string
+		created, updated int64
+		st               handlerSettings
 	)
-	if err := row.Scan(&h.ID, &h.OrgID, &h.FormID, &h.Type, &h.URL, &events, &created); err != nil {
+	if err := row.Scan(&h.ID, &h.OrgID, &h.FormID, &h.Type, &h.URL, &events, &settings, &created, &updated); err != nil {
 		return nil, err
 	}
 	if err := json.Unmarshal([]byte(events), &h.Events); err != nil {
 		return nil, fmt.Errorf("decode events of handler %s: %w", h.ID, err)
 	}
-	h.CreatedAt = fromMicros(created)
+	if err := json.Unmarshal([]byte(settings), &st); err != nil {
+		return nil, fmt.Errorf("decode settings of handler %s: %w", h.ID, err)
+	}
+	h.Conditions, h.To, h.Subject, h.Body = st.Conditions, st.To, st.Subject, st.Body
+	h.Target, h.Format, h.Path = st.Target, st.Format, st.Path
+	h.CreatedAt, h.UpdatedAt = fromMicros(created), fromMicros(updated)
 	return &h, nil
 }
 
@@ -98,6 +134,9 @@ func (db *DB) FindHandlerSecret(ctx context.Context, orgID, id string) (*inkform
 	if err := db.w.QueryRowContext(ctx, db.rebind(`SELECT secret FROM handlers WHERE org_id = ? AND id = ?`),
 		orgID, id).Scan(&secret); err != nil {
 		return nil, "", notFound(err, "handler")
+	}
+	if secret == "" {
+		return h, "", nil // only webhooks sign
 	}
 	secret, err = db.openSecret(secret, orgID+"/"+id)
 	if err != nil {
@@ -136,11 +175,12 @@ func (db *DB) formHandlers(ctx context.Context, q execer, orgID, formID string) 
 }
 
 // enqueueDeliveries enqueues, inside the caller's transaction, one delivery
-// of event per handler of the document's form that subscribes to it, so an
-// event is sent exactly when the change that raised it is committed. It
-// reports whether it enqueued any; the caller then calls
-// notifyEnqueued(inkform.QueueDeliver) after the commit.
-func (db *DB) enqueueDeliveries(ctx context.Context, tx execer, d *inkform.Document, event string) (bool, error) {
+// of event per handler of the document's form that subscribes to it and
+// whose conditions hold for the document's values, so an event is sent
+// exactly when the change that raised it is committed. It reports whether
+// it enqueued any; the caller then calls notifyEnqueued(inkform.QueueDeliver)
+// after the commit. purged carries a document.purged event's data.
+func (db *DB) enqueueDeliveries(ctx context.Context, tx execer, d *inkform.Document, event string, purged *inkform.PurgedRecord) (bool, error) {
 	if event == "" {
 		return false, nil
 	}
@@ -148,12 +188,13 @@ func (db *DB) enqueueDeliveries(ctx context.Context, tx execer, d *inkform.Docum
 	if err != nil {
 		return false, err
 	}
-	queued := false
+	queued, now := false, db.now()
 	for _, h := range hs {
-		if !h.Wants(event) {
+		if !h.Matches(event, d.Fields) {
 			continue
 		}
-		args := inkform.DeliverArgs{HandlerID: h.ID, DocumentID: d.ID, Event: event, MessageID: "msg_" + inkform.NewID()}
+		args := inkform.DeliverArgs{HandlerID: h.ID, DocumentID: d.ID, Event: event,
+			MessageID: "msg_" + inkform.NewID(), EventAt: now, Purged: purged}
 		if err := db.enqueueTx(ctx, tx, d.OrgID, args, inkform.DeliverJobOpts()); err != nil {
 			return false, err
 		}
@@ -182,6 +223,36 @@ func (db *DB) DeleteHandler(ctx context.Context, orgID, id string) error {
 	})
 	if err != nil {
 		return fmt.Errorf("delete handler: %w", err)
+	}
+	return nil
+}
+
+// UpdateHandler implements inkform.HandlerStore.
+func (db *DB) UpdateHandler(ctx context.Context, orgID string, h *inkform.Handler) error {
+	if err := h.Validate(); err != nil {
+		return err
+	}
+	events, settings, err := encodeHandler(h)
+	if err != nil {
+		return err
+	}
+	err = db.inWrite(ctx, func(tx *sql.Tx) error {
+		now := db.now()
+		res, err := tx.ExecContext(ctx, db.rebind(`UPDATE handlers SET url = ?, events = ?, settings = ?, updated_at = ?
+			WHERE org_id = ? AND id = ? AND type = ?`), h.URL, events, settings, micros(now), orgID, h.ID, h.Type)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 0 {
+			return inkform.Errorf(inkform.ENOTFOUND, "handler not found")
+		}
+		h.OrgID, h.UpdatedAt = orgID, now
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("update handler: %w", err)
 	}
 	return nil
 }

@@ -5,9 +5,13 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/inkform/inkform"
 )
+
+// deliveryColumns are the columns scanDelivery reads.
+const deliveryColumns = `id, handler_id, message_id, event, document_id, event_at, attempt, status_code, latency_ms, error_message, attempted_at`
 
 // RecordDelivery implements inkform.HandlerStore. The handler must be the
 // org's: a worker of one org cannot write into another's log.
@@ -33,19 +37,38 @@ func (db *DB) RecordDelivery(ctx context.Context, orgID string, d *inkform.Deliv
 		} else if n == 0 {
 			return inkform.Errorf(inkform.ENOTFOUND, "handler not found")
 		}
-		_, err := tx.ExecContext(ctx, db.rebind(`INSERT INTO handler_deliveries
-			(org_id, handler_id, message_id, attempt, status_code, latency_ms, error_message, attempted_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
-			orgID, d.HandlerID, d.MessageID, d.Attempt, d.StatusCode, d.LatencyMS, msg, micros(d.At))
+		id, err := db.d.insertID(ctx, tx, `INSERT INTO handler_deliveries
+			(org_id, handler_id, message_id, event, document_id, event_at, attempt, status_code, latency_ms, error_message, attempted_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			orgID, d.HandlerID, d.MessageID, d.Event, d.DocumentID, micros(d.EventAt), d.Attempt, d.StatusCode, d.LatencyMS, msg, micros(d.At))
 		if err != nil {
 			return fmt.Errorf("insert delivery: %w", err)
 		}
+		d.ID = id
 		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("record delivery: %w", err)
 	}
 	return nil
+}
+
+// scanDelivery reads one row of deliveryColumns.
+func scanDelivery(row interface{ Scan(...any) error }) (*inkform.Delivery, error) {
+	var (
+		d         inkform.Delivery
+		eventAt   int64
+		attempted int64
+	)
+	if err := row.Scan(&d.ID, &d.HandlerID, &d.MessageID, &d.Event, &d.DocumentID, &eventAt, &d.Attempt,
+		&d.StatusCode, &d.LatencyMS, &d.Error, &attempted); err != nil {
+		return nil, err
+	}
+	if eventAt != 0 {
+		d.EventAt = fromMicros(eventAt)
+	}
+	d.At = fromMicros(attempted)
+	return &d, nil
 }
 
 // ListDeliveries implements inkform.HandlerStore. An unknown handler is
@@ -59,27 +82,90 @@ func (db *DB) ListDeliveries(ctx context.Context, orgID, handlerID string, limit
 	if _, err := db.FindHandler(ctx, orgID, handlerID); err != nil {
 		return nil, err
 	}
-	rows, err := db.r.QueryContext(ctx, db.rebind(`SELECT handler_id, message_id, attempt, status_code, latency_ms, error_message, attempted_at
+	rows, err := db.r.QueryContext(ctx, db.rebind(`SELECT `+deliveryColumns+`
 		FROM handler_deliveries WHERE org_id = ? AND handler_id = ?
-		ORDER BY attempted_at DESC, attempt DESC LIMIT ?`), orgID, handlerID, limit)
+		ORDER BY id DESC LIMIT ?`), orgID, handlerID, limit)
 	if err != nil {
 		return nil, fmt.Errorf("list deliveries: %w", err)
 	}
 	defer rows.Close()
 	var ds []*inkform.Delivery
 	for rows.Next() {
-		var (
-			d  inkform.Delivery
-			at int64
-		)
-		if err := rows.Scan(&d.HandlerID, &d.MessageID, &d.Attempt, &d.StatusCode, &d.LatencyMS, &d.Error, &at); err != nil {
+		d, err := scanDelivery(rows)
+		if err != nil {
 			return nil, fmt.Errorf("scan delivery: %w", err)
 		}
-		d.At = fromMicros(at)
-		ds = append(ds, &d)
+		ds = append(ds, d)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("list deliveries: %w", err)
 	}
 	return ds, nil
+}
+
+// FindDelivery implements inkform.HandlerStore.
+func (db *DB) FindDelivery(ctx context.Context, orgID, handlerID string, id int64) (*inkform.Delivery, error) {
+	d, err := scanDelivery(db.r.QueryRowContext(ctx, db.rebind(`SELECT `+deliveryColumns+`
+		FROM handler_deliveries WHERE org_id = ? AND handler_id = ? AND id = ?`), orgID, handlerID, id))
+	if err != nil {
+		return nil, notFound(err, "delivery")
+	}
+	return d, nil
+}
+
+// Redeliver implements inkform.HandlerStore. The new job carries the
+// logged message's ID and event time, so the receiver sees the same
+// message; a purged document's event is rebuilt from the log, which is all
+// that is left of it.
+func (db *DB) Redeliver(ctx context.Context, orgID, handlerID string, deliveryID int64) (int64, error) {
+	var jobID int64
+	err := db.inWrite(ctx, func(tx *sql.Tx) error {
+		h, err := scanHandler(tx.QueryRowContext(ctx, db.rebind(`SELECT `+handlerColumnsList+`
+			FROM handlers WHERE org_id = ? AND id = ?`), orgID, handlerID))
+		if err != nil {
+			return notFound(err, "handler")
+		}
+		d, err := scanDelivery(tx.QueryRowContext(ctx, db.rebind(`SELECT `+deliveryColumns+`
+			FROM handler_deliveries WHERE org_id = ? AND handler_id = ? AND id = ?`), orgID, handlerID, deliveryID))
+		if err != nil {
+			return notFound(err, "delivery")
+		}
+		if d.Event == "" {
+			return inkform.Errorf(inkform.EUNPROCESSABLE, "delivery %d was logged before redelivery was possible", deliveryID)
+		}
+		args := inkform.DeliverArgs{HandlerID: h.ID, DocumentID: d.DocumentID, Event: d.Event, MessageID: d.MessageID, EventAt: d.EventAt}
+		if d.Event == inkform.EventDocumentPurged {
+			args.Purged = &inkform.PurgedRecord{ID: d.DocumentID, FormID: h.FormID, Status: "purged", PurgedAt: d.EventAt}
+		}
+		jobID, err = db.enqueueJob(ctx, tx, orgID, args, inkform.DeliverJobOpts())
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("redeliver: %w", err)
+	}
+	db.notifyEnqueued(inkform.QueueDeliver)
+	return jobID, nil
+}
+
+// PruneDeliveries deletes delivery log entries older than before, at most
+// limit of them, and reports how many it deleted; a periodic job calls it
+// until it deletes fewer than limit.
+func (db *DB) PruneDeliveries(ctx context.Context, before time.Time, limit int) (int, error) {
+	var n int64
+	err := db.inWrite(ctx, func(tx *sql.Tx) error {
+		// A subquery with LIMIT keeps each transaction short; MySQL cannot
+		// LIMIT a subquery of IN, so it goes through a derived table.
+		res, err := tx.ExecContext(ctx, db.rebind(`DELETE FROM handler_deliveries WHERE id IN
+			(SELECT id FROM (SELECT id FROM handler_deliveries WHERE attempted_at < ? ORDER BY attempted_at LIMIT ?) AS old)`),
+			micros(before), limit)
+		if err != nil {
+			return err
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("prune deliveries: %w", err)
+	}
+	return int(n), nil
 }

@@ -132,18 +132,24 @@ func TestStatusChangeEnqueuesDeliveries(t *testing.T) {
 		otherForm := newForm(t, db, org.ID, inkform.PatternCopied, 1)
 		validated := newHandler(t, db, org.ID, form.ID, "document.validated")
 		both := newHandler(t, db, org.ID, form.ID, "document.needs_verification", "document.validated")
-		newHandler(t, db, org.ID, form.ID, "document.received")
-		newHandler(t, db, org.ID, otherForm.ID, "document.validated", "document.needs_verification")
+		received := newHandler(t, db, org.ID, form.ID, "document.received")
+		newHandler(t, db, org.ID, otherForm.ID, "document.validated", "document.needs_verification", "document.received")
 
 		id := capture(t, db, org.ID, submission("", pageInk(form.Pages[0].Address, 2, 10))).Documents[0].ID
-		if n := len(deliverJobs(t, db, org.ID)); n != 0 {
-			t.Fatalf("%d deliveries before a status change", n)
+		got := deliverJobs(t, db, org.ID)
+		if len(got) != 1 || got[0].HandlerID != received.ID || got[0].Event != "document.received" || got[0].DocumentID != id || got[0].EventAt.IsZero() {
+			t.Fatalf("after capture: %+v", got)
+		}
+		// On a copied-pattern page, each submission is a document of its own.
+		capture(t, db, org.ID, submission("", pageInk(form.Pages[0].Address, 2, 10)))
+		if n := len(deliverJobs(t, db, org.ID)); n != 2 {
+			t.Fatalf("%d deliveries after a second document", n)
 		}
 		in := &inkform.Interpretation{Status: inkform.StatusNeedsVerification, Cause: "low confidence", InkRows: 1}
 		if _, err := db.SaveInterpretation(ctx, org.ID, id, in); err != nil {
 			t.Fatal(err)
 		}
-		got := deliverJobs(t, db, org.ID)
+		got = withoutEvent(deliverJobs(t, db, org.ID), "document.received")
 		if len(got) != 1 || got[0].HandlerID != both.ID || got[0].Event != "document.needs_verification" || got[0].DocumentID != id || got[0].MessageID == "" {
 			t.Fatalf("after needs_verification: %+v", got)
 		}
@@ -154,13 +160,13 @@ func TestStatusChangeEnqueuesDeliveries(t *testing.T) {
 		if _, err := db.UpdateFields(ctx, org.ID, id, map[string]inkform.FieldValue{"patient": {Value: "A", Valid: true}}, "edit"); err != nil {
 			t.Fatal(err)
 		}
-		if n := len(deliverJobs(t, db, org.ID)); n != 1 {
+		if n := len(withoutEvent(deliverJobs(t, db, org.ID), "document.received")); n != 1 {
 			t.Fatalf("%d deliveries after changes without a new status", n)
 		}
 		if _, err := db.SetStatus(ctx, org.ID, id, inkform.StatusValidated, "approved"); err != nil {
 			t.Fatal(err)
 		}
-		got = deliverJobs(t, db, org.ID)
+		got = withoutEvent(deliverJobs(t, db, org.ID), "document.received")
 		var validatedFor []string
 		msgs := map[string]bool{}
 		for _, a := range got {
@@ -176,4 +182,9 @@ func TestStatusChangeEnqueuesDeliveries(t *testing.T) {
 			t.Fatalf("after validated: %+v", got)
 		}
 	})
+}
+
+// withoutEvent returns the deliveries of other events than event.
+func withoutEvent(ds []inkform.DeliverArgs, event string) []inkform.DeliverArgs {
+	return slices.DeleteFunc(ds, func(a inkform.DeliverArgs) bool { return a.Event == event })
 }

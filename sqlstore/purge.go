@@ -14,10 +14,12 @@ var _ inkform.DocumentPurger = (*DB)(nil)
 // transaction so a failed purge leaves the document whole (and retryable)
 // rather than, say, a document without its ink.
 func (db *DB) PurgeDocument(ctx context.Context, orgID, id, actor string) error {
+	delivered := false
 	err := db.inWrite(ctx, func(tx *sql.Tx) error {
 		// Locking the row first makes a concurrent capture or update wait,
 		// so nothing is written to the document after it is gone.
-		if _, err := db.lockDocument(ctx, tx, orgID, id); err != nil {
+		d, err := db.lockDocument(ctx, tx, orgID, id)
+		if err != nil {
 			return err
 		}
 		deletes := []struct{ what, query string }{
@@ -41,6 +43,14 @@ func (db *DB) PurgeDocument(ctx context.Context, orgID, id, actor string) error 
 			string(inkform.JobAvailable), string(inkform.JobRetryable)); err != nil {
 			return fmt.Errorf("delete jobs: %w", err)
 		}
+		// The purged event carries what is left of the document: its ID,
+		// form and the time. Its deliveries must not be the jobs deleted
+		// above, so they are enqueued after.
+		now := db.now()
+		purged := &inkform.PurgedRecord{ID: id, FormID: d.FormID, Status: "purged", PurgedAt: now}
+		if delivered, err = db.enqueueDeliveries(ctx, tx, d, inkform.EventDocumentPurged, purged); err != nil {
+			return fmt.Errorf("enqueue deliveries: %w", err)
+		}
 		return db.insertAudit(ctx, tx, orgID, &inkform.AuditEvent{
 			Actor: actor, Action: inkform.AuditDocumentPurge,
 			Object: inkform.AuditObject{Kind: "document", ID: id},
@@ -48,6 +58,9 @@ func (db *DB) PurgeDocument(ctx context.Context, orgID, id, actor string) error 
 	})
 	if err != nil {
 		return fmt.Errorf("purge document: %w", err)
+	}
+	if delivered {
+		db.notifyEnqueued(inkform.QueueDeliver)
 	}
 	return nil
 }

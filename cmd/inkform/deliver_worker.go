@@ -3,7 +3,10 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
+	"math/rand/v2"
+	"sync"
 	"time"
 
 	"github.com/inkform/inkform"
@@ -12,37 +15,78 @@ import (
 	"github.com/inkform/inkform/sqlstore"
 )
 
-// deliverTimeout bounds one deliver job: the webhook's own 10 s, the reads
-// before it and the record after it.
-const deliverTimeout = 30 * time.Second
+// Delivery timing.
+const (
+	// deliverTimeout bounds one deliver job: a webhook's own 10 s or an
+	// SMTP session's 30 s, the reads before and the record after.
+	deliverTimeout = 45 * time.Second
+	// pdfWait is how long a delivery that needs the document's PDF
+	// snoozes while it is rendered; pdfPatience is how long it waits in
+	// all before an attempt counts as failed (a render that keeps
+	// failing must not make a delivery wait for ever).
+	pdfWait     = 200 * time.Millisecond
+	pdfPatience = 10 * time.Minute
+	// busyWait is how long a delivery snoozes when its handler already
+	// has as many deliveries running on this node as it may.
+	busyWait = 500 * time.Millisecond
+)
+
+// deliverer sends one attempt of a delivery of one handler type and
+// records it in the handler's log.
+type deliverer interface {
+	Deliver(ctx context.Context, orgID string, args inkform.DeliverArgs, attempt int) error
+}
 
 // deliverWorker sends one event to one handler. A failed attempt is an
 // error, so the queue retries it with backoff for about a day
 // (inkform.DeliverMaxAttempts); every attempt is in the handler's log.
+//
+// One slow or failing endpoint must not hold up the others: each handler
+// may have at most perHandler deliveries running on this node, and a
+// delivery over that snoozes briefly, leaving the node's workers to other
+// handlers (claims are already fair between orgs).
 type deliverWorker struct {
-	sender *handler.Sender
-	logger *slog.Logger
-}
-
-// newDeliverWorker wires a sender to the store. allowPrivate lets webhooks
-// reach loopback and private addresses (tests, or a trusted private
-// network); by default they are refused after DNS resolution.
-func newDeliverWorker(db *sqlstore.DB, allowPrivate bool, logger *slog.Logger) *deliverWorker {
-	return &deliverWorker{
-		sender: &handler.Sender{Handlers: db, Documents: db, Client: handler.NewClient(allowPrivate)},
-		logger: logger,
-	}
+	db       *sqlstore.DB
+	byType   map[string]deliverer
+	inFlight *limiter
+	logger   *slog.Logger
 }
 
 // Work implements queue.Worker.
 func (w *deliverWorker) Work(ctx context.Context, job *queue.Job[inkform.DeliverArgs]) error {
 	a := job.Args
-	// The job's creation is when the event happened: every retry carries
-	// the same message timestamp, as it carries the same webhook-id.
-	err := w.sender.Deliver(ctx, job.OrgID, a, job.Attempt, job.CreatedAt)
+	if a.EventAt.IsZero() {
+		a.EventAt = job.CreatedAt // enqueued before messages carried their time
+	}
+	h, err := w.db.FindHandler(ctx, job.OrgID, a.HandlerID)
+	if inkform.ErrorCode(err) == inkform.ENOTFOUND {
+		return queue.Cancel(err) // deleted: no retry brings it back
+	} else if err != nil {
+		return fmt.Errorf("find handler: %w", err)
+	}
+	release, ok := w.inFlight.acquire(h.ID)
+	if !ok {
+		return queue.Snooze(jitter(busyWait))
+	}
+	defer release()
+	if needsPDF(h, a.Event) {
+		if wait, err := w.awaitPDF(ctx, job.OrgID, a); err != nil || wait {
+			if wait {
+				return queue.Snooze(jitter(pdfWait))
+			}
+			return err
+		}
+	}
+	d := w.byType[h.Type]
+	if d == nil {
+		// The handler was made on a node configured for its type; this
+		// one is not. Retrying gives the operator time to mend it.
+		return fmt.Errorf("%s handlers are not configured on this node", h.Type)
+	}
+	err = d.Deliver(ctx, job.OrgID, a, job.Attempt)
 	switch {
 	case err == nil:
-		w.logger.Debug("delivered", "handler", a.HandlerID, "event", a.Event, "message", a.MessageID)
+		w.logger.Debug("delivered", "handler", a.HandlerID, "type", h.Type, "event", a.Event, "message", a.MessageID)
 		return nil
 	case inkform.ErrorCode(err) == inkform.ENOTFOUND:
 		// The handler or the document was deleted: no retry brings it back.
@@ -51,4 +95,75 @@ func (w *deliverWorker) Work(ctx context.Context, job *queue.Job[inkform.Deliver
 		w.logger.Warn("webhook target refused", "handler", a.HandlerID, "err", err)
 	}
 	return err
+}
+
+// needsPDF reports whether a delivery waits for the document's current
+// PDF: webhooks (so the receiver can fetch it at once), e-mail (it is
+// attached) and PDF exports, for the events that have one.
+func needsPDF(h *inkform.Handler, event string) bool {
+	if !inkform.EventWaitsForPDF(event) {
+		return false
+	}
+	return h.Type != inkform.HandlerExport || h.Format == inkform.ExportPDF
+}
+
+// awaitPDF reports whether the delivery must wait for the document's PDF,
+// asking for a render when none is current (a render job is normally
+// queued already; the unique key makes this cheap). After pdfPatience it
+// gives up with an error, which counts as a failed attempt.
+func (w *deliverWorker) awaitPDF(ctx context.Context, orgID string, a inkform.DeliverArgs) (bool, error) {
+	doc, err := w.db.FindDocument(ctx, orgID, a.DocumentID)
+	if err != nil {
+		return false, fmt.Errorf("find document: %w", err)
+	}
+	r, err := w.db.FindRender(ctx, orgID, a.DocumentID)
+	if err != nil && inkform.ErrorCode(err) != inkform.ENOTFOUND {
+		return false, fmt.Errorf("find render: %w", err)
+	}
+	if r.Current(doc) {
+		return false, nil
+	}
+	if time.Since(a.EventAt) > pdfPatience {
+		return false, fmt.Errorf("the document's PDF is still not rendered %s after the event", pdfPatience)
+	}
+	if err := w.db.RequestRender(ctx, orgID, a.DocumentID); err != nil {
+		return false, fmt.Errorf("request render: %w", err)
+	}
+	return true, nil
+}
+
+// jitter returns d give or take a quarter, so snoozed jobs do not come
+// back in lockstep.
+func jitter(d time.Duration) time.Duration {
+	return d*3/4 + rand.N(d/2)
+}
+
+// limiter counts running deliveries per handler on this node.
+type limiter struct {
+	max int
+	mu  sync.Mutex
+	n   map[string]int
+}
+
+func newLimiter(max int) *limiter { return &limiter{max: max, n: map[string]int{}} }
+
+// acquire takes a slot of key and returns its release, or false when key
+// has max running already. max <= 0 means no limit.
+func (l *limiter) acquire(key string) (func(), bool) {
+	if l == nil || l.max <= 0 {
+		return func() {}, true
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.n[key] >= l.max {
+		return nil, false
+	}
+	l.n[key]++
+	return func() {
+		l.mu.Lock()
+		defer l.mu.Unlock()
+		if l.n[key]--; l.n[key] == 0 {
+			delete(l.n, key)
+		}
+	}, true
 }

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/inkform/inkform"
 )
 
 // webhookCall is one request a test receiver got.
@@ -75,7 +77,7 @@ func TestWebhookDeliversValidatedDocument(t *testing.T) {
 			ID     string                    `json:"id"`
 			Status string                    `json:"status"`
 			Fields map[string]map[string]any `json:"fields"`
-			Links  map[string]string         `json:"links"`
+			Links  inkform.Links             `json:"links"`
 		} `json:"data"`
 	}
 	if err := json.Unmarshal(call.body, &msg); err != nil {
@@ -83,8 +85,8 @@ func TestWebhookDeliversValidatedDocument(t *testing.T) {
 	}
 	if _, err := time.Parse(time.RFC3339, msg.Timestamp); err != nil || msg.Type != "document.validated" ||
 		msg.Data.ID != doc.ID || msg.Data.Status != "validated" || msg.Data.Fields["patient_no"]["value"] != "004711" ||
-		!strings.HasSuffix(msg.Data.Links["pdf"], "/api/v1/documents/"+doc.ID+"/pdf") ||
-		!strings.HasSuffix(msg.Data.Links["ink"], "/api/v1/documents/"+doc.ID+"/ink") {
+		!strings.HasSuffix(msg.Data.Links.PDF, "/api/v1/documents/"+doc.ID+"/pdf") ||
+		!strings.HasSuffix(msg.Data.Links.Ink, "/api/v1/documents/"+doc.ID+"/ink") {
 		t.Errorf("message %s", call.body)
 	}
 

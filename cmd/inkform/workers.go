@@ -22,9 +22,7 @@ type workerConfig struct {
 	Queues       string
 	PollInterval time.Duration
 	Lease        time.Duration
-	// WebhookAllowPrivate lets webhooks reach loopback, private and
-	// link-local addresses.
-	WebhookAllowPrivate bool
+	deliver      deliverConfig
 }
 
 func (c *workerConfig) register(fs *flag.FlagSet, defaultWorkers int) {
@@ -33,7 +31,7 @@ func (c *workerConfig) register(fs *flag.FlagSet, defaultWorkers int) {
 		"queues this process works, comma-separated")
 	fs.DurationVar(&c.PollInterval, "poll-interval", 250*time.Millisecond, "how often an idle queue looks for jobs other nodes enqueued")
 	c.recognizers.register(fs)
-	fs.BoolVar(&c.WebhookAllowPrivate, "webhook-allow-private", false, "let webhooks reach loopback, private and link-local addresses (refused by default, checked after DNS resolution)")
+	c.deliver.register(fs)
 	fs.DurationVar(&c.Lease, "job-lease", 30*time.Second, "how long a claimed job is reserved between heartbeats; a crashed worker's jobs run again after it")
 }
 
@@ -114,11 +112,17 @@ func startWorkers(ctx context.Context, db *sqlstore.DB, recs *recognizers, blobs
 	}, queue.WorkerOpts{Timeout: time.Minute})
 	queue.AddWorker[inkform.RenderPDFArgs](ws, &renderWorker{db: db, blobs: blobs, logger: logger},
 		queue.WorkerOpts{Timeout: time.Minute})
-	queue.AddWorker[inkform.DeliverArgs](ws, newDeliverWorker(db, cfg.WebhookAllowPrivate, logger),
-		queue.WorkerOpts{Timeout: deliverTimeout})
+	deliver, err := newDeliverWorker(db, blobs, cfg.deliver, logger)
+	if err != nil {
+		return nil, err
+	}
+	queue.AddWorker[inkform.DeliverArgs](ws, deliver, queue.WorkerOpts{Timeout: deliverTimeout})
 	queues := map[string]queue.QueueConfig{}
 	for _, q := range strings.Split(cfg.Queues, ",") {
-		if q = strings.TrimSpace(q); q != "" {
+		switch q = strings.TrimSpace(q); {
+		case q == inkform.QueueDeliver && cfg.deliver.Workers > 0:
+			queues[q] = queue.QueueConfig{MaxWorkers: cfg.deliver.Workers}
+		case q != "":
 			queues[q] = queue.QueueConfig{MaxWorkers: cfg.Workers}
 		}
 	}

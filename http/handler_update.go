@@ -1,0 +1,45 @@
+package http
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/inkform/inkform"
+)
+
+// handleHandlerUpdate answers PATCH /api/v1/handlers/{id}: the members
+// given replace the handler's settings (events, conditions and the
+// settings of its type); its type, form and secret stay. Deliveries
+// already queued go out with the settings current when they run.
+func (s *Server) handleHandlerUpdate(w http.ResponseWriter, r *http.Request) error {
+	org, err := orgID(r)
+	if err != nil {
+		return err
+	}
+	h, err := s.findHandler(r.Context(), r, org)
+	if err != nil {
+		return err
+	}
+	var req handlerRequest
+	if err := decodeJSON(w, r, smallBodyLimit, &req, true); err != nil {
+		return err
+	}
+	if req.Type != "" && req.Type != h.Type {
+		e := inkform.Errorf(inkform.EUNPROCESSABLE, "the handler cannot be stored; see problems")
+		e.Problems = []inkform.Problem{{Path: "type", Message: "a handler's type cannot change; make a new handler"}}
+		return e
+	}
+	form, err := s.Forms.FindForm(r.Context(), org, h.FormID)
+	if err != nil {
+		return err
+	}
+	req.apply(h)
+	if err := s.checkHandler(h, form); err != nil {
+		return err
+	}
+	if err := s.Handlers.UpdateHandler(r.Context(), org, h); err != nil {
+		return err
+	}
+	s.auditChange(r, inkform.AuditHandlerUpdate, "handler", h.ID, h.Type+" "+strings.Join(h.Events, ","))
+	return writeJSON(w, http.StatusOK, h)
+}
