@@ -30,12 +30,10 @@ func (db *DB) RecordDelivery(ctx context.Context, orgID string, d *inkform.Deliv
 	}
 	msg = strings.ToValidUTF8(msg, "")
 	err := db.inWrite(ctx, func(tx *sql.Tx) error {
-		var n int
-		if err := tx.QueryRowContext(ctx, db.rebind(`SELECT COUNT(*) FROM handlers WHERE org_id = ? AND id = ?`),
-			orgID, d.HandlerID).Scan(&n); err != nil {
-			return fmt.Errorf("find handler: %w", err)
-		} else if n == 0 {
-			return inkform.Errorf(inkform.ENOTFOUND, "handler not found")
+		var typ string
+		if err := tx.QueryRowContext(ctx, db.rebind(`SELECT type FROM handlers WHERE org_id = ? AND id = ?`),
+			orgID, d.HandlerID).Scan(&typ); err != nil {
+			return notFound(err, "handler")
 		}
 		id, err := db.d.insertID(ctx, tx, `INSERT INTO handler_deliveries
 			(org_id, handler_id, message_id, event, document_id, event_at, attempt, status_code, latency_ms, error_message, attempted_at)
@@ -45,7 +43,16 @@ func (db *DB) RecordDelivery(ctx context.Context, orgID string, d *inkform.Deliv
 			return fmt.Errorf("insert delivery: %w", err)
 		}
 		d.ID = id
-		return nil
+		if d.Error != "" || d.DocumentID == "" {
+			return nil
+		}
+		// A delivery the endpoint took is a disclosure of the document,
+		// so it goes in the audit log with the handler as actor.
+		return db.insertAudit(ctx, tx, orgID, &inkform.AuditEvent{
+			Actor: "handler " + d.HandlerID, Action: inkform.AuditDocumentDeliver, At: d.At,
+			Object: inkform.AuditObject{Kind: "document", ID: d.DocumentID},
+			Detail: fmt.Sprintf("%s by %s, attempt %d", d.Event, typ, d.Attempt),
+		})
 	})
 	if err != nil {
 		return fmt.Errorf("record delivery: %w", err)

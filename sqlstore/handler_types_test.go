@@ -1,0 +1,166 @@
+package sqlstore_test
+
+import (
+	"context"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/inkform/inkform"
+	"github.com/inkform/inkform/sqlstore"
+)
+
+// TestHandlerSettings stores e-mail and export handlers, reads their
+// settings back, changes them, and checks that only webhooks keep a secret.
+func TestHandlerSettings(t *testing.T) {
+	t.Parallel()
+	forEachDB(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		org := newOrg(t, db)
+		form := newForm(t, db, org.ID, inkform.PatternCopied, 1)
+		mail := &inkform.Handler{FormID: form.ID, Type: "email", To: []string{"ward@example.org"}, Subject: "{{.Document.ID}}",
+			Body: "urgent!", Events: []string{"document.validated"},
+			Conditions: []inkform.Condition{{Field: "urgent", Op: "equals", Value: true}}}
+		wantCode(t, db.CreateHandler(ctx, org.ID, mail, "whsec_x"), inkform.EINVALID) // no secret for e-mail
+		if err := db.CreateHandler(ctx, org.ID, mail, ""); err != nil {
+			t.Fatal(err)
+		}
+		got, secret, err := db.FindHandlerSecret(ctx, org.ID, mail.ID)
+		if err != nil || secret != "" || !slices.Equal(got.To, mail.To) || got.Subject != mail.Subject || got.Body != mail.Body ||
+			len(got.Conditions) != 1 || got.Conditions[0].Value != true || !got.UpdatedAt.Equal(got.CreatedAt) {
+			t.Fatalf("e-mail handler read back as %+v, %q, %v", got, secret, err)
+		}
+		exp := &inkform.Handler{FormID: form.ID, Type: "export", Target: "archive", Format: "csv", Events: []string{"document.received"}}
+		if err := db.CreateHandler(ctx, org.ID, exp, ""); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := db.FindHandler(ctx, org.ID, exp.ID); err != nil || got.Path != inkform.DefaultExportPath || got.Format != "csv" {
+			t.Fatalf("export handler read back as %+v, %v", got, err)
+		}
+
+		exp.Events, exp.Path = []string{"document.validated", "document.needs_verification"}, "{document}.csv"
+		if err := db.UpdateHandler(ctx, org.ID, exp); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := db.FindHandler(ctx, org.ID, exp.ID); err != nil || got.Path != "{document}.csv" || len(got.Events) != 2 || !got.UpdatedAt.After(got.CreatedAt) {
+			t.Fatalf("after update: %+v, %v", got, err)
+		}
+		// The type is part of the row's identity, and another org sees nothing.
+		wantCode(t, db.UpdateHandler(ctx, org.ID, &inkform.Handler{ID: exp.ID, Type: "webhook", URL: "https://e.org", Events: []string{"document.validated"}}), inkform.ENOTFOUND)
+		wantCode(t, db.UpdateHandler(ctx, newOrg(t, db).ID, exp), inkform.ENOTFOUND)
+	})
+}
+
+// TestDeliveryConditionsAndPurge checks that conditions on values decide
+// which documents a handler hears of, and that a purge sends
+// document.purged with what is left of the document.
+func TestDeliveryConditionsAndPurge(t *testing.T) {
+	t.Parallel()
+	forEachDB(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		org := newOrg(t, db)
+		form := newForm(t, db, org.ID, inkform.PatternCopied, 1)
+		urgent := &inkform.Handler{FormID: form.ID, Type: "webhook", URL: "https://example.com/u",
+			Events:     []string{"document.validated", "document.purged"},
+			Conditions: []inkform.Condition{{Field: "urgent", Op: "equals", Value: true}}}
+		if err := db.CreateHandler(ctx, org.ID, urgent, inkform.NewWebhookSecret()); err != nil {
+			t.Fatal(err)
+		}
+		validate := func(tick bool) string {
+			id := capture(t, db, org.ID, submission("", pageInk(form.Pages[0].Address, 1, 5))).Documents[0].ID
+			in := &inkform.Interpretation{Status: inkform.StatusValidated, Cause: "read", InkRows: 1,
+				Fields: map[string]inkform.FieldValue{"urgent": {Value: tick, Valid: true}}}
+			if _, err := db.SaveInterpretation(ctx, org.ID, id, in); err != nil {
+				t.Fatal(err)
+			}
+			return id
+		}
+		calm, hot := validate(false), validate(true)
+		got := deliverJobs(t, db, org.ID)
+		if len(got) != 1 || got[0].DocumentID != hot || got[0].Event != "document.validated" {
+			t.Fatalf("deliveries %+v, want one for %s", got, hot)
+		}
+		if err := db.PurgeDocument(ctx, org.ID, calm, "test"); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.PurgeDocument(ctx, org.ID, hot, "test"); err != nil {
+			t.Fatal(err)
+		}
+		got = withoutEvent(deliverJobs(t, db, org.ID), "document.validated")
+		if len(got) != 1 || got[0].Event != "document.purged" || got[0].Purged == nil ||
+			got[0].Purged.ID != hot || got[0].Purged.FormID != form.ID || got[0].Purged.Status != "purged" || got[0].Purged.PurgedAt.IsZero() {
+			t.Fatalf("after purges: %+v", got)
+		}
+	})
+}
+
+// TestRedeliverAndPrune records attempts, redelivers one with its message
+// ID and time, audits the accepted one, and prunes old log entries.
+func TestRedeliverAndPrune(t *testing.T) {
+	t.Parallel()
+	forEachDB(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		org := newOrg(t, db)
+		form := newForm(t, db, org.ID, inkform.PatternCopied, 1)
+		h := newHandler(t, db, org.ID, form.ID, "document.validated", "document.purged")
+		docID := inkform.NewID()
+		eventAt := time.UnixMicro(1_800_000_000_000_000).UTC()
+		failed := &inkform.Delivery{HandlerID: h.ID, MessageID: "msg_a", Event: "document.validated", DocumentID: docID,
+			EventAt: eventAt, Attempt: 14, StatusCode: 503, Error: "webhook answered 503", At: eventAt.Add(25 * time.Hour)}
+		purged := &inkform.Delivery{HandlerID: h.ID, MessageID: "msg_b", Event: "document.purged", DocumentID: docID,
+			EventAt: eventAt, Attempt: 1, StatusCode: 200, At: eventAt.Add(time.Minute)}
+		for _, d := range []*inkform.Delivery{failed, purged} {
+			if err := db.RecordDelivery(ctx, org.ID, d); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if failed.ID == 0 || purged.ID <= failed.ID {
+			t.Fatalf("delivery ids %d, %d", failed.ID, purged.ID)
+		}
+		if d, err := db.FindDelivery(ctx, org.ID, h.ID, failed.ID); err != nil || d.MessageID != "msg_a" || !d.EventAt.Equal(eventAt) || d.DocumentID != docID {
+			t.Fatalf("FindDelivery = %+v, %v", d, err)
+		}
+		_, err := db.FindDelivery(ctx, newOrg(t, db).ID, h.ID, failed.ID)
+		wantCode(t, err, inkform.ENOTFOUND)
+
+		for _, d := range []*inkform.Delivery{failed, purged} {
+			if id, err := db.Redeliver(ctx, org.ID, h.ID, d.ID); err != nil || id == 0 {
+				t.Fatalf("Redeliver(%d) = %d, %v", d.ID, id, err)
+			}
+		}
+		got := deliverJobs(t, db, org.ID)
+		if len(got) != 2 {
+			t.Fatalf("%d jobs after two redeliveries", len(got))
+		}
+		for _, a := range got {
+			switch a.MessageID {
+			case "msg_a":
+				if a.Event != "document.validated" || a.DocumentID != docID || !a.EventAt.Equal(eventAt) || a.Purged != nil {
+					t.Errorf("redelivery of msg_a: %+v", a)
+				}
+			case "msg_b":
+				if a.Purged == nil || a.Purged.ID != docID || a.Purged.FormID != form.ID || !a.Purged.PurgedAt.Equal(eventAt) {
+					t.Errorf("redelivery of msg_b: %+v", a)
+				}
+			default:
+				t.Errorf("unexpected redelivery %+v", a)
+			}
+		}
+		_, err = db.Redeliver(ctx, org.ID, h.ID, 1<<40)
+		wantCode(t, err, inkform.ENOTFOUND)
+
+		// Only the accepted attempt is a disclosure in the audit log.
+		events, _, err := db.ListAudit(ctx, org.ID, inkform.AuditFilter{Action: inkform.AuditDocumentDeliver})
+		if err != nil || len(events) != 1 || events[0].Object.ID != docID || events[0].Actor != "handler "+h.ID {
+			t.Fatalf("audit of deliveries: %+v, %v", events, err)
+		}
+
+		n, err := db.PruneDeliveries(ctx, eventAt.Add(time.Hour), 100)
+		if err != nil || n != 1 {
+			t.Fatalf("PruneDeliveries = %d, %v; want the one older attempt", n, err)
+		}
+		if ds, err := db.ListDeliveries(ctx, org.ID, h.ID, 0); err != nil || len(ds) != 1 || ds[0].MessageID != "msg_a" {
+			t.Fatalf("after prune: %+v, %v", ds, err)
+		}
+	})
+}
