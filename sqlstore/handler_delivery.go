@@ -49,7 +49,7 @@ func (db *DB) RecordDelivery(ctx context.Context, orgID string, d *inkform.Deliv
 		// A delivery the endpoint took is a disclosure of the document,
 		// so it goes in the audit log with the handler as actor.
 		return db.insertAudit(ctx, tx, orgID, &inkform.AuditEvent{
-			Actor: "handler " + d.HandlerID, Action: inkform.AuditDocumentDeliver, At: d.At,
+			Actor: "handler " + d.HandlerID, Action: inkform.AuditDocumentDeliver,
 			Object: inkform.AuditObject{Kind: "document", ID: d.DocumentID},
 			Detail: fmt.Sprintf("%s by %s, attempt %d", d.Event, typ, d.Attempt),
 		})
