@@ -12,6 +12,7 @@ const (
 	AuditDocumentUpdate  = "document.update"
 	AuditDocumentApprove = "document.approve"
 	AuditDocumentPurge   = "document.purge"
+	AuditDocumentExport  = "document.export"
 	AuditTokenCreate     = "token.create"
 	AuditTokenDelete     = "token.delete"
 	AuditFormCreate      = "form.create"

@@ -83,4 +83,3 @@ func (o oneDoc) FindDocument(_ context.Context, org, id string) (*inkform.Docume
 	}
 	return o.d, nil
 }
-
