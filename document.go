@@ -81,3 +81,25 @@ type DocumentService interface {
 	// ListStatusChanges returns a document's status history, oldest first.
 	ListStatusChanges(ctx context.Context, orgID, id string) ([]StatusChange, error)
 }
+
+// FeedPage is one page of a form's validated-documents feed.
+type FeedPage struct {
+	Documents []*Document `json:"documents"`
+	// Next is the cursor to ask with next time. It is always set: with
+	// nothing new it equals the cursor asked with, so a client can keep
+	// polling with it.
+	Next string `json:"next"`
+}
+
+// DocumentFeed lists the validated documents of a form in the order they
+// were validated, for integrations that copy them elsewhere. A client that
+// keeps the cursor never misses a document validated later, even when the
+// transactions that validated them commit out of order. A document that is
+// validated again moves to the end of the feed (the client updates its
+// copy); one that leaves validated or is purged drops out.
+type DocumentFeed interface {
+	// ValidatedFeed returns up to limit documents of the form validated
+	// after the cursor ("" for the start). ENOTFOUND when the org has no
+	// such form, EINVALID for a cursor the feed did not hand out.
+	ValidatedFeed(ctx context.Context, orgID, formID, after string, limit int) (*FeedPage, error)
+}

@@ -155,7 +155,33 @@ type FormTemplate struct {
 	// engine. Forms name engines, never URLs, so a tenant cannot make the
 	// server call an address of its choosing.
 	Recognizer string `json:"recognizer,omitempty"`
+	// Retention, when set, makes the server purge the form's documents
+	// a number of days after they were validated or exported.
+	Retention *Retention `json:"retention,omitempty"`
 }
+
+// Retention says how long a form's documents are kept.
+type Retention struct {
+	// After is the event the days count from: "validated" or "exported".
+	// A document that never reaches it is kept.
+	After string `json:"after"`
+	// Days is how many days after that event the document is purged,
+	// from MinRetentionDays to MaxRetentionDays.
+	Days int `json:"days"`
+}
+
+// Events that retention counts from.
+const (
+	RetainAfterValidated = "validated"
+	RetainAfterExported  = "exported"
+)
+
+// Bounds of Retention.Days: a day at least, so that a slip cannot purge a
+// document as it is validated, and ten years at most.
+const (
+	MinRetentionDays = 1
+	MaxRetentionDays = 3650
+)
 
 // Field returns the field with the name, or nil.
 func (t *FormTemplate) Field(name string) *Field {

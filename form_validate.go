@@ -52,7 +52,21 @@ func (t *FormTemplate) Validate() error {
 	}
 	t.validatePages(&v)
 	t.validateFields(&v)
+	t.validateRetention(&v)
 	return v.err("invalid form template")
+}
+
+func (t *FormTemplate) validateRetention(v *validator) {
+	r := t.Retention
+	if r == nil {
+		return
+	}
+	if r.After != RetainAfterValidated && r.After != RetainAfterExported {
+		v.add("retention.after", "must be %q or %q, not %q", RetainAfterValidated, RetainAfterExported, r.After)
+	}
+	if r.Days < MinRetentionDays || r.Days > MaxRetentionDays {
+		v.add("retention.days", "must be a whole number of days from %d to %d, not %d", MinRetentionDays, MaxRetentionDays, r.Days)
+	}
 }
 
 func (t *FormTemplate) validatePages(v *validator) {

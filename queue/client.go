@@ -44,6 +44,8 @@ type Config struct {
 	Backoff func(attempt int) time.Duration
 	Logger  *slog.Logger
 	Metrics *Metrics // optional
+	// Periodic are jobs this client enqueues on a schedule (periodic.go).
+	Periodic []PeriodicJob
 }
 
 // Client claims and works jobs. Several clients, in one process or on many
@@ -122,6 +124,9 @@ func (c *Client) ID() string { return c.cfg.ID }
 // Start begins claiming and working jobs. It returns at once; ctx only
 // bounds start-up.
 func (c *Client) Start(ctx context.Context) error {
+	if err := checkPeriodic(c.cfg.Periodic); err != nil {
+		return err
+	}
 	c.completer.start()
 	for _, p := range c.producers {
 		p.jobs.Add(1)
@@ -130,6 +135,7 @@ func (c *Client) Start(ctx context.Context) error {
 	c.wg.Add(2)
 	go func() { defer c.wg.Done(); c.heartbeat() }()
 	go func() { defer c.wg.Done(); c.reap() }()
+	c.startPeriodic()
 	c.cfg.Logger.Info("queue started", "worker", c.cfg.ID, "queues", len(c.producers))
 	return nil
 }

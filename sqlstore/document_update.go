@@ -43,6 +43,11 @@ func (db *DB) writeDocument(ctx context.Context, tx *sql.Tx, d *inkform.Document
 			d.ID, d.OrgID, string(d.Status), string(status), cause, micros(now)); err != nil {
 			return false, fmt.Errorf("insert status change: %w", err)
 		}
+		if status == inkform.StatusValidated || d.Status == inkform.StatusValidated {
+			if err := db.markFeed(ctx, tx, d, status, now); err != nil {
+				return false, err
+			}
+		}
 	}
 	event := inkform.StatusEvent(d.Status, status)
 	d.Status, d.UpdatedAt = status, now

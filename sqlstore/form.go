@@ -56,10 +56,15 @@ func (db *DB) CreateForm(ctx context.Context, orgID string, t *inkform.FormTempl
 		if err := db.assignPageAddresses(ctx, tx, f, nil); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, db.rebind(`INSERT INTO forms (id, org_id, pattern, version, next_copy, created_at, updated_at)
-			VALUES (?, ?, ?, 1, 0, ?, ?)`), f.ID, orgID, string(tpl.Pattern), micros(now), micros(now))
+		after, days := retentionColumns(tpl.Retention)
+		_, err := tx.ExecContext(ctx, db.rebind(`INSERT INTO forms (id, org_id, pattern, version, next_copy, created_at, updated_at,
+			retention_after, retention_days) VALUES (?, ?, ?, 1, 0, ?, ?, ?, ?)`),
+			f.ID, orgID, string(tpl.Pattern), micros(now), micros(now), after, days)
 		if err != nil {
 			return fmt.Errorf("create form: %w", err)
+		}
+		if err := db.createFeed(ctx, tx, f.ID); err != nil {
+			return err
 		}
 		return db.insertFormVersion(ctx, tx, f)
 	})
@@ -101,8 +106,9 @@ func (db *DB) UpdateForm(ctx context.Context, orgID, formID string, t *inkform.F
 				return fmt.Errorf("update form: %w", err)
 			}
 		}
-		_, err = tx.ExecContext(ctx, db.rebind(`UPDATE forms SET version = ?, updated_at = ? WHERE org_id = ? AND id = ?`),
-			f.Version, micros(f.UpdatedAt), orgID, formID)
+		after, days := retentionColumns(tpl.Retention)
+		_, err = tx.ExecContext(ctx, db.rebind(`UPDATE forms SET version = ?, updated_at = ?, retention_after = ?, retention_days = ?
+			WHERE org_id = ? AND id = ?`), f.Version, micros(f.UpdatedAt), after, days, orgID, formID)
 		if err != nil {
 			return fmt.Errorf("update form: %w", err)
 		}
