@@ -56,10 +56,13 @@ func NewClient(allowPrivate bool) *http.Client {
 		dialer.Control = checkAddress
 	}
 	transport := &http.Transport{
-		Proxy:                 nil,
-		DialContext:           dialer.DialContext,
-		ForceAttemptHTTP2:     true,
-		MaxIdleConnsPerHost:   2,
+		Proxy:             nil,
+		DialContext:       dialer.DialContext,
+		ForceAttemptHTTP2: true,
+		// Many handlers of many orgs often post to one integration host;
+		// keeping their connections open saves a handshake per delivery.
+		MaxIdleConns:          512,
+		MaxIdleConnsPerHost:   32,
 		IdleConnTimeout:       90 * time.Second,
 		TLSHandshakeTimeout:   Timeout,
 		ResponseHeaderTimeout: Timeout,

@@ -43,6 +43,9 @@ type Server struct {
 	// Purger deletes documents for good; nil makes DELETE
 	// /api/v1/documents/{id} answer 503.
 	Purger inkform.DocumentPurger
+	// Feed lists forms' validated documents by a cursor that misses
+	// nothing; nil makes GET /api/v1/forms/{id}/feed answer 503.
+	Feed inkform.DocumentFeed
 	// Audit records who read or changed what. Nil records nothing and
 	// makes GET /api/v1/audit answer 503; cmd/inkform always sets it.
 	Audit inkform.AuditLog
@@ -136,6 +139,7 @@ func (s *Server) routes() []route {
 		{"POST", "/api/v1/ink", inkform.PermInkSubmit, s.handleInkSubmit},
 
 		{"GET", "/api/v1/documents", inkform.PermDocumentsRead, s.handleDocumentList},
+		{"GET", "/api/v1/forms/{id}/feed", inkform.PermDocumentsRead, s.handleFormFeed},
 		{"GET", "/api/v1/documents/{id}", inkform.PermDocumentsRead, s.handleDocumentShow},
 		{"GET", "/api/v1/documents/{id}/ink", inkform.PermDocumentsRead, s.handleDocumentInk},
 		{"GET", "/api/v1/documents/{id}/history", inkform.PermDocumentsRead, s.handleDocumentHistory},

@@ -88,6 +88,16 @@ func (db *DB) CreateHandler(ctx context.Context, orgID string, h *inkform.Handle
 	return nil
 }
 
+// primary returns a pool that reads the primary database: on SQLite the
+// read pool (the same file, which never lags), elsewhere the writer's pool,
+// since db.r may be a replica.
+func (db *DB) primary() *sql.DB {
+	if db.d == dialectSQLite {
+		return db.r
+	}
+	return db.w
+}
+
 // scanHandler reads one row of handlerColumnsList.
 func scanHandler(row interface{ Scan(...any) error }) (*inkform.Handler, error) {
 	var (
@@ -124,14 +134,14 @@ func (db *DB) FindHandler(ctx context.Context, orgID, id string) (*inkform.Handl
 // FindHandlerSecret implements inkform.HandlerStore.
 func (db *DB) FindHandlerSecret(ctx context.Context, orgID, id string) (*inkform.Handler, string, error) {
 	var secret string
-	h, err := scanHandler(db.w.QueryRowContext(ctx, db.rebind(`SELECT `+handlerColumnsList+`
+	h, err := scanHandler(db.primary().QueryRowContext(ctx, db.rebind(`SELECT `+handlerColumnsList+`
 		FROM handlers WHERE org_id = ? AND id = ?`), orgID, id))
 	if err != nil {
 		return nil, "", notFound(err, "handler")
 	}
 	// A second statement keeps handlerColumnsList (and scanHandler) free of
 	// the secret, so no other read can return it by mistake.
-	if err := db.w.QueryRowContext(ctx, db.rebind(`SELECT secret FROM handlers WHERE org_id = ? AND id = ?`),
+	if err := db.primary().QueryRowContext(ctx, db.rebind(`SELECT secret FROM handlers WHERE org_id = ? AND id = ?`),
 		orgID, id).Scan(&secret); err != nil {
 		return nil, "", notFound(err, "handler")
 	}

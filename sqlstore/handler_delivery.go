@@ -14,7 +14,9 @@ import (
 const deliveryColumns = `id, handler_id, message_id, event, document_id, event_at, attempt, status_code, latency_ms, error_message, attempted_at`
 
 // RecordDelivery implements inkform.HandlerStore. The handler must be the
-// org's: a worker of one org cannot write into another's log.
+// org's: a worker of one org cannot write into another's log. Records of
+// concurrent deliveries share transactions (see deliveryLog), so the log
+// does not cap deliveries at one commit each.
 func (db *DB) RecordDelivery(ctx context.Context, orgID string, d *inkform.Delivery) error {
 	if d == nil || d.HandlerID == "" || d.MessageID == "" {
 		return inkform.Errorf(inkform.EINVALID, "record delivery: handler and message are required")
@@ -28,36 +30,39 @@ func (db *DB) RecordDelivery(ctx context.Context, orgID string, d *inkform.Deliv
 	if len(msg) > maxDeliveryError {
 		msg = msg[:maxDeliveryError]
 	}
-	msg = strings.ToValidUTF8(msg, "")
-	err := db.inWrite(ctx, func(tx *sql.Tx) error {
-		var typ string
-		if err := tx.QueryRowContext(ctx, db.rebind(`SELECT type FROM handlers WHERE org_id = ? AND id = ?`),
-			orgID, d.HandlerID).Scan(&typ); err != nil {
-			return notFound(err, "handler")
-		}
-		id, err := db.d.insertID(ctx, tx, `INSERT INTO handler_deliveries
-			(org_id, handler_id, message_id, event, document_id, event_at, attempt, status_code, latency_ms, error_message, attempted_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			orgID, d.HandlerID, d.MessageID, d.Event, d.DocumentID, micros(d.EventAt), d.Attempt, d.StatusCode, d.LatencyMS, msg, micros(d.At))
-		if err != nil {
-			return fmt.Errorf("insert delivery: %w", err)
-		}
-		d.ID = id
-		if d.Error != "" || d.DocumentID == "" {
-			return nil
-		}
-		// A delivery the endpoint took is a disclosure of the document,
-		// so it goes in the audit log with the handler as actor.
-		return db.insertAudit(ctx, tx, orgID, &inkform.AuditEvent{
-			Actor: "handler " + d.HandlerID, Action: inkform.AuditDocumentDeliver,
-			Object: inkform.AuditObject{Kind: "document", ID: d.DocumentID},
-			Detail: fmt.Sprintf("%s by %s, attempt %d", d.Event, typ, d.Attempt),
-		})
-	})
-	if err != nil {
+	d.Error = strings.ToValidUTF8(msg, "")
+	if err := db.deliveries.record(ctx, db, orgID, d); err != nil {
 		return fmt.Errorf("record delivery: %w", err)
 	}
 	return nil
+}
+
+// recordDeliveryTx writes one attempt, and its audit event when the
+// endpoint took it, inside tx.
+func (db *DB) recordDeliveryTx(ctx context.Context, tx execer, orgID string, d *inkform.Delivery) error {
+	var typ string
+	if err := tx.QueryRowContext(ctx, db.rebind(`SELECT type FROM handlers WHERE org_id = ? AND id = ?`),
+		orgID, d.HandlerID).Scan(&typ); err != nil {
+		return notFound(err, "handler")
+	}
+	id, err := db.d.insertID(ctx, tx, `INSERT INTO handler_deliveries
+		(org_id, handler_id, message_id, event, document_id, event_at, attempt, status_code, latency_ms, error_message, attempted_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		orgID, d.HandlerID, d.MessageID, d.Event, d.DocumentID, micros(d.EventAt), d.Attempt, d.StatusCode, d.LatencyMS, d.Error, micros(d.At))
+	if err != nil {
+		return fmt.Errorf("insert delivery: %w", err)
+	}
+	d.ID = id
+	if d.Error != "" || d.DocumentID == "" {
+		return nil
+	}
+	// A delivery the endpoint took is a disclosure of the document, so it
+	// goes in the audit log with the handler as actor.
+	return db.insertAudit(ctx, tx, orgID, &inkform.AuditEvent{
+		Actor: "handler " + d.HandlerID, Action: inkform.AuditDocumentDeliver,
+		Object: inkform.AuditObject{Kind: "document", ID: d.DocumentID},
+		Detail: fmt.Sprintf("%s by %s, attempt %d", d.Event, typ, d.Attempt),
+	})
 }
 
 // scanDelivery reads one row of deliveryColumns.

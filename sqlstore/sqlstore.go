@@ -72,6 +72,8 @@ type DB struct {
 
 	path    string // SQLite file, for the checkpointer
 	batcher *batcher
+	// deliveries writes webhook delivery records in shared transactions.
+	deliveries deliveryLog
 
 	// enqueued is told the queue of every job a committed transaction
 	// enqueued, so the workers of this node start at once (SetEnqueueHook).

@@ -1,10 +1,14 @@
 package main
 
 import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"flag"
 	"fmt"
 	"log/slog"
 	"net/url"
+	"os"
 	"strings"
 
 	"github.com/inkform/inkform"
@@ -23,6 +27,7 @@ type deliverConfig struct {
 	AllowPrivate  bool
 	SMTPURL       string
 	SMTPFrom      string
+	SMTPCA        string
 	ExportTargets string
 	LogDays       int
 }
@@ -34,6 +39,7 @@ func (c *deliverConfig) register(fs *flag.FlagSet) {
 	fs.BoolVar(&c.AllowPrivate, "webhook-allow-private", false, "let webhooks reach loopback, private and link-local addresses (refused by default, checked after DNS resolution)")
 	fs.StringVar(&c.SMTPURL, "smtp-url", "", "SMTP server for e-mail handlers: smtp://user:pass@host:587 (STARTTLS required) or smtps://user:pass@host:465 (implicit TLS); set the variable rather than the flag, it holds a password")
 	fs.StringVar(&c.SMTPFrom, "smtp-from", "", "sender address of e-mail handlers' mail (required with --smtp-url)")
+	fs.StringVar(&c.SMTPCA, "smtp-ca", "", "PEM file of certificate authorities to trust for the SMTP server (default: the system's)")
 	fs.StringVar(&c.ExportTargets, "export-targets", "", "export handlers' targets, comma-separated name=LOCATION (a directory, file:// or s3:// URL as --blob takes), e.g. archive=s3://bucket/exports")
 	fs.IntVar(&c.LogDays, "delivery-log-days", 30, "days a handler's delivery log is kept")
 }
@@ -58,9 +64,32 @@ func (c *deliverConfig) check() error {
 // baseURL returns the public URL without a trailing slash.
 func (c *deliverConfig) baseURL() string { return strings.TrimRight(c.PublicURL, "/") }
 
+// smtp returns the configured SMTP client, or nil when there is none.
+func (c *deliverConfig) smtp() (*handler.SMTP, error) {
+	if c.SMTPURL == "" {
+		return nil, nil
+	}
+	s, err := handler.ParseSMTP(c.SMTPURL, c.SMTPFrom)
+	if err != nil {
+		return nil, fmt.Errorf("--smtp-url: %w", err)
+	}
+	if c.SMTPCA != "" {
+		pem, err := os.ReadFile(c.SMTPCA)
+		if err != nil {
+			return nil, fmt.Errorf("--smtp-ca: %w", err)
+		}
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM(pem) {
+			return nil, fmt.Errorf("--smtp-ca %s holds no PEM certificate", c.SMTPCA)
+		}
+		s.TLSConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
+	}
+	return s, nil
+}
+
 // newDeliverWorker wires the handler types this node can deliver to the
 // store: webhooks always, e-mail and exports when configured.
-func newDeliverWorker(db *sqlstore.DB, blobs inkform.BlobStore, cfg deliverConfig, logger *slog.Logger) (*deliverWorker, error) {
+func newDeliverWorker(ctx context.Context, db *sqlstore.DB, blobs inkform.BlobStore, cfg deliverConfig, logger *slog.Logger) (*deliverWorker, error) {
 	if err := cfg.check(); err != nil {
 		return nil, err
 	}
@@ -68,6 +97,38 @@ func newDeliverWorker(db *sqlstore.DB, blobs inkform.BlobStore, cfg deliverConfi
 		inkform.HandlerWebhook: &handler.Sender{Handlers: db, Documents: db, BaseURL: cfg.baseURL(),
 			Client: handler.NewClient(cfg.AllowPrivate)},
 	}
-	_ = blobs
+	smtp, err := cfg.smtp()
+	if err != nil {
+		return nil, err
+	}
+	if smtp != nil {
+		byType[inkform.HandlerEmail] = &handler.Mailer{Handlers: db, Documents: db, Forms: db, Renders: db,
+			Blobs: blobs, SMTP: smtp, BaseURL: cfg.baseURL()}
+	}
+	if cfg.ExportTargets != "" {
+		targets, err := openExportTargets(ctx, cfg.ExportTargets)
+		if err != nil {
+			return nil, fmt.Errorf("--export-targets: %w", err)
+		}
+		byType[inkform.HandlerExport] = &handler.Exporter{Handlers: db, Documents: db, Forms: db, Renders: db,
+			Blobs: blobs, Targets: targets, Marker: db, BaseURL: cfg.baseURL()}
+	}
 	return &deliverWorker{db: db, byType: byType, inFlight: newLimiter(cfg.PerHandler), logger: logger}, nil
+}
+
+// exportTargetNames lists the configured export targets' names, for the
+// API to check handlers against.
+func (c *deliverConfig) exportTargetNames() ([]string, error) {
+	if c.ExportTargets == "" {
+		return nil, nil
+	}
+	ts, err := parseExportTargets(c.ExportTargets)
+	if err != nil {
+		return nil, fmt.Errorf("--export-targets: %w", err)
+	}
+	names := make([]string, len(ts))
+	for i, t := range ts {
+		names[i] = t.Name
+	}
+	return names, nil
 }

@@ -91,6 +91,10 @@ func (w *deliverWorker) Work(ctx context.Context, job *queue.Job[inkform.Deliver
 	case inkform.ErrorCode(err) == inkform.ENOTFOUND:
 		// The handler or the document was deleted: no retry brings it back.
 		return queue.Cancel(err)
+	case errors.Is(err, handler.ErrPermanent):
+		// The SMTP server refused the message for good (say, an unknown
+		// recipient): the attempt is logged, another changes nothing.
+		return queue.Cancel(err)
 	case errors.Is(err, handler.ErrPrivateAddress):
 		w.logger.Warn("webhook target refused", "handler", a.HandlerID, "err", err)
 	}

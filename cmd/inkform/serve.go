@@ -123,6 +123,12 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 		return fmt.Errorf("listen: %w", err)
 	}
 	api := newAPI(db, blobs, &cfg, logger)
+	// The API refuses handlers this deployment cannot deliver: e-mail
+	// without an SMTP server, exports to targets it does not know.
+	api.EmailEnabled = cfg.workers.deliver.SMTPURL != ""
+	if api.ExportTargets, err = cfg.workers.deliver.exportTargetNames(); err != nil {
+		return err
+	}
 	api.Metrics = newRequestMetrics(reg)
 	api.ExtraRoutes = func(mux *http.ServeMux) {
 		mux.Handle("GET /metrics", metricsHandler(reg, cfg.MetricsToken))
@@ -211,6 +217,7 @@ func newAPI(db *sqlstore.DB, blobs inkform.BlobStore, cfg *serveConfig, logger *
 		Blobs:         blobs,
 		Renders:       db,
 		Handlers:      db,
+		Feed:          db,
 		Printer:       pdfPrinter{},
 		Logger:        logger,
 		Limits:        cfg.limits(),

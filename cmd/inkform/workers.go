@@ -22,7 +22,10 @@ type workerConfig struct {
 	Queues       string
 	PollInterval time.Duration
 	Lease        time.Duration
-	deliver      deliverConfig
+	// Maintenance is how often retention purges and delivery log pruning
+	// run (on the default queue, once per interval across all nodes).
+	Maintenance time.Duration
+	deliver     deliverConfig
 }
 
 func (c *workerConfig) register(fs *flag.FlagSet, defaultWorkers int) {
@@ -32,6 +35,7 @@ func (c *workerConfig) register(fs *flag.FlagSet, defaultWorkers int) {
 	fs.DurationVar(&c.PollInterval, "poll-interval", 250*time.Millisecond, "how often an idle queue looks for jobs other nodes enqueued")
 	c.recognizers.register(fs)
 	c.deliver.register(fs)
+	fs.DurationVar(&c.Maintenance, "maintenance-interval", time.Hour, "how often expired documents (form retention) are purged and old delivery log entries pruned; whole seconds")
 	fs.DurationVar(&c.Lease, "job-lease", 30*time.Second, "how long a claimed job is reserved between heartbeats; a crashed worker's jobs run again after it")
 }
 
@@ -112,11 +116,14 @@ func startWorkers(ctx context.Context, db *sqlstore.DB, recs *recognizers, blobs
 	}, queue.WorkerOpts{Timeout: time.Minute})
 	queue.AddWorker[inkform.RenderPDFArgs](ws, &renderWorker{db: db, blobs: blobs, logger: logger},
 		queue.WorkerOpts{Timeout: time.Minute})
-	deliver, err := newDeliverWorker(db, blobs, cfg.deliver, logger)
+	deliver, err := newDeliverWorker(ctx, db, blobs, cfg.deliver, logger)
 	if err != nil {
 		return nil, err
 	}
 	queue.AddWorker[inkform.DeliverArgs](ws, deliver, queue.WorkerOpts{Timeout: deliverTimeout})
+	queue.AddWorker[inkform.MaintenanceArgs](ws, &maintenanceWorker{db: db, blobs: blobs, logger: logger,
+		deliveryRetention: time.Duration(cfg.deliver.LogDays) * 24 * time.Hour},
+		queue.WorkerOpts{Timeout: defaultMaintenanceBudget + time.Minute})
 	queues := map[string]queue.QueueConfig{}
 	for _, q := range strings.Split(cfg.Queues, ",") {
 		switch q = strings.TrimSpace(q); {
@@ -129,7 +136,8 @@ func startWorkers(ctx context.Context, db *sqlstore.DB, recs *recognizers, blobs
 	client, err := queue.NewClient(queue.Config{
 		Store: db, Workers: ws, Queues: queues,
 		PollInterval: cfg.PollInterval, Lease: cfg.Lease,
-		Logger: logger, Metrics: metrics,
+		Periodic: []queue.PeriodicJob{maintenancePeriodic(cfg.Maintenance)},
+		Logger:   logger, Metrics: metrics,
 	})
 	if err != nil {
 		return nil, err

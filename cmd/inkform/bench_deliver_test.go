@@ -1,0 +1,196 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/inkform/inkform"
+	"github.com/inkform/inkform/examples"
+	"github.com/inkform/inkform/queue"
+	"github.com/inkform/inkform/sqlstore"
+	"github.com/inkform/inkform/sqlstore/sqlstoretest"
+)
+
+// deliverBench is a store with one document, handlers posting to a local
+// receiver, and a queue client with the real deliver worker.
+type deliverBench struct {
+	db       *sqlstore.DB
+	org, doc string
+	handlers []string
+	recv     *httptest.Server
+	mu       sync.Mutex
+	sent     map[string]time.Time // message ID → when it was enqueued
+	delays   []time.Duration
+	got      atomic.Int64
+}
+
+// newDeliverBench sets up nHandlers webhook handlers on one form.
+func newDeliverBench(b *testing.B, dialect string, nHandlers int) *deliverBench {
+	b.Helper()
+	ctx := context.Background()
+	db, err := sqlstore.Open(ctx, sqlstoretest.NewDatabase(b, dialect), sqlstore.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { db.Close() })
+	if err := db.Migrate(ctx); err != nil {
+		b.Fatal(err)
+	}
+	d := &deliverBench{db: db, sent: map[string]time.Time{}}
+	d.recv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		d.mu.Lock()
+		if at, ok := d.sent[r.Header.Get("webhook-id")]; ok {
+			d.delays = append(d.delays, time.Since(at))
+		}
+		d.mu.Unlock()
+		d.got.Add(1)
+	}))
+	b.Cleanup(d.recv.Close)
+	org, err := db.CreateOrg(ctx, "bench")
+	if err != nil {
+		b.Fatal(err)
+	}
+	var tmpl inkform.FormTemplate
+	if err := json.Unmarshal(examples.WoundCheckForm, &tmpl); err != nil {
+		b.Fatal(err)
+	}
+	for i := range tmpl.Fields {
+		tmpl.Fields[i].Required = false // the benchmark needs a document, not a valid one
+	}
+	form, err := db.CreateForm(ctx, org.ID, &tmpl)
+	if err != nil {
+		b.Fatal(err)
+	}
+	doc, err := db.SubmitDigital(ctx, org.ID, &inkform.DigitalSubmission{FormID: form.ID,
+		Values: map[string]any{"patient_no": "004711", "visit_date": "271126", "dressing_changed": true}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	d.org, d.doc = org.ID, doc.ID
+	for range nHandlers {
+		h := &inkform.Handler{FormID: form.ID, Type: "webhook", URL: d.recv.URL + "/hook", Events: []string{"document.received"}}
+		if err := db.CreateHandler(ctx, org.ID, h, inkform.NewWebhookSecret()); err != nil {
+			b.Fatal(err)
+		}
+		d.handlers = append(d.handlers, h.ID)
+	}
+	return d
+}
+
+// enqueue adds one delivery of document.received to handler i.
+func (d *deliverBench) enqueue(b *testing.B, i int) {
+	msg := "msg_" + inkform.NewID()
+	d.mu.Lock()
+	d.sent[msg] = time.Now()
+	d.mu.Unlock()
+	args := inkform.DeliverArgs{HandlerID: d.handlers[i%len(d.handlers)], DocumentID: d.doc,
+		Event: inkform.EventDocumentReceived, MessageID: msg, EventAt: time.Now()}
+	if _, err := d.db.Enqueue(context.Background(), d.org, args, inkform.DeliverJobOpts()); err != nil {
+		b.Error(err)
+	}
+}
+
+// start runs the deliver worker as `inkform worker` would, with the
+// default delivery settings.
+func (d *deliverBench) start(b *testing.B) func() {
+	b.Helper()
+	cfg := deliverConfig{Workers: 32, PerHandler: 4, AllowPrivate: true, LogDays: 30}
+	w, err := newDeliverWorker(context.Background(), d.db, nil, cfg, slog.New(slog.DiscardHandler))
+	if err != nil {
+		b.Fatal(err)
+	}
+	ws := queue.NewWorkers()
+	queue.AddWorker[inkform.DeliverArgs](ws, w, queue.WorkerOpts{Timeout: deliverTimeout})
+	c, err := queue.NewClient(queue.Config{Store: d.db, Workers: ws, PollInterval: 50 * time.Millisecond,
+		Queues: map[string]queue.QueueConfig{inkform.QueueDeliver: {MaxWorkers: cfg.Workers}}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	d.db.SetEnqueueHook(c.Notify)
+	if err := c.Start(context.Background()); err != nil {
+		b.Fatal(err)
+	}
+	return func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		_ = c.Stop(ctx)
+	}
+}
+
+// wait waits until the receiver got n deliveries.
+func (d *deliverBench) wait(b *testing.B, n int64) {
+	for deadline := time.Now().Add(10 * time.Minute); d.got.Load() < n; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			b.Fatalf("only %d of %d deliveries arrived", d.got.Load(), n)
+		}
+	}
+}
+
+// BenchmarkDeliverWebhooks measures signed webhook deliveries per second
+// to a local receiver through the whole path — claim, handler and
+// document reads, signing, POST, delivery log and audit row, completion —
+// with 16 handlers and the default 32 delivery workers. The jobs are
+// enqueued before the clock starts.
+//
+//	go test ./cmd/inkform -run '^$' -bench DeliverWebhooks -benchtime 5000x
+func BenchmarkDeliverWebhooks(b *testing.B) {
+	for _, dialect := range sqlstoretest.Dialects {
+		b.Run(dialect, func(b *testing.B) {
+			d := newDeliverBench(b, dialect, 16)
+			for i := range b.N {
+				d.enqueue(b, i)
+			}
+			b.ResetTimer()
+			start := time.Now()
+			stop := d.start(b)
+			d.wait(b, int64(b.N))
+			took := time.Since(start)
+			b.StopTimer()
+			stop()
+			b.ReportMetric(float64(b.N)/took.Seconds(), "deliveries/s")
+		})
+	}
+}
+
+// BenchmarkDeliverDelay offers deliveries at a steady rate (an open loop,
+// 500/s for b.N deliveries) and reports the delay from the event to its
+// arrival at the receiver: median and 99th percentile.
+//
+//	go test ./cmd/inkform -run '^$' -bench DeliverDelay -benchtime 5000x
+func BenchmarkDeliverDelay(b *testing.B) {
+	const rate = 500
+	for _, dialect := range sqlstoretest.Dialects {
+		b.Run(dialect, func(b *testing.B) {
+			d := newDeliverBench(b, dialect, 16)
+			stop := d.start(b)
+			b.ResetTimer()
+			tick := time.NewTicker(time.Second / rate)
+			for i := range b.N {
+				<-tick.C
+				d.enqueue(b, i)
+			}
+			tick.Stop()
+			d.wait(b, int64(b.N))
+			b.StopTimer()
+			stop()
+			d.mu.Lock()
+			defer d.mu.Unlock()
+			slices.Sort(d.delays)
+			q := func(p float64) float64 {
+				return float64(d.delays[int(p*float64(len(d.delays)-1))].Microseconds()) / 1000
+			}
+			b.ReportMetric(q(0.5), "p50-ms")
+			b.ReportMetric(q(0.99), "p99-ms")
+		})
+	}
+}

@@ -1,0 +1,112 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"sync"
+	"time"
+
+	"github.com/inkform/inkform"
+)
+
+// maxDeliveryBatch bounds the records one delivery-log transaction writes.
+const maxDeliveryBatch = 128
+
+// deliveryLog writes delivery records in shared transactions. Every
+// delivery ends with a record, and on SQLite (one writer, a sync per
+// commit) a transaction each would cap deliveries at the commit rate. One
+// goroutine takes whatever records are waiting and writes them together;
+// it never waits for more, so a lone record is written at once, and while
+// one transaction commits the next batch gathers by itself. Each caller
+// still returns only after its record is committed.
+type deliveryLog struct {
+	once sync.Once
+	in   chan *deliveryRecord
+}
+
+// deliveryRecord is one RecordDelivery call waiting for its commit.
+type deliveryRecord struct {
+	orgID string
+	d     *inkform.Delivery
+	done  chan error
+}
+
+// record hands d to the writer and waits for its commit.
+func (l *deliveryLog) record(ctx context.Context, db *DB, orgID string, d *inkform.Delivery) error {
+	l.once.Do(func() {
+		l.in = make(chan *deliveryRecord)
+		db.bg.Add(1)
+		go db.writeDeliveryLog(l.in)
+	})
+	r := &deliveryRecord{orgID: orgID, d: d, done: make(chan error, 1)}
+	select {
+	case l.in <- r:
+	case <-db.stop:
+		return errors.New("store closed")
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	select {
+	case err := <-r.done:
+		return err
+	case <-ctx.Done():
+		return ctx.Err() // the record may still be written
+	}
+}
+
+// writeDeliveryLog is the writer goroutine.
+func (db *DB) writeDeliveryLog(in chan *deliveryRecord) {
+	defer db.bg.Done()
+	for {
+		var batch []*deliveryRecord
+		select {
+		case r := <-in:
+			batch = append(batch, r)
+		case <-db.stop:
+			return
+		}
+	gather:
+		for len(batch) < maxDeliveryBatch {
+			select {
+			case r := <-in:
+				batch = append(batch, r)
+			default:
+				break gather
+			}
+		}
+		db.writeDeliveries(batch)
+	}
+}
+
+// writeDeliveries writes a batch in one transaction. A record whose
+// handler is gone gets ENOTFOUND without spoiling the others; when the
+// transaction itself fails, each record is tried alone so one bad record
+// cannot fail its neighbours.
+func (db *DB) writeDeliveries(batch []*deliveryRecord) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	errs := make([]error, len(batch))
+	err := db.inWrite(ctx, func(tx *sql.Tx) error {
+		q := db.d.batchExecer(tx) // the same few statements for every record
+		for i, r := range batch {
+			errs[i] = db.recordDeliveryTx(ctx, q, r.orgID, r.d)
+			if errs[i] != nil && inkform.ErrorCode(errs[i]) != inkform.ENOTFOUND {
+				return errs[i]
+			}
+		}
+		return nil
+	})
+	if err != nil && len(batch) > 1 {
+		for _, r := range batch {
+			r.done <- db.inWrite(ctx, func(tx *sql.Tx) error { return db.recordDeliveryTx(ctx, tx, r.orgID, r.d) })
+		}
+		return
+	}
+	for i, r := range batch {
+		if err != nil {
+			errs[i] = err
+		}
+		r.done <- errs[i]
+	}
+}
