@@ -15,6 +15,7 @@ const (
 	AuditDocumentExport  = "document.export"
 	AuditTokenCreate     = "token.create"
 	AuditTokenDelete     = "token.delete"
+	AuditUserCreate      = "user.create"
 	AuditFormCreate      = "form.create"
 	AuditFormUpdate      = "form.update"
 	AuditHandlerCreate   = "handler.create"

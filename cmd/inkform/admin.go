@@ -87,6 +87,7 @@ func runTokenCreate(ctx context.Context, args []string, _ io.Reader, stdout, std
 	if err != nil {
 		return describe(err)
 	}
+	auditCLI(ctx, db, org.ID, inkform.AuditTokenCreate, "token", tok.ID, "role "+string(tok.Role), stderr)
 	// stdout carries the secret alone, so scripts can capture it.
 	fmt.Fprintln(stdout, secret)
 	fmt.Fprintf(stderr, "created %s token %s for org %q; it is shown only this once\n", tok.Role, tok.ID, org.Name)
@@ -134,6 +135,7 @@ func runUserCreate(ctx context.Context, args []string, stdin io.Reader, stdout, 
 	if err := db.CreateUser(ctx, u); err != nil {
 		return describe(err)
 	}
+	auditCLI(ctx, db, org.ID, inkform.AuditUserCreate, "user", u.ID, "role "+string(u.Role), stderr)
 	fmt.Fprintln(stdout, u.ID)
 	fmt.Fprintf(stderr, "created %s user %s in org %q\n", u.Role, u.Email, org.Name)
 	return nil
@@ -164,4 +166,15 @@ func describe(err error) error {
 		return err
 	}
 	return fmt.Errorf("%s", inkform.ErrorMessage(err))
+}
+
+// auditCLI records a change made with the CLI, with actor "cli": whoever
+// runs it on the host is the operator. The change is made already, so a
+// failure to record it is reported, not returned.
+func auditCLI(ctx context.Context, db inkform.AuditLog, orgID, action, kind, id, detail string, stderr io.Writer) {
+	err := db.RecordAudit(ctx, orgID, &inkform.AuditEvent{Actor: "cli", Action: action,
+		Object: inkform.AuditObject{Kind: kind, ID: id}, Detail: detail})
+	if err != nil {
+		fmt.Fprintf(stderr, "warning: the audit log did not take the %s: %v\n", action, err)
+	}
 }

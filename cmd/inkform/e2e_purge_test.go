@@ -31,6 +31,22 @@ func blobsOf(t *testing.T, data, docID string) []string {
 	return found
 }
 
+// countRows counts the rows of a table that match where, in the SQLite
+// file under data opened read-only.
+func countRows(t *testing.T, data, table, where string) int {
+	t.Helper()
+	db, err := sql.Open("sqlite", "file:"+filepath.Join(data, "inkform.db")+"?mode=ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var n int
+	if err := db.QueryRow("SELECT COUNT(*) FROM " + table + " WHERE " + where).Scan(&n); err != nil {
+		t.Fatalf("count %s: %v", table, err)
+	}
+	return n
+}
+
 // documentRows counts, in the server's SQLite file opened read-only, the
 // rows that hold anything of a document.
 func documentRows(t *testing.T, data, docID string) map[string]int {

@@ -45,6 +45,10 @@ func TestCLIContract(t *testing.T) {
 				strings.Join(tt.args, " "), code, out, errs, tt.code, tt.msg)
 		}
 	}
+	// Tokens made on the command line are in their org's audit log.
+	if n := countRows(t, data, "audit_events", "action = 'token.create' AND actor = 'cli' AND detail LIKE 'role %'"); n != 2 {
+		t.Errorf("%d token.create audit events by the CLI, want 2", n)
+	}
 	if out := mustCLI(t, "version"); !strings.HasPrefix(out, "inkform ") {
 		t.Errorf("version printed %q", out)
 	}
