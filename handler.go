@@ -115,6 +115,9 @@ func (h *Handler) Validate() error {
 			return Errorf(EINVALID, "handler event %q is listed twice", e)
 		}
 	}
+	if len(h.Conditions) > MaxConditions {
+		return Errorf(EINVALID, "conditions: at most %d", MaxConditions)
+	}
 	for i := range h.Conditions {
 		if err := h.Conditions[i].Validate(); err != nil {
 			return err

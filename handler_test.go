@@ -55,6 +55,9 @@ func TestHandlerValidate(t *testing.T) {
 		}, "takes no value"},
 		{"condition numeric", func(h *inkform.Handler) { h.Conditions = []inkform.Condition{{Field: "n", Op: "gt", Value: "x"}} }, "needs a number"},
 		{"condition in", func(h *inkform.Handler) { h.Conditions = []inkform.Condition{{Field: "n", Op: "in", Value: "x"}} }, "list"},
+		{"too many conditions", func(h *inkform.Handler) {
+			h.Conditions = make([]inkform.Condition, inkform.MaxConditions+1)
+		}, "at most"},
 		{"no events", func(h *inkform.Handler) { h.Events = nil }, "at least one event"},
 		{"unknown event", func(h *inkform.Handler) { h.Events = []string{"document.deleted"} }, "unknown handler event"},
 		{"twice", func(h *inkform.Handler) { h.Events = []string{"document.validated", "document.validated"} }, "twice"},

@@ -181,3 +181,35 @@ func (db *DB) PruneDeliveries(ctx context.Context, before time.Time, limit int) 
 	}
 	return int(n), nil
 }
+
+// WakeDeliveries makes the snoozed deliveries of a document's events due
+// now. A delivery that needs the document's PDF snoozes while it is
+// rendered; the render worker calls this once the PDF is saved, so the
+// delivery goes out at once instead of at its next poll.
+func (db *DB) WakeDeliveries(ctx context.Context, orgID, documentID string) error {
+	if !inkform.ValidID(documentID) {
+		return inkform.Errorf(inkform.EINVALID, "wake deliveries: bad document ID")
+	}
+	now := micros(db.now())
+	// DeliverArgs is stored as compact JSON, so its documentId member is
+	// found by a pattern; the index on (queue, state, org_id) narrows the
+	// scan to the org's waiting deliveries.
+	var n int64
+	err := db.inLeaseWrite(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, db.rebind(`UPDATE jobs SET run_at = ?
+			WHERE queue = ? AND state = 'available' AND org_id = ? AND kind = ? AND run_at > ? AND args LIKE ?`),
+			now, inkform.QueueDeliver, orgID, inkform.DeliverArgs{}.Kind(), now, `%"documentId":"`+documentID+`"%`)
+		if err != nil {
+			return err
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("wake deliveries: %w", err)
+	}
+	if n > 0 {
+		db.notifyEnqueued(inkform.QueueDeliver)
+	}
+	return nil
+}

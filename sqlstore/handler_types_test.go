@@ -164,3 +164,42 @@ func TestRedeliverAndPrune(t *testing.T) {
 		}
 	})
 }
+
+// TestWakeDeliveries checks that a saved render makes the snoozed
+// deliveries of its document due, and only those of that document and org.
+func TestWakeDeliveries(t *testing.T) {
+	t.Parallel()
+	forEachDB(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		org, other := newOrg(t, db), newOrg(t, db)
+		later := time.Now().Add(time.Hour)
+		enqueue := func(orgID, docID string) int64 {
+			j, err := db.Enqueue(ctx, orgID, inkform.DeliverArgs{HandlerID: inkform.NewID(), DocumentID: docID,
+				Event: "document.validated", MessageID: "msg_" + inkform.NewID()},
+				inkform.EnqueueOpts{Queue: inkform.QueueDeliver, RunAt: later})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return j.ID
+		}
+		doc, otherDoc := inkform.NewID(), inkform.NewID()
+		mine := enqueue(org.ID, doc)
+		notMine := enqueue(org.ID, otherDoc)
+		otherOrg := enqueue(other.ID, doc)
+		if err := db.WakeDeliveries(ctx, org.ID, doc); err != nil {
+			t.Fatal(err)
+		}
+		jobs, err := db.ClaimJobs(ctx, inkform.QueueDeliver, "w", 10, time.Minute)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(jobs) != 1 || jobs[0].ID != mine {
+			var ids []int64
+			for _, j := range jobs {
+				ids = append(ids, j.ID)
+			}
+			t.Fatalf("claimed %v; want only %d (not %d of another document, %d of another org)", ids, mine, notMine, otherOrg)
+		}
+		wantCode(t, db.WakeDeliveries(ctx, org.ID, "x%"), inkform.EINVALID)
+	})
+}

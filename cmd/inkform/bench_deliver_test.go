@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/inkform/inkform"
+	"github.com/inkform/inkform/blob"
 	"github.com/inkform/inkform/examples"
 	"github.com/inkform/inkform/queue"
 	"github.com/inkform/inkform/sqlstore"
@@ -103,6 +104,11 @@ func (d *deliverBench) enqueue(b *testing.B, i int) {
 // start runs the deliver worker as `inkform worker` would, with the
 // default delivery settings.
 func (d *deliverBench) start(b *testing.B) func() {
+	return d.startWith(b, nil, nil)
+}
+
+// startWith is start with more workers (add) on more queues.
+func (d *deliverBench) startWith(b *testing.B, add func(*queue.Workers), queues map[string]queue.QueueConfig) func() {
 	b.Helper()
 	cfg := deliverConfig{Workers: 32, PerHandler: 4, AllowPrivate: true, LogDays: 30}
 	w, err := newDeliverWorker(context.Background(), d.db, nil, cfg, slog.New(slog.DiscardHandler))
@@ -111,8 +117,14 @@ func (d *deliverBench) start(b *testing.B) func() {
 	}
 	ws := queue.NewWorkers()
 	queue.AddWorker[inkform.DeliverArgs](ws, w, queue.WorkerOpts{Timeout: deliverTimeout})
-	c, err := queue.NewClient(queue.Config{Store: d.db, Workers: ws, PollInterval: 50 * time.Millisecond,
-		Queues: map[string]queue.QueueConfig{inkform.QueueDeliver: {MaxWorkers: cfg.Workers}}})
+	if add != nil {
+		add(ws)
+	}
+	all := map[string]queue.QueueConfig{inkform.QueueDeliver: {MaxWorkers: cfg.Workers}}
+	for q, c := range queues {
+		all[q] = c
+	}
+	c, err := queue.NewClient(queue.Config{Store: d.db, Workers: ws, PollInterval: 50 * time.Millisecond, Queues: all})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -190,6 +202,88 @@ func BenchmarkDeliverDelay(b *testing.B) {
 				return float64(d.delays[int(p*float64(len(d.delays)-1))].Microseconds()) / 1000
 			}
 			b.ReportMetric(q(0.5), "p50-ms")
+			b.ReportMetric(q(0.99), "p99-ms")
+		})
+	}
+}
+
+// BenchmarkDeliverValidated measures what a partner waits for: the delay
+// from a document becoming validated to the signed document.validated
+// webhook at its receiver, which includes rendering the PDF first (the
+// delivery waits for it). Documents are validated at a steady 100/s; the
+// receiver subtracts the document's updatedAt (the time of the status
+// change) from its clock. Render and deliver workers run as in
+// `inkform worker`, with the disk blob store.
+//
+//	go test ./cmd/inkform -run '^$' -bench DeliverValidated -benchtime 1000x
+func BenchmarkDeliverValidated(b *testing.B) {
+	const rate = 100
+	for _, dialect := range sqlstoretest.Dialects {
+		b.Run(dialect, func(b *testing.B) {
+			ctx := context.Background()
+			d := newDeliverBench(b, dialect, 0)
+			var (
+				mu     sync.Mutex
+				delays []time.Duration
+				got    atomic.Int64
+			)
+			recv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				var msg struct {
+					Data struct{ UpdatedAt time.Time } `json:"data"`
+				}
+				if err := json.NewDecoder(r.Body).Decode(&msg); err == nil {
+					mu.Lock()
+					delays = append(delays, time.Since(msg.Data.UpdatedAt))
+					mu.Unlock()
+				}
+				got.Add(1)
+			}))
+			defer recv.Close()
+			doc, err := d.db.FindDocument(ctx, d.org, d.doc)
+			if err != nil {
+				b.Fatal(err)
+			}
+			h := &inkform.Handler{FormID: doc.FormID, Type: "webhook", URL: recv.URL, Events: []string{"document.validated"}}
+			if err := d.db.CreateHandler(ctx, d.org, h, inkform.NewWebhookSecret()); err != nil {
+				b.Fatal(err)
+			}
+			blobs, err := blob.NewDisk(b.TempDir())
+			if err != nil {
+				b.Fatal(err)
+			}
+			ids := make([]string, b.N)
+			for i := range ids {
+				doc, err := d.db.SubmitDigital(ctx, d.org, &inkform.DigitalSubmission{FormID: doc.FormID,
+					Values: map[string]any{"patient_no": "004711", "visit_date": "271126"}})
+				if err != nil {
+					b.Fatal(err)
+				}
+				ids[i] = doc.ID
+			}
+			stop := d.startWith(b, func(ws *queue.Workers) {
+				queue.AddWorker[inkform.RenderPDFArgs](ws, &renderWorker{db: d.db, blobs: blobs, logger: slog.New(slog.DiscardHandler)},
+					queue.WorkerOpts{Timeout: time.Minute})
+			}, map[string]queue.QueueConfig{inkform.QueueRender: {MaxWorkers: 4}})
+			b.ResetTimer()
+			tick := time.NewTicker(time.Second / rate)
+			for _, id := range ids {
+				<-tick.C
+				if _, err := d.db.SetStatus(ctx, d.org, id, inkform.StatusValidated, "bench"); err != nil {
+					b.Fatal(err)
+				}
+			}
+			tick.Stop()
+			for deadline := time.Now().Add(time.Minute); got.Load() < int64(b.N); time.Sleep(time.Millisecond) {
+				if time.Now().After(deadline) {
+					b.Fatalf("only %d of %d deliveries arrived", got.Load(), b.N)
+				}
+			}
+			b.StopTimer()
+			stop()
+			slices.Sort(delays)
+			q := func(p float64) float64 { return float64(delays[int(p*float64(len(delays)-1))].Microseconds()) / 1000 }
+			b.ReportMetric(q(0.5), "p50-ms")
+			b.ReportMetric(q(0.9), "p90-ms")
 			b.ReportMetric(q(0.99), "p99-ms")
 		})
 	}

@@ -20,12 +20,14 @@ const (
 	// deliverTimeout bounds one deliver job: a webhook's own 10 s or an
 	// SMTP session's 30 s, the reads before and the record after.
 	deliverTimeout = 45 * time.Second
-	// pdfWait is how long a delivery that needs the document's PDF
-	// snoozes while it is rendered; pdfPatience is how long it waits in
-	// all before an attempt counts as failed (a render that keeps
-	// failing must not make a delivery wait for ever).
-	pdfWait     = 200 * time.Millisecond
+	// pdfPatience is how long a delivery that needs the document's PDF
+	// waits in all before an attempt counts as failed (a render that
+	// keeps failing must not make a delivery wait for ever); pdfWait
+	// gives each snooze meanwhile.
 	pdfPatience = 10 * time.Minute
+	// renderLost is how long a delivery waits for the render that the
+	// event's change enqueued before it asks for one itself.
+	renderLost = 30 * time.Second
 	// busyWait is how long a delivery snoozes when its handler already
 	// has as many deliveries running on this node as it may.
 	busyWait = 500 * time.Millisecond
@@ -72,7 +74,7 @@ func (w *deliverWorker) Work(ctx context.Context, job *queue.Job[inkform.Deliver
 	if needsPDF(h, a.Event) {
 		if wait, err := w.awaitPDF(ctx, job.OrgID, a); err != nil || wait {
 			if wait {
-				return queue.Snooze(jitter(pdfWait))
+				return queue.Snooze(jitter(pdfWait(time.Since(a.EventAt))))
 			}
 			return err
 		}
@@ -111,10 +113,9 @@ func needsPDF(h *inkform.Handler, event string) bool {
 	return h.Type != inkform.HandlerExport || h.Format == inkform.ExportPDF
 }
 
-// awaitPDF reports whether the delivery must wait for the document's PDF,
-// asking for a render when none is current (a render job is normally
-// queued already; the unique key makes this cheap). After pdfPatience it
-// gives up with an error, which counts as a failed attempt.
+// awaitPDF reports whether the delivery must wait for the document's PDF.
+// After pdfPatience it gives up with an error, which counts as a failed
+// attempt.
 func (w *deliverWorker) awaitPDF(ctx context.Context, orgID string, a inkform.DeliverArgs) (bool, error) {
 	doc, err := w.db.FindDocument(ctx, orgID, a.DocumentID)
 	if err != nil {
@@ -127,13 +128,33 @@ func (w *deliverWorker) awaitPDF(ctx context.Context, orgID string, a inkform.De
 	if r.Current(doc) {
 		return false, nil
 	}
-	if time.Since(a.EventAt) > pdfPatience {
+	waited := time.Since(a.EventAt)
+	if waited > pdfPatience {
 		return false, fmt.Errorf("the document's PDF is still not rendered %s after the event", pdfPatience)
 	}
-	if err := w.db.RequestRender(ctx, orgID, a.DocumentID); err != nil {
-		return false, fmt.Errorf("request render: %w", err)
+	// The change that raised the event enqueued its render. Asking again
+	// at every poll would queue a render behind each running one, so only
+	// a render that seems lost (say, its job died) is asked for again.
+	if waited > renderLost {
+		if err := w.db.RequestRender(ctx, orgID, a.DocumentID); err != nil {
+			return false, fmt.Errorf("request render: %w", err)
+		}
 	}
 	return true, nil
+}
+
+// pdfWait is how long a delivery snoozes while the document's PDF is
+// rendered, given how long it has waited: a render usually takes a few
+// milliseconds, so the first waits are short; a slow or failing one is
+// polled less and less often.
+func pdfWait(waited time.Duration) time.Duration {
+	switch {
+	case waited < time.Second:
+		return 40 * time.Millisecond
+	case waited < 10*time.Second:
+		return 250 * time.Millisecond
+	}
+	return 2 * time.Second
 }
 
 // jitter returns d give or take a quarter, so snoozed jobs do not come

@@ -92,6 +92,13 @@ func (w *renderWorker) Work(ctx context.Context, job *queue.Job[inkform.RenderPD
 	} else if err != nil {
 		return fmt.Errorf("record render: %w", err)
 	}
+	if saved {
+		// Deliveries waiting for this PDF poll for it; telling them saves
+		// their users a poll interval.
+		if err := w.db.WakeDeliveries(ctx, org, id); err != nil {
+			w.logger.Warn("wake deliveries", "document", id, "err", err)
+		}
+	}
 	switch {
 	case !saved:
 		w.deleteBlob(ctx, rec.Key) // a newer state was rendered meanwhile
