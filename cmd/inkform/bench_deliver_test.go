@@ -32,10 +32,14 @@ type deliverBench struct {
 	sent     map[string]time.Time // message ID → when it was enqueued
 	delays   []time.Duration
 	got      atomic.Int64
+	// fail is how many more requests the receiver answers with 500.
+	fail atomic.Int32
+	// backoff, when set, replaces the queue's retry delays.
+	backoff func(attempt int) time.Duration
 }
 
 // newDeliverBench sets up nHandlers webhook handlers on one form.
-func newDeliverBench(b *testing.B, dialect string, nHandlers int) *deliverBench {
+func newDeliverBench(b testing.TB, dialect string, nHandlers int) *deliverBench {
 	b.Helper()
 	ctx := context.Background()
 	db, err := sqlstore.Open(ctx, sqlstoretest.NewDatabase(b, dialect), sqlstore.Options{})
@@ -49,6 +53,10 @@ func newDeliverBench(b *testing.B, dialect string, nHandlers int) *deliverBench 
 	d := &deliverBench{db: db, sent: map[string]time.Time{}}
 	d.recv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		_, _ = io.Copy(io.Discard, r.Body)
+		if d.fail.Add(-1) >= 0 {
+			http.Error(w, "not now", http.StatusInternalServerError)
+			return
+		}
 		d.mu.Lock()
 		if at, ok := d.sent[r.Header.Get("webhook-id")]; ok {
 			d.delays = append(d.delays, time.Since(at))
@@ -89,7 +97,7 @@ func newDeliverBench(b *testing.B, dialect string, nHandlers int) *deliverBench 
 }
 
 // enqueue adds one delivery of document.received to handler i.
-func (d *deliverBench) enqueue(b *testing.B, i int) {
+func (d *deliverBench) enqueue(b testing.TB, i int) {
 	msg := "msg_" + inkform.NewID()
 	d.mu.Lock()
 	d.sent[msg] = time.Now()
@@ -103,12 +111,12 @@ func (d *deliverBench) enqueue(b *testing.B, i int) {
 
 // start runs the deliver worker as `inkform worker` would, with the
 // default delivery settings.
-func (d *deliverBench) start(b *testing.B) func() {
+func (d *deliverBench) start(b testing.TB) func() {
 	return d.startWith(b, nil, nil)
 }
 
 // startWith is start with more workers (add) on more queues.
-func (d *deliverBench) startWith(b *testing.B, add func(*queue.Workers), queues map[string]queue.QueueConfig) func() {
+func (d *deliverBench) startWith(b testing.TB, add func(*queue.Workers), queues map[string]queue.QueueConfig) func() {
 	b.Helper()
 	cfg := deliverConfig{Workers: 32, PerHandler: 4, AllowPrivate: true, LogDays: 30}
 	w, err := newDeliverWorker(context.Background(), d.db, nil, cfg, slog.New(slog.DiscardHandler))
@@ -124,7 +132,8 @@ func (d *deliverBench) startWith(b *testing.B, add func(*queue.Workers), queues 
 	for q, c := range queues {
 		all[q] = c
 	}
-	c, err := queue.NewClient(queue.Config{Store: d.db, Workers: ws, PollInterval: 50 * time.Millisecond, Queues: all})
+	c, err := queue.NewClient(queue.Config{Store: d.db, Workers: ws, PollInterval: 50 * time.Millisecond, Queues: all,
+		Backoff: d.backoff})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -140,7 +149,7 @@ func (d *deliverBench) startWith(b *testing.B, add func(*queue.Workers), queues 
 }
 
 // wait waits until the receiver got n deliveries.
-func (d *deliverBench) wait(b *testing.B, n int64) {
+func (d *deliverBench) wait(b testing.TB, n int64) {
 	for deadline := time.Now().Add(10 * time.Minute); d.got.Load() < n; time.Sleep(time.Millisecond) {
 		if time.Now().After(deadline) {
 			b.Fatalf("only %d of %d deliveries arrived", d.got.Load(), n)
