@@ -187,15 +187,32 @@ func EmailTemplates(h *Handler) (subject, body *template.Template, err error) {
 	if b == "" {
 		b = DefaultEmailBody
 	}
-	subject, err = template.New("subject").Option("missingkey=zero").Parse(s)
+	subject, err = parseTemplate("subject", s)
 	if err != nil {
-		return nil, nil, Errorf(EINVALID, "e-mail subject template: %s", strings.TrimPrefix(err.Error(), "template: "))
+		return nil, nil, err
 	}
-	body, err = template.New("body").Option("missingkey=zero").Parse(b)
+	body, err = parseTemplate("body", b)
 	if err != nil {
-		return nil, nil, Errorf(EINVALID, "e-mail body template: %s", strings.TrimPrefix(err.Error(), "template: "))
+		return nil, nil, err
 	}
 	return subject, body, nil
+}
+
+// parseTemplate parses one e-mail template and checks it with
+// checkTemplate; the error names the template.
+func parseTemplate(name, text string) (*template.Template, error) {
+	t, err := template.New(name).Option("missingkey=zero").Parse(text)
+	if err == nil {
+		err = checkTemplate(t)
+	}
+	if err != nil {
+		msg := strings.TrimPrefix(err.Error(), "template: ")
+		if e, ok := err.(*Error); ok {
+			msg = e.Message
+		}
+		return nil, Errorf(EINVALID, "e-mail %s template: %s", name, msg)
+	}
+	return t, nil
 }
 
 // validateEmail checks an e-mail handler's recipients and templates.

@@ -37,6 +37,22 @@ func TestHandlerValidate(t *testing.T) {
 		{"email named to", func(h *inkform.Handler) { *h = email(); h.To = []string{"Ann <a@b.org>"} }, "plain address"},
 		{"email two lines", func(h *inkform.Handler) { *h = email(); h.Subject = "a\r\nBcc: x@y.org" }, "one line"},
 		{"email bad template", func(h *inkform.Handler) { *h = email(); h.Body = "{{.Values" }, "body template"},
+		{"email range values", func(h *inkform.Handler) {
+			*h = email()
+			h.Body = "{{range $k, $v := .Values}}{{if ne $v \"\"}}{{$k}}={{$v}}{{end}}{{end}}{{index .Values \"a\"}}"
+		}, ""},
+		{"email range number", func(h *inkform.Handler) { *h = email(); h.Body = "{{range 1000000000}}x{{end}}" }, "range may only"},
+		{"email nested range", func(h *inkform.Handler) {
+			*h = email()
+			h.Body = "{{range .Values}}{{range .Values}}x{{end}}{{end}}"
+		}, "inside a range"},
+		{"email define", func(h *inkform.Handler) {
+			*h = email()
+			h.Body = `{{define "a"}}{{template "a"}}{{end}}{{template "a"}}`
+		}, "not allowed"},
+		{"email block", func(h *inkform.Handler) { *h = email(); h.Subject = `{{block "a" .}}x{{end}}` }, "not allowed"},
+		{"email printf", func(h *inkform.Handler) { *h = email(); h.Body = `{{printf "%0999999999d" 1}}` }, "printf"},
+		{"email too big", func(h *inkform.Handler) { *h = email(); h.Body = strings.Repeat("{{.Y}}", 2100) }, "elements"},
 		{"export", func(h *inkform.Handler) { *h = export() }, ""},
 		{"export default path", func(h *inkform.Handler) { *h = export(); h.Path = "" }, ""},
 		{"export bad target", func(h *inkform.Handler) { *h = export(); h.Target = "../x" }, "export target"},

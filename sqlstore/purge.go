@@ -14,13 +14,26 @@ var _ inkform.DocumentPurger = (*DB)(nil)
 // transaction so a failed purge leaves the document whole (and retryable)
 // rather than, say, a document without its ink.
 func (db *DB) PurgeDocument(ctx context.Context, orgID, id, actor string) error {
-	delivered := false
+	_, err := db.purge(ctx, orgID, id, actor, nil)
+	return err
+}
+
+// purge deletes a document as PurgeDocument says. When keep is given, it
+// is asked on the locked row first, and a true answer leaves the document
+// alone (purge then reports false).
+func (db *DB) purge(ctx context.Context, orgID, id, actor string, keep func(tx *sql.Tx) (bool, error)) (bool, error) {
+	delivered, kept := false, false
 	err := db.inWrite(ctx, func(tx *sql.Tx) error {
 		// Locking the row first makes a concurrent capture or update wait,
 		// so nothing is written to the document after it is gone.
 		d, err := db.lockDocument(ctx, tx, orgID, id)
 		if err != nil {
 			return err
+		}
+		if keep != nil {
+			if kept, err = keep(tx); err != nil || kept {
+				return err
+			}
 		}
 		deletes := []struct{ what, query string }{
 			{"ink", `DELETE FROM ink WHERE org_id = ? AND document_id = ?`},
@@ -57,10 +70,10 @@ func (db *DB) PurgeDocument(ctx context.Context, orgID, id, actor string) error 
 		})
 	})
 	if err != nil {
-		return fmt.Errorf("purge document: %w", err)
+		return false, fmt.Errorf("purge document: %w", err)
 	}
 	if delivered {
 		db.notifyEnqueued(inkform.QueueDeliver)
 	}
-	return nil
+	return !kept, nil
 }

@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"time"
 
@@ -66,4 +67,28 @@ func (db *DB) ExpiredDocuments(ctx context.Context, now time.Time, limit int) ([
 		}
 	}
 	return refs, nil
+}
+
+// PurgeExpiredDocument purges a document that ExpiredDocuments listed, as
+// PurgeDocument does, unless it is no longer
+// expired at now: the list may come from a lagging replica, and between
+// listing and purging the document may have left validated, been exported
+// again or had its form's retention lengthened or removed. The check runs
+// on the locked row in the purge's transaction. It reports whether it
+// purged the document.
+func (db *DB) PurgeExpiredDocument(ctx context.Context, orgID, id, actor string, now time.Time) (bool, error) {
+	return db.purge(ctx, orgID, id, actor, func(tx *sql.Tx) (bool, error) {
+		var n int
+		err := tx.QueryRowContext(ctx, db.rebind(`SELECT COUNT(*) FROM forms f
+			JOIN documents d ON d.org_id = f.org_id AND d.form_id = f.id
+			WHERE d.org_id = ? AND d.id = ? AND (
+				(f.retention_after = ? AND d.validated_at < ? - f.retention_days * ?) OR
+				(f.retention_after = ? AND d.exported_at < ? - f.retention_days * ?))`),
+			orgID, id, inkform.RetainAfterValidated, micros(now), microsPerDay,
+			inkform.RetainAfterExported, micros(now), microsPerDay).Scan(&n)
+		if err != nil {
+			return false, fmt.Errorf("check retention: %w", err)
+		}
+		return n == 0, nil
+	})
 }

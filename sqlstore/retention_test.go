@@ -110,3 +110,52 @@ func expiredWant(orgID string, ids ...string) []string {
 	}
 	return out
 }
+
+// TestPurgeExpiredDocument checks that the retention purge looks again on
+// the locked row: a document listed as expired that has since left
+// validated, or whose form no longer keeps documents that briefly, stays.
+func TestPurgeExpiredDocument(t *testing.T) {
+	t.Parallel()
+	forEachDSN(t, func(t *testing.T, dsn string) {
+		ctx := context.Background()
+		t0 := time.Date(2026, 1, 1, 8, 0, 0, 0, time.UTC)
+		clk := &clock{t: t0}
+		db := openDB(t, dsn, sqlstore.Options{Now: clk.now})
+		org := newOrg(t, db)
+		form := retentionForm(t, db, org.ID, &inkform.Retention{After: inkform.RetainAfterValidated, Days: 1})
+		docs := newDocs(t, db, org.ID, form, 3)
+		for _, id := range docs {
+			setStatus(t, db, org.ID, id, inkform.StatusValidated)
+		}
+		later := t0.Add(48 * time.Hour)
+		if got := expired(t, db, later, 10); len(got) != 3 {
+			t.Fatalf("expired %v, want all three", got)
+		}
+		setStatus(t, db, org.ID, docs[1], inkform.StatusNeedsVerification) // after the listing
+		purge := func(id string) bool {
+			t.Helper()
+			ok, err := db.PurgeExpiredDocument(ctx, org.ID, id, "retention", later)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return ok
+		}
+		if !purge(docs[0]) || purge(docs[1]) {
+			t.Fatal("want the expired document purged and the one that left validated kept")
+		}
+		if _, err := db.FindDocument(ctx, org.ID, docs[1]); err != nil {
+			t.Fatalf("the kept document: %v", err)
+		}
+		// The form now keeps its documents longer than they have been validated.
+		tpl := template(inkform.PatternCopied, 1)
+		tpl.Retention = &inkform.Retention{After: inkform.RetainAfterValidated, Days: 30}
+		if _, err := db.UpdateForm(ctx, org.ID, form.ID, tpl); err != nil {
+			t.Fatal(err)
+		}
+		if purge(docs[2]) {
+			t.Fatal("a document within the form's new retention was purged")
+		}
+		_, err := db.PurgeExpiredDocument(ctx, newOrg(t, db).ID, docs[2], "retention", later.Add(365*24*time.Hour))
+		wantCode(t, err, inkform.ENOTFOUND)
+	})
+}

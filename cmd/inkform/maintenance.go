@@ -27,7 +27,9 @@ const (
 // maintenanceStore is what the maintenance job needs of the database;
 // *sqlstore.DB has it.
 type maintenanceStore interface {
-	inkform.DocumentPurger
+	// PurgeExpiredDocument purges a listed document unless it is no
+	// longer expired when its row is locked.
+	PurgeExpiredDocument(ctx context.Context, orgID, id, actor string, now time.Time) (bool, error)
 	ExpiredDocuments(ctx context.Context, now time.Time, limit int) ([]inkform.DocumentRef, error)
 	PruneDeliveries(ctx context.Context, before time.Time, limit int) (int, error)
 }
@@ -124,9 +126,11 @@ func (w *maintenanceWorker) purgeExpired(ctx context.Context, deadline time.Time
 // node purged meanwhile is gone already; its objects are deleted anyway,
 // which is harmless when they are gone too.
 func (w *maintenanceWorker) purge(ctx context.Context, r inkform.DocumentRef) error {
-	err := w.db.PurgeDocument(ctx, r.OrgID, r.ID, retentionActor)
+	purged, err := w.db.PurgeExpiredDocument(ctx, r.OrgID, r.ID, retentionActor, w.clock())
 	if err != nil && inkform.ErrorCode(err) != inkform.ENOTFOUND {
 		return fmt.Errorf("purge document: %w", err)
+	} else if err == nil && !purged {
+		return nil // no longer expired: kept, with its objects
 	}
 	if w.blobs == nil {
 		return nil

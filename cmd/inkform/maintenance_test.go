@@ -182,11 +182,11 @@ type failingPurger struct {
 	left  []int // what successive PruneDeliveries calls report
 }
 
-func (p *failingPurger) PurgeDocument(ctx context.Context, orgID, id, actor string) error {
+func (p *failingPurger) PurgeExpiredDocument(ctx context.Context, orgID, id, actor string, now time.Time) (bool, error) {
 	if id == p.fail {
-		return errors.New("disk on fire")
+		return false, errors.New("disk on fire")
 	}
-	return p.DB.PurgeDocument(ctx, orgID, id, actor)
+	return p.DB.PurgeExpiredDocument(ctx, orgID, id, actor, now)
 }
 
 func (p *failingPurger) PruneDeliveries(ctx context.Context, before time.Time, limit int) (int, error) {
