@@ -95,8 +95,9 @@ type FeedPage struct {
 // were validated, for integrations that copy them elsewhere. A client that
 // keeps the cursor never misses a document validated later, even when the
 // transactions that validated them commit out of order. A document that is
-// validated again moves to the end of the feed (the client updates its
-// copy); one that leaves validated or is purged drops out.
+// validated again, or whose values change while it is validated, moves to
+// the end of the feed (the client updates its copy); one that leaves
+// validated or is purged drops out.
 type DocumentFeed interface {
 	// ValidatedFeed returns up to limit documents of the form validated
 	// after the cursor ("" for the start). ENOTFOUND when the org has no

@@ -250,7 +250,7 @@ type Delivery struct {
 	StatusCode int       `json:"statusCode,omitempty"` // HTTP or SMTP reply code; 0 when no answer came
 	LatencyMS  int64     `json:"latencyMs"`
 	Error      string    `json:"error,omitempty"`
-	EventAt    time.Time `json:"eventAt"`
+	EventAt    time.Time `json:"eventAt,omitzero"` // zero in entries logged before it was kept
 	At         time.Time `json:"at"`
 }
 

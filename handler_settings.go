@@ -132,8 +132,15 @@ func (h *Handler) validateExport() error {
 		h.Path = DefaultExportPath
 	}
 	sample := ExportVars{FormID: "f", DocumentID: "d", Status: "s", Event: "e", CopyID: "c", PenID: "p", Ext: "x", At: time.Unix(0, 0)}
-	if _, err := ExpandExportPath(h.Path, sample); err != nil {
+	p, err := ExpandExportPath(h.Path, sample)
+	if err != nil {
 		return err
+	}
+	// The object key is the org's ID and the path: a path the stores
+	// refuse (a segment starting with a dot, a control character) would
+	// fail every export, so it is refused now.
+	if err := ValidateBlobKey(NewID() + "/" + p); err != nil {
+		return Errorf(EINVALID, "export path %q: %s", h.Path, ErrorMessage(err))
 	}
 	return nil
 }
@@ -213,6 +220,23 @@ func parseTemplate(name, text string) (*template.Template, error) {
 		return nil, Errorf(EINVALID, "e-mail %s template: %s", name, msg)
 	}
 	return t, nil
+}
+
+// CheckEmailDomains returns EINVALID naming the first recipient whose
+// domain is not among allowed (lower case); an empty allowed list allows
+// any. Operators narrow it so that tenants cannot mail just anyone through
+// their SMTP server.
+func CheckEmailDomains(to, allowed []string) error {
+	if len(allowed) == 0 {
+		return nil
+	}
+	for _, addr := range to {
+		at := strings.LastIndexByte(addr, '@')
+		if at < 0 || !slices.Contains(allowed, strings.ToLower(addr[at+1:])) {
+			return Errorf(EINVALID, "e-mail recipient %q: this server sends only to %s", addr, strings.Join(allowed, ", "))
+		}
+	}
+	return nil
 }
 
 // validateEmail checks an e-mail handler's recipients and templates.

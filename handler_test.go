@@ -62,6 +62,8 @@ func TestHandlerValidate(t *testing.T) {
 		{"export dotdot", func(h *inkform.Handler) { *h = export(); h.Path = "../{document}.pdf" }, "relative"},
 		{"export unknown placeholder", func(h *inkform.Handler) { *h = export(); h.Path = "{org}/{document}" }, "unknown placeholder"},
 		{"export absolute", func(h *inkform.Handler) { *h = export(); h.Path = "/{document}" }, "relative"},
+		{"export dot segment", func(h *inkform.Handler) { *h = export(); h.Path = ".cache/{document}.{ext}" }, "export path"},
+		{"export control character", func(h *inkform.Handler) { *h = export(); h.Path = "a\x01/{document}" }, "export path"},
 		{"condition", func(h *inkform.Handler) {
 			h.Conditions = []inkform.Condition{{Field: "urgent", Op: "equals", Value: true}}
 		}, ""},

@@ -3,6 +3,7 @@ package handler
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/url"
 	"strings"
@@ -50,10 +51,15 @@ func (a *attempt) finish(ctx context.Context, code int, sendErr error) error {
 		if sendErr != nil {
 			return fmt.Errorf("%w (and record delivery: %v)", sendErr, err)
 		}
-		return fmt.Errorf("record delivery: %w", err)
+		return fmt.Errorf("%w: %v", ErrUnrecorded, err)
 	}
 	return sendErr
 }
+
+// ErrUnrecorded is returned when a delivery went out but its log entry
+// could not be written. The caller should count the delivery as done: a
+// retry would send it twice.
+var ErrUnrecorded = errors.New("delivered, but the delivery log did not take it")
 
 // DocumentLinks returns the API addresses of a document's parts under
 // baseURL (the server's public URL; "" gives absolute paths).

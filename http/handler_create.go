@@ -120,6 +120,8 @@ func (s *Server) checkHandler(h *inkform.Handler, form *inkform.Form) error {
 		msg = inkform.ErrorMessage(err)
 	} else if h.Type == inkform.HandlerEmail && !s.EmailEnabled {
 		msg = "handler type email: this server has no SMTP server configured (--smtp-url)"
+	} else if err := inkform.CheckEmailDomains(h.To, s.EmailDomains); h.Type == inkform.HandlerEmail && err != nil {
+		msg = inkform.ErrorMessage(err)
 	} else if h.Type == inkform.HandlerExport && !slices.Contains(s.ExportTargets, h.Target) {
 		msg = "export target " + h.Target + " is not configured on this server"
 		if len(s.ExportTargets) > 0 {
@@ -136,7 +138,7 @@ func (s *Server) checkHandler(h *inkform.Handler, form *inkform.Form) error {
 	if msg == "" {
 		return nil
 	}
-	e := inkform.Errorf(inkform.EUNPROCESSABLE, "the handler cannot be stored; see problems")
+	e := inkform.Errorf(inkform.EUNPROCESSABLE, "the handler cannot be stored: %s", msg)
 	e.Problems = []inkform.Problem{{Path: handlerProblemPath(msg), Message: msg}}
 	return e
 }
@@ -146,7 +148,7 @@ func (s *Server) checkHandler(h *inkform.Handler, form *inkform.Form) error {
 func handlerProblemPath(msg string) string {
 	for _, p := range []struct{ prefix, path string }{
 		{"handler type", "type"}, {"handler url", "url"}, {"handler setting", "type"},
-		{"condition", "conditions"}, {"e-mail recipient", "to"}, {"an e-mail handler needs", "to"},
+		{"condition", "conditions"}, {"a condition", "conditions"}, {"e-mail recipient", "to"}, {"an e-mail handler needs", "to"},
 		{"e-mail subject", "subject"}, {"e-mail body", "body"}, {"export target", "target"},
 		{"export format", "format"}, {"export path", "path"},
 	} {

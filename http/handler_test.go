@@ -136,6 +136,9 @@ func TestHandlerRoutes(t *testing.T) {
 	t.Parallel()
 	store := &fakeHandlers{}
 	e := newEnv(t, func(s *Server) { s.Handlers = store })
+	mailer := newEnv(t, func(s *Server) {
+		s.Handlers, s.EmailEnabled, s.EmailDomains = store, true, []string{"clinic.example"}
+	})
 	form := &inkform.Form{ID: inkform.NewID(), OrgID: e.orgID,
 		FormTemplate: inkform.FormTemplate{Fields: []inkform.Field{{Name: "urgent", Type: inkform.FieldCheckbox}}}}
 	e.forms.forms = append(e.forms.forms, form)
@@ -166,6 +169,17 @@ func TestHandlerRoutes(t *testing.T) {
 	decodeJSONBody(t, e.do(t, inkform.RoleAdmin, "GET", "/api/v1/handlers/"+created.ID+"/deliveries", "", ""), &ds)
 	if len(ds.Deliveries) != 1 || ds.Deliveries[0].StatusCode != 500 {
 		t.Errorf("deliveries %+v", ds)
+	}
+
+	// With allowed domains, e-mail goes only there.
+	mailForm := &inkform.Form{ID: inkform.NewID(), OrgID: mailer.orgID}
+	mailer.forms.forms = append(mailer.forms.forms, mailForm)
+	for to, status := range map[string]int{"ward@clinic.example": 201, "ward@CLINIC.example": 201, "x@elsewhere.example": 422} {
+		w := mailer.do(t, inkform.RoleAdmin, "POST", "/api/v1/forms/"+mailForm.ID+"/handlers", "application/json",
+			`{"type":"email","to":["`+to+`"],"events":["document.validated"]}`)
+		if w.Code != status {
+			t.Errorf("e-mail to %s: %d %s, want %d", to, w.Code, w.Body, status)
+		}
 	}
 
 	// A PATCH changes what it names and keeps the rest; the form-scoped

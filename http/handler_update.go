@@ -25,7 +25,7 @@ func (s *Server) handleHandlerUpdate(w http.ResponseWriter, r *http.Request) err
 		return err
 	}
 	if req.Type != "" && req.Type != h.Type {
-		e := inkform.Errorf(inkform.EUNPROCESSABLE, "the handler cannot be stored; see problems")
+		e := inkform.Errorf(inkform.EUNPROCESSABLE, "the handler cannot be stored: a handler's type cannot change; make a new handler")
 		e.Problems = []inkform.Problem{{Path: "type", Message: "a handler's type cannot change; make a new handler"}}
 		return e
 	}

@@ -63,6 +63,9 @@ type Server struct {
 	// operator configured, which export handlers may name.
 	EmailEnabled  bool
 	ExportTargets []string
+	// EmailDomains, when set, are the only recipient domains e-mail
+	// handlers may name.
+	EmailDomains []string
 
 	// Logger receives one line per request and the details of internal
 	// errors; nil means slog.Default().

@@ -3,8 +3,6 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
-	"errors"
-	"sync"
 	"time"
 
 	"github.com/inkform/inkform"
@@ -21,8 +19,7 @@ const maxDeliveryBatch = 128
 // one transaction commits the next batch gathers by itself. Each caller
 // still returns only after its record is committed.
 type deliveryLog struct {
-	once sync.Once
-	in   chan *deliveryRecord
+	in chan *deliveryRecord // read by writeDeliveryLog, started by Open
 }
 
 // deliveryRecord is one RecordDelivery call waiting for its commit.
@@ -34,16 +31,11 @@ type deliveryRecord struct {
 
 // record hands d to the writer and waits for its commit.
 func (l *deliveryLog) record(ctx context.Context, db *DB, orgID string, d *inkform.Delivery) error {
-	l.once.Do(func() {
-		l.in = make(chan *deliveryRecord)
-		db.bg.Add(1)
-		go db.writeDeliveryLog(l.in)
-	})
 	r := &deliveryRecord{orgID: orgID, d: d, done: make(chan error, 1)}
 	select {
 	case l.in <- r:
 	case <-db.stop:
-		return errors.New("store closed")
+		return inkform.Errorf(inkform.EUNAVAILABLE, "the store is closed")
 	case <-ctx.Done():
 		return ctx.Err()
 	}
@@ -99,7 +91,11 @@ func (db *DB) writeDeliveries(batch []*deliveryRecord) {
 	})
 	if err != nil && len(batch) > 1 {
 		for _, r := range batch {
-			r.done <- db.inWrite(ctx, func(tx *sql.Tx) error { return db.recordDeliveryTx(ctx, tx, r.orgID, r.d) })
+			// A fresh deadline each: the batch may have failed because
+			// its own ran out.
+			one, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			r.done <- db.inWrite(one, func(tx *sql.Tx) error { return db.recordDeliveryTx(one, tx, r.orgID, r.d) })
+			cancel()
 		}
 		return
 	}

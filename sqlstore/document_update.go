@@ -48,6 +48,12 @@ func (db *DB) writeDocument(ctx context.Context, tx *sql.Tx, d *inkform.Document
 				return false, err
 			}
 		}
+	} else if status == inkform.StatusValidated {
+		// A validated document whose values change moves to the end of
+		// the feed, so a client following it gets the new values.
+		if err := db.moveInFeed(ctx, tx, d); err != nil {
+			return false, err
+		}
 	}
 	event := inkform.StatusEvent(d.Status, status)
 	d.Status, d.UpdatedAt = status, now

@@ -101,6 +101,20 @@ func (db *DB) markFeed(ctx context.Context, tx *sql.Tx, d *inkform.Document, sta
 	return nil
 }
 
+// moveInFeed gives a document that stays validated a new, last feed
+// position; its validation time stays.
+func (db *DB) moveInFeed(ctx context.Context, tx *sql.Tx, d *inkform.Document) error {
+	n, err := db.nextFeedSeq(ctx, tx, d.FormID)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, db.rebind(`UPDATE documents SET feed_seq = ? WHERE org_id = ? AND id = ?`),
+		n, d.OrgID, d.ID); err != nil {
+		return fmt.Errorf("move in feed: %w", err)
+	}
+	return nil
+}
+
 // ValidatedFeed implements inkform.DocumentFeed. The cursor is the feed
 // position of the last document a client received, in decimal; clients are
 // told it is opaque so that it can change.

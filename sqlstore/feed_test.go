@@ -95,19 +95,21 @@ func TestValidatedFeed(t *testing.T) {
 		if got := fmt.Sprint(feedIDs(p4)); got != fmt.Sprint([]string{ids[0], ids[1]}) {
 			t.Fatalf("poll after re-validation %v, want documents 0, 1", got)
 		}
-		// Editing fields of a validated document keeps its place.
-		if _, err := db.UpdateFields(ctx, org.ID, ids[1], map[string]inkform.FieldValue{"patient": {Value: "X", Valid: true}}, "edit"); err != nil {
+		// Editing a validated document's values moves it to the end, so
+		// a client following the feed gets the new values.
+		if _, err := db.UpdateFields(ctx, org.ID, ids[0], map[string]inkform.FieldValue{"patient": {Value: "X", Valid: true}}, "edit"); err != nil {
 			t.Fatal(err)
 		}
-		if p := feed(t, db, org.ID, form.ID, p4.Next, 10); len(p.Documents) != 0 {
-			t.Fatalf("a field edit moved the document: %v", feedIDs(p))
+		p5 := feed(t, db, org.ID, form.ID, p4.Next, 10)
+		if len(p5.Documents) != 1 || p5.Documents[0].ID != ids[0] || p5.Documents[0].Fields["patient"].Value != "X" {
+			t.Fatalf("after a field edit the poll gives %v, want document 0 with its new value", feedIDs(p5))
 		}
 
 		// A purged document drops out.
 		if err := db.PurgeDocument(ctx, org.ID, ids[2], "test"); err != nil {
 			t.Fatal(err)
 		}
-		if got := feedIDs(feed(t, db, org.ID, form.ID, "", 10)); fmt.Sprint(got) != fmt.Sprint([]string{ids[3], ids[0], ids[1]}) {
+		if got := feedIDs(feed(t, db, org.ID, form.ID, "", 10)); fmt.Sprint(got) != fmt.Sprint([]string{ids[3], ids[1], ids[0]}) {
 			t.Fatalf("after the purge the feed is %v", got)
 		}
 

@@ -53,7 +53,9 @@ func (db *DB) recordDeliveryTx(ctx context.Context, tx execer, orgID string, d *
 		return fmt.Errorf("insert delivery: %w", err)
 	}
 	d.ID = id
-	if d.Error != "" || d.DocumentID == "" {
+	// An export is audited as document.export by the store's
+	// MarkExported; a second event would say the same.
+	if d.Error != "" || d.DocumentID == "" || typ == inkform.HandlerExport {
 		return nil
 	}
 	// A delivery the endpoint took is a disclosure of the document, so it

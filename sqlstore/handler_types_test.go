@@ -2,7 +2,9 @@ package sqlstore_test
 
 import (
 	"context"
+	"fmt"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -201,5 +203,51 @@ func TestWakeDeliveries(t *testing.T) {
 			t.Fatalf("claimed %v; want only %d (not %d of another document, %d of another org)", ids, mine, notMine, otherOrg)
 		}
 		wantCode(t, db.WakeDeliveries(ctx, org.ID, "x%"), inkform.EINVALID)
+	})
+}
+
+// TestRecordDeliveryConcurrent records many attempts at once, some for a
+// handler that does not exist: those fail alone, the others all land
+// although they share transactions.
+func TestRecordDeliveryConcurrent(t *testing.T) {
+	t.Parallel()
+	forEachDB(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		org := newOrg(t, db)
+		h := newHandler(t, db, org.ID, newForm(t, db, org.ID, inkform.PatternCopied, 1).ID, "document.validated")
+		const n = 60
+		errs := make([]error, n)
+		var wg sync.WaitGroup
+		for i := range n {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				handlerID := h.ID
+				if i%7 == 3 {
+					handlerID = inkform.NewID() // gone
+				}
+				errs[i] = db.RecordDelivery(ctx, org.ID, &inkform.Delivery{HandlerID: handlerID, MessageID: fmt.Sprintf("msg_%d", i),
+					Event: "document.validated", DocumentID: inkform.NewID(), Attempt: 1, StatusCode: 200})
+			}()
+		}
+		wg.Wait()
+		want := 0
+		for i, err := range errs {
+			if i%7 == 3 {
+				wantCode(t, err, inkform.ENOTFOUND)
+			} else if err != nil {
+				t.Errorf("record %d: %v", i, err)
+			} else {
+				want++
+			}
+		}
+		ds, err := db.ListDeliveries(ctx, org.ID, h.ID, 500)
+		if err != nil || len(ds) != want {
+			t.Fatalf("%d deliveries logged, %v; want %d", len(ds), err, want)
+		}
+		events, _, err := db.ListAudit(ctx, org.ID, inkform.AuditFilter{Action: inkform.AuditDocumentDeliver, Limit: 500})
+		if err != nil || len(events) != want {
+			t.Fatalf("%d delivery audit events, %v; want %d", len(events), err, want)
+		}
 	})
 }

@@ -111,6 +111,9 @@ func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
 		return nil, err
 	}
 	db.batcher = newBatcher(db)
+	db.deliveries.in = make(chan *deliveryRecord)
+	db.bg.Add(1)
+	go db.writeDeliveryLog(db.deliveries.in)
 	if d == dialectSQLite {
 		db.bg.Add(1)
 		go db.checkpointLoop()

@@ -28,6 +28,7 @@ type deliverConfig struct {
 	SMTPURL       string
 	SMTPFrom      string
 	SMTPCA        string
+	SMTPDomains   string
 	ExportTargets string
 	LogDays       int
 }
@@ -40,6 +41,7 @@ func (c *deliverConfig) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.SMTPURL, "smtp-url", "", "SMTP server for e-mail handlers: smtp://user:pass@host:587 (STARTTLS required) or smtps://user:pass@host:465 (implicit TLS); set the variable rather than the flag, it holds a password")
 	fs.StringVar(&c.SMTPFrom, "smtp-from", "", "sender address of e-mail handlers' mail (required with --smtp-url)")
 	fs.StringVar(&c.SMTPCA, "smtp-ca", "", "PEM file of certificate authorities to trust for the SMTP server (default: the system's)")
+	fs.StringVar(&c.SMTPDomains, "smtp-allowed-domains", "", "comma-separated domains e-mail handlers may send to (e.g. clinic.example,lab.example); empty allows any, which lets every tenant mail anyone through your server")
 	fs.StringVar(&c.ExportTargets, "export-targets", "", "export handlers' targets, comma-separated name=LOCATION (a directory, file:// or s3:// URL as --blob takes), e.g. archive=s3://bucket/exports")
 	fs.IntVar(&c.LogDays, "delivery-log-days", 30, "days a handler's delivery log is kept")
 }
@@ -59,6 +61,18 @@ func (c *deliverConfig) check() error {
 		return fmt.Errorf("--smtp-url and --smtp-from go together")
 	}
 	return nil
+}
+
+// emailDomains returns the domains e-mail handlers may send to, lower
+// case; nil allows any.
+func (c *deliverConfig) emailDomains() []string {
+	var out []string
+	for _, d := range strings.Split(c.SMTPDomains, ",") {
+		if d = strings.ToLower(strings.TrimSpace(d)); d != "" {
+			out = append(out, d)
+		}
+	}
+	return out
 }
 
 // baseURL returns the public URL without a trailing slash.
@@ -113,7 +127,8 @@ func newDeliverWorker(ctx context.Context, db *sqlstore.DB, blobs inkform.BlobSt
 		byType[inkform.HandlerExport] = &handler.Exporter{Handlers: db, Documents: db, Forms: db, Renders: db,
 			Blobs: blobs, Targets: targets, Marker: db, BaseURL: cfg.baseURL()}
 	}
-	return &deliverWorker{db: db, byType: byType, inFlight: newLimiter(cfg.PerHandler), logger: logger}, nil
+	return &deliverWorker{db: db, byType: byType, inFlight: newLimiter(cfg.PerHandler), emailDomains: cfg.emailDomains(),
+		logger: logger}, nil
 }
 
 // exportTargetNames lists the configured export targets' names, for the

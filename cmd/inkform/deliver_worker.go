@@ -28,9 +28,8 @@ const (
 	// renderLost is how long a delivery waits for the render that the
 	// event's change enqueued before it asks for one itself.
 	renderLost = 30 * time.Second
-	// busyWait is how long a delivery snoozes when its handler already
-	// has as many deliveries running on this node as it may.
-	busyWait = 500 * time.Millisecond
+	// replicaGrace is how long a "not found" may be a lagging replica.
+	replicaGrace = time.Minute
 )
 
 // deliverer sends one attempt of a delivery of one handler type and
@@ -51,7 +50,10 @@ type deliverWorker struct {
 	db       *sqlstore.DB
 	byType   map[string]deliverer
 	inFlight *limiter
-	logger   *slog.Logger
+	// emailDomains, when set, are the only domains e-mail may go to; a
+	// handler made before the operator narrowed them is stopped here.
+	emailDomains []string
+	logger       *slog.Logger
 }
 
 // Work implements queue.Worker.
@@ -60,23 +62,34 @@ func (w *deliverWorker) Work(ctx context.Context, job *queue.Job[inkform.Deliver
 	if a.EventAt.IsZero() {
 		a.EventAt = job.CreatedAt // enqueued before messages carried their time
 	}
-	h, err := w.db.FindHandler(ctx, job.OrgID, a.HandlerID)
+	// The handler is read from the primary database: a replica that lags
+	// must not make a new handler look deleted.
+	h, _, err := w.db.FindHandlerSecret(ctx, job.OrgID, a.HandlerID)
 	if inkform.ErrorCode(err) == inkform.ENOTFOUND {
 		return queue.Cancel(err) // deleted: no retry brings it back
 	} else if err != nil {
 		return fmt.Errorf("find handler: %w", err)
 	}
+	if h.Type == inkform.HandlerEmail {
+		if err := inkform.CheckEmailDomains(h.To, w.emailDomains); err != nil {
+			return queue.Cancel(err)
+		}
+	}
 	release, ok := w.inFlight.acquire(h.ID)
 	if !ok {
-		return queue.Snooze(jitter(busyWait))
+		return queue.Snooze(jitter(busyWait(time.Since(job.CreatedAt))))
 	}
 	defer release()
 	if needsPDF(h, a.Event) {
-		if wait, err := w.awaitPDF(ctx, job.OrgID, a); err != nil || wait {
-			if wait {
-				return queue.Snooze(jitter(pdfWait(time.Since(a.EventAt))))
-			}
-			return err
+		// A redelivery of an old message waits from its own start.
+		since := a.EventAt
+		if job.CreatedAt.After(since) {
+			since = job.CreatedAt
+		}
+		if wait, err := w.awaitPDF(ctx, job.OrgID, a, since); err != nil {
+			return w.gone(job, err)
+		} else if wait {
+			return queue.Snooze(jitter(pdfWait(time.Since(since))))
 		}
 	}
 	d := w.byType[h.Type]
@@ -90,9 +103,11 @@ func (w *deliverWorker) Work(ctx context.Context, job *queue.Job[inkform.Deliver
 	case err == nil:
 		w.logger.Debug("delivered", "handler", a.HandlerID, "type", h.Type, "event", a.Event, "message", a.MessageID)
 		return nil
-	case inkform.ErrorCode(err) == inkform.ENOTFOUND:
-		// The handler or the document was deleted: no retry brings it back.
-		return queue.Cancel(err)
+	case errors.Is(err, handler.ErrUnrecorded):
+		// Sent, but the log did not take it: sending again would deliver
+		// twice, which is worse than a missing log line.
+		w.logger.Warn("delivery not logged", "handler", a.HandlerID, "message", a.MessageID, "err", err)
+		return nil
 	case errors.Is(err, handler.ErrPermanent):
 		// The SMTP server refused the message for good (say, an unknown
 		// recipient): the attempt is logged, another changes nothing.
@@ -100,7 +115,26 @@ func (w *deliverWorker) Work(ctx context.Context, job *queue.Job[inkform.Deliver
 	case errors.Is(err, handler.ErrPrivateAddress):
 		w.logger.Warn("webhook target refused", "handler", a.HandlerID, "err", err)
 	}
-	return err
+	return w.gone(job, err)
+}
+
+// gone turns a "not found" of the handler or document into a cancel —
+// deleted, no retry brings it back — except in a job's first minute, when
+// it may only be a read replica that has not caught up: then it is an
+// ordinary failure, retried with backoff (after 1 s, then 16 s).
+func (w *deliverWorker) gone(job *queue.Job[inkform.DeliverArgs], err error) error {
+	if inkform.ErrorCode(err) != inkform.ENOTFOUND || time.Since(job.CreatedAt) < replicaGrace {
+		return err
+	}
+	return queue.Cancel(err)
+}
+
+// busyWait is how long a delivery snoozes when its handler has as many
+// deliveries running on this node as it may: half a second at first, then
+// a tenth of the time it has waited, at most 30 s, so a long queue behind
+// a slow endpoint does not poll the database in a tight loop.
+func busyWait(waited time.Duration) time.Duration {
+	return min(max(waited/10, 500*time.Millisecond), 30*time.Second)
 }
 
 // needsPDF reports whether a delivery waits for the document's current
@@ -116,7 +150,7 @@ func needsPDF(h *inkform.Handler, event string) bool {
 // awaitPDF reports whether the delivery must wait for the document's PDF.
 // After pdfPatience it gives up with an error, which counts as a failed
 // attempt.
-func (w *deliverWorker) awaitPDF(ctx context.Context, orgID string, a inkform.DeliverArgs) (bool, error) {
+func (w *deliverWorker) awaitPDF(ctx context.Context, orgID string, a inkform.DeliverArgs, since time.Time) (bool, error) {
 	doc, err := w.db.FindDocument(ctx, orgID, a.DocumentID)
 	if err != nil {
 		return false, fmt.Errorf("find document: %w", err)
@@ -128,7 +162,7 @@ func (w *deliverWorker) awaitPDF(ctx context.Context, orgID string, a inkform.De
 	if r.Current(doc) {
 		return false, nil
 	}
-	waited := time.Since(a.EventAt)
+	waited := time.Since(since)
 	if waited > pdfPatience {
 		return false, fmt.Errorf("the document's PDF is still not rendered %s after the event", pdfPatience)
 	}

@@ -126,6 +126,7 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	// The API refuses handlers this deployment cannot deliver: e-mail
 	// without an SMTP server, exports to targets it does not know.
 	api.EmailEnabled = cfg.workers.deliver.SMTPURL != ""
+	api.EmailDomains = cfg.workers.deliver.emailDomains()
 	if api.ExportTargets, err = cfg.workers.deliver.exportTargetNames(); err != nil {
 		return err
 	}

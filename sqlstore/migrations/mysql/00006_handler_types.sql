@@ -3,7 +3,7 @@
 -- document was last exported (for retention after export).
 
 -- +goose Up
-ALTER TABLE handlers ADD COLUMN settings TEXT NOT NULL;
+ALTER TABLE handlers ADD COLUMN settings MEDIUMTEXT NOT NULL;
 UPDATE handlers SET settings = '{}';
 ALTER TABLE handlers ADD COLUMN updated_at BIGINT NOT NULL DEFAULT 0;
 UPDATE handlers SET updated_at = created_at;
