@@ -73,6 +73,14 @@ Try, from the repository's root in another terminal:
        -d '{"fields":{"patient_no":"004711","visit_date":"271126","dressing_changed":true,"pain":"some","signature":{"strokes":[{"points":[[5,10],[30,5],[60,15]]}]}}}' \
        %[1]s/api/v1/forms/%[4]s/submissions
 
+  # validated documents in the order they were validated; ask again with ?after=NEXT
+  curl -s -H "Authorization: Bearer $INKFORM_TOKEN" %[1]s/api/v1/forms/%[4]s/feed
+
+  # have them POSTed to you, signed (Standard Webhooks); the answer holds the secret
+  curl -s -H "Authorization: Bearer $INKFORM_TOKEN" -H 'Content-Type: application/json' \
+       -d '{"type":"webhook","url":"https://example.org/inkform","events":["document.validated"]}' \
+       %[1]s/api/v1/forms/%[4]s/handlers
+
 The API is described at %[1]s/api/v1/openapi.json; docs/ says more. Stop with Ctrl-C.
 `, baseURL, where, org.Name, formID, secret)
 	return nil
