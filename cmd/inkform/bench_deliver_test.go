@@ -15,7 +15,6 @@ import (
 
 	"github.com/inkform/inkform"
 	"github.com/inkform/inkform/blob"
-	"github.com/inkform/inkform/examples"
 	"github.com/inkform/inkform/queue"
 	"github.com/inkform/inkform/sqlstore"
 	"github.com/inkform/inkform/sqlstore/sqlstoretest"
@@ -42,14 +41,11 @@ type deliverBench struct {
 func newDeliverBench(b testing.TB, dialect string, nHandlers int) *deliverBench {
 	b.Helper()
 	ctx := context.Background()
-	db, err := sqlstore.Open(ctx, sqlstoretest.NewDatabase(b, dialect), sqlstore.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { db.Close() })
-	if err := db.Migrate(ctx); err != nil {
-		b.Fatal(err)
-	}
+	db, org, form := openSampleStore(b, sqlstoretest.NewDatabase(b, dialect), func(t *inkform.FormTemplate) {
+		for i := range t.Fields {
+			t.Fields[i].Required = false // the benchmark needs a document, not a valid one
+		}
+	})
 	d := &deliverBench{db: db, sent: map[string]time.Time{}}
 	d.recv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		_, _ = io.Copy(io.Discard, r.Body)
@@ -65,21 +61,6 @@ func newDeliverBench(b testing.TB, dialect string, nHandlers int) *deliverBench 
 		d.got.Add(1)
 	}))
 	b.Cleanup(d.recv.Close)
-	org, err := db.CreateOrg(ctx, "bench")
-	if err != nil {
-		b.Fatal(err)
-	}
-	var tmpl inkform.FormTemplate
-	if err := json.Unmarshal(examples.WoundCheckForm, &tmpl); err != nil {
-		b.Fatal(err)
-	}
-	for i := range tmpl.Fields {
-		tmpl.Fields[i].Required = false // the benchmark needs a document, not a valid one
-	}
-	form, err := db.CreateForm(ctx, org.ID, &tmpl)
-	if err != nil {
-		b.Fatal(err)
-	}
 	doc, err := db.SubmitDigital(ctx, org.ID, &inkform.DigitalSubmission{FormID: form.ID,
 		Values: map[string]any{"patient_no": "004711", "visit_date": "271126", "dressing_changed": true}})
 	if err != nil {

@@ -2,18 +2,9 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
-	"os"
 	"strings"
 	"testing"
-
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/aws-sdk-go-v2/credentials"
-	"github.com/aws/aws-sdk-go-v2/service/s3"
-	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 
 	"github.com/inkform/inkform"
 	"github.com/inkform/inkform/blob"
@@ -53,39 +44,16 @@ func TestParseS3URL(t *testing.T) {
 // the document's prefix. Not parallel: the store and its credentials are
 // environment variables of the process.
 func TestRenderOnS3(t *testing.T) {
-	endpoint := os.Getenv("INKFORM_TEST_S3_ENDPOINT")
-	if endpoint == "" {
+	s3t := newTestS3(t, "e2e")
+	if s3t == nil {
 		t.Skip("INKFORM_TEST_S3_ENDPOINT is unset: skipping the S3 end-to-end test")
 	}
-	bucket := os.Getenv("INKFORM_TEST_S3_BUCKET")
-	if bucket == "" {
-		bucket = "inkform-test"
-	}
-	key, secret := os.Getenv("INKFORM_TEST_S3_ACCESS_KEY"), os.Getenv("INKFORM_TEST_S3_SECRET_KEY")
 	ctx := context.Background()
-	cfg, err := config.LoadDefaultConfig(ctx, config.WithRegion("us-east-1"),
-		config.WithCredentialsProvider(credentials.NewStaticCredentialsProvider(key, secret, "")))
-	if err != nil {
-		t.Fatal(err)
-	}
-	client := s3.NewFromConfig(cfg, func(o *s3.Options) { o.BaseEndpoint = aws.String(endpoint); o.UsePathStyle = true })
-	if _, err := client.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(bucket)}); err != nil {
-		var owned *types.BucketAlreadyOwnedByYou
-		var exists *types.BucketAlreadyExists
-		if !errors.As(err, &owned) && !errors.As(err, &exists) {
-			t.Fatalf("create bucket: %v", err)
-		}
-	}
-	var p [6]byte
-	rand.Read(p[:])
-	prefix := "e2e-" + hex.EncodeToString(p[:])
-	t.Setenv(envS3AccessKey, key)
-	t.Setenv(envS3SecretKey, secret)
 	// As a variable, not a flag: the CLI commands the test runs against
 	// the same data directory have no --blob.
-	t.Setenv(envName("blob"), "s3://"+bucket+"/"+prefix+"?endpoint="+endpoint+"&path-style=true")
+	t.Setenv(envName("blob"), s3t.url())
 	s := startServer(t)
-	store, err := blob.NewS3(ctx, blob.S3Config{Bucket: bucket, Prefix: prefix, Endpoint: endpoint, PathStyle: true, AccessKey: key, SecretKey: secret})
+	store, err := blob.NewS3(ctx, blob.S3Config{Bucket: s3t.bucket, Prefix: s3t.prefix, Endpoint: s3t.endpoint, PathStyle: true, AccessKey: s3t.key, SecretKey: s3t.secret})
 	if err != nil {
 		t.Fatal(err)
 	}

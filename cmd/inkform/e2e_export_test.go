@@ -3,25 +3,15 @@ package main
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
 	"encoding/csv"
-	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"io"
 	"log/slog"
 	"maps"
-	"os"
 	"path/filepath"
 	"slices"
 	"testing"
 	"time"
-
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/aws-sdk-go-v2/credentials"
-	"github.com/aws/aws-sdk-go-v2/service/s3"
-	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 
 	"github.com/inkform/inkform"
 	"github.com/inkform/inkform/blob"
@@ -29,41 +19,6 @@ import (
 	"github.com/inkform/inkform/queue"
 	"github.com/inkform/inkform/sqlstore"
 )
-
-// exportS3Location returns an --export-targets location in the test S3
-// server under a fresh prefix, with its credentials set as the server
-// reads them, or "" when INKFORM_TEST_S3_ENDPOINT is unset.
-func exportS3Location(t *testing.T) string {
-	t.Helper()
-	endpoint := os.Getenv("INKFORM_TEST_S3_ENDPOINT")
-	if endpoint == "" {
-		return ""
-	}
-	bucket := os.Getenv("INKFORM_TEST_S3_BUCKET")
-	if bucket == "" {
-		bucket = "inkform-test"
-	}
-	key, secret := os.Getenv("INKFORM_TEST_S3_ACCESS_KEY"), os.Getenv("INKFORM_TEST_S3_SECRET_KEY")
-	ctx := context.Background()
-	cfg, err := config.LoadDefaultConfig(ctx, config.WithRegion("us-east-1"),
-		config.WithCredentialsProvider(credentials.NewStaticCredentialsProvider(key, secret, "")))
-	if err != nil {
-		t.Fatal(err)
-	}
-	client := s3.NewFromConfig(cfg, func(o *s3.Options) { o.BaseEndpoint = aws.String(endpoint); o.UsePathStyle = true })
-	if _, err := client.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(bucket)}); err != nil {
-		var owned *types.BucketAlreadyOwnedByYou
-		var exists *types.BucketAlreadyExists
-		if !errors.As(err, &owned) && !errors.As(err, &exists) {
-			t.Fatalf("create bucket: %v", err)
-		}
-	}
-	var p [6]byte
-	rand.Read(p[:])
-	t.Setenv(envS3AccessKey, key)
-	t.Setenv(envS3SecretKey, secret)
-	return "s3://" + bucket + "/export-" + hex.EncodeToString(p[:]) + "?endpoint=" + endpoint + "&path-style=true&region=us-east-1"
-}
 
 // TestExportToBothStores runs export handlers of every format against a
 // real SQLite store and a real rendered PDF, writing to a disk target and
@@ -73,26 +28,7 @@ func exportS3Location(t *testing.T) string {
 // of the process.
 func TestExportToBothStores(t *testing.T) {
 	ctx := context.Background()
-	db, err := sqlstore.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "inkform.db"), sqlstore.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	org, err := db.CreateOrg(ctx, "clinic")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var tmpl inkform.FormTemplate
-	if err := json.Unmarshal(readFile(t, "../../examples/wound-check.json"), &tmpl); err != nil {
-		t.Fatal(err)
-	}
-	form, err := db.CreateForm(ctx, org.ID, &tmpl)
-	if err != nil {
-		t.Fatal(err)
-	}
+	db, org, form := openSampleStore(t, "sqlite:"+filepath.Join(t.TempDir(), "inkform.db"), nil)
 	doc, err := db.SubmitDigital(ctx, org.ID, &inkform.DigitalSubmission{FormID: form.ID,
 		Values: map[string]any{"patient_no": "407215", "visit_date": "270226", "dressing_changed": true, "signature": true}})
 	if err != nil {
@@ -115,11 +51,11 @@ func TestExportToBothStores(t *testing.T) {
 	env := &exportEnv{db: db, org: org, form: form, doc: doc, pdf: pdf, main: mainStore}
 	t.Run("disk", func(t *testing.T) { env.exportAndList(t, "disk="+t.TempDir()) })
 	t.Run("s3", func(t *testing.T) {
-		loc := exportS3Location(t)
-		if loc == "" {
+		s3t := newTestS3(t, "export")
+		if s3t == nil {
 			t.Skip("INKFORM_TEST_S3_ENDPOINT is unset: skipping the export to S3 (see .ci/run for a versitygw command)")
 		}
-		env.exportAndList(t, "lake="+loc)
+		env.exportAndList(t, "lake="+s3t.url())
 	})
 }
 

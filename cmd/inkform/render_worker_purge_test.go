@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"io"
 	"log/slog"
 	"path/filepath"
@@ -11,7 +10,6 @@ import (
 	"github.com/inkform/inkform"
 	"github.com/inkform/inkform/blob"
 	"github.com/inkform/inkform/queue"
-	"github.com/inkform/inkform/sqlstore"
 )
 
 // purgeBeforePut is a blob store whose first Put is preceded by a whole
@@ -38,26 +36,7 @@ func (p *purgeBeforePut) Put(ctx context.Context, key string, r io.Reader, size 
 func TestRenderDuringPurge(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	db, err := sqlstore.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "inkform.db"), sqlstore.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	org, err := db.CreateOrg(ctx, "clinic")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var tmpl inkform.FormTemplate
-	if err := json.Unmarshal(readFile(t, "../../examples/wound-check.json"), &tmpl); err != nil {
-		t.Fatal(err)
-	}
-	form, err := db.CreateForm(ctx, org.ID, &tmpl)
-	if err != nil {
-		t.Fatal(err)
-	}
+	db, org, form := openSampleStore(t, "sqlite:"+filepath.Join(t.TempDir(), "inkform.db"), nil)
 	doc, err := db.SubmitDigital(ctx, org.ID, &inkform.DigitalSubmission{FormID: form.ID, SubmissionID: "s1",
 		Values: map[string]any{"patient_no": "407215", "visit_date": "270226", "signature": true}})
 	if err != nil {
