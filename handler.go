@@ -270,9 +270,12 @@ type HandlerStore interface {
 	FindHandlerSecret(ctx context.Context, orgID, id string) (*Handler, string, error)
 	// ListHandlers returns a form's handlers, oldest first.
 	ListHandlers(ctx context.Context, orgID, formID string) ([]*Handler, error)
-	// UpdateHandler stores h's settings (after Validate) over the handler
-	// with h.ID; its type, form and secret stay. It fills UpdatedAt.
-	UpdateHandler(ctx context.Context, orgID string, h *Handler) error
+	// UpdateHandler reads the handler with its row locked, lets change
+	// alter its settings (an error from change aborts), validates and
+	// stores them, and returns the handler as stored. Its ID, type, form
+	// and secret stay whatever change does. Concurrent updates of one
+	// handler run one after the other, so none is lost.
+	UpdateHandler(ctx context.Context, orgID, id string, change func(*Handler) error) (*Handler, error)
 	// DeleteHandler removes a handler and its delivery log; jobs already
 	// enqueued for it find it gone and are cancelled.
 	DeleteHandler(ctx context.Context, orgID, id string) error

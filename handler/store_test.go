@@ -55,8 +55,8 @@ func (m *memHandlers) ListDeliveries(context.Context, string, string, int) ([]*i
 	return nil, errors.New("not used")
 }
 
-func (m *memHandlers) UpdateHandler(context.Context, string, *inkform.Handler) error {
-	return errors.New("not used")
+func (m *memHandlers) UpdateHandler(context.Context, string, string, func(*inkform.Handler) error) (*inkform.Handler, error) {
+	return nil, errors.New("not used")
 }
 
 func (m *memHandlers) FindDelivery(context.Context, string, string, int64) (*inkform.Delivery, error) {

@@ -98,18 +98,19 @@ func (f *fakeHandlers) ListDeliveries(ctx context.Context, orgID, handlerID stri
 	return out, nil
 }
 
-func (f *fakeHandlers) UpdateHandler(ctx context.Context, orgID string, h *inkform.Handler) error {
-	if _, err := f.FindHandler(ctx, orgID, h.ID); err != nil {
-		return err
+func (f *fakeHandlers) UpdateHandler(ctx context.Context, orgID, id string, change func(*inkform.Handler) error) (*inkform.Handler, error) {
+	h, err := f.FindHandler(ctx, orgID, id)
+	if err != nil {
+		return nil, err
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	for i, old := range f.handlers {
-		if old.ID == h.ID {
-			f.handlers[i] = h
-		}
+	c := *h
+	if err := change(&c); err != nil {
+		return nil, err
 	}
-	return nil
+	*h = c
+	return h, nil
 }
 
 func (f *fakeHandlers) FindDelivery(ctx context.Context, orgID, handlerID string, id int64) (*inkform.Delivery, error) {

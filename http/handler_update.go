@@ -33,11 +33,13 @@ func (s *Server) handleHandlerUpdate(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return err
 	}
-	req.apply(h)
-	if err := s.checkHandler(h, form); err != nil {
-		return err
-	}
-	if err := s.Handlers.UpdateHandler(r.Context(), org, h); err != nil {
+	// The request is applied to the handler as stored at the moment of the
+	// write (its row locked), so a concurrent PATCH is not overwritten.
+	h, err = s.Handlers.UpdateHandler(r.Context(), org, h.ID, func(cur *inkform.Handler) error {
+		req.apply(cur)
+		return s.checkHandler(cur, form)
+	})
+	if err != nil {
 		return err
 	}
 	s.auditChange(r, inkform.AuditHandlerUpdate, "handler", h.ID, h.Type+" "+strings.Join(h.Events, ","))

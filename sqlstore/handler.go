@@ -238,31 +238,36 @@ func (db *DB) DeleteHandler(ctx context.Context, orgID, id string) error {
 }
 
 // UpdateHandler implements inkform.HandlerStore.
-func (db *DB) UpdateHandler(ctx context.Context, orgID string, h *inkform.Handler) error {
-	if err := h.Validate(); err != nil {
-		return err
-	}
-	events, settings, err := encodeHandler(h)
-	if err != nil {
-		return err
-	}
-	err = db.inWrite(ctx, func(tx *sql.Tx) error {
-		now := db.now()
-		res, err := tx.ExecContext(ctx, db.rebind(`UPDATE handlers SET url = ?, events = ?, settings = ?, updated_at = ?
-			WHERE org_id = ? AND id = ? AND type = ?`), h.URL, events, settings, micros(now), orgID, h.ID, h.Type)
+func (db *DB) UpdateHandler(ctx context.Context, orgID, id string, change func(*inkform.Handler) error) (*inkform.Handler, error) {
+	var h *inkform.Handler
+	err := db.inWrite(ctx, func(tx *sql.Tx) error {
+		var err error
+		h, err = scanHandler(tx.QueryRowContext(ctx, db.rebind(`SELECT `+handlerColumnsList+`
+			FROM handlers WHERE org_id = ? AND id = ?`+db.d.forUpdate()), orgID, id))
+		if err != nil {
+			return notFound(err, "handler")
+		}
+		keep := *h
+		if err := change(h); err != nil {
+			return err
+		}
+		h.ID, h.OrgID, h.Type, h.FormID, h.CreatedAt = keep.ID, keep.OrgID, keep.Type, keep.FormID, keep.CreatedAt
+		if err := h.Validate(); err != nil {
+			return err
+		}
+		events, settings, err := encodeHandler(h)
 		if err != nil {
 			return err
 		}
-		if n, err := res.RowsAffected(); err != nil {
-			return err
-		} else if n == 0 {
-			return inkform.Errorf(inkform.ENOTFOUND, "handler not found")
+		h.UpdatedAt = db.now()
+		if _, err := tx.ExecContext(ctx, db.rebind(`UPDATE handlers SET url = ?, events = ?, settings = ?, updated_at = ?
+			WHERE org_id = ? AND id = ?`), h.URL, events, settings, micros(h.UpdatedAt), orgID, id); err != nil {
+			return fmt.Errorf("store handler: %w", err)
 		}
-		h.OrgID, h.UpdatedAt = orgID, now
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("update handler: %w", err)
+		return nil, fmt.Errorf("update handler: %w", err)
 	}
-	return nil
+	return h, nil
 }

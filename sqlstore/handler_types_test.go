@@ -40,16 +40,46 @@ func TestHandlerSettings(t *testing.T) {
 			t.Fatalf("export handler read back as %+v, %v", got, err)
 		}
 
-		exp.Events, exp.Path = []string{"document.validated", "document.needs_verification"}, "{document}.csv"
-		if err := db.UpdateHandler(ctx, org.ID, exp); err != nil {
+		if _, err := db.UpdateHandler(ctx, org.ID, exp.ID, func(h *inkform.Handler) error {
+			h.Events, h.Path = []string{"document.validated", "document.needs_verification"}, "{document}.csv"
+			h.Type, h.FormID = "webhook", inkform.NewID() // ignored: type and form stay
+			return nil
+		}); err != nil {
 			t.Fatal(err)
 		}
-		if got, err := db.FindHandler(ctx, org.ID, exp.ID); err != nil || got.Path != "{document}.csv" || len(got.Events) != 2 || !got.UpdatedAt.After(got.CreatedAt) {
+		if got, err := db.FindHandler(ctx, org.ID, exp.ID); err != nil || got.Path != "{document}.csv" || len(got.Events) != 2 ||
+			got.Type != "export" || got.FormID != form.ID || !got.UpdatedAt.After(got.CreatedAt) {
 			t.Fatalf("after update: %+v, %v", got, err)
 		}
-		// The type is part of the row's identity, and another org sees nothing.
-		wantCode(t, db.UpdateHandler(ctx, org.ID, &inkform.Handler{ID: exp.ID, Type: "webhook", URL: "https://e.org", Events: []string{"document.validated"}}), inkform.ENOTFOUND)
-		wantCode(t, db.UpdateHandler(ctx, newOrg(t, db).ID, exp), inkform.ENOTFOUND)
+		// Invalid settings and a refusing change store nothing; another org sees nothing.
+		_, err = db.UpdateHandler(ctx, org.ID, exp.ID, func(h *inkform.Handler) error { h.Format = "xml"; return nil })
+		wantCode(t, err, inkform.EINVALID)
+		_, err = db.UpdateHandler(ctx, org.ID, exp.ID, func(*inkform.Handler) error { return inkform.Errorf(inkform.EUNPROCESSABLE, "no") })
+		wantCode(t, err, inkform.EUNPROCESSABLE)
+		if got, _ := db.FindHandler(ctx, org.ID, exp.ID); got.Format != "csv" {
+			t.Fatalf("a refused update changed the format to %q", got.Format)
+		}
+		_, err = db.UpdateHandler(ctx, newOrg(t, db).ID, exp.ID, func(*inkform.Handler) error { return nil })
+		wantCode(t, err, inkform.ENOTFOUND)
+
+		// Concurrent updates each add an event; none is lost.
+		var wg sync.WaitGroup
+		for _, ev := range []string{"document.received", "document.purged"} {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if _, err := db.UpdateHandler(ctx, org.ID, mail.ID, func(h *inkform.Handler) error {
+					h.Events = append(h.Events, ev)
+					return nil
+				}); err != nil {
+					t.Error(err)
+				}
+			}()
+		}
+		wg.Wait()
+		if got, err := db.FindHandler(ctx, org.ID, mail.ID); err != nil || len(got.Events) != 3 {
+			t.Fatalf("after two concurrent updates the events are %v, %v; want three", got.Events, err)
+		}
 	})
 }
 
