@@ -44,7 +44,9 @@ const (
 func Encode(pages []inkform.PageInk) []byte {
 	n := 1 + binary.MaxVarintLen64
 	for i := range pages {
-		n += 2*binary.MaxVarintLen64 + len(pages[i].Address) + len(pages[i].Strokes)*binary.MaxVarintLen64 + pages[i].Points()*6
+		// Five bytes a point is more than pen strokes need (about four);
+		// append grows the buffer for the rare page that needs more.
+		n += 2*binary.MaxVarintLen64 + len(pages[i].Address) + len(pages[i].Strokes)*binary.MaxVarintLen64 + pages[i].Points()*5
 	}
 	buf := make([]byte, 0, n)
 	buf = append(buf, codecVersion)
@@ -53,24 +55,55 @@ func Encode(pages []inkform.PageInk) []byte {
 		pg := &pages[i]
 		buf = binary.AppendUvarint(buf, uint64(len(pg.Address)))
 		buf = append(buf, pg.Address...)
-		k := forceStep(pg)
-		buf = append(buf, byte(k))
-		buf = binary.AppendUvarint(buf, uint64(len(pg.Strokes)))
-		var px, py, pt, pf int64
-		for j := range pg.Strokes {
-			pts := pg.Strokes[j].Points
-			buf = binary.AppendUvarint(buf, uint64(len(pts)))
-			for _, p := range pts {
-				x, y, t, f := quantise(p.X, xyScale), quantise(p.Y, xyScale), clamp(p.T), inSteps(quantise(p.F, forceScale), k)
-				buf = binary.AppendVarint(buf, x-px)
-				buf = binary.AppendVarint(buf, y-py)
-				buf = binary.AppendVarint(buf, t-pt)
-				buf = binary.AppendVarint(buf, f-pf)
-				px, py, pt, pf = x, y, t, f
-			}
+		// Pens send whole forces, which take the largest step: encode
+		// with it, and only when a force is not a multiple of it find
+		// the step and encode the page again. That saves a pass over the
+		// points for the common page.
+		start := len(buf)
+		var ok bool
+		if buf, ok = appendPage(buf, pg, 3); !ok {
+			buf, _ = appendPage(buf[:start], pg, forceStep(pg))
 		}
 	}
 	return buf
+}
+
+// appendPage appends the force step k, the strokes and their points of pg;
+// ok is false, and buf unfinished, when a force is not a multiple of 10^k
+// thousandths.
+func appendPage(buf []byte, pg *inkform.PageInk, k int) (_ []byte, ok bool) {
+	buf = append(buf, byte(k))
+	buf = binary.AppendUvarint(buf, uint64(len(pg.Strokes)))
+	step := pow10[k]
+	var px, py, pt, pf int64
+	for j := range pg.Strokes {
+		pts := pg.Strokes[j].Points
+		buf = binary.AppendUvarint(buf, uint64(len(pts)))
+		for i := range pts {
+			p := &pts[i]
+			x, y, t, fq := quantise(p.X, xyScale), quantise(p.Y, xyScale), clamp(p.T), quantise(p.F, forceScale)
+			f := inSteps(fq, k)
+			if f*step != fq {
+				return buf, false
+			}
+			buf = appendZigzag(buf, x-px)
+			buf = appendZigzag(buf, y-py)
+			buf = appendZigzag(buf, t-pt)
+			buf = appendZigzag(buf, f-pf)
+			px, py, pt, pf = x, y, t, f
+		}
+	}
+	return buf, true
+}
+
+// appendZigzag appends what binary.AppendVarint appends; most differences
+// take one byte, which is written without the general loop.
+func appendZigzag(buf []byte, v int64) []byte {
+	u := uint64(v<<1) ^ uint64(v>>63)
+	if u < 0x80 {
+		return append(buf, byte(u))
+	}
+	return binary.AppendUvarint(buf, u)
 }
 
 var pow10 = [...]int64{1, 10, 100, 1000}

@@ -37,8 +37,7 @@ func Parse(data []byte, lim Limits) (*inkform.InkSubmission, error) {
 	if err := lim.checkBytes(len(data), "InkML document"); err != nil {
 		return nil, err
 	}
-	// A UTF-8 byte order mark, which some Windows tools write, is not
-	// white space to encoding/xml.
+	// A UTF-8 byte order mark, which some Windows tools write, is not white space to encoding/xml.
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	p := &parser{data: data, lim: lim, current: defaultFormat()}
 	p.r.data = data
@@ -66,8 +65,9 @@ type parser struct {
 	current                    *traceFormat // format of traces without contextRef
 
 	penID, submissionID string
-	groups              []group  // groups[0] is the document itself
-	strokes             []stroke // pen-down traces in document order
+	groups              []group         // groups[0] is the document itself
+	strokes             []stroke        // pen-down traces in document order
+	slab                []inkform.Point // backs the points of strokes, and has room for more
 	traces, points      int
 }
 

@@ -53,13 +53,28 @@ func (p *parser) addTrace(body []byte, bodyPos int, tf *traceFormat, penDown boo
 	if n > p.lim.MaxPoints-p.points {
 		return tooManyPoints(p.lim)
 	}
-	pts, serr := scanTrace(body, tf, make([]inkform.Point, 0, n))
+	if p.slab == nil {
+		// One array holds the points of the traces after this one too:
+		// each has at most one point more than commas, within the limit.
+		// Fewer allocations spare time, and one exact size the rounding
+		// up of many. Counted once: traces whose commas are entities do
+		// not fit and get arrays of their own, as all traces once did.
+		tail := p.data[min(bodyPos+len(body), len(p.data)):]
+		rest := bytes.Count(tail, []byte{','}) + bytes.Count(tail, []byte(plainTrace[:6]))
+		p.slab = make([]inkform.Point, 0, n+min(rest, p.lim.MaxPoints-p.points-n))
+	} else if cap(p.slab)-len(p.slab) < n {
+		p.slab = make([]inkform.Point, 0, n)
+	}
+	pts, serr := scanTrace(body, tf, p.slab[len(p.slab):len(p.slab)])
 	if serr != nil {
 		return invalidf("trace %d (line %d): %s", p.traces, p.line(bodyPos+serr.off), serr.msg)
 	}
 	p.points += len(pts)
 	if penDown {
-		p.strokes = append(p.strokes, stroke{group: g, points: pts})
+		// The capacity ends with the points, so that appending to a
+		// stroke copies it rather than overwrite the next one.
+		p.strokes = append(p.strokes, stroke{group: g, points: pts[:len(pts):len(pts)]})
+		p.slab = p.slab[:len(p.slab)+len(pts)]
 	}
 	return nil
 }
