@@ -8,24 +8,24 @@ import (
 // Audit actions. An action names what was done, "<object kind>.<verb>"; the
 // list grows with the API, so stores keep it as free text.
 const (
-	AuditDocumentRead    = "document.read"
-	AuditDocumentUpdate  = "document.update"
-	AuditDocumentApprove = "document.approve"
-	AuditDocumentPurge   = "document.purge"
-	AuditDocumentExport  = "document.export"
-	AuditTokenCreate     = "token.create"
-	AuditTokenDelete     = "token.delete"
-	AuditUserCreate      = "user.create"
-	AuditFormCreate      = "form.create"
-	AuditFormUpdate      = "form.update"
-	AuditHandlerCreate   = "handler.create"
-	AuditHandlerDelete   = "handler.delete"
-	AuditHandlerUpdate   = "handler.update"
-	// AuditHandlerRedeliver records a request to send a logged message
+	AuditDocumentRead       = "document.read"
+	AuditDocumentUpdate     = "document.update"
+	AuditDocumentApprove    = "document.approve"
+	AuditDocumentPurge      = "document.purge"
+	AuditDocumentExport     = "document.export"
+	AuditTokenCreate        = "token.create"
+	AuditTokenDelete        = "token.delete"
+	AuditUserCreate         = "user.create"
+	AuditFormCreate         = "form.create"
+	AuditFormUpdate         = "form.update"
+	AuditSubscriptionCreate = "handler.create"
+	AuditSubscriptionDelete = "handler.delete"
+	AuditSubscriptionUpdate = "handler.update"
+	// AuditSubscriptionRedeliver records a request to send a logged message
 	// again; AuditDocumentDeliver records each delivery of a document's
-	// event that a handler's endpoint accepted.
-	AuditHandlerRedeliver = "handler.redeliver"
-	AuditDocumentDeliver  = "document.deliver"
+	// event that a subscription's endpoint accepted.
+	AuditSubscriptionRedeliver = "handler.redeliver"
+	AuditDocumentDeliver       = "document.deliver"
 )
 
 // Audit limits: an event is a short note, so a caller that passes a long

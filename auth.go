@@ -31,32 +31,32 @@ func (r Role) Valid() bool {
 	return ok
 }
 
-// Permission names one kind of action that handlers check.
+// Permission names one kind of action that subscriptions check.
 type Permission string
 
 // Permissions.
 const (
-	PermFormsRead       Permission = "forms:read"
-	PermFormsWrite      Permission = "forms:write"
-	PermInkSubmit       Permission = "ink:submit"
-	PermDigitalSubmit   Permission = "submissions:create"
-	PermDocumentsRead   Permission = "documents:read"
-	PermDocumentsVerify Permission = "documents:verify"
-	PermDocumentsDelete Permission = "documents:delete"
-	PermHandlersManage  Permission = "handlers:manage"
-	PermQuarantine      Permission = "quarantine:manage"
-	PermJobsManage      Permission = "jobs:manage"
-	PermTokensManage    Permission = "tokens:manage"
-	PermAuditRead       Permission = "audit:read"
+	PermFormsRead           Permission = "forms:read"
+	PermFormsWrite          Permission = "forms:write"
+	PermInkSubmit           Permission = "ink:submit"
+	PermDigitalSubmit       Permission = "submissions:create"
+	PermDocumentsRead       Permission = "documents:read"
+	PermDocumentsVerify     Permission = "documents:verify"
+	PermDocumentsDelete     Permission = "documents:delete"
+	PermSubscriptionsManage Permission = "handlers:manage"
+	PermQuarantine          Permission = "quarantine:manage"
+	PermJobsManage          Permission = "jobs:manage"
+	PermTokensManage        Permission = "tokens:manage"
+	PermAuditRead           Permission = "audit:read"
 )
 
 var rolePermissions = map[Role][]Permission{
 	RoleAdmin: {PermFormsRead, PermFormsWrite, PermInkSubmit, PermDigitalSubmit,
-		PermDocumentsRead, PermDocumentsVerify, PermDocumentsDelete, PermHandlersManage,
+		PermDocumentsRead, PermDocumentsVerify, PermDocumentsDelete, PermSubscriptionsManage,
 		PermQuarantine, PermJobsManage, PermTokensManage, PermAuditRead},
 	RoleDesigner:   {PermFormsRead, PermFormsWrite, PermDocumentsRead},
 	RoleVerifier:   {PermFormsRead, PermDocumentsRead, PermDocumentsVerify},
-	RoleIntegrator: {PermFormsRead, PermDigitalSubmit, PermDocumentsRead, PermDocumentsDelete, PermHandlersManage},
+	RoleIntegrator: {PermFormsRead, PermDigitalSubmit, PermDocumentsRead, PermDocumentsDelete, PermSubscriptionsManage},
 	RoleGateway:    {PermInkSubmit},
 }
 

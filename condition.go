@@ -33,7 +33,7 @@ func conditionOps() map[string]bool {
 	}
 }
 
-// MaxConditions bounds a handler's conditions.
+// MaxConditions bounds a subscription's conditions.
 const MaxConditions = 20
 
 // Condition tests one field's value, for example

@@ -38,12 +38,12 @@ func FuzzExpandExportPath(f *testing.F) {
 	})
 }
 
-// FuzzHandlerConditions feeds arbitrary JSON to a handler's conditions: a
+// FuzzSubscriptionConditions feeds arbitrary JSON to a subscription's conditions: a
 // condition either fails validation or evaluates without panicking against
 // values of every kind.
 //
-//	go test -run '^$' -fuzz FuzzHandlerConditions -fuzztime 30s .
-func FuzzHandlerConditions(f *testing.F) {
+//	go test -run '^$' -fuzz FuzzSubscriptionConditions -fuzztime 30s .
+func FuzzSubscriptionConditions(f *testing.F) {
 	f.Add(`[{"field":"urgent","op":"equals","value":true}]`)
 	f.Add(`[{"field":"n","op":"in","value":[1,"2",null]}]`)
 	f.Add(`[{"field":"n","op":"gt","value":"1e400"}]`)
@@ -56,7 +56,7 @@ func FuzzHandlerConditions(f *testing.F) {
 		if json.Unmarshal([]byte(raw), &cs) != nil {
 			return
 		}
-		h := inkform.Handler{Type: "webhook", URL: "https://example.org/", Events: []string{"document.validated"}, Conditions: cs}
+		h := inkform.Subscription{Type: "webhook", URL: "https://example.org/", Events: []string{"document.validated"}, Conditions: cs}
 		if err := h.Validate(); err != nil {
 			if inkform.ErrorCode(err) != inkform.EINVALID {
 				t.Fatalf("error %v is not EINVALID", err)

@@ -9,80 +9,80 @@ import (
 	"github.com/inkform/inkform"
 )
 
-func TestHandlerValidate(t *testing.T) {
+func TestSubscriptionValidate(t *testing.T) {
 	t.Parallel()
-	ok := func() inkform.Handler {
-		return inkform.Handler{Type: "webhook", URL: "https://example.com/hook", Events: []string{"document.validated"}}
+	ok := func() inkform.Subscription {
+		return inkform.Subscription{Type: "webhook", URL: "https://example.com/hook", Events: []string{"document.validated"}}
 	}
-	email := func() inkform.Handler {
-		return inkform.Handler{Type: "email", To: []string{"ward@example.org"}, Subject: "{{.Form.Name}} {{.Values.patient_no}}",
+	email := func() inkform.Subscription {
+		return inkform.Subscription{Type: "email", To: []string{"ward@example.org"}, Subject: "{{.Form.Name}} {{.Values.patient_no}}",
 			Events: []string{"document.validated"}}
 	}
-	export := func() inkform.Handler {
-		return inkform.Handler{Type: "export", Target: "archive", Format: "pdf", Path: "{form}/{yyyy}/{mm}/{document}.{ext}",
+	export := func() inkform.Subscription {
+		return inkform.Subscription{Type: "export", Target: "archive", Format: "pdf", Path: "{form}/{yyyy}/{mm}/{document}.{ext}",
 			Events: []string{"document.validated"}}
 	}
 	tests := []struct {
 		name   string
-		change func(h *inkform.Handler)
+		change func(h *inkform.Subscription)
 		want   string // substring of the error; "" for valid
 	}{
-		{"valid", func(*inkform.Handler) {}, ""},
-		{"all events", func(h *inkform.Handler) { h.Events = inkform.HandlerEvents() }, ""},
-		{"http", func(h *inkform.Handler) { h.URL = "http://example.com/" }, ""},
-		{"type", func(h *inkform.Handler) { h.Type = "fax" }, "type"},
-		{"url on email", func(h *inkform.Handler) { h.Type = "email"; h.To = []string{"a@b.org"} }, `"url" does not apply`},
-		{"email", func(h *inkform.Handler) { *h = email() }, ""},
-		{"email no to", func(h *inkform.Handler) { *h = email(); h.To = nil }, "recipients"},
-		{"email named to", func(h *inkform.Handler) { *h = email(); h.To = []string{"Ann <a@b.org>"} }, "plain address"},
-		{"email two lines", func(h *inkform.Handler) { *h = email(); h.Subject = "a\r\nBcc: x@y.org" }, "one line"},
-		{"email bad template", func(h *inkform.Handler) { *h = email(); h.Body = "{{.Values" }, "body template"},
-		{"email range values", func(h *inkform.Handler) {
+		{"valid", func(*inkform.Subscription) {}, ""},
+		{"all events", func(h *inkform.Subscription) { h.Events = inkform.SubscriptionEvents() }, ""},
+		{"http", func(h *inkform.Subscription) { h.URL = "http://example.com/" }, ""},
+		{"type", func(h *inkform.Subscription) { h.Type = "fax" }, "type"},
+		{"url on email", func(h *inkform.Subscription) { h.Type = "email"; h.To = []string{"a@b.org"} }, `"url" does not apply`},
+		{"email", func(h *inkform.Subscription) { *h = email() }, ""},
+		{"email no to", func(h *inkform.Subscription) { *h = email(); h.To = nil }, "recipients"},
+		{"email named to", func(h *inkform.Subscription) { *h = email(); h.To = []string{"Ann <a@b.org>"} }, "plain address"},
+		{"email two lines", func(h *inkform.Subscription) { *h = email(); h.Subject = "a\r\nBcc: x@y.org" }, "one line"},
+		{"email bad template", func(h *inkform.Subscription) { *h = email(); h.Body = "{{.Values" }, "body template"},
+		{"email range values", func(h *inkform.Subscription) {
 			*h = email()
 			h.Body = "{{range $k, $v := .Values}}{{if ne $v \"\"}}{{$k}}={{$v}}{{end}}{{end}}{{index .Values \"a\"}}"
 		}, ""},
-		{"email range number", func(h *inkform.Handler) { *h = email(); h.Body = "{{range 1000000000}}x{{end}}" }, "range may only"},
-		{"email nested range", func(h *inkform.Handler) {
+		{"email range number", func(h *inkform.Subscription) { *h = email(); h.Body = "{{range 1000000000}}x{{end}}" }, "range may only"},
+		{"email nested range", func(h *inkform.Subscription) {
 			*h = email()
 			h.Body = "{{range .Values}}{{range .Values}}x{{end}}{{end}}"
 		}, "inside a range"},
-		{"email define", func(h *inkform.Handler) {
+		{"email define", func(h *inkform.Subscription) {
 			*h = email()
 			h.Body = `{{define "a"}}{{template "a"}}{{end}}{{template "a"}}`
 		}, "not allowed"},
-		{"email block", func(h *inkform.Handler) { *h = email(); h.Subject = `{{block "a" .}}x{{end}}` }, "not allowed"},
-		{"email printf", func(h *inkform.Handler) { *h = email(); h.Body = `{{printf "%0999999999d" 1}}` }, "printf"},
-		{"email too big", func(h *inkform.Handler) { *h = email(); h.Body = strings.Repeat("{{.Y}}", 2100) }, "elements"},
-		{"export", func(h *inkform.Handler) { *h = export() }, ""},
-		{"export default path", func(h *inkform.Handler) { *h = export(); h.Path = "" }, ""},
-		{"export bad target", func(h *inkform.Handler) { *h = export(); h.Target = "../x" }, "export target"},
-		{"export bad format", func(h *inkform.Handler) { *h = export(); h.Format = "xml" }, "export format"},
-		{"export purged", func(h *inkform.Handler) { *h = export(); h.Events = []string{"document.purged"} }, "nothing is left"},
-		{"pdf on arrival", func(h *inkform.Handler) { *h = export(); h.Events = []string{"document.received"} }, "no PDF"},
-		{"export dotdot", func(h *inkform.Handler) { *h = export(); h.Path = "../{document}.pdf" }, "relative"},
-		{"export unknown placeholder", func(h *inkform.Handler) { *h = export(); h.Path = "{org}/{document}" }, "unknown placeholder"},
-		{"export absolute", func(h *inkform.Handler) { *h = export(); h.Path = "/{document}" }, "relative"},
-		{"export dot segment", func(h *inkform.Handler) { *h = export(); h.Path = ".cache/{document}.{ext}" }, "export path"},
-		{"export control character", func(h *inkform.Handler) { *h = export(); h.Path = "a\x01/{document}" }, "export path"},
-		{"condition", func(h *inkform.Handler) {
+		{"email block", func(h *inkform.Subscription) { *h = email(); h.Subject = `{{block "a" .}}x{{end}}` }, "not allowed"},
+		{"email printf", func(h *inkform.Subscription) { *h = email(); h.Body = `{{printf "%0999999999d" 1}}` }, "printf"},
+		{"email too big", func(h *inkform.Subscription) { *h = email(); h.Body = strings.Repeat("{{.Y}}", 2100) }, "elements"},
+		{"export", func(h *inkform.Subscription) { *h = export() }, ""},
+		{"export default path", func(h *inkform.Subscription) { *h = export(); h.Path = "" }, ""},
+		{"export bad target", func(h *inkform.Subscription) { *h = export(); h.Target = "../x" }, "export target"},
+		{"export bad format", func(h *inkform.Subscription) { *h = export(); h.Format = "xml" }, "export format"},
+		{"export purged", func(h *inkform.Subscription) { *h = export(); h.Events = []string{"document.purged"} }, "nothing is left"},
+		{"pdf on arrival", func(h *inkform.Subscription) { *h = export(); h.Events = []string{"document.received"} }, "no PDF"},
+		{"export dotdot", func(h *inkform.Subscription) { *h = export(); h.Path = "../{document}.pdf" }, "relative"},
+		{"export unknown placeholder", func(h *inkform.Subscription) { *h = export(); h.Path = "{org}/{document}" }, "unknown placeholder"},
+		{"export absolute", func(h *inkform.Subscription) { *h = export(); h.Path = "/{document}" }, "relative"},
+		{"export dot segment", func(h *inkform.Subscription) { *h = export(); h.Path = ".cache/{document}.{ext}" }, "export path"},
+		{"export control character", func(h *inkform.Subscription) { *h = export(); h.Path = "a\x01/{document}" }, "export path"},
+		{"condition", func(h *inkform.Subscription) {
 			h.Conditions = []inkform.Condition{{Field: "urgent", Op: "equals", Value: true}}
 		}, ""},
-		{"condition needs value", func(h *inkform.Handler) { h.Conditions = []inkform.Condition{{Field: "urgent", Op: "equals"}} }, "needs a value"},
-		{"condition takes none", func(h *inkform.Handler) {
+		{"condition needs value", func(h *inkform.Subscription) { h.Conditions = []inkform.Condition{{Field: "urgent", Op: "equals"}} }, "needs a value"},
+		{"condition takes none", func(h *inkform.Subscription) {
 			h.Conditions = []inkform.Condition{{Field: "urgent", Op: "empty", Value: 1.0}}
 		}, "takes no value"},
-		{"condition numeric", func(h *inkform.Handler) { h.Conditions = []inkform.Condition{{Field: "n", Op: "gt", Value: "x"}} }, "needs a number"},
-		{"condition in", func(h *inkform.Handler) { h.Conditions = []inkform.Condition{{Field: "n", Op: "in", Value: "x"}} }, "list"},
-		{"too many conditions", func(h *inkform.Handler) {
+		{"condition numeric", func(h *inkform.Subscription) { h.Conditions = []inkform.Condition{{Field: "n", Op: "gt", Value: "x"}} }, "needs a number"},
+		{"condition in", func(h *inkform.Subscription) { h.Conditions = []inkform.Condition{{Field: "n", Op: "in", Value: "x"}} }, "list"},
+		{"too many conditions", func(h *inkform.Subscription) {
 			h.Conditions = make([]inkform.Condition, inkform.MaxConditions+1)
 		}, "at most"},
-		{"no events", func(h *inkform.Handler) { h.Events = nil }, "at least one event"},
-		{"unknown event", func(h *inkform.Handler) { h.Events = []string{"document.deleted"} }, "unknown handler event"},
-		{"twice", func(h *inkform.Handler) { h.Events = []string{"document.validated", "document.validated"} }, "twice"},
-		{"relative", func(h *inkform.Handler) { h.URL = "/hook" }, "absolute"},
-		{"ftp", func(h *inkform.Handler) { h.URL = "ftp://example.com/" }, "absolute"},
-		{"credentials", func(h *inkform.Handler) { h.URL = "https://u:p@example.com/" }, "credentials"},
-		{"long", func(h *inkform.Handler) { h.URL = "https://example.com/" + strings.Repeat("a", 2048) }, "longer"},
+		{"no events", func(h *inkform.Subscription) { h.Events = nil }, "at least one event"},
+		{"unknown event", func(h *inkform.Subscription) { h.Events = []string{"document.deleted"} }, "unknown handler event"},
+		{"twice", func(h *inkform.Subscription) { h.Events = []string{"document.validated", "document.validated"} }, "twice"},
+		{"relative", func(h *inkform.Subscription) { h.URL = "/hook" }, "absolute"},
+		{"ftp", func(h *inkform.Subscription) { h.URL = "ftp://example.com/" }, "absolute"},
+		{"credentials", func(h *inkform.Subscription) { h.URL = "https://u:p@example.com/" }, "credentials"},
+		{"long", func(h *inkform.Subscription) { h.URL = "https://example.com/" + strings.Repeat("a", 2048) }, "longer"},
 	}
 	for _, tt := range tests {
 		h := ok()
@@ -173,7 +173,7 @@ func TestConditionHolds(t *testing.T) {
 			t.Errorf("%+v: %v, want %v", tt.c, got, tt.want)
 		}
 	}
-	h := inkform.Handler{Events: []string{"document.validated"},
+	h := inkform.Subscription{Events: []string{"document.validated"},
 		Conditions: []inkform.Condition{{Field: "urgent", Op: "equals", Value: true}, {Field: "pain", Op: "gte", Value: 5.0}}}
 	if !h.Matches("document.validated", fields) || h.Matches("document.received", fields) {
 		t.Error("Matches with all conditions true")

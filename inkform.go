@@ -46,7 +46,7 @@ func newIDAt(t time.Time) string {
 	return string(b[:])
 }
 
-// ValidID reports whether s has the shape of an ID made by NewID. Handlers use
+// ValidID reports whether s has the shape of an ID made by NewID. Subscriptions use
 // it to answer 404 for malformed IDs without asking the database.
 func ValidID(s string) bool {
 	if len(s) != 36 {

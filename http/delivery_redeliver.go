@@ -17,7 +17,7 @@ type redeliverResponse struct {
 // handleDeliveryRedeliver answers POST
 // /api/v1/handlers/{id}/deliveries/{delivery}/redeliver with 202: the
 // message of a logged attempt is sent again, with the same message ID (a
-// receiver that already took it may drop it) and the handler's current
+// receiver that already took it may drop it) and the subscription's current
 // settings. It mends a delivery that went dead while the receiver was
 // down, or one the receiver lost.
 func (s *Server) handleDeliveryRedeliver(w http.ResponseWriter, r *http.Request) error {
@@ -25,7 +25,7 @@ func (s *Server) handleDeliveryRedeliver(w http.ResponseWriter, r *http.Request)
 	if err != nil {
 		return err
 	}
-	h, err := s.findHandler(r.Context(), r, org)
+	h, err := s.findSubscription(r.Context(), r, org)
 	if err != nil {
 		return err
 	}
@@ -33,14 +33,14 @@ func (s *Server) handleDeliveryRedeliver(w http.ResponseWriter, r *http.Request)
 	if err != nil || did <= 0 {
 		return inkform.Errorf(inkform.ENOTFOUND, "the handler has no delivery %q", r.PathValue("delivery"))
 	}
-	d, err := s.Handlers.FindDelivery(r.Context(), org, h.ID, did)
+	d, err := s.Subscriptions.FindDelivery(r.Context(), org, h.ID, did)
 	if err != nil {
 		return err
 	}
-	job, err := s.Handlers.Redeliver(r.Context(), org, h.ID, did)
+	job, err := s.Subscriptions.Redeliver(r.Context(), org, h.ID, did)
 	if err != nil {
 		return err
 	}
-	s.auditChange(r, inkform.AuditHandlerRedeliver, "handler", h.ID, "delivery "+strconv.FormatInt(did, 10))
+	s.auditChange(r, inkform.AuditSubscriptionRedeliver, "handler", h.ID, "delivery "+strconv.FormatInt(did, 10))
 	return writeJSON(w, http.StatusAccepted, redeliverResponse{Job: job, MessageID: d.MessageID})
 }

@@ -13,7 +13,7 @@ import (
 // cutoutTypes are the formats of GET …/fields/{name}/cutout.{png|svg}.
 var cutoutTypes = map[string]string{"png": "image/png", "svg": "image/svg+xml"}
 
-// handleDocumentCutout returns the handler of GET
+// handleDocumentCutout returns the subscription of GET
 // /api/v1/documents/{id}/fields/{name}/cutout.{format}: the field's ink on
 // the drawn form layout, cropped to the field with a margin, at ?dpi=
 // (DefaultCutoutDPI when absent). A cutout is cached in the blob store under

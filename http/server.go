@@ -55,12 +55,12 @@ type Server struct {
 	Blobs   inkform.BlobStore
 	Renders inkform.RenderStore
 	Printer inkform.FormPrinter
-	// Handlers keeps forms' event handlers and their delivery logs; nil
-	// makes the handler routes answer 503.
-	Handlers inkform.HandlerStore
+	// Handlers keeps forms' event subscriptions and their delivery logs; nil
+	// makes the subscription routes answer 503.
+	Subscriptions inkform.SubscriptionStore
 	// EmailEnabled says the operator configured an SMTP server, so e-mail
 	// handlers can be made; ExportTargets names the export targets the
-	// operator configured, which export handlers may name.
+	// operator configured, which export subscriptions may name.
 	EmailEnabled  bool
 	ExportTargets []string
 	// EmailDomains, when set, are the only recipient domains e-mail
@@ -166,16 +166,16 @@ func (s *Server) routes() []route {
 
 		{"GET", "/api/v1/audit", inkform.PermAuditRead, s.handleAuditList},
 
-		{"POST", "/api/v1/forms/{id}/handlers", inkform.PermHandlersManage, s.handleHandlerCreate},
-		{"GET", "/api/v1/forms/{id}/handlers", inkform.PermHandlersManage, s.handleHandlerList},
-		{"GET", "/api/v1/handlers/{id}", inkform.PermHandlersManage, s.handleHandlerShow},
-		{"PATCH", "/api/v1/handlers/{id}", inkform.PermHandlersManage, s.handleHandlerUpdate},
-		{"DELETE", "/api/v1/handlers/{id}", inkform.PermHandlersManage, s.handleHandlerDelete},
-		{"GET", "/api/v1/forms/{form}/handlers/{id}", inkform.PermHandlersManage, s.handleHandlerShow},
-		{"PATCH", "/api/v1/forms/{form}/handlers/{id}", inkform.PermHandlersManage, s.handleHandlerUpdate},
-		{"DELETE", "/api/v1/forms/{form}/handlers/{id}", inkform.PermHandlersManage, s.handleHandlerDelete},
-		{"GET", "/api/v1/handlers/{id}/deliveries", inkform.PermHandlersManage, s.handleHandlerDeliveries},
-		{"POST", "/api/v1/handlers/{id}/deliveries/{delivery}/redeliver", inkform.PermHandlersManage, s.handleDeliveryRedeliver},
+		{"POST", "/api/v1/forms/{id}/handlers", inkform.PermSubscriptionsManage, s.handleSubscriptionCreate},
+		{"GET", "/api/v1/forms/{id}/handlers", inkform.PermSubscriptionsManage, s.handleSubscriptionList},
+		{"GET", "/api/v1/handlers/{id}", inkform.PermSubscriptionsManage, s.handleSubscriptionShow},
+		{"PATCH", "/api/v1/handlers/{id}", inkform.PermSubscriptionsManage, s.handleSubscriptionUpdate},
+		{"DELETE", "/api/v1/handlers/{id}", inkform.PermSubscriptionsManage, s.handleSubscriptionDelete},
+		{"GET", "/api/v1/forms/{form}/handlers/{id}", inkform.PermSubscriptionsManage, s.handleSubscriptionShow},
+		{"PATCH", "/api/v1/forms/{form}/handlers/{id}", inkform.PermSubscriptionsManage, s.handleSubscriptionUpdate},
+		{"DELETE", "/api/v1/forms/{form}/handlers/{id}", inkform.PermSubscriptionsManage, s.handleSubscriptionDelete},
+		{"GET", "/api/v1/handlers/{id}/deliveries", inkform.PermSubscriptionsManage, s.handleSubscriptionDeliveries},
+		{"POST", "/api/v1/handlers/{id}/deliveries/{delivery}/redeliver", inkform.PermSubscriptionsManage, s.handleDeliveryRedeliver},
 	}
 }
 
@@ -235,7 +235,7 @@ func (s *Server) Drain() {
 // Protect wraps h so that it runs only for a bearer token whose role grants
 // perm, with the Principal in the request context. It is meant for handlers
 // added through ExtraRoutes. An empty perm is a programming error (it would
-// make the handler public), so Protect panics on it at startup.
+// make the subscription public), so Protect panics on it at startup.
 func (s *Server) Protect(perm inkform.Permission, h http.Handler) http.Handler {
 	if perm == "" {
 		panic("http: Protect needs a permission")
@@ -248,7 +248,7 @@ func (s *Server) Protect(perm inkform.Permission, h http.Handler) http.Handler {
 }
 
 // endpoint turns a route into a handler: authentication and the permission
-// check first, then the handler, whose error becomes a problem response.
+// check first, then the subscription, whose error becomes a problem response.
 func (s *Server) endpoint(rt route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if rt.perm != "" {

@@ -11,7 +11,7 @@ import (
 	"github.com/inkform/inkform/inkml"
 )
 
-// TestOverTheWire runs the handler behind a real listener, where bodies
+// TestOverTheWire runs the subscription behind a real listener, where bodies
 // arrive with a Content-Length or chunked, and HEAD is answered without
 // a body.
 func TestOverTheWire(t *testing.T) {

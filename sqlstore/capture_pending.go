@@ -21,15 +21,15 @@ type pending struct {
 	inks    [][]any
 	jobRows [][]any
 	jobs    map[string]bool // documents whose interpret job is pending
-	// handlers caches each form's handlers for the batch (key org/form),
+	// subscriptions caches each form's subscriptions for the batch (key org/form),
 	// so many new documents of one form cost one query.
-	handlers map[string][]*inkform.Handler
+	handlers map[string][]*inkform.Subscription
 	// deliveries counts the deliver jobs among jobRows.
 	deliveries int
 }
 
 func newPending() *pending {
-	return &pending{jobs: map[string]bool{}, handlers: map[string][]*inkform.Handler{}}
+	return &pending{jobs: map[string]bool{}, handlers: map[string][]*inkform.Subscription{}}
 }
 
 // document adds a new document of copied pattern and its first status change.
@@ -57,14 +57,14 @@ func (p *pending) job(orgID, docID string, now time.Time) {
 }
 
 // received adds, for a document created in this batch, a delivery of
-// document.received to each handler of its form that takes it. A new
-// document has no values yet, so a handler's conditions see none.
+// document.received to each subscription of its form that takes it. A new
+// document has no values yet, so a subscription's conditions see none.
 func (db *DB) received(ctx context.Context, q execer, p *pending, orgID, docID, formID string, now time.Time) error {
 	key := orgID + "/" + formID
 	hs, ok := p.handlers[key]
 	if !ok {
 		var err error
-		if hs, err = db.formHandlers(ctx, q, orgID, formID); err != nil {
+		if hs, err = db.formSubscriptions(ctx, q, orgID, formID); err != nil {
 			return err
 		}
 		p.handlers[key] = hs
@@ -73,7 +73,7 @@ func (db *DB) received(ctx context.Context, q execer, p *pending, orgID, docID, 
 		if !h.Matches(inkform.EventDocumentReceived, nil) {
 			continue
 		}
-		args, err := json.Marshal(inkform.DeliverArgs{HandlerID: h.ID, DocumentID: docID, Event: inkform.EventDocumentReceived,
+		args, err := json.Marshal(inkform.DeliverArgs{SubscriptionID: h.ID, DocumentID: docID, Event: inkform.EventDocumentReceived,
 			MessageID: "msg_" + inkform.NewID(), EventAt: now})
 		if err != nil {
 			return fmt.Errorf("encode delivery: %w", err)

@@ -72,7 +72,7 @@ func (db *DB) writeDeliveryLog(in chan *deliveryRecord) {
 }
 
 // writeDeliveries writes a batch in one transaction. A record whose
-// handler is gone gets ENOTFOUND without spoiling the others; when the
+// subscription is gone gets ENOTFOUND without spoiling the others; when the
 // transaction itself fails, each record is tried alone so one bad record
 // cannot fail its neighbours.
 func (db *DB) writeDeliveries(batch []*deliveryRecord) {

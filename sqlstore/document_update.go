@@ -22,7 +22,7 @@ func (db *DB) lockDocument(ctx context.Context, tx *sql.Tx, orgID, id string) (*
 }
 
 // writeDocument stores a document's fields and status, and records the
-// status change when there is one. A change that raises a handler event
+// status change when there is one. A change that raises a subscription event
 // enqueues its deliveries in the same transaction, so an event is sent if
 // and only if its change is committed; it reports whether it enqueued any,
 // and the caller then calls notifyEnqueued(inkform.QueueDeliver) after the
@@ -125,7 +125,7 @@ func (db *DB) UpdateFields(ctx context.Context, orgID, id string, fields map[str
 			d.Fields[name] = v
 		}
 		doc = d
-		// The status stays, so no handler event is raised.
+		// The status stays, so no subscription event is raised.
 		if _, err := db.writeDocument(ctx, tx, d, d.Status, cause); err != nil {
 			return err
 		}

@@ -9,7 +9,7 @@ import (
 	"github.com/inkform/inkform"
 )
 
-// MarkExported records that an export handler wrote a document out: it
+// MarkExported records that an export subscription wrote a document out: it
 // sets the document's exported_at to at and appends a document.export
 // audit event by "system", in one transaction, so the log shows every
 // time a document left the server. ENOTFOUND when the org has no such

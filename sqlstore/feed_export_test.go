@@ -31,7 +31,7 @@ func (db *DB) ValidateOpen(t testing.TB, orgID, id string) (commit func() error)
 }
 
 // SetExportedAt records that a document was exported at, as the export
-// handler does.
+// subscription does.
 func (db *DB) SetExportedAt(t testing.TB, orgID, id string, at time.Time) {
 	t.Helper()
 	if _, err := db.w.ExecContext(context.Background(), db.rebind(`UPDATE documents SET exported_at = ? WHERE org_id = ? AND id = ?`),

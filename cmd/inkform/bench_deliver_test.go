@@ -20,7 +20,7 @@ import (
 	"github.com/inkform/inkform/sqlstore/sqlstoretest"
 )
 
-// deliverBench is a store with one document, handlers posting to a local
+// deliverBench is a store with one document, subscriptions posting to a local
 // receiver, and a queue client with the real deliver worker.
 type deliverBench struct {
 	db       *sqlstore.DB
@@ -37,8 +37,8 @@ type deliverBench struct {
 	backoff func(attempt int) time.Duration
 }
 
-// newDeliverBench sets up nHandlers webhook handlers on one form.
-func newDeliverBench(b testing.TB, dialect string, nHandlers int) *deliverBench {
+// newDeliverBench sets up nSubscriptions webhook subscriptions on one form.
+func newDeliverBench(b testing.TB, dialect string, nSubscriptions int) *deliverBench {
 	b.Helper()
 	ctx := context.Background()
 	db, org, form := openSampleStore(b, sqlstoretest.NewDatabase(b, dialect), func(t *inkform.FormTemplate) {
@@ -67,9 +67,9 @@ func newDeliverBench(b testing.TB, dialect string, nHandlers int) *deliverBench 
 		b.Fatal(err)
 	}
 	d.org, d.doc = org.ID, doc.ID
-	for range nHandlers {
-		h := &inkform.Handler{FormID: form.ID, Type: "webhook", URL: d.recv.URL + "/hook", Events: []string{"document.received"}}
-		if err := db.CreateHandler(ctx, org.ID, h, inkform.NewWebhookSecret()); err != nil {
+	for range nSubscriptions {
+		h := &inkform.Subscription{FormID: form.ID, Type: "webhook", URL: d.recv.URL + "/hook", Events: []string{"document.received"}}
+		if err := db.CreateSubscription(ctx, org.ID, h, inkform.NewWebhookSecret()); err != nil {
 			b.Fatal(err)
 		}
 		d.handlers = append(d.handlers, h.ID)
@@ -77,13 +77,13 @@ func newDeliverBench(b testing.TB, dialect string, nHandlers int) *deliverBench 
 	return d
 }
 
-// enqueue adds one delivery of document.received to handler i.
+// enqueue adds one delivery of document.received to subscription i.
 func (d *deliverBench) enqueue(b testing.TB, i int) {
 	msg := "msg_" + inkform.NewID()
 	d.mu.Lock()
 	d.sent[msg] = time.Now()
 	d.mu.Unlock()
-	args := inkform.DeliverArgs{HandlerID: d.handlers[i%len(d.handlers)], DocumentID: d.doc,
+	args := inkform.DeliverArgs{SubscriptionID: d.handlers[i%len(d.handlers)], DocumentID: d.doc,
 		Event: inkform.EventDocumentReceived, MessageID: msg, EventAt: time.Now()}
 	if _, err := d.db.Enqueue(context.Background(), d.org, args, inkform.DeliverJobOpts()); err != nil {
 		b.Error(err)
@@ -99,7 +99,7 @@ func (d *deliverBench) start(b testing.TB) func() {
 // startWith is start with more workers (add) on more queues.
 func (d *deliverBench) startWith(b testing.TB, add func(*queue.Workers), queues map[string]queue.QueueConfig) func() {
 	b.Helper()
-	cfg := deliverConfig{Workers: 32, PerHandler: 4, AllowPrivate: true, LogDays: 30}
+	cfg := deliverConfig{Workers: 32, PerSubscription: 4, AllowPrivate: true, LogDays: 30}
 	w, err := newDeliverWorker(context.Background(), d.db, nil, cfg, slog.New(slog.DiscardHandler))
 	if err != nil {
 		b.Fatal(err)
@@ -139,9 +139,9 @@ func (d *deliverBench) wait(b testing.TB, n int64) {
 }
 
 // BenchmarkDeliverWebhooks measures signed webhook deliveries per second
-// to a local receiver through the whole path — claim, handler and
+// to a local receiver through the whole path — claim, subscription and
 // document reads, signing, POST, delivery log and audit row, completion —
-// with 16 handlers and the default 32 delivery workers. The jobs are
+// with 16 subscriptions and the default 32 delivery workers. The jobs are
 // enqueued before the clock starts.
 //
 //	go test ./cmd/inkform -run '^$' -bench DeliverWebhooks -benchtime 5000x
@@ -233,8 +233,8 @@ func BenchmarkDeliverValidated(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			h := &inkform.Handler{FormID: doc.FormID, Type: "webhook", URL: recv.URL, Events: []string{"document.validated"}}
-			if err := d.db.CreateHandler(ctx, d.org, h, inkform.NewWebhookSecret()); err != nil {
+			h := &inkform.Subscription{FormID: doc.FormID, Type: "webhook", URL: recv.URL, Events: []string{"document.validated"}}
+			if err := d.db.CreateSubscription(ctx, d.org, h, inkform.NewWebhookSecret()); err != nil {
 				b.Fatal(err)
 			}
 			blobs, err := blob.NewDisk(b.TempDir())

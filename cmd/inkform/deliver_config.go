@@ -12,31 +12,31 @@ import (
 	"strings"
 
 	"github.com/inkform/inkform"
-	"github.com/inkform/inkform/handler"
+	"github.com/inkform/inkform/deliver"
 	"github.com/inkform/inkform/sqlstore"
 )
 
-// deliverConfig configures how events reach handlers: where links point,
+// deliverConfig configures how events reach subscriptions: where links point,
 // how many deliveries run at once, and the SMTP server and export targets
-// that e-mail and export handlers use. Tenants name export targets; only
+// that e-mail and export subscriptions use. Tenants name export targets; only
 // the operator says where they are.
 type deliverConfig struct {
-	PublicURL     string
-	Workers       int
-	PerHandler    int
-	AllowPrivate  bool
-	SMTPURL       string
-	SMTPFrom      string
-	SMTPCA        string
-	SMTPDomains   string
-	ExportTargets string
-	LogDays       int
+	PublicURL       string
+	Workers         int
+	PerSubscription int
+	AllowPrivate    bool
+	SMTPURL         string
+	SMTPFrom        string
+	SMTPCA          string
+	SMTPDomains     string
+	ExportTargets   string
+	LogDays         int
 }
 
 func (c *deliverConfig) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.PublicURL, "public-url", "", "the server's public base URL (e.g. https://forms.example.org); links in webhooks and e-mails start with it (default: paths only)")
 	fs.IntVar(&c.Workers, "deliver-workers", 32, "deliveries (webhooks, e-mails, exports) run at once in this process; they mostly wait on the network (0: as --workers)")
-	fs.IntVar(&c.PerHandler, "deliver-per-handler", 4, "most deliveries of one handler running at once in this process, so one slow endpoint cannot take every delivery worker")
+	fs.IntVar(&c.PerSubscription, "deliver-per-handler", 4, "most deliveries of one handler running at once in this process, so one slow endpoint cannot take every delivery worker")
 	fs.BoolVar(&c.AllowPrivate, "webhook-allow-private", false, "let webhooks reach loopback, private and link-local addresses (refused by default, checked after DNS resolution)")
 	fs.StringVar(&c.SMTPURL, "smtp-url", "", "SMTP server for e-mail handlers: smtp://user:pass@host:587 (STARTTLS required) or smtps://user:pass@host:465 (implicit TLS); set the variable rather than the flag, it holds a password")
 	fs.StringVar(&c.SMTPFrom, "smtp-from", "", "sender address of e-mail handlers' mail (required with --smtp-url)")
@@ -54,7 +54,7 @@ func (c *deliverConfig) check() error {
 			return fmt.Errorf("--public-url %q must be an http(s) URL without query or fragment", c.PublicURL)
 		}
 	}
-	if c.Workers < 0 || c.PerHandler < 0 || c.LogDays < 1 {
+	if c.Workers < 0 || c.PerSubscription < 0 || c.LogDays < 1 {
 		return fmt.Errorf("--deliver-workers and --deliver-per-handler must be >= 0, --delivery-log-days >= 1")
 	}
 	if (c.SMTPURL == "") != (c.SMTPFrom == "") {
@@ -63,7 +63,7 @@ func (c *deliverConfig) check() error {
 	return nil
 }
 
-// emailDomains returns the domains e-mail handlers may send to, lower
+// emailDomains returns the domains e-mail subscriptions may send to, lower
 // case; nil allows any.
 func (c *deliverConfig) emailDomains() []string {
 	var out []string
@@ -79,11 +79,11 @@ func (c *deliverConfig) emailDomains() []string {
 func (c *deliverConfig) baseURL() string { return strings.TrimRight(c.PublicURL, "/") }
 
 // smtp returns the configured SMTP client, or nil when there is none.
-func (c *deliverConfig) smtp() (*handler.SMTP, error) {
+func (c *deliverConfig) smtp() (*deliver.SMTP, error) {
 	if c.SMTPURL == "" {
 		return nil, nil
 	}
-	s, err := handler.ParseSMTP(c.SMTPURL, c.SMTPFrom)
+	s, err := deliver.ParseSMTP(c.SMTPURL, c.SMTPFrom)
 	if err != nil {
 		return nil, fmt.Errorf("--smtp-url: %w", err)
 	}
@@ -101,22 +101,22 @@ func (c *deliverConfig) smtp() (*handler.SMTP, error) {
 	return s, nil
 }
 
-// newDeliverWorker wires the handler types this node can deliver to the
+// newDeliverWorker wires the subscription types this node can deliver to the
 // store: webhooks always, e-mail and exports when configured.
 func newDeliverWorker(ctx context.Context, db *sqlstore.DB, blobs inkform.BlobStore, cfg deliverConfig, logger *slog.Logger) (*deliverWorker, error) {
 	if err := cfg.check(); err != nil {
 		return nil, err
 	}
 	byType := map[string]deliverer{
-		inkform.HandlerWebhook: &handler.Sender{Handlers: db, Documents: db, BaseURL: cfg.baseURL(),
-			Client: handler.NewClient(cfg.AllowPrivate)},
+		inkform.SubscriptionWebhook: &deliver.Sender{Subscriptions: db, Documents: db, BaseURL: cfg.baseURL(),
+			Client: deliver.NewClient(cfg.AllowPrivate)},
 	}
 	smtp, err := cfg.smtp()
 	if err != nil {
 		return nil, err
 	}
 	if smtp != nil {
-		byType[inkform.HandlerEmail] = &handler.Mailer{Handlers: db, Documents: db, Forms: db, Renders: db,
+		byType[inkform.SubscriptionEmail] = &deliver.Mailer{Subscriptions: db, Documents: db, Forms: db, Renders: db,
 			Blobs: blobs, SMTP: smtp, BaseURL: cfg.baseURL()}
 	}
 	if cfg.ExportTargets != "" {
@@ -124,15 +124,15 @@ func newDeliverWorker(ctx context.Context, db *sqlstore.DB, blobs inkform.BlobSt
 		if err != nil {
 			return nil, fmt.Errorf("--export-targets: %w", err)
 		}
-		byType[inkform.HandlerExport] = &handler.Exporter{Handlers: db, Documents: db, Forms: db, Renders: db,
+		byType[inkform.SubscriptionExport] = &deliver.Exporter{Subscriptions: db, Documents: db, Forms: db, Renders: db,
 			Blobs: blobs, Targets: targets, Marker: db, BaseURL: cfg.baseURL()}
 	}
-	return &deliverWorker{db: db, byType: byType, inFlight: newLimiter(cfg.PerHandler), emailDomains: cfg.emailDomains(),
+	return &deliverWorker{db: db, byType: byType, inFlight: newLimiter(cfg.PerSubscription), emailDomains: cfg.emailDomains(),
 		logger: logger}, nil
 }
 
 // exportTargetNames lists the configured export targets' names, for the
-// API to check handlers against.
+// API to check subscriptions against.
 func (c *deliverConfig) exportTargetNames() ([]string, error) {
 	if c.ExportTargets == "" {
 		return nil, nil

@@ -24,7 +24,7 @@ func TestDeliveryDeadThenRedelivered(t *testing.T) {
 			d.backoff = func(int) time.Duration { return 10 * time.Millisecond }
 			opts := inkform.DeliverJobOpts()
 			opts.MaxAttempts = 3 // DeliverMaxAttempts spans a day
-			args := inkform.DeliverArgs{HandlerID: d.handlers[0], DocumentID: d.doc, Event: inkform.EventDocumentReceived,
+			args := inkform.DeliverArgs{SubscriptionID: d.handlers[0], DocumentID: d.doc, Event: inkform.EventDocumentReceived,
 				MessageID: "msg_" + inkform.NewID(), EventAt: time.Now()}
 			job, err := d.db.Enqueue(ctx, d.org, args, opts)
 			if err != nil {

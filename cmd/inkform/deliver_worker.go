@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/inkform/inkform"
-	"github.com/inkform/inkform/handler"
+	"github.com/inkform/inkform/deliver"
 	"github.com/inkform/inkform/queue"
 	"github.com/inkform/inkform/sqlstore"
 )
@@ -32,26 +32,26 @@ const (
 	replicaGrace = time.Minute
 )
 
-// deliverer sends one attempt of a delivery of one handler type and
-// records it in the handler's log.
+// deliverer sends one attempt of a delivery of one subscription type and
+// records it in the subscription's log.
 type deliverer interface {
 	Deliver(ctx context.Context, orgID string, args inkform.DeliverArgs, attempt int) error
 }
 
-// deliverWorker sends one event to one handler. A failed attempt is an
+// deliverWorker sends one event to one subscription. A failed attempt is an
 // error, so the queue retries it with backoff for about a day
-// (inkform.DeliverMaxAttempts); every attempt is in the handler's log.
+// (inkform.DeliverMaxAttempts); every attempt is in the subscription's log.
 //
-// One slow or failing endpoint must not hold up the others: each handler
-// may have at most perHandler deliveries running on this node, and a
+// One slow or failing endpoint must not hold up the others: each subscription
+// may have at most perSubscription deliveries running on this node, and a
 // delivery over that snoozes briefly, leaving the node's workers to other
-// handlers (claims are already fair between orgs).
+// subscriptions (claims are already fair between orgs).
 type deliverWorker struct {
 	db       *sqlstore.DB
 	byType   map[string]deliverer
 	inFlight *limiter
 	// emailDomains, when set, are the only domains e-mail may go to; a
-	// handler made before the operator narrowed them is stopped here.
+	// subscription made before the operator narrowed them is stopped here.
 	emailDomains []string
 	logger       *slog.Logger
 }
@@ -62,15 +62,15 @@ func (w *deliverWorker) Work(ctx context.Context, job *queue.Job[inkform.Deliver
 	if a.EventAt.IsZero() {
 		a.EventAt = job.CreatedAt // enqueued before messages carried their time
 	}
-	// The handler is read from the primary database: a replica that lags
-	// must not make a new handler look deleted.
-	h, _, err := w.db.FindHandlerSecret(ctx, job.OrgID, a.HandlerID)
+	// The subscription is read from the primary database: a replica that lags
+	// must not make a new subscription look deleted.
+	h, _, err := w.db.FindSubscriptionSecret(ctx, job.OrgID, a.SubscriptionID)
 	if inkform.ErrorCode(err) == inkform.ENOTFOUND {
 		return queue.Cancel(err) // deleted: no retry brings it back
 	} else if err != nil {
 		return fmt.Errorf("find handler: %w", err)
 	}
-	if h.Type == inkform.HandlerEmail {
+	if h.Type == inkform.SubscriptionEmail {
 		if err := inkform.CheckEmailDomains(h.To, w.emailDomains); err != nil {
 			return queue.Cancel(err)
 		}
@@ -94,31 +94,31 @@ func (w *deliverWorker) Work(ctx context.Context, job *queue.Job[inkform.Deliver
 	}
 	d := w.byType[h.Type]
 	if d == nil {
-		// The handler was made on a node configured for its type; this
+		// The subscription was made on a node configured for its type; this
 		// one is not. Retrying gives the operator time to mend it.
 		return fmt.Errorf("%s handlers are not configured on this node", h.Type)
 	}
 	err = d.Deliver(ctx, job.OrgID, a, job.Attempt)
 	switch {
 	case err == nil:
-		w.logger.Debug("delivered", "handler", a.HandlerID, "type", h.Type, "event", a.Event, "message", a.MessageID)
+		w.logger.Debug("delivered", "handler", a.SubscriptionID, "type", h.Type, "event", a.Event, "message", a.MessageID)
 		return nil
-	case errors.Is(err, handler.ErrUnrecorded):
+	case errors.Is(err, deliver.ErrUnrecorded):
 		// Sent, but the log did not take it: sending again would deliver
 		// twice, which is worse than a missing log line.
-		w.logger.Warn("delivery not logged", "handler", a.HandlerID, "message", a.MessageID, "err", err)
+		w.logger.Warn("delivery not logged", "handler", a.SubscriptionID, "message", a.MessageID, "err", err)
 		return nil
-	case errors.Is(err, handler.ErrPermanent):
+	case errors.Is(err, deliver.ErrPermanent):
 		// The SMTP server refused the message for good (say, an unknown
 		// recipient): the attempt is logged, another changes nothing.
 		return queue.Cancel(err)
-	case errors.Is(err, handler.ErrPrivateAddress):
-		w.logger.Warn("webhook target refused", "handler", a.HandlerID, "err", err)
+	case errors.Is(err, deliver.ErrPrivateAddress):
+		w.logger.Warn("webhook target refused", "handler", a.SubscriptionID, "err", err)
 	}
 	return w.gone(job, err)
 }
 
-// gone turns a "not found" of the handler or document into a cancel —
+// gone turns a "not found" of the subscription or document into a cancel —
 // deleted, no retry brings it back — except in a job's first minute, when
 // it may only be a read replica that has not caught up: then it is an
 // ordinary failure, retried with backoff (after 1 s, then 16 s).
@@ -129,7 +129,7 @@ func (w *deliverWorker) gone(job *queue.Job[inkform.DeliverArgs], err error) err
 	return queue.Cancel(err)
 }
 
-// busyWait is how long a delivery snoozes when its handler has as many
+// busyWait is how long a delivery snoozes when its subscription has as many
 // deliveries running on this node as it may: half a second at first, then
 // a tenth of the time it has waited, at most 30 s, so a long queue behind
 // a slow endpoint does not poll the database in a tight loop.
@@ -140,11 +140,11 @@ func busyWait(waited time.Duration) time.Duration {
 // needsPDF reports whether a delivery waits for the document's current
 // PDF: webhooks (so the receiver can fetch it at once), e-mail (it is
 // attached) and PDF exports, for the events that have one.
-func needsPDF(h *inkform.Handler, event string) bool {
+func needsPDF(h *inkform.Subscription, event string) bool {
 	if !inkform.EventWaitsForPDF(event) {
 		return false
 	}
-	return h.Type != inkform.HandlerExport || h.Format == inkform.ExportPDF
+	return h.Type != inkform.SubscriptionExport || h.Format == inkform.ExportPDF
 }
 
 // awaitPDF reports whether the delivery must wait for the document's PDF.
@@ -197,7 +197,7 @@ func jitter(d time.Duration) time.Duration {
 	return d*3/4 + rand.N(d/2)
 }
 
-// limiter counts running deliveries per handler on this node.
+// limiter counts running deliveries per subscription on this node.
 type limiter struct {
 	max int
 	mu  sync.Mutex

@@ -12,11 +12,11 @@ import (
 	"time"
 )
 
-// TestEmailHandler sends a validated document's e-mail through the real
+// TestEmailSubscription sends a validated document's e-mail through the real
 // SMTP server that .ci/run starts (mailpit: STARTTLS required, a password)
 // and reads it back from the server's API: subject and body from the
-// handler's templates with the document's values, the PDF attached.
-func TestEmailHandler(t *testing.T) {
+// subscription's templates with the document's values, the PDF attached.
+func TestEmailSubscription(t *testing.T) {
 	t.Parallel()
 	smtpURL, api, ca := os.Getenv("INKFORM_TEST_SMTP_URL"), os.Getenv("INKFORM_TEST_SMTP_API"), os.Getenv("INKFORM_TEST_SMTP_CA")
 	if smtpURL == "" {

@@ -15,12 +15,12 @@ import (
 
 	"github.com/inkform/inkform"
 	"github.com/inkform/inkform/blob"
-	"github.com/inkform/inkform/handler"
+	"github.com/inkform/inkform/deliver"
 	"github.com/inkform/inkform/queue"
 	"github.com/inkform/inkform/sqlstore"
 )
 
-// TestExportToBothStores runs export handlers of every format against a
+// TestExportToBothStores runs export subscriptions of every format against a
 // real SQLite store and a real rendered PDF, writing to a disk target and
 // to an S3 target (skipped when INKFORM_TEST_S3_ENDPOINT is unset), each
 // opened from an --export-targets value, and lists each target
@@ -70,7 +70,7 @@ type exportEnv struct {
 }
 
 // exportAndList opens the one target of spec, exports the document to it
-// in every format through handlers stored in the database, and checks
+// in every format through subscriptions stored in the database, and checks
 // what the target holds afterwards, the delivery log and the audit log.
 func (env *exportEnv) exportAndList(t *testing.T, spec string) {
 	ctx := context.Background()
@@ -79,7 +79,7 @@ func (env *exportEnv) exportAndList(t *testing.T, spec string) {
 	if err != nil || len(targets) != 1 {
 		t.Fatalf("open %q: %d targets, %v", spec, len(targets), err)
 	}
-	e := &handler.Exporter{Handlers: db, Documents: db, Forms: db, Renders: db, Blobs: env.main, Targets: targets, Marker: db}
+	e := &deliver.Exporter{Subscriptions: db, Documents: db, Forms: db, Renders: db, Blobs: env.main, Targets: targets, Marker: db}
 	audited := func() int {
 		events, _, err := db.ListAudit(ctx, org.ID, inkform.AuditFilter{Action: inkform.AuditDocumentExport})
 		if err != nil {
@@ -97,12 +97,12 @@ func (env *exportEnv) exportAndList(t *testing.T, spec string) {
 		}
 		want := map[string]string{} // key → format
 		for _, format := range inkform.ExportFormats() {
-			h := &inkform.Handler{FormID: form.ID, Type: inkform.HandlerExport, Target: name, Format: format,
+			h := &inkform.Subscription{FormID: form.ID, Type: inkform.SubscriptionExport, Target: name, Format: format,
 				Path: "forms/{form}/{yyyy}-{mm}/{document}.{ext}", Events: []string{inkform.EventDocumentValidated}}
-			if err := db.CreateHandler(ctx, org.ID, h, ""); err != nil {
+			if err := db.CreateSubscription(ctx, org.ID, h, ""); err != nil {
 				t.Fatal(err)
 			}
-			args := inkform.DeliverArgs{HandlerID: h.ID, DocumentID: doc.ID, Event: inkform.EventDocumentValidated,
+			args := inkform.DeliverArgs{SubscriptionID: h.ID, DocumentID: doc.ID, Event: inkform.EventDocumentValidated,
 				MessageID: inkform.NewID(), EventAt: eventAt}
 			if err := e.Deliver(ctx, org.ID, args, 1); err != nil {
 				t.Fatalf("%s: deliver: %v", format, err)

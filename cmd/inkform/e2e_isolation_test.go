@@ -17,12 +17,12 @@ const validSubmission = `{"fields":{"patient_no":"004711","visit_date":"271126",
 // TestSlowEndpointIsolation shows that one slow endpoint delays neither
 // other endpoints of its org nor other orgs. The slow receiver holds every
 // request until the test ends; it is sent more deliveries than the node
-// has delivery workers, so without the per-handler limit they would take
+// has delivery workers, so without the per-subscription limit they would take
 // every worker and the fast receivers would wait for the 10 s webhook
 // timeout.
 func TestSlowEndpointIsolation(t *testing.T) {
 	t.Parallel()
-	const slowDocs, fastDocs, workers, perHandler = 12, 3, 6, 2
+	const slowDocs, fastDocs, workers, perSubscription = 12, 3, 6, 2
 	release := make(chan struct{})
 	var (
 		holding, maxHeld atomic.Int32
@@ -51,7 +51,7 @@ func TestSlowEndpointIsolation(t *testing.T) {
 	defer close(release)
 
 	s := startServerArgs(t, nil, []string{"--webhook-allow-private",
-		"--deliver-workers", strconv.Itoa(workers), "--deliver-per-handler", strconv.Itoa(perHandler)})
+		"--deliver-workers", strconv.Itoa(workers), "--deliver-per-handler", strconv.Itoa(perSubscription)})
 	a := s.org(t, "clinic-a", "admin", "integrator")
 	b := s.org(t, "clinic-b", "admin", "integrator")
 	formA, formB := createSampleForm(t, s, a["admin"]), createSampleForm(t, s, b["admin"])
@@ -92,7 +92,7 @@ func TestSlowEndpointIsolation(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 	t.Logf("other org's %d deliveries took %s; slow endpoint held %d at most", fastDocs, time.Since(start).Round(time.Millisecond), maxHeld.Load())
-	if m := maxHeld.Load(); m > perHandler || m == 0 {
-		t.Errorf("the slow endpoint held %d requests at once; want 1 to %d", m, perHandler)
+	if m := maxHeld.Load(); m > perSubscription || m == 0 {
+		t.Errorf("the slow endpoint held %d requests at once; want 1 to %d", m, perSubscription)
 	}
 }

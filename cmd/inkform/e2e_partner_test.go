@@ -167,7 +167,7 @@ type getResult struct {
 }
 
 // get fetches url with a bearer token, for code outside a test goroutine
-// (a receiver's handler), so it reports failures as a status of 0.
+// (a receiver's subscription), so it reports failures as a status of 0.
 func get(url, token string) getResult {
 	req, _ := http.NewRequest(http.MethodGet, url, nil)
 	req.Header.Set("Authorization", "Bearer "+token)

@@ -10,7 +10,7 @@ import (
 	"github.com/inkform/inkform/blob"
 )
 
-// exportTarget is one entry of --export-targets: a name handlers use and
+// exportTarget is one entry of --export-targets: a name subscriptions use and
 // where its objects go.
 type exportTarget struct {
 	Name     string

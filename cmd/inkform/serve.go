@@ -123,7 +123,7 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 		return fmt.Errorf("listen: %w", err)
 	}
 	api := newAPI(db, blobs, &cfg, logger)
-	// The API refuses handlers this deployment cannot deliver: e-mail
+	// The API refuses subscriptions this deployment cannot deliver: e-mail
 	// without an SMTP server, exports to targets it does not know.
 	api.EmailEnabled = cfg.workers.deliver.SMTPURL != ""
 	api.EmailDomains = cfg.workers.deliver.emailDomains()
@@ -217,7 +217,7 @@ func newAPI(db *sqlstore.DB, blobs inkform.BlobStore, cfg *serveConfig, logger *
 		Audit:         db,
 		Blobs:         blobs,
 		Renders:       db,
-		Handlers:      db,
+		Subscriptions: db,
 		Feed:          db,
 		Printer:       pdfPrinter{},
 		Logger:        logger,
