@@ -19,15 +19,69 @@ const Timeout = 10 * time.Second
 // reach through the server (SSRF).
 var ErrPrivateAddress = errors.New("webhook target resolves to a loopback, private or link-local address")
 
-// cgnat is the shared address space of carrier-grade NAT (RFC 6598), as
-// internal as the RFC 1918 ranges netip.Addr.IsPrivate knows.
-var cgnat = netip.MustParsePrefix("100.64.0.0/10")
+// notPublic4 are the IPv4 ranges that are not global unicast: this host,
+// private networks, carrier-grade NAT, IETF protocol assignments,
+// documentation, benchmarking, the retired 6to4 relay, multicast and the
+// reserved 240/4 (IANA's special-purpose address registry).
+var notPublic4 = prefixes(
+	"0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16",
+	"172.16.0.0/12", "192.0.0.0/24", "192.0.2.0/24", "192.88.99.0/24", "192.168.0.0/16",
+	"198.18.0.0/15", "198.51.100.0/24", "203.0.113.0/24", "224.0.0.0/4", "240.0.0.0/4",
+)
 
-// privateAddr reports whether a is not a public unicast address.
+// notPublic6 are the ranges inside IPv6 global unicast (2000::/3) that do
+// not reach a public host directly: Teredo and the other IETF protocol
+// assignments, ORCHID, documentation, and the deprecated site-local and the
+// unique-local ranges (the last two lie outside 2000::/3 and are listed
+// only to make the intent plain).
+var notPublic6 = prefixes(
+	"2001::/23", "2001:db8::/32", "3fff::/20", "fec0::/10", "fc00::/7",
+)
+
+// IPv6 ranges that carry an IPv4 address: NAT64 (RFC 6052, the address in
+// the last 32 bits) and 6to4 (RFC 3056, in bits 16–47). They are as public
+// as the address they carry.
+var (
+	nat64  = netip.MustParsePrefix("64:ff9b::/96")
+	sixTo4 = netip.MustParsePrefix("2002::/16")
+	global = netip.MustParsePrefix("2000::/3")
+)
+
+func prefixes(ss ...string) []netip.Prefix {
+	out := make([]netip.Prefix, len(ss))
+	for i, s := range ss {
+		out[i] = netip.MustParsePrefix(s)
+	}
+	return out
+}
+
+func inAny(a netip.Addr, ps []netip.Prefix) bool {
+	for _, p := range ps {
+		if p.Contains(a) {
+			return true
+		}
+	}
+	return false
+}
+
+// privateAddr reports whether a is anything but a public (global unicast)
+// address. It allows what is known to be public rather than refusing what
+// is known to be private, so a range nobody thought of is refused.
 func privateAddr(a netip.Addr) bool {
 	a = a.Unmap() // ::ffff:127.0.0.1 is loopback too
-	return a.IsLoopback() || a.IsPrivate() || a.IsLinkLocalUnicast() || a.IsLinkLocalMulticast() ||
-		a.IsInterfaceLocalMulticast() || a.IsMulticast() || a.IsUnspecified() || cgnat.Contains(a)
+	if a.Is4() {
+		return inAny(a, notPublic4)
+	}
+	b := a.As16()
+	switch {
+	case nat64.Contains(a):
+		return privateAddr(netip.AddrFrom4([4]byte(b[12:16])))
+	case sixTo4.Contains(a):
+		return privateAddr(netip.AddrFrom4([4]byte(b[2:6])))
+	}
+	// Everything outside 2000::/3 — loopback, unspecified, IPv4-compatible
+	// ::/96, link-local, multicast, discard-only — is not public.
+	return !global.Contains(a) || inAny(a, notPublic6)
 }
 
 // checkAddress is a net.Dialer Control func: it runs after DNS resolution,
