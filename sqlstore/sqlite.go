@@ -3,7 +3,9 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
 	"os"
 	"runtime"
@@ -85,6 +87,9 @@ func (db *DB) openSQLite(path string) error {
 		return inkform.Errorf(inkform.EINVALID, "sqlite dsn needs a file path")
 	}
 	db.path = path
+	if err := restrictFiles(path); err != nil {
+		return err
+	}
 	w, err := sql.Open("sqlite", sqliteDSN(path, "immediate",
 		"journal_mode(WAL)", "synchronous(FULL)", "wal_autocheckpoint(0)", "foreign_keys(0)",
 		fmt.Sprintf("journal_size_limit(%d)", walSizeLimit)))
@@ -110,6 +115,27 @@ func (db *DB) openSQLite(path string) error {
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
 	db.w, db.r = w, r
+	return nil
+}
+
+// restrictFiles makes the database file, and its WAL and shared-memory
+// files where they exist, readable by this user only: they hold every
+// document. SQLite gives the -wal and -shm files the mode of the database
+// file, so creating that one 0600 before SQLite does covers all three, and
+// files an older version made 0644 are narrowed.
+func restrictFiles(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return fmt.Errorf("open sqlite file: %w", err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("open sqlite file: %w", err)
+	}
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		if err := os.Chmod(p, 0o600); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("restrict sqlite file: %w", err)
+		}
+	}
 	return nil
 }
 
