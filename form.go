@@ -61,6 +61,10 @@ const (
 	MaxNameLength    = 64
 	MaxLabelLength   = 500
 	MaxPatternLength = 500
+	// MaxDescriptionLength bounds a form's description (characters): a
+	// paragraph for the people choosing forms, not a store for documents,
+	// since every read of the form carries it.
+	MaxDescriptionLength = 10000
 )
 
 // Size is a page size in millimetres.
@@ -202,6 +206,28 @@ type Form struct {
 	FormTemplate
 	CreatedAt time.Time `json:"createdAt"`
 	UpdatedAt time.Time `json:"updatedAt"`
+}
+
+// FormSummary is what a list of forms shows of each: enough to choose one,
+// not its layout, so a list of large forms stays small.
+type FormSummary struct {
+	ID          string      `json:"id"`
+	Version     int         `json:"version"`
+	Name        string      `json:"name"`
+	Description string      `json:"description,omitempty"`
+	Pattern     PatternMode `json:"pattern"`
+	Pages       int         `json:"pages"`
+	Fields      int         `json:"fields"`
+	CreatedAt   time.Time   `json:"createdAt"`
+	UpdatedAt   time.Time   `json:"updatedAt"`
+}
+
+// Summary returns the form's summary.
+func (f *Form) Summary() *FormSummary {
+	return &FormSummary{
+		ID: f.ID, Version: f.Version, Name: f.Name, Description: f.Description, Pattern: f.Pattern,
+		Pages: len(f.Pages), Fields: len(f.Fields), CreatedAt: f.CreatedAt, UpdatedAt: f.UpdatedAt,
+	}
 }
 
 // PageRef is what a page address resolves to: a page of a form version, and

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 var fieldNameRE = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]*$`)
@@ -40,6 +41,9 @@ func (t *FormTemplate) Validate() error {
 		v.add("name", "is required")
 	} else if len(t.Name) > MaxLabelLength {
 		v.add("name", "is longer than %d characters", MaxLabelLength)
+	}
+	if n := utf8.RuneCountInString(t.Description); n > MaxDescriptionLength {
+		v.add("description", "is %d characters long; at most %d", n, MaxDescriptionLength)
 	}
 	if t.Pattern != PatternCopied && t.Pattern != PatternUnique {
 		v.add("pattern", "must be %q or %q, not %q", PatternCopied, PatternUnique, t.Pattern)

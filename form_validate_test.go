@@ -52,6 +52,7 @@ func TestTemplateValidateErrors(t *testing.T) {
 		{"bad address", func(t *inkform.FormTemplate) { t.Pages[0].Address = "70.3.12" }, "pages[0].address", "segment.shelf.book.page"},
 		{"leading zero address", func(t *inkform.FormTemplate) { t.Pages[0].Address = "70.03.12.5" }, "pages[0].address", "no leading zeros"},
 		{"unique with address", func(t *inkform.FormTemplate) { t.Pattern = inkform.PatternUnique }, "pages[0].address", "per printed copy"},
+		{"long description", func(t *inkform.FormTemplate) { t.Description = strings.Repeat("é", inkform.MaxDescriptionLength+1) }, "description", "at most 10000"},
 		{"bad pattern mode", func(t *inkform.FormTemplate) { t.Pattern = "shared" }, "pattern", `not "shared"`},
 		{"threshold", func(t *inkform.FormTemplate) { t.ConfidenceThreshold = 1.5 }, "confidenceThreshold", "at most 1"},
 		{"bad regexp", func(t *inkform.FormTemplate) { t.Fields[0].Pattern = "([0-9]" }, "fields[0].pattern", "regular expression"},

@@ -11,18 +11,18 @@ import (
 // (docs/forms.md); the answer is the stored form, version 1, with its page
 // addresses filled in, and its URL in Location.
 //
-// Unknown template keys are ignored rather than refused, so a client written
-// for a later template version still works against this server.
+// Unknown template keys are refused with 422 naming their paths unless the
+// request says ?lenient=true (see decodeTemplate).
 func (s *Server) handleFormCreate(w http.ResponseWriter, r *http.Request) error {
 	org, err := orgID(r)
 	if err != nil {
 		return err
 	}
-	var t inkform.FormTemplate
-	if err := decodeJSON(w, r, s.bodyLimit(), &t, false); err != nil {
+	t, err := decodeTemplate(w, r, s.bodyLimit())
+	if err != nil {
 		return err
 	}
-	form, err := s.Forms.CreateForm(r.Context(), org, &t)
+	form, err := s.Forms.CreateForm(r.Context(), org, t)
 	if err != nil {
 		return err
 	}

@@ -8,12 +8,13 @@ import (
 
 // formListResponse is the body of GET /api/v1/forms.
 type formListResponse struct {
-	Forms []*inkform.Form `json:"forms"`
-	Next  string          `json:"next"`
+	Forms []*inkform.FormSummary `json:"forms"`
+	Next  string                 `json:"next"`
 }
 
-// handleFormList answers GET /api/v1/forms?after=&limit=: the latest
-// version of each form, oldest first. "next" is the after= of the next
+// handleFormList answers GET /api/v1/forms?after=&limit=: the summary of
+// the latest version of each form, oldest first (GET /api/v1/forms/{id}
+// has the whole template). "next" is the after= of the next
 // page, "" on the last one.
 func (s *Server) handleFormList(w http.ResponseWriter, r *http.Request) error {
 	org, err := orgID(r)
@@ -35,8 +36,9 @@ func (s *Server) handleFormList(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	forms, next := nextCursor(forms, limit, func(f *inkform.Form) string { return f.ID })
-	if forms == nil {
-		forms = []*inkform.Form{}
+	out := make([]*inkform.FormSummary, len(forms))
+	for i, f := range forms {
+		out[i] = f.Summary()
 	}
-	return writeJSON(w, http.StatusOK, formListResponse{Forms: forms, Next: next})
+	return writeJSON(w, http.StatusOK, formListResponse{Forms: out, Next: next})
 }

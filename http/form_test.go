@@ -18,8 +18,7 @@ const testTemplate = `{
     {"name": "patient_no", "type": "number", "page": 1, "box": {"x": 20, "y": 30, "w": 60, "h": 10}, "comb": 6},
     {"name": "visited", "type": "checkbox", "page": 1, "box": {"x": 20, "y": 50, "w": 5, "h": 5}},
     {"name": "signature", "type": "signature", "page": 1, "box": {"x": 20, "y": 250, "w": 80, "h": 20}}
-  ],
-  "futureKey": {"ignored": true}
+  ]
 }`
 
 // createForm stores testTemplate and returns the form.
@@ -66,6 +65,8 @@ func TestFormCreateBadBodies(t *testing.T) {
 		{"empty", "application/json", " ", 400, []string{"empty"}, ""},
 		{"not JSON media type", "text/plain", testTemplate, 415, []string{"application/json"}, ""},
 		{"invalid template", "application/json", `{"name": "", "pages": []}`, 422, []string{"invalid form template"}, "name"},
+		{"unknown keys named by path", "application/json", `{"name": "x", "pages": [{"size": {"w": 210, "h": 297, "d": 1}}], "fields": [{"name": "a", "type": "signature", "page": 1, "box": {"x": 1, "y": 1, "w": 50, "h": 10}, "requred": true}], "futureKey": {}}`,
+			422, []string{"3 unknown key(s)", "lenient=true"}, "fields[0].requred"},
 		{"too large", "application/json", `{"name": "` + strings.Repeat("x", 5000) + `"}`, 413, []string{"4096 bytes"}, ""},
 	}
 	for _, tt := range tests {
@@ -89,6 +90,31 @@ func TestFormCreateBadBodies(t *testing.T) {
 	}
 }
 
+// TestFormTemplateLenient checks that ?lenient=true is the way to store a
+// template with keys this server does not know, on create and update.
+func TestFormTemplateLenient(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	extended := strings.Replace(testTemplate, `"name": "Home visit",`, `"name": "Home visit", "futureKey": {"x": 1},`, 1)
+	f := e.createForm(t)
+	tests := []struct {
+		method, target string
+		status         int
+	}{
+		{"POST", "/api/v1/forms", 422},
+		{"POST", "/api/v1/forms?lenient=true", 201},
+		{"POST", "/api/v1/forms?lenient=maybe", 400},
+		{"PUT", "/api/v1/forms/" + f.ID, 422},
+		{"PUT", "/api/v1/forms/" + f.ID + "?lenient=1", 200},
+	}
+	for _, tt := range tests {
+		w := e.do(t, inkform.RoleDesigner, tt.method, tt.target, "application/json", extended)
+		if w.Code != tt.status {
+			t.Errorf("%s %s: status %d, want %d: %s", tt.method, tt.target, w.Code, tt.status, w.Body)
+		}
+	}
+}
+
 func TestFormListCursor(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
@@ -97,8 +123,8 @@ func TestFormListCursor(t *testing.T) {
 		ids = append(ids, e.createForm(t).ID)
 	}
 	var page struct {
-		Forms []inkform.Form `json:"forms"`
-		Next  string         `json:"next"`
+		Forms []inkform.FormSummary `json:"forms"`
+		Next  string                `json:"next"`
 	}
 	var seen []string
 	target := "/api/v1/forms?limit=2"
@@ -109,6 +135,9 @@ func TestFormListCursor(t *testing.T) {
 		}
 		decodeJSONBody(t, w, &page)
 		for _, f := range page.Forms {
+			if f.Name != "Home visit" || f.Version != 1 || f.Pages != 1 || f.Fields != 3 {
+				t.Errorf("summary %+v", f)
+			}
 			seen = append(seen, f.ID)
 		}
 		if page.Next == "" {

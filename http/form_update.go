@@ -9,7 +9,7 @@ import (
 
 // handleFormUpdate answers PUT /api/v1/forms/{id}: the body is a complete
 // template, stored as the form's next version (earlier versions stay, since
-// documents already captured refer to them). Unknown keys are ignored, as
+// documents already captured refer to them). Unknown keys are refused, as
 // on create.
 func (s *Server) handleFormUpdate(w http.ResponseWriter, r *http.Request) error {
 	org, err := orgID(r)
@@ -20,11 +20,11 @@ func (s *Server) handleFormUpdate(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	var t inkform.FormTemplate
-	if err := decodeJSON(w, r, s.bodyLimit(), &t, false); err != nil {
+	t, err := decodeTemplate(w, r, s.bodyLimit())
+	if err != nil {
 		return err
 	}
-	form, err := s.Forms.UpdateForm(r.Context(), org, id, &t)
+	form, err := s.Forms.UpdateForm(r.Context(), org, id, t)
 	if err != nil {
 		return err
 	}

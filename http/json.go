@@ -111,22 +111,26 @@ func mediaType(r *http.Request) (string, error) {
 }
 
 // decodeJSON reads a JSON body into v. Unknown keys are refused when strict
-// is set; form templates are read leniently because later template versions
-// may add keys that older servers should ignore. Syntax errors are reported
-// with line and column, type errors with the field's path.
+// is set (form templates use decodeTemplate instead). Syntax errors are
+// reported with line and column, type errors with the field's path.
 func decodeJSON(w http.ResponseWriter, r *http.Request, limit int64, v any, strict bool) error {
-	mt, err := mediaType(r)
-	if err != nil {
-		return err
-	}
-	if mt != "" && mt != "application/json" && !strings.HasSuffix(mt, "+json") {
-		return inkform.Errorf(inkform.EUNSUPPORTED, "the body must be application/json, not %s", mt)
-	}
-	body, err := readBody(w, r, limit)
+	body, err := readJSONBody(w, r, limit)
 	if err != nil {
 		return err
 	}
 	return unmarshalJSON(body, v, strict)
+}
+
+// readJSONBody reads a body that must be JSON (or have no Content-Type).
+func readJSONBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
+	mt, err := mediaType(r)
+	if err != nil {
+		return nil, err
+	}
+	if mt != "" && mt != "application/json" && !strings.HasSuffix(mt, "+json") {
+		return nil, inkform.Errorf(inkform.EUNSUPPORTED, "the body must be application/json, not %s", mt)
+	}
+	return readBody(w, r, limit)
 }
 
 // unmarshalJSON decodes exactly one JSON value from body into v.
