@@ -3,6 +3,7 @@ package inkform
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Error codes. The http package maps each to exactly one HTTP status; no other
@@ -16,6 +17,7 @@ const (
 	ETOOLARGE      = "too_large"     // body or content over a limit (413)
 	EUNSUPPORTED   = "unsupported"   // unsupported media type (415)
 	EUNPROCESSABLE = "unprocessable" // well-formed but semantically wrong (422)
+	ETOOMANY       = "too_many"      // the caller must slow down (429)
 	EUNAVAILABLE   = "unavailable"   // not ready, draining or overloaded (503)
 	EINTERNAL      = "internal"      // a bug or an outage; details are logged, not shown (500)
 )
@@ -26,6 +28,9 @@ type Error struct {
 	Code     string
 	Message  string
 	Problems []Problem
+	// RetryAfter, when set on an ETOOMANY or EUNAVAILABLE error, is when
+	// the caller may try again.
+	RetryAfter time.Duration
 }
 
 // Problem is one thing wrong with one part of the input, named by a path such
@@ -76,4 +81,14 @@ func ErrorProblems(err error) []Problem {
 		return e.Problems
 	}
 	return nil
+}
+
+// ErrorRetryAfter returns the RetryAfter of the first *Error in err's
+// chain, zero when there is none.
+func ErrorRetryAfter(err error) time.Duration {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.RetryAfter
+	}
+	return 0
 }

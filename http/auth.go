@@ -4,8 +4,18 @@ import (
 	"crypto/sha256"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/inkform/inkform"
+	"github.com/inkform/inkform/throttle"
+)
+
+// Bad tokens from one client address: authFailureBurst at once, then one
+// per authFailureEvery. A gateway with a stale token retries far slower;
+// a guesser's 8,000 tries in 10 s become about 30.
+const (
+	authFailureBurst = 20
+	authFailureEvery = time.Second
 )
 
 // maxSecretLength bounds what is hashed and looked up: real secrets are 36
@@ -42,15 +52,26 @@ func (s *Server) authenticate(r *http.Request) (*inkform.Principal, error) {
 		return nil, inkform.Errorf(inkform.EUNAUTHORIZED, "the Authorization header must use the Bearer scheme")
 	}
 	secret = strings.TrimSpace(secret)
-	if !strings.HasPrefix(secret, inkform.TokenPrefix) || len(secret) > maxSecretLength {
-		return nil, inkform.Errorf(inkform.EUNAUTHORIZED,
-			"the bearer token is not an inkform API token (those start with %s)", inkform.TokenPrefix)
-	}
-
 	key := sha256.Sum256([]byte(secret))
 	tok, ok := s.tokens.get(key)
 	if !ok {
+		// A token known good skips the limiter, so one client's bad
+		// token does not lock out others behind the same address.
+		client := throttle.AddressKey(s.clientAddr(r))
+		if ok, wait := s.authFailures.Allow(client); !ok {
+			e := inkform.Errorf(inkform.ETOOMANY, "too many bad tokens from this address; try again in %s", wait.Round(time.Second))
+			e.RetryAfter = wait
+			return nil, e
+		}
+		if !strings.HasPrefix(secret, inkform.TokenPrefix) || len(secret) > maxSecretLength {
+			s.authFailures.Fail(client)
+			return nil, inkform.Errorf(inkform.EUNAUTHORIZED,
+				"the bearer token is not an inkform API token (those start with %s)", inkform.TokenPrefix)
+		}
 		t, err := s.Tokens.Authenticate(r.Context(), secret)
+		if inkform.ErrorCode(err) == inkform.EUNAUTHORIZED {
+			s.authFailures.Fail(client)
+		}
 		if err != nil {
 			return nil, err
 		}

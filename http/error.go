@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
+	"math"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/inkform/inkform"
@@ -60,6 +62,8 @@ func StatusCode(code string) int {
 		return http.StatusUnsupportedMediaType
 	case inkform.EUNPROCESSABLE:
 		return http.StatusUnprocessableEntity
+	case inkform.ETOOMANY:
+		return http.StatusTooManyRequests
 	case inkform.EUNAVAILABLE:
 		return http.StatusServiceUnavailable
 	}
@@ -82,8 +86,10 @@ func (s *Server) Error(w http.ResponseWriter, r *http.Request, err error) {
 	switch status {
 	case http.StatusUnauthorized:
 		h.Set("WWW-Authenticate", `Bearer realm="inkform"`)
-	case http.StatusServiceUnavailable:
-		if h.Get("Retry-After") == "" {
+	case http.StatusServiceUnavailable, http.StatusTooManyRequests:
+		if d := inkform.ErrorRetryAfter(err); d > 0 {
+			h.Set("Retry-After", strconv.Itoa(int(math.Ceil(d.Seconds()))))
+		} else if h.Get("Retry-After") == "" {
 			h.Set("Retry-After", retryAfterSeconds)
 		}
 	}

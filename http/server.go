@@ -11,6 +11,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -18,6 +19,7 @@ import (
 	"github.com/inkform/inkform"
 	"github.com/inkform/inkform/ink"
 	"github.com/inkform/inkform/inkml"
+	"github.com/inkform/inkform/throttle"
 )
 
 // DefaultTokenCacheTTL is how long a successful token lookup is reused when
@@ -83,6 +85,10 @@ type Server struct {
 	// means DefaultTokenCacheTTL, a negative value disables the cache. A
 	// revoked token stays usable on other nodes for at most this long.
 	TokenCacheTTL time.Duration
+	// TrustedProxies are the load balancers whose X-Forwarded-For header
+	// names the client (for throttling and logs); a request from any other
+	// address is its own client.
+	TrustedProxies []netip.Prefix
 	// Metrics, when set, observes every request (see RequestMetrics).
 	Metrics RequestMetrics
 	// ExtraRoutes, when set, may register more handlers on the mux after
@@ -91,9 +97,11 @@ type Server struct {
 	// them with Server.Protect.
 	ExtraRoutes func(mux *http.ServeMux)
 
-	once     sync.Once
-	tokens   *tokenCache
-	draining atomic.Bool
+	once   sync.Once
+	tokens *tokenCache
+	// authFailures counts bad tokens per client address.
+	authFailures *throttle.Limiter
+	draining     atomic.Bool
 	// cutouts keeps the cutout rasteriser's buffers between requests.
 	cutouts ink.Renderer
 	// now is the clock; tests replace it.
@@ -208,6 +216,7 @@ func (s *Server) init() {
 			ttl = DefaultTokenCacheTTL
 		}
 		s.tokens = newTokenCache(ttl, tokenCacheSize, s.now)
+		s.authFailures = throttle.New(authFailureBurst, authFailureEvery, 0, s.now)
 	})
 }
 

@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/netip"
 	"os"
 	"strings"
 )
@@ -68,4 +69,37 @@ func parseArgs(fs *flag.FlagSet, args []string, want int) ([]string, error) {
 		return nil, fmt.Errorf("%w: want %d argument(s), got %d", errUsage, want, len(positional))
 	}
 	return positional, nil
+}
+
+// prefixList is a flag of comma-separated addresses and CIDR ranges; a
+// bare address stands for itself alone.
+type prefixList []netip.Prefix
+
+// String implements flag.Value.
+func (l *prefixList) String() string {
+	out := make([]string, len(*l))
+	for i, p := range *l {
+		out[i] = p.String()
+	}
+	return strings.Join(out, ",")
+}
+
+// Set implements flag.Value.
+func (l *prefixList) Set(v string) error {
+	*l = nil
+	for _, s := range strings.Split(v, ",") {
+		if s = strings.TrimSpace(s); s == "" {
+			continue
+		}
+		p, err := netip.ParsePrefix(s)
+		if err != nil {
+			a, aerr := netip.ParseAddr(s)
+			if aerr != nil {
+				return fmt.Errorf("%q is neither an address nor a CIDR range", s)
+			}
+			p = netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen())
+		}
+		*l = append(*l, p.Masked())
+	}
+	return nil
 }

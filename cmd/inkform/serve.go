@@ -37,6 +37,7 @@ type serveConfig struct {
 	MaxTraces       int
 	MaxPages        int
 	TokenCacheTTL   time.Duration
+	TrustedProxies  prefixList
 	ShutdownTimeout time.Duration
 	DrainDelay      time.Duration
 	Demo            bool
@@ -59,6 +60,7 @@ func (c *serveConfig) register(fs *flag.FlagSet) {
 	fs.IntVar(&c.MaxTraces, "max-traces", inkform.DefaultMaxTraces, "most strokes in one submission")
 	fs.IntVar(&c.MaxPages, "max-pages", inkform.DefaultMaxPagesPerSubmit, "most pages in one submission")
 	fs.DurationVar(&c.TokenCacheTTL, "token-cache-ttl", 30*time.Second, "how long an authenticated token is trusted without asking the database (a deleted token works that much longer at most)")
+	fs.Var(&c.TrustedProxies, "trusted-proxies", "comma-separated addresses or CIDR ranges of load balancers whose X-Forwarded-For names the client (for throttling bad tokens per client)")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 30*time.Second, "on SIGTERM: how long to finish requests and jobs")
 	fs.DurationVar(&c.DrainDelay, "drain-delay", 0, "on SIGTERM: how long /readyz answers 503 before the listener closes (lets a load balancer move traffic)")
 	fs.StringVar(&c.CPUProfile, "cpu-profile", "", "write a CPU profile (go tool pprof) to this file until shutdown, for performance work")
@@ -205,25 +207,26 @@ func shutdown(api *ihttp.Server, srv, redirect *http.Server, workers *queue.Clie
 // newAPI wires the HTTP API to the store.
 func newAPI(db *sqlstore.DB, blobs inkform.BlobStore, cfg *serveConfig, logger *slog.Logger) *ihttp.Server {
 	return &ihttp.Server{
-		Orgs:          db,
-		Tokens:        db,
-		Forms:         db,
-		Capture:       db,
-		Documents:     db,
-		Quarantine:    db,
-		Jobs:          db,
-		Updater:       db,
-		Purger:        db,
-		Audit:         db,
-		Blobs:         blobs,
-		Renders:       db,
-		Subscriptions: db,
-		Feed:          db,
-		Printer:       pdfPrinter{},
-		Logger:        logger,
-		Limits:        cfg.limits(),
-		Ready:         db.Ping,
-		Version:       version,
-		TokenCacheTTL: cfg.TokenCacheTTL,
+		Orgs:           db,
+		Tokens:         db,
+		Forms:          db,
+		Capture:        db,
+		Documents:      db,
+		Quarantine:     db,
+		Jobs:           db,
+		Updater:        db,
+		Purger:         db,
+		Audit:          db,
+		Blobs:          blobs,
+		Renders:        db,
+		Subscriptions:  db,
+		Feed:           db,
+		Printer:        pdfPrinter{},
+		Logger:         logger,
+		Limits:         cfg.limits(),
+		Ready:          db.Ping,
+		Version:        version,
+		TokenCacheTTL:  cfg.TokenCacheTTL,
+		TrustedProxies: cfg.TrustedProxies,
 	}
 }
