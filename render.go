@@ -15,6 +15,11 @@ const (
 	MaxBackgroundBytes = 20 << 20
 	// MaxPrintCopies limits one printable-form request.
 	MaxPrintCopies = 1000
+	// MaxPrintMarks bounds the drawing of one printable-form request:
+	// copies × Form.PrintMarks. It keeps the largest legal form with many
+	// copies (hundreds of millions of marks, gigabytes) from taking a
+	// node; small forms still print MaxPrintCopies at once.
+	MaxPrintMarks = 500_000
 	// DefaultCutoutDPI and MaxCutoutDPI bound a cutout's resolution: 200
 	// dpi shows handwriting clearly; beyond 600 a cutout only gets bigger.
 	DefaultCutoutDPI = 200
@@ -75,8 +80,25 @@ type FormPrinter interface {
 	NormalizeBackground(data []byte, form *Form) ([]byte, error)
 	// Blank writes printable blank pages: one set of the form's pages per
 	// copy, copies[i] holding each page's address; nil prints the form's
-	// own addresses once.
-	Blank(w io.Writer, form *Form, copies [][]string) error
+	// own addresses once. It stops with ctx's error when ctx ends (the
+	// client left), and refuses more than MaxPrintMarks (ETOOLARGE).
+	Blank(ctx context.Context, w io.Writer, form *Form, copies [][]string) error
+}
+
+// PrintMarks counts what one printed copy of the form draws: a box, comb
+// divider, option box or label each count one, a page one. Drawing time
+// and PDF size grow with it, so it is what print limits count.
+func (f *Form) PrintMarks() int {
+	n := len(f.Pages)
+	for i := range f.Fields {
+		fl := &f.Fields[i]
+		n++ // the label
+		if fl.Box != nil {
+			n += 1 + max(fl.Comb-1, 0)
+		}
+		n += 2 * len(fl.Options) // box and label
+	}
+	return n
 }
 
 // Blob keys. Everything of a document lives under DocumentBlobPrefix so that

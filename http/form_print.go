@@ -1,7 +1,6 @@
 package http
 
 import (
-	"bytes"
 	"net/http"
 	"strconv"
 
@@ -39,6 +38,11 @@ func (s *Server) handleFormPrint(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	// Checked before copies are allocated, so a refused print uses none.
+	if marks := form.PrintMarks(); n*marks > inkform.MaxPrintMarks {
+		return invalidParam("copies", "this form draws %d marks per copy; at most %d copies of it fit in one request (%d marks)",
+			marks, max(inkform.MaxPrintMarks/marks, 1), inkform.MaxPrintMarks)
+	}
 	addrs := make([][]string, n)
 	if form.Pattern == inkform.PatternUnique {
 		// Printing unique pattern allocates licensed pages, a write.
@@ -63,16 +67,35 @@ func (s *Server) handleFormPrint(w http.ResponseWriter, r *http.Request) error {
 			addrs[i] = own
 		}
 	}
-	// Written to memory first, so that a failure is still a problem
-	// response rather than a truncated PDF.
-	var buf bytes.Buffer
-	if err := s.Printer.Blank(&buf, form, addrs); err != nil {
+	// The PDF library holds the document until it is complete and writes
+	// nothing on failure, so the output goes straight to the client: a
+	// failure is still a problem response, and no second copy is held.
+	// A client that leaves stops the drawing (ctx).
+	pw := &pdfResponse{w: w, name: form.ID + "-print.pdf"}
+	if err := s.Printer.Blank(ctx, pw, form, addrs); err != nil {
+		if pw.started {
+			return nil // the client has a truncated file; nothing else to send
+		}
 		return err
 	}
-	w.Header().Set("Content-Type", "application/pdf")
-	w.Header().Set("Content-Disposition", `attachment; filename="`+form.ID+`-print.pdf"`)
-	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
-	w.WriteHeader(http.StatusOK)
-	w.Write(buf.Bytes()) // a failed write is the client gone; nothing to answer
 	return nil
+}
+
+// pdfResponse writes the PDF headers before the first byte of the body.
+type pdfResponse struct {
+	w       http.ResponseWriter
+	name    string
+	started bool
+}
+
+// Write implements io.Writer.
+func (p *pdfResponse) Write(b []byte) (int, error) {
+	if !p.started {
+		p.started = true
+		h := p.w.Header()
+		h.Set("Content-Type", "application/pdf")
+		h.Set("Content-Disposition", `attachment; filename="`+p.name+`"`)
+		p.w.WriteHeader(http.StatusOK)
+	}
+	return p.w.Write(b)
 }

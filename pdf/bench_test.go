@@ -2,6 +2,7 @@ package pdf
 
 import (
 	"bytes"
+	"context"
 	"io"
 	"syscall"
 	"testing"
@@ -74,7 +75,7 @@ func BenchmarkBlank(b *testing.B) {
 		copies[i] = []string{"71.0.0.1", "71.0.0.2"}
 	}
 	for b.Loop() {
-		if err := Blank(io.Discard, form, copies); err != nil {
+		if err := Blank(context.Background(), io.Discard, form, copies); err != nil {
 			b.Fatal(err)
 		}
 	}

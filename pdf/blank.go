@@ -1,6 +1,7 @@
 package pdf
 
 import (
+	"context"
 	"fmt"
 	"io"
 
@@ -21,7 +22,7 @@ const MaxBlankCopies = 1000
 // The PDF is meant for a pattern-printing tool: printing the Anoto dot
 // pattern itself is done by the pattern licensee's tools, which place the
 // pattern for each page address; this package draws only the visible form.
-func Blank(w io.Writer, form *inkform.Form, copies [][]string) error {
+func Blank(ctx context.Context, w io.Writer, form *inkform.Form, copies [][]string) error {
 	if form == nil || len(form.Pages) == 0 {
 		return inkform.Errorf(inkform.EINVALID, "pdf: a blank form needs a form with pages")
 	}
@@ -35,6 +36,9 @@ func Blank(w io.Writer, form *inkform.Form, copies [][]string) error {
 	if len(copies) > MaxBlankCopies {
 		return inkform.Errorf(inkform.EINVALID, "pdf: at most %d copies at once, not %d", MaxBlankCopies, len(copies))
 	}
+	if marks := len(copies) * form.PrintMarks(); marks > inkform.MaxPrintMarks {
+		return inkform.Errorf(inkform.ETOOLARGE, "pdf: %d copies of this form draw %d marks, more than %d", len(copies), marks, inkform.MaxPrintMarks)
+	}
 	for i, c := range copies {
 		if len(c) != len(form.Pages) {
 			return inkform.Errorf(inkform.EINVALID, "pdf: copy %d has %d page addresses, the form %d pages", i+1, len(c), len(form.Pages))
@@ -45,6 +49,9 @@ func Blank(w io.Writer, form *inkform.Form, copies [][]string) error {
 	pdf.SetSubject(fmt.Sprintf("blank form, %d copies", len(copies)), true)
 	for _, addresses := range copies {
 		for i, page := range form.Pages {
+			if err := ctx.Err(); err != nil {
+				return fmt.Errorf("pdf: blank form: %w", err)
+			}
 			pdf.AddPageFormat("P", fpdf.SizeType{Wd: page.Size.W, Ht: page.Size.H})
 			drawFormPage(pdf, form, i+1, addresses[i])
 		}

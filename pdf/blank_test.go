@@ -2,6 +2,7 @@ package pdf
 
 import (
 	"bytes"
+	"context"
 	"os/exec"
 	"strconv"
 	"strings"
@@ -27,7 +28,7 @@ func TestBlank(t *testing.T) {
 			t.Parallel()
 			tool := needTool(t, "pdftotext")
 			var buf bytes.Buffer
-			if err := Blank(&buf, form, tt.copies); err != nil {
+			if err := Blank(context.Background(), &buf, form, tt.copies); err != nil {
 				t.Fatal(err)
 			}
 			qpdfCheck(t, buf.Bytes())
@@ -73,7 +74,7 @@ func TestBlankRefusesBadInput(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			var buf bytes.Buffer
-			if err := Blank(&buf, tc.form, tc.copies); inkform.ErrorCode(err) != inkform.EINVALID || buf.Len() != 0 {
+			if err := Blank(context.Background(), &buf, tc.form, tc.copies); inkform.ErrorCode(err) != inkform.EINVALID || buf.Len() != 0 {
 				t.Errorf("Blank: %v with %d bytes written, want EINVALID and nothing", err, buf.Len())
 			}
 		})

@@ -26,8 +26,8 @@ func (pdfPrinter) NormalizeBackground(data []byte, form *inkform.Form) ([]byte, 
 }
 
 // Blank implements inkform.FormPrinter.
-func (pdfPrinter) Blank(w io.Writer, form *inkform.Form, copies [][]string) error {
-	return pdf.Blank(w, form, copies)
+func (pdfPrinter) Blank(ctx context.Context, w io.Writer, form *inkform.Form, copies [][]string) error {
+	return pdf.Blank(ctx, w, form, copies)
 }
 
 // renderFollowUp is how soon a render runs again when the document changed
