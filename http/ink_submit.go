@@ -30,6 +30,11 @@ func (s *Server) handleInkSubmit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	release, err := s.reserveInk(r)
+	if err != nil {
+		return err
+	}
+	defer release()
 	body, err := readBody(w, r, s.bodyLimit())
 	if err != nil {
 		return err

@@ -85,6 +85,10 @@ type Server struct {
 	// means DefaultTokenCacheTTL, a negative value disables the cache. A
 	// revoked token stays usable on other nodes for at most this long.
 	TokenCacheTTL time.Duration
+	// InkMemory bounds the memory that ink submissions being parsed may
+	// hold at once, in bytes (zero: DefaultInkMemory); a submission over
+	// it answers 503 with Retry-After.
+	InkMemory int64
 	// TrustedProxies are the load balancers whose X-Forwarded-For header
 	// names the client (for throttling and logs); a request from any other
 	// address is its own client.
@@ -97,8 +101,9 @@ type Server struct {
 	// them with Server.Protect.
 	ExtraRoutes func(mux *http.ServeMux)
 
-	once   sync.Once
-	tokens *tokenCache
+	once      sync.Once
+	tokens    *tokenCache
+	inkBudget *byteBudget
 	// authFailures counts bad tokens per client address.
 	authFailures *throttle.Limiter
 	draining     atomic.Bool
@@ -216,6 +221,10 @@ func (s *Server) init() {
 			ttl = DefaultTokenCacheTTL
 		}
 		s.tokens = newTokenCache(ttl, tokenCacheSize, s.now)
+		if s.InkMemory <= 0 {
+			s.InkMemory = DefaultInkMemory
+		}
+		s.inkBudget = &byteBudget{total: s.InkMemory}
 		s.authFailures = throttle.New(authFailureBurst, authFailureEvery, 0, s.now)
 	})
 }

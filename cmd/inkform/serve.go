@@ -38,6 +38,7 @@ type serveConfig struct {
 	MaxPages        int
 	TokenCacheTTL   time.Duration
 	TrustedProxies  prefixList
+	InkMemory       int64
 	ShutdownTimeout time.Duration
 	DrainDelay      time.Duration
 	Demo            bool
@@ -60,6 +61,7 @@ func (c *serveConfig) register(fs *flag.FlagSet) {
 	fs.IntVar(&c.MaxTraces, "max-traces", inkform.DefaultMaxTraces, "most strokes in one submission")
 	fs.IntVar(&c.MaxPages, "max-pages", inkform.DefaultMaxPagesPerSubmit, "most pages in one submission")
 	fs.DurationVar(&c.TokenCacheTTL, "token-cache-ttl", 30*time.Second, "how long an authenticated token is trusted without asking the database (a deleted token works that much longer at most)")
+	fs.Int64Var(&c.InkMemory, "ink-memory", ihttp.DefaultInkMemory, "bytes of memory that ink submissions being parsed may hold at once (each reserves 16× its size); beyond it a submission answers 503 with Retry-After")
 	fs.Var(&c.TrustedProxies, "trusted-proxies", "comma-separated addresses or CIDR ranges of load balancers whose X-Forwarded-For names the client (for throttling bad tokens per client)")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 30*time.Second, "on SIGTERM: how long to finish requests and jobs")
 	fs.DurationVar(&c.DrainDelay, "drain-delay", 0, "on SIGTERM: how long /readyz answers 503 before the listener closes (lets a load balancer move traffic)")
@@ -228,5 +230,6 @@ func newAPI(db *sqlstore.DB, blobs inkform.BlobStore, cfg *serveConfig, logger *
 		Version:        version,
 		TokenCacheTTL:  cfg.TokenCacheTTL,
 		TrustedProxies: cfg.TrustedProxies,
+		InkMemory:      cfg.InkMemory,
 	}
 }
