@@ -82,7 +82,7 @@ func fieldStrokes(form *inkform.Form, doc *inkform.Document, di *inkform.Documen
 	}
 	var out []inkform.Stroke
 	for _, p := range di.Pages {
-		if pageOf(form, doc, p.Address) != field.Page {
+		if n, ok := form.PageOf(doc, p.Address); !ok || n != field.Page {
 			continue
 		}
 		for i := range p.Strokes {
@@ -103,23 +103,6 @@ func fieldStrokes(form *inkform.Form, doc *inkform.Document, di *inkform.Documen
 		}
 	}
 	return out
-}
-
-// pageOf returns the form page number an ink page address is, from the
-// document's pages (unique pattern) or the form's own addresses; 0 when
-// neither knows it.
-func pageOf(form *inkform.Form, doc *inkform.Document, address string) int {
-	for _, p := range doc.Pages {
-		if p.Address == address {
-			return p.Number
-		}
-	}
-	for i, p := range form.Pages {
-		if p.Address != "" && p.Address == address {
-			return i + 1
-		}
-	}
-	return 0
 }
 
 // cutoutBackground draws the form layout inside view (box outlines and comb

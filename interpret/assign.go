@@ -58,7 +58,7 @@ func pageTargets(form *inkform.Form, tolerance float64) ([]target, map[int][]int
 	return targets, byPage
 }
 
-// assign maps the document's ink pages to form pages by address and gives
+// assign maps the document's ink pages to form pages (Form.PageOf) and gives
 // each stroke to the target whose grown box holds the largest share of its
 // length. Ties go to the smaller box, because the smaller box is the more
 // specific one (an option inside its group, a comb inside a panel), and
@@ -76,28 +76,20 @@ func assign(form *inkform.Form, doc *inkform.Document, di *inkform.DocumentInk, 
 	if di == nil {
 		return a, nil // a digital document, or ink not yet stored
 	}
-	// The document's pages name the addresses; for copied pattern the form's
-	// own addresses say the same, and they let a document whose page list
-	// was not filled in still be read.
-	pageOf := make(map[string]int, len(doc.Pages))
-	for i, p := range form.Pages {
-		if p.Address != "" {
-			pageOf[p.Address] = i + 1
-		}
-	}
-	fromDoc := make(map[string]bool, len(doc.Pages))
+	// An address that the document gives two pages leaves no way to tell
+	// where its ink belongs: refuse to guess.
+	seen := make(map[string]int, len(doc.Pages))
 	for _, p := range doc.Pages {
-		if prev := pageOf[p.Address]; fromDoc[p.Address] && prev != p.Number {
+		if prev, ok := seen[p.Address]; ok && prev != p.Number {
 			return nil, fmt.Errorf("document %s: address %s is both page %d and page %d", doc.ID, p.Address, prev, p.Number)
 		}
-		fromDoc[p.Address] = true
-		pageOf[p.Address] = p.Number
+		seen[p.Address] = p.Number
 	}
 	unassigned := map[string]int{} // address → index in a.unassigned
 	for pi := range di.Pages {
 		page := &di.Pages[pi]
 		var cands []int // none for an address of no page: all its ink stays unassigned
-		if n, ok := pageOf[page.Address]; ok {
+		if n, ok := form.PageOf(doc, page.Address); ok {
 			cands = byPage[n]
 		}
 		for si := range page.Strokes {
