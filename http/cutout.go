@@ -10,16 +10,9 @@ import (
 	"github.com/inkform/inkform/ink"
 )
 
-// Cutout geometry, in millimetres. cutoutTolerance and cutoutMinShare are
-// the interpreter's defaults (interpret.DefaultEdgeTolerance and
-// DefaultMinShare): a cutout must show the ink the value was read from, so
-// strokes go to fields by the same rule. cutoutMargin is the band of page
-// shown around the field so a verifier sees ink that strays over the edge.
-const (
-	cutoutTolerance = 2.0
-	cutoutMinShare  = 0.3
-	cutoutMargin    = 3.0
-)
+// cutoutMargin (mm) is the band of page shown around the field so a
+// verifier sees ink that strays over the edge.
+const cutoutMargin = 3.0
 
 // cutoutColor is the grey of the drawn form layout under a cutout's ink.
 var cutoutColor = color.RGBA{R: 0xa0, G: 0xa0, B: 0xa0, A: 0xff}
@@ -56,53 +49,18 @@ func cutoutView(f *inkform.Field) (inkform.Box, bool) {
 	return ink.Expand(inkform.Box{X: x0, Y: y0, W: x1 - x0, H: y1 - y0}, cutoutMargin), true
 }
 
-// fieldStrokes returns the strokes of the field's page that belong to the
-// field: like the interpreter, each stroke goes to the field whose grown
-// box holds the largest share of its length (at least cutoutMinShare),
-// ties going to the smaller box. So a cutout shows only its own field's
-// ink, even where boxes are close or overlap.
+// fieldStrokes returns the strokes that belong to the field, by the
+// interpreter's own rule (ink.Assign with its defaults): a cutout shows the
+// ink the value was read from, and only its own field's ink, even where
+// boxes are close or overlap.
 func fieldStrokes(form *inkform.Form, doc *inkform.Document, di *inkform.DocumentInk, field *inkform.Field) []inkform.Stroke {
-	if di == nil {
-		return nil
-	}
-	type target struct {
-		field string
-		grown inkform.Box
-		area  float64
-	}
-	var targets []target
+	a := ink.Assign(form, doc, di, ink.DefaultEdgeTolerance, ink.DefaultMinShare)
 	for i := range form.Fields {
-		f := &form.Fields[i]
-		if f.Page != field.Page {
-			continue
-		}
-		for _, b := range fieldBoxes(f) {
-			targets = append(targets, target{field: f.Name, grown: ink.Expand(b, cutoutTolerance), area: ink.Area(b)})
+		if form.Fields[i].Name == field.Name {
+			return a.FieldInk[i]
 		}
 	}
-	var out []inkform.Stroke
-	for _, p := range di.Pages {
-		if n, ok := form.PageOf(doc, p.Address); !ok || n != field.Page {
-			continue
-		}
-		for i := range p.Strokes {
-			s := &p.Strokes[i]
-			best, bestShare, bestArea := "", 0.0, math.Inf(1)
-			for _, t := range targets {
-				share := ink.ShareInside(s, t.grown)
-				if share < cutoutMinShare {
-					continue
-				}
-				if share > bestShare || share == bestShare && t.area < bestArea {
-					best, bestShare, bestArea = t.field, share, t.area
-				}
-			}
-			if best == field.Name {
-				out = append(out, *s)
-			}
-		}
-	}
-	return out
+	return nil
 }
 
 // cutoutBackground draws the form layout inside view (box outlines and comb
