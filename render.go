@@ -15,9 +15,12 @@ const (
 	MaxBackgroundBytes = 20 << 20
 	// MaxPrintCopies limits one printable-form request.
 	MaxPrintCopies = 1000
-	// DefaultCutoutDPI and MaxCutoutDPI bound a cutout's resolution: 200
-	// dpi shows handwriting clearly; beyond 600 a cutout only gets bigger.
+	// DefaultCutoutDPI is a cutout's resolution when none is asked for;
+	// MinCutoutDPI and MaxCutoutDPI bound it: 200 dpi shows handwriting
+	// clearly, below 25 a digit is a few pixels, beyond 600 a cutout only
+	// gets bigger.
 	DefaultCutoutDPI = 200
+	MinCutoutDPI     = 25
 	MaxCutoutDPI     = 600
 )
 

@@ -16,7 +16,6 @@ import (
 	"time"
 
 	"github.com/inkform/inkform"
-	"github.com/inkform/inkform/ink"
 	"github.com/inkform/inkform/inkml"
 )
 
@@ -49,12 +48,14 @@ type Server struct {
 	// Audit records who read or changed what. Nil records nothing and
 	// makes GET /api/v1/audit answer 503; cmd/inkform always sets it.
 	Audit inkform.AuditLog
-	// Blobs keeps backgrounds, document PDFs and cached cutouts; Renders
-	// records which PDF shows which state of a document; Printer makes
-	// form PDFs. When one is nil, the routes that need it answer 503.
+	// Blobs keeps backgrounds, document PDFs and the cutouts that Cutouts
+	// draws and caches there; Renders records which PDF shows which state
+	// of a document; Printer makes form PDFs. When one is nil, the routes
+	// that need it answer 503.
 	Blobs   inkform.BlobStore
 	Renders inkform.RenderStore
 	Printer inkform.FormPrinter
+	Cutouts inkform.CutoutService
 	// Handlers keeps forms' event handlers and their delivery logs; nil
 	// makes the handler routes answer 503.
 	Handlers inkform.HandlerStore
@@ -94,8 +95,6 @@ type Server struct {
 	once     sync.Once
 	tokens   *tokenCache
 	draining atomic.Bool
-	// cutouts keeps the cutout rasteriser's buffers between requests.
-	cutouts ink.Renderer
 	// now is the clock; tests replace it.
 	now func() time.Time
 }
