@@ -9,9 +9,6 @@ import (
 	"github.com/inkform/inkform"
 )
 
-// MaxBlankCopies limits one Blank call; print runs are split into batches.
-const MaxBlankCopies = 1000
-
 // Blank writes printable blank forms: for each copy one set of the form's
 // pages, drawn from the template (field boxes, comb cells, checkboxes,
 // labels), each page with its page address small in the top right corner.
@@ -32,8 +29,8 @@ func Blank(w io.Writer, form *inkform.Form, copies [][]string) error {
 		}
 		copies = [][]string{own}
 	}
-	if len(copies) > MaxBlankCopies {
-		return inkform.Errorf(inkform.EINVALID, "pdf: at most %d copies at once, not %d", MaxBlankCopies, len(copies))
+	if len(copies) > inkform.MaxPrintCopies {
+		return inkform.Errorf(inkform.EINVALID, "pdf: at most %d copies at once, not %d", inkform.MaxPrintCopies, len(copies))
 	}
 	for i, c := range copies {
 		if len(c) != len(form.Pages) {
