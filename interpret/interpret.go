@@ -34,8 +34,8 @@ type Result struct {
 	// margin, or show that a template's boxes are misplaced.
 	Unassigned []inkform.PageInk
 	// FieldInk holds the strokes assigned to each field with ink (for a
-	// choice, the ink of all its boxes), in page coordinates. The cutout
-	// renderer draws them.
+	// choice, the ink of all its boxes), in page coordinates. Cutouts
+	// show the same strokes: both assign them with ink.Assign.
 	//
 	// The strokes of FieldInk and Unassigned share their points with the
 	// DocumentInk passed in; copy before modifying either.
