@@ -230,6 +230,46 @@ func (f *Form) Summary() *FormSummary {
 	}
 }
 
+// PageOf returns the 1-based number of the form page that ink on a page
+// address belongs to in doc. The document's own pages come first, because
+// with unique pattern each printed copy has addresses of its own; then the
+// form's, which with copied pattern say the same and let ink be placed
+// before the document's page list is filled in. A document page whose
+// number the form does not have is passed over, so that n can always index
+// f.Pages. ok is false when neither knows the address.
+func (f *Form) PageOf(doc *Document, address string) (n int, ok bool) {
+	if doc != nil {
+		for _, p := range doc.Pages {
+			if p.Address == address && p.Number >= 1 && p.Number <= len(f.Pages) {
+				return p.Number, true
+			}
+		}
+	}
+	for i, p := range f.Pages {
+		if p.Address != "" && p.Address == address {
+			return i + 1, true
+		}
+	}
+	return 0, false
+}
+
+// PageAddress returns the address of page n (1-based) in doc: the
+// document's own for that page, else the form's; "" when the form has no
+// page n or, with unique pattern, no copy names it.
+func (f *Form) PageAddress(doc *Document, n int) string {
+	if n < 1 || n > len(f.Pages) {
+		return ""
+	}
+	if doc != nil {
+		for _, p := range doc.Pages {
+			if p.Number == n {
+				return p.Address
+			}
+		}
+	}
+	return f.Pages[n-1].Address
+}
+
 // PageRef is what a page address resolves to: a page of a form version, and
 // for unique pattern the printed copy.
 type PageRef struct {

@@ -8,21 +8,26 @@ import (
 	"time"
 )
 
-// Render limits shared by the HTTP layer and the pdf package (cmd/inkform
-// checks that they agree with pdf.MaxBackgroundBytes and pdf.MaxBlankCopies).
+// Render limits, kept here once for the HTTP layer, which refuses requests
+// beyond them, and the pdf package, which refuses to render beyond them.
 const (
-	// MaxBackgroundBytes limits an uploaded background PDF.
+	// MaxBackgroundBytes limits a background PDF: a printed form is a few
+	// hundred kilobytes; more is a scan that should be a smaller file.
 	MaxBackgroundBytes = 20 << 20
-	// MaxPrintCopies limits one printable-form request.
+	// MaxPrintCopies limits one printable-form request and one blank PDF;
+	// larger print runs are split into batches.
 	MaxPrintCopies = 1000
 	// MaxPrintMarks bounds the drawing of one printable-form request:
 	// copies × Form.PrintMarks. It keeps the largest legal form with many
 	// copies (hundreds of millions of marks, gigabytes) from taking a
 	// node; small forms still print MaxPrintCopies at once.
 	MaxPrintMarks = 500_000
-	// DefaultCutoutDPI and MaxCutoutDPI bound a cutout's resolution: 200
-	// dpi shows handwriting clearly; beyond 600 a cutout only gets bigger.
+	// DefaultCutoutDPI is a cutout's resolution when none is asked for;
+	// MinCutoutDPI and MaxCutoutDPI bound it: 200 dpi shows handwriting
+	// clearly, below 25 a digit is a few pixels, beyond 600 a cutout only
+	// gets bigger.
 	DefaultCutoutDPI = 200
+	MinCutoutDPI     = 25
 	MaxCutoutDPI     = 600
 )
 

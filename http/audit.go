@@ -38,7 +38,7 @@ func (s *Server) auditList(r *http.Request, docs []*inkform.Document) error {
 	return s.Audit.RecordAudit(r.Context(), org, events...)
 }
 
-// auditChange records a change the subscription has already committed. A
+// auditChange records a change the handler has already committed. A
 // failure to record is logged rather than returned: answering 500 for a
 // committed change would invite a retry that changes it twice.
 func (s *Server) auditChange(r *http.Request, action, kind, id, detail string) {

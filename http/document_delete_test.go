@@ -2,7 +2,6 @@ package http
 
 import (
 	"context"
-	"io"
 	"slices"
 	"sync"
 	"testing"
@@ -87,53 +86,5 @@ func TestDocumentDelete(t *testing.T) {
 	}
 	if w := newEnv(t).do(t, inkform.RoleAdmin, "DELETE", path, "", ""); w.Code != 503 {
 		t.Errorf("without a purger: %d, want 503", w.Code)
-	}
-}
-
-// purgingBlobs is a fakeBlobs that runs onPut before each Put: a purge
-// landing while a cutout is being drawn.
-type purgingBlobs struct {
-	*fakeBlobs
-	onPut func()
-}
-
-func (p *purgingBlobs) Put(ctx context.Context, key string, r io.Reader, size int64, contentType string) error {
-	if p.onPut != nil {
-		p.onPut()
-	}
-	return p.fakeBlobs.Put(ctx, key, r, size, contentType)
-}
-
-// TestCutoutCacheDuringPurge checks that a cutout drawn while its document
-// is purged is not left in the cache, and is cached otherwise.
-func TestCutoutCacheDuringPurge(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		name  string
-		purge bool
-		kept  int
-	}{
-		{"no purge: cached", false, 1},
-		{"purged meanwhile: not kept", true, 0},
-	}
-	for _, tt := range tests {
-		blobs := &purgingBlobs{fakeBlobs: &fakeBlobs{objects: map[string][]byte{}}}
-		e := newEnv(t, func(s *Server) { s.Blobs = blobs })
-		form := cutoutForm()
-		form.ID, form.OrgID, form.Version = inkform.NewID(), e.orgID, 1
-		e.forms.forms = append(e.forms.forms, form)
-		doc := &inkform.Document{ID: inkform.NewID(), OrgID: e.orgID, FormID: form.ID, FormVersion: 1,
-			Pages: []inkform.DocumentPage{{Number: 1, Address: "1.2.3.4"}}}
-		e.docs.doc = doc
-		e.docs.ink = &inkform.DocumentInk{DocumentID: doc.ID, SHA256: "abcdef"}
-		if tt.purge {
-			blobs.onPut = func() { e.docs.doc = nil }
-		}
-		if w := e.do(t, inkform.RoleVerifier, "GET", "/api/v1/documents/"+doc.ID+"/fields/a/cutout.png", "", ""); w.Code != 200 {
-			t.Fatalf("%s: cutout %d %s", tt.name, w.Code, w.Body)
-		}
-		if got := len(blobs.keys()); got != tt.kept {
-			t.Errorf("%s: %d cached object(s), want %d", tt.name, got, tt.kept)
-		}
 	}
 }

@@ -17,7 +17,6 @@ import (
 	"time"
 
 	"github.com/inkform/inkform"
-	"github.com/inkform/inkform/ink"
 	"github.com/inkform/inkform/inkml"
 	"github.com/inkform/inkform/throttle"
 )
@@ -51,14 +50,16 @@ type Server struct {
 	// Audit records who read or changed what. Nil records nothing and
 	// makes GET /api/v1/audit answer 503; cmd/inkform always sets it.
 	Audit inkform.AuditLog
-	// Blobs keeps backgrounds, document PDFs and cached cutouts; Renders
-	// records which PDF shows which state of a document; Printer makes
-	// form PDFs. When one is nil, the routes that need it answer 503.
+	// Blobs keeps backgrounds, document PDFs and the cutouts that Cutouts
+	// draws and caches there; Renders records which PDF shows which state
+	// of a document; Printer makes form PDFs. When one is nil, the routes
+	// that need it answer 503.
 	Blobs   inkform.BlobStore
 	Renders inkform.RenderStore
 	Printer inkform.FormPrinter
-	// Handlers keeps forms' event subscriptions and their delivery logs; nil
-	// makes the subscription routes answer 503.
+	Cutouts inkform.CutoutService
+	// Subscriptions keeps forms' event subscriptions and their delivery logs; nil
+	// makes the subscription routes (/api/v1/handlers) answer 503.
 	Subscriptions inkform.SubscriptionStore
 	// EmailEnabled says the operator configured an SMTP server, so e-mail
 	// handlers can be made; ExportTargets names the export targets the
@@ -107,8 +108,6 @@ type Server struct {
 	// authFailures counts bad tokens per client address.
 	authFailures *throttle.Limiter
 	draining     atomic.Bool
-	// cutouts keeps the cutout rasteriser's buffers between requests.
-	cutouts ink.Renderer
 	// now is the clock; tests replace it.
 	now func() time.Time
 }
@@ -253,7 +252,7 @@ func (s *Server) Drain() {
 // Protect wraps h so that it runs only for a bearer token whose role grants
 // perm, with the Principal in the request context. It is meant for handlers
 // added through ExtraRoutes. An empty perm is a programming error (it would
-// make the subscription public), so Protect panics on it at startup.
+// make the handler public), so Protect panics on it at startup.
 func (s *Server) Protect(perm inkform.Permission, h http.Handler) http.Handler {
 	if perm == "" {
 		panic("http: Protect needs a permission")
@@ -266,7 +265,7 @@ func (s *Server) Protect(perm inkform.Permission, h http.Handler) http.Handler {
 }
 
 // endpoint turns a route into a handler: authentication and the permission
-// check first, then the subscription, whose error becomes a problem response.
+// check first, then the handler, whose error becomes a problem response.
 func (s *Server) endpoint(rt route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if rt.perm != "" {

@@ -15,6 +15,7 @@ import (
 	"fmt"
 
 	"github.com/inkform/inkform"
+	"github.com/inkform/inkform/ink"
 )
 
 // Result is the interpretation of a document.
@@ -33,8 +34,8 @@ type Result struct {
 	// margin, or show that a template's boxes are misplaced.
 	Unassigned []inkform.PageInk
 	// FieldInk holds the strokes assigned to each field with ink (for a
-	// choice, the ink of all its boxes), in page coordinates. The cutout
-	// renderer draws them.
+	// choice, the ink of all its boxes), in page coordinates. Cutouts
+	// show the same strokes: both assign them with ink.Assign.
 	//
 	// The strokes of FieldInk and Unassigned share their points with the
 	// DocumentInk passed in; copy before modifying either.
@@ -76,26 +77,26 @@ func (in *Interpreter) Interpret(ctx context.Context, form *inkform.Form, doc *i
 	if rec == nil {
 		rec = inkform.UnknownRecognizer{}
 	}
-	a, err := assign(form, doc, di, o)
-	if err != nil {
+	if err := checkPages(doc); err != nil {
 		return nil, fmt.Errorf("interpret: %w", err)
 	}
+	a := ink.Assign(form, doc, di, o.EdgeTolerance, o.MinShare)
 	targetsOf := make([][]int, len(form.Fields))
-	for t := range a.targets {
-		f := a.targets[t].field
+	for t := range a.Targets {
+		f := a.Targets[t].Field
 		targetsOf[f] = append(targetsOf[f], t)
 	}
 
 	res := &Result{
 		Fields:     make(map[string]inkform.FieldValue, len(form.Fields)),
-		Unassigned: a.unassigned,
+		Unassigned: a.Unassigned,
 		FieldInk:   make(map[string][]inkform.Stroke),
 	}
 	checks := make([]fieldCheck, len(form.Fields))
 	for i := range form.Fields {
 		f := &form.Fields[i]
-		if len(a.fieldInk[i]) > 0 {
-			res.FieldInk[f.Name] = a.fieldInk[i]
+		if len(a.FieldInk[i]) > 0 {
+			res.FieldInk[f.Name] = a.FieldInk[i]
 		}
 		if kept, ok := doc.Fields[f.Name]; ok && (kept.Source == inkform.SourceDigital || kept.Source == inkform.SourceVerifier) {
 			res.Fields[f.Name] = kept
@@ -121,8 +122,8 @@ type fieldCheck struct {
 }
 
 // read interprets field i from its ink.
-func read(ctx context.Context, rec inkform.Recognizer, o *Options, i int, f *inkform.Field, a *assignment, targets []int) (inkform.FieldValue, fieldCheck, error) {
-	strokes := a.fieldInk[i]
+func read(ctx context.Context, rec inkform.Recognizer, o *Options, i int, f *inkform.Field, a *ink.Assignment, targets []int) (inkform.FieldValue, fieldCheck, error) {
+	strokes := a.FieldInk[i]
 	empty := inkform.FieldValue{Value: false, Confidence: 1, Source: inkform.SourcePen}
 	switch f.Type {
 	case inkform.FieldCheckbox:
@@ -155,4 +156,18 @@ func read(ctx context.Context, rec inkform.Recognizer, o *Options, i int, f *ink
 	// An unknown type passed template validation only in a newer version
 	// of the server: leave it empty for a person rather than fail the job.
 	return inkform.FieldValue{}, fieldCheck{note: fmt.Sprintf("unknown field type %q", f.Type)}, nil
+}
+
+// checkPages refuses a document that gives one address two pages: there is
+// no way to tell where that address's ink belongs, and guessing would put
+// values in the wrong fields.
+func checkPages(doc *inkform.Document) error {
+	seen := make(map[string]int, len(doc.Pages))
+	for _, p := range doc.Pages {
+		if prev, ok := seen[p.Address]; ok && prev != p.Number {
+			return fmt.Errorf("document %s: address %s is both page %d and page %d", doc.ID, p.Address, prev, p.Number)
+		}
+		seen[p.Address] = p.Number
+	}
+	return nil
 }

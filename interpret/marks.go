@@ -67,22 +67,22 @@ func (o *Options) readMark(strokes []inkform.Stroke, box inkform.Box) mark {
 // option ticked"; a multiple choice lists the ticked options in the order of
 // the template. The confidence is the lowest of the boxes', because one
 // doubtful box makes the whole answer doubtful.
-func (o *Options) readChoice(f *inkform.Field, a *assignment, targetsOf []int) (inkform.FieldValue, fieldCheck) {
+func (o *Options) readChoice(f *inkform.Field, a *ink.Assignment, targetsOf []int) (inkform.FieldValue, fieldCheck) {
 	fv := inkform.FieldValue{Confidence: 1, Source: inkform.SourcePen}
 	var c fieldCheck
 	var ticked []string
 	for _, t := range targetsOf {
-		tg := &a.targets[t]
-		if tg.option < 0 {
+		tg := &a.Targets[t]
+		if tg.Option < 0 {
 			continue // ink beside the options ticks nothing
 		}
-		m := o.readMark(a.byTarget[t], tg.box)
+		m := o.readMark(a.ByTarget[t], tg.Box)
 		fv.Confidence = min(fv.Confidence, m.confidence)
 		if m.ticked {
-			ticked = append(ticked, f.Options[tg.option].Value)
+			ticked = append(ticked, f.Options[tg.Option].Value)
 		}
 		if m.cancelled {
-			c.note = fmt.Sprintf("option %s scribbled out", f.Options[tg.option].Value)
+			c.note = fmt.Sprintf("option %s scribbled out", f.Options[tg.Option].Value)
 		}
 	}
 	switch {

@@ -1,6 +1,10 @@
 package interpret
 
-import "math"
+import (
+	"math"
+
+	"github.com/inkform/inkform/ink"
+)
 
 // Options tune the interpretation. Every zero field takes its default (the
 // Default* constants), so the zero Options is the recommended setting; to
@@ -12,7 +16,9 @@ type Options struct {
 	EdgeTolerance float64
 	// MinShare is the smallest share of a stroke's length that must lie in
 	// a (grown) box for the stroke to be assigned to it; a stroke below it
-	// everywhere is kept as unassigned ink.
+	// everywhere is kept as unassigned ink. Both are given to ink.Assign;
+	// cutouts assign with its defaults, so a server that changed them here
+	// would show cutouts of other ink than it read.
 	MinShare float64
 
 	// MinMarkLength (mm) and MinMarkCoverage (share of the box's area,
@@ -51,10 +57,11 @@ type Options struct {
 
 // Defaults of Options. The mark thresholds were set on synthetic pen ink
 // (points every 0.3 mm, see the package tests) and 5–6 mm boxes, the usual
-// size of a checkbox on a form.
+// size of a checkbox on a form. The assignment rules are ink's, because
+// cutouts assign strokes with them too and must show the same ink.
 const (
-	DefaultEdgeTolerance       = 2.0
-	DefaultMinShare            = 0.3
+	DefaultEdgeTolerance       = ink.DefaultEdgeTolerance
+	DefaultMinShare            = ink.DefaultMinShare
 	DefaultMinMarkLength       = 1.5
 	DefaultMinMarkCoverage     = 0.2
 	DefaultInkWidth            = 1.0

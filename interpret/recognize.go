@@ -90,7 +90,7 @@ func splitComb(strokes []inkform.Stroke, box inkform.Box, n int) [][]inkform.Str
 		best, bestLen := centre, -1.0
 		for i := cellAt(bounds.X); i <= cellAt(bounds.X+bounds.W); i++ {
 			l := ink.LengthInside(&s, band(i))
-			if l > bestLen+shareTie || (l > bestLen-shareTie && i == centre) {
+			if l > bestLen+ink.ShareTie || (l > bestLen-ink.ShareTie && i == centre) {
 				best, bestLen = i, l
 			}
 		}

@@ -27,10 +27,19 @@ const unipenWriter = "aga/data/crlmtchl.dat"
 // unipenSample is one character: its pen-down strokes as tablet points.
 type unipenSample [][][2]float64
 
-// unipenDigits returns the writer's digit samples by label, each a list of
-// pen-down strokes in tablet units with y upwards. It skips the test when
-// the corpus is not there.
+// unipenDigits returns unipenWriter's digit samples by label, each a list
+// of pen-down strokes in tablet units with y upwards. It skips the test
+// when the corpus is not there.
 func unipenDigits(t *testing.T) map[rune][]unipenSample {
+	t.Helper()
+	return unipenWriters(t, func(w string) bool { return w == unipenWriter }, 1)[unipenWriter]
+}
+
+// unipenWriters returns the digit samples of the writers that want
+// accepts, by writer (named like unipenWriter, "source/data/file"). It
+// stops reading once it has enough writers (0: read the whole archive),
+// and skips the test when the corpus is not there.
+func unipenWriters(t *testing.T, want func(writer string) bool, enough int) map[string]map[rune][]unipenSample {
 	t.Helper()
 	path := os.Getenv("INKFORM_UNIPEN")
 	if path == "" {
@@ -49,20 +58,32 @@ func unipenDigits(t *testing.T) map[rune][]unipenSample {
 		t.Fatal(err)
 	}
 	tr := tar.NewReader(gz)
-	var pen, segs []string
-	for pen == nil || segs == nil {
+	pens, segs := map[string][]string{}, map[string][]string{}
+	out := map[string]map[rune][]unipenSample{}
+	for enough == 0 || len(out) < enough {
 		h, err := tr.Next()
-		if err != nil {
-			t.Fatalf("reading %s: %v before finding %s", path, err, unipenWriter)
+		if err == io.EOF && enough == 0 {
+			break
 		}
-		switch h.Name {
-		case "include/" + unipenWriter:
-			pen = readLines(t, tr)
-		case "data/1a/" + strings.Replace(unipenWriter, "/data/", "/", 1):
-			segs = readLines(t, tr)
+		if err != nil {
+			t.Fatalf("reading %s: %v with %d of %d writers found", path, err, len(out), enough)
+		}
+		// A writer's ink is in include/SRC/data/FILE, its 1a digit
+		// segmentation in data/1a/SRC/FILE.
+		var w string
+		if rest, ok := strings.CutPrefix(h.Name, "include/"); ok && want(rest) {
+			w, pens[rest] = rest, readLines(t, tr)
+		} else if rest, ok := strings.CutPrefix(h.Name, "data/1a/"); ok {
+			src, file, _ := strings.Cut(rest, "/")
+			if w = src + "/data/" + file; want(w) {
+				segs[w] = readLines(t, tr)
+			}
+		}
+		if pens[w] != nil && segs[w] != nil {
+			out[w] = parseUnipen(t, pens[w], segs[w])
 		}
 	}
-	return parseUnipen(t, pen, segs)
+	return out
 }
 
 func readLines(t *testing.T, r io.Reader) []string {

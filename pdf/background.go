@@ -12,10 +12,6 @@ import (
 	"github.com/inkform/inkform"
 )
 
-// MaxBackgroundBytes limits a background PDF: a printed form is a few
-// hundred kilobytes; more is a scan that should be a smaller file.
-const MaxBackgroundBytes = 20 << 20
-
 // sizeTolerance is how far (mm) a background page may differ from the
 // form's page size: PDF tools round page sizes to whole points.
 const sizeTolerance = 1.0
@@ -26,7 +22,7 @@ const ptPerMM = 72 / 25.4
 // of the form: one page per form page, each the form page's size within
 // ±1 mm (MediaBox, turned as displayed). A mismatch is EUNPROCESSABLE with
 // one problem per page; a file that is not a readable PDF is
-// EUNPROCESSABLE too, and one over MaxBackgroundBytes is ETOOLARGE.
+// EUNPROCESSABLE too, and one over inkform.MaxBackgroundBytes is ETOOLARGE.
 func CheckBackground(data []byte, form *inkform.Form) error {
 	_, err := checkBackground(data, form)
 	return err

@@ -34,7 +34,7 @@ func TestCheckBackground(t *testing.T) {
 		{"empty", nil, inkform.EUNPROCESSABLE, ""},
 		{"truncated", valid[:len(valid)/2], inkform.EUNPROCESSABLE, ""},
 		{"garbage after the header", []byte("%PDF-1.7\n\x00\x01\x02 trailer <<>>\n%%EOF"), inkform.EUNPROCESSABLE, ""},
-		{"too large", append([]byte("%PDF-1.4\n"), make([]byte, MaxBackgroundBytes)...), inkform.ETOOLARGE, ""},
+		{"too large", append([]byte("%PDF-1.4\n"), make([]byte, inkform.MaxBackgroundBytes)...), inkform.ETOOLARGE, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

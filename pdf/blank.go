@@ -10,9 +10,6 @@ import (
 	"github.com/inkform/inkform"
 )
 
-// MaxBlankCopies limits one Blank call; print runs are split into batches.
-const MaxBlankCopies = 1000
-
 // Blank writes printable blank forms: for each copy one set of the form's
 // pages, drawn from the template (field boxes, comb cells, checkboxes,
 // labels), each page with its page address small in the top right corner.
@@ -33,8 +30,8 @@ func Blank(ctx context.Context, w io.Writer, form *inkform.Form, copies [][]stri
 		}
 		copies = [][]string{own}
 	}
-	if len(copies) > MaxBlankCopies {
-		return inkform.Errorf(inkform.EINVALID, "pdf: at most %d copies at once, not %d", MaxBlankCopies, len(copies))
+	if len(copies) > inkform.MaxPrintCopies {
+		return inkform.Errorf(inkform.EINVALID, "pdf: at most %d copies at once, not %d", inkform.MaxPrintCopies, len(copies))
 	}
 	if marks := len(copies) * form.PrintMarks(); marks > inkform.MaxPrintMarks {
 		return inkform.Errorf(inkform.ETOOLARGE, "pdf: %d copies of this form draw %d marks, more than %d", len(copies), marks, inkform.MaxPrintMarks)

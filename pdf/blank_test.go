@@ -58,7 +58,7 @@ func TestBlank(t *testing.T) {
 func TestBlankRefusesBadInput(t *testing.T) {
 	t.Parallel()
 	form := sampleForm()
-	many := make([][]string, MaxBlankCopies+1)
+	many := make([][]string, inkform.MaxPrintCopies+1)
 	for i := range many {
 		many[i] = []string{"1.1.1.1", "1.1.1.2"}
 	}

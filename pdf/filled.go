@@ -63,7 +63,7 @@ func Filled(w io.Writer, in FilledInput) error {
 				return err
 			}
 		} else {
-			drawFormPage(pdf, in.Form, n, pageAddress(in.Form, in.Doc, n))
+			drawFormPage(pdf, in.Form, n, in.Form.PageAddress(in.Doc, n))
 		}
 		drawInk(pdf, strokes[n], ink.NewPen(strokes[n]))
 		drawValues(pdf, in.Form, in.Doc, n)
@@ -81,41 +81,14 @@ func inkByPage(form *inkform.Form, doc *inkform.Document, di *inkform.DocumentIn
 		return out, nil
 	}
 	for _, p := range di.Pages {
-		n := pageNumber(form, doc, p.Address)
-		if n == 0 {
+		n, ok := form.PageOf(doc, p.Address)
+		if !ok {
 			return nil, inkform.Errorf(inkform.EUNPROCESSABLE,
 				"pdf: ink on page address %s is on no page of document %s", p.Address, doc.ID)
 		}
 		out[n] = append(out[n], p.Strokes...)
 	}
 	return out, nil
-}
-
-// pageNumber resolves a page address: the document's own pages first
-// (unique pattern: the copy's addresses), then the form's (copied
-// pattern); 0 when neither has it.
-func pageNumber(form *inkform.Form, doc *inkform.Document, address string) int {
-	for _, p := range doc.Pages {
-		if p.Address == address && p.Number >= 1 && p.Number <= len(form.Pages) {
-			return p.Number
-		}
-	}
-	for i, p := range form.Pages {
-		if p.Address != "" && p.Address == address {
-			return i + 1
-		}
-	}
-	return 0
-}
-
-// pageAddress is the address printed on drawn page n.
-func pageAddress(form *inkform.Form, doc *inkform.Document, n int) string {
-	for _, p := range doc.Pages {
-		if p.Number == n {
-			return p.Address
-		}
-	}
-	return form.Pages[n-1].Address
 }
 
 // newDocument returns an empty document in millimetres whose file is the

@@ -59,8 +59,8 @@ func checkBackground(data []byte, form *inkform.Form) (*model.Context, error) {
 	if form == nil {
 		return nil, inkform.Errorf(inkform.EINVALID, "pdf: no form")
 	}
-	if len(data) > MaxBackgroundBytes {
-		return nil, inkform.Errorf(inkform.ETOOLARGE, "background PDF is larger than %d MB", MaxBackgroundBytes>>20)
+	if len(data) > inkform.MaxBackgroundBytes {
+		return nil, inkform.Errorf(inkform.ETOOLARGE, "background PDF is larger than %d MB", inkform.MaxBackgroundBytes>>20)
 	}
 	if !bytes.HasPrefix(data, []byte("%PDF-")) {
 		return nil, inkform.Errorf(inkform.EUNPROCESSABLE, "background is not a PDF file")

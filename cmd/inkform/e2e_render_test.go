@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/inkform/inkform"
-	"github.com/inkform/inkform/pdf"
 )
 
 // needTool returns the path of a command-line tool or skips the test.
@@ -106,15 +105,6 @@ func waitPDF(t *testing.T, s *server, id, token string) response {
 			t.Fatalf("the PDF was not ready within 15 s")
 		}
 		time.Sleep(50 * time.Millisecond)
-	}
-}
-
-// TestRenderLimitsAgree keeps the domain's limits, which the API enforces,
-// in step with the pdf package's.
-func TestRenderLimitsAgree(t *testing.T) {
-	t.Parallel()
-	if inkform.MaxBackgroundBytes != pdf.MaxBackgroundBytes || inkform.MaxPrintCopies != pdf.MaxBlankCopies {
-		t.Errorf("inkform limits %d/%d, pdf limits %d/%d", inkform.MaxBackgroundBytes, inkform.MaxPrintCopies, pdf.MaxBackgroundBytes, pdf.MaxBlankCopies)
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/inkform/inkform"
+	"github.com/inkform/inkform/cutout"
 	ihttp "github.com/inkform/inkform/http"
 	"github.com/inkform/inkform/inkml"
 	"github.com/inkform/inkform/queue"
@@ -224,6 +225,7 @@ func newAPI(db *sqlstore.DB, blobs inkform.BlobStore, cfg *serveConfig, logger *
 		Subscriptions:  db,
 		Feed:           db,
 		Printer:        pdfPrinter{},
+		Cutouts:        &cutout.Service{Documents: db, Forms: db, Blobs: blobs, Logger: logger},
 		Logger:         logger,
 		Limits:         cfg.limits(),
 		Ready:          db.Ping,

@@ -1,4 +1,4 @@
-package http
+package cutout
 
 import (
 	"bytes"
@@ -34,7 +34,7 @@ func cutoutForm() *inkform.Form {
 	}}
 }
 
-func TestFieldStrokes(t *testing.T) {
+func TestStrokes(t *testing.T) {
 	t.Parallel()
 	form := cutoutForm()
 	doc := &inkform.Document{Pages: []inkform.DocumentPage{{Number: 1, Address: "1.2.3.4"}}}
@@ -58,7 +58,7 @@ func TestFieldStrokes(t *testing.T) {
 		{"c", []int{3}},
 	}
 	for _, tt := range tests {
-		got := fieldStrokes(form, doc, di, form.Field(tt.field))
+		got := Strokes(form, doc, di, tt.field)
 		if len(got) != len(tt.want) {
 			t.Errorf("field %s: %d strokes, want %d", tt.field, len(got), len(tt.want))
 			continue
@@ -69,12 +69,15 @@ func TestFieldStrokes(t *testing.T) {
 			}
 		}
 	}
-	if got := fieldStrokes(form, doc, nil, form.Field("a")); got != nil {
+	if got := Strokes(form, doc, nil, "a"); got != nil {
 		t.Errorf("no ink gave %d strokes", len(got))
+	}
+	if got := Strokes(form, doc, di, "nope"); got != nil {
+		t.Errorf("a field the form lacks gave %d strokes", len(got))
 	}
 }
 
-func TestCutoutView(t *testing.T) {
+func TestViewOf(t *testing.T) {
 	t.Parallel()
 	form := cutoutForm()
 	tests := []struct {
@@ -85,12 +88,12 @@ func TestCutoutView(t *testing.T) {
 		{"c", inkform.Box{X: 17, Y: 57, W: 32, H: 12}},
 	}
 	for _, tt := range tests {
-		got, ok := cutoutView(form.Field(tt.field))
+		got, ok := viewOf(form.Field(tt.field))
 		if !ok || got != tt.want {
-			t.Errorf("cutoutView(%s) = %+v, %v; want %+v", tt.field, got, ok, tt.want)
+			t.Errorf("viewOf(%s) = %+v, %v; want %+v", tt.field, got, ok, tt.want)
 		}
 	}
-	if _, ok := cutoutView(&inkform.Field{Name: "empty"}); ok {
+	if _, ok := viewOf(&inkform.Field{Name: "empty"}); ok {
 		t.Error("a field without boxes has a view")
 	}
 }
@@ -105,19 +108,22 @@ func TestCutoutShowsOnlyItsField(t *testing.T) {
 	di := &inkform.DocumentInk{Pages: []inkform.PageInk{{Address: "1.2.3.4", Strokes: []inkform.Stroke{
 		line(25, 32, 28, 38), line(42.5, 31, 42.5, 39), // b's ink near its left edge
 	}}}}
-	f := form.Field("a")
-	view, _ := cutoutView(f)
-	const dpi = 100.0
-	var buf bytes.Buffer
-	if err := ink.RenderPNG(&buf, fieldStrokes(form, doc, di, f), view, dpi, cutoutBackground(form, 1, view, dpi)); err != nil {
+	const dpi = 100
+	c := &inkform.Cutout{Field: "a", Format: inkform.CutoutPNG, DPI: dpi, Form: form, Document: doc, Ink: di}
+	f, view, err := fieldView(form, "a")
+	if err != nil {
 		t.Fatal(err)
 	}
-	img, err := png.Decode(&buf)
+	data, err := render(new(ink.Renderer), c, f, view)
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := png.Decode(bytes.NewReader(data))
 	if err != nil {
 		t.Fatal(err)
 	}
 	count := func(x0, x1 float64) (inkPx, grey int) {
-		s := dpi / 25.4
+		s := float64(dpi) / 25.4
 		for y := 0; y < img.Bounds().Dy(); y++ {
 			for x := int((x0 - view.X) * s); x < int((x1-view.X)*s); x++ {
 				r, g, b, _ := img.At(x, y).RGBA()
