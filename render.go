@@ -29,6 +29,9 @@ const (
 	DefaultCutoutDPI = 200
 	MinCutoutDPI     = 25
 	MaxCutoutDPI     = 600
+	// MaxCutoutPixels bounds one cutout (about an A4 page at 300 dpi); a
+	// larger one is refused before anything is drawn.
+	MaxCutoutPixels = 9_000_000
 )
 
 // RenderPDFArgs asks for the PDF of a filled document to be made again from

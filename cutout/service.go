@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 
 	"github.com/inkform/inkform"
 	"github.com/inkform/inkform/ink"
@@ -56,8 +57,11 @@ func (s *Service) FindCutout(ctx context.Context, orgID, documentID, field, form
 	if err != nil {
 		return nil, fmt.Errorf("find form: %w", err)
 	}
-	f, _, err := fieldView(form, field)
+	f, v, err := fieldView(form, field)
 	if err != nil {
+		return nil, err
+	}
+	if err := checkPixels(f.Name, v, dpi); err != nil {
 		return nil, err
 	}
 	// A document without ink (a digital one) still has a cutout: the
@@ -113,15 +117,42 @@ func (s *Service) OpenCutout(ctx context.Context, c *inkform.Cutout) (io.ReadClo
 }
 
 // fieldView returns the named field of the form and the part of its page
-// that the field's cutout shows.
+// that the field's cutout shows, clipped to the page: beyond it there is
+// nothing to see, and a view grown past it would only cost pixels.
 func fieldView(form *inkform.Form, name string) (*inkform.Field, inkform.Box, error) {
 	f := form.Field(name)
 	if f == nil {
 		return nil, inkform.Box{}, inkform.Errorf(inkform.ENOTFOUND, "the document's form has no field %q", name)
 	}
 	v, ok := viewOf(f)
+	if ok && f.Page >= 1 && f.Page <= len(form.Pages) {
+		size := form.Pages[f.Page-1].Size
+		v, ok = clip(v, inkform.Box{W: size.W, H: size.H})
+	}
 	if !ok {
 		return nil, inkform.Box{}, inkform.Errorf(inkform.EUNPROCESSABLE, "field %q has no box to cut out", name)
 	}
 	return f, v, nil
+}
+
+// clip returns the part of v inside page; ok is false when none is.
+func clip(v, page inkform.Box) (inkform.Box, bool) {
+	x0, y0 := max(v.X, page.X), max(v.Y, page.Y)
+	x1, y1 := min(v.X+v.W, page.X+page.W), min(v.Y+v.H, page.Y+page.H)
+	if !(x1 > x0 && y1 > y0) {
+		return inkform.Box{}, false
+	}
+	return inkform.Box{X: x0, Y: y0, W: x1 - x0, H: y1 - y0}, true
+}
+
+// checkPixels refuses a cutout larger than MaxCutoutPixels before anything
+// is allocated for it, naming the highest dpi at which this field fits.
+func checkPixels(name string, v inkform.Box, dpi int) error {
+	w, h := math.Round(v.W*float64(dpi)/25.4), math.Round(v.H*float64(dpi)/25.4)
+	if w*h <= inkform.MaxCutoutPixels {
+		return nil
+	}
+	fit := int(25.4 * math.Sqrt(inkform.MaxCutoutPixels/(v.W*v.H)))
+	return inkform.Errorf(inkform.EINVALID, "a cutout of field %q at %d dpi is %gx%g pixels, more than %d; ask for dpi=%d or less",
+		name, dpi, w, h, inkform.MaxCutoutPixels, fit)
 }
