@@ -46,9 +46,7 @@ func (s *Server) handleDocumentUpdate(w http.ResponseWriter, r *http.Request) er
 	}
 	values, problems := verifierValues(&form.FormTemplate, req.Fields)
 	if len(problems) > 0 {
-		e := inkform.Errorf(inkform.EUNPROCESSABLE, "%d field value(s) cannot be used: %s", len(problems), problems[0].Path+" "+problems[0].Message)
-		e.Problems = problems
-		return e
+		return valuesError(problems)
 	}
 	doc, err = s.Updater.UpdateFields(r.Context(), org, id, values, "verifier "+principalName(r)+" set "+strings.Join(sortedKeys(values), ", "))
 	if err != nil {

@@ -58,9 +58,7 @@ func (s *Server) handleSubmissionCreate(w http.ResponseWriter, r *http.Request) 
 	}
 	sub, problems := decodeSubmission(&form.FormTemplate, req.Fields, s.Limits)
 	if len(problems) > 0 {
-		e := inkform.Errorf(inkform.EUNPROCESSABLE, "%d field value(s) cannot be used; see problems", len(problems))
-		e.Problems = problems
-		return e
+		return valuesError(problems)
 	}
 	sub.FormID = form.ID
 	sub.SubmissionID = req.SubmissionID

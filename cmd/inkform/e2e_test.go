@@ -55,6 +55,12 @@ func TestCLIContract(t *testing.T) {
 	if _, errs, code := cli(t, "help", "serve"); code != 0 || !strings.Contains(errs, "-addr") || !strings.Contains(errs, "INKFORM_") {
 		t.Errorf("help serve: exit %d, %q", code, errs)
 	}
+	if out, _, code := cli(t, "help", "org"); code != 0 || !strings.Contains(out, "org create") {
+		t.Errorf("help org: exit %d, %q", code, out)
+	}
+	if _, errs, code := cli(t, "token"); code != 2 || !strings.Contains(errs, "token create") {
+		t.Errorf("token alone: exit %d, %q", code, errs)
+	}
 }
 
 func TestEnvironmentConfiguresFlags(t *testing.T) {

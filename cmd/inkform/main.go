@@ -66,7 +66,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		}
 		return 0
 	}
-	if args[0] == "help" {
+	help := args[0] == "help"
+	if help {
 		if len(args) == 1 {
 			printHelp(stdout)
 			return 0
@@ -75,6 +76,18 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	cmd, rest, ok := findCommand(args)
 	if !ok {
+		// "org" alone names a group of commands ("org create"): list them.
+		if group := commandGroup(args[0]); len(group) > 0 {
+			w, code := stderr, 2
+			if help {
+				w, code = stdout, 0
+			}
+			fmt.Fprintf(w, "inkform %s needs a subcommand:\n", args[0])
+			for _, c := range group {
+				fmt.Fprintf(w, "  %-14s %s\n", c.name, c.summary)
+			}
+			return code
+		}
 		fmt.Fprintf(stderr, "inkform: unknown command %q; run 'inkform help'\n", strings.Join(args[:min(2, len(args))], " "))
 		return 2
 	}
@@ -98,6 +111,18 @@ func findCommand(args []string) (command, []string, bool) {
 		}
 	}
 	return command{}, nil, false
+}
+
+// commandGroup returns the commands whose name has more than one word
+// and starts with word.
+func commandGroup(word string) []command {
+	var out []command
+	for _, c := range commands() {
+		if first, _, ok := strings.Cut(c.name, " "); ok && first == word {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 func printHelp(w io.Writer) {
