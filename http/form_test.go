@@ -60,7 +60,9 @@ func TestFormCreateBadBodies(t *testing.T) {
 	}{
 		{"syntax error with line and column", "application/json", "{\n  \"name\": \"x\",\n  \"pages\": [}\n", 400, []string{"line 3, column 13"}, ""},
 		{"truncated", "application/json", `{"name": "x"`, 400, []string{"line 1", "end of input"}, ""},
-		{"type error names the field", "application/json", `{"name": "x", "pages": [{"size": {"w": "wide"}}]}`, 400, []string{"pages.size.w", "a number"}, "pages.size.w"},
+		{"type error names the field", "application/json", `{"name": "x", "pages": [{"size": {"w": "wide"}}]}`, 400, []string{"pages[0].size.w", "a number"}, "pages[0].size.w"},
+		{"type error names the element", "application/json", `{"name": "x", "pages": [{"size": {"w": 1, "h": 2}}, {"size": {"w": 1, "h": [2]}}]}`, 400, []string{"pages[1].size.h", "a number"}, "pages[1].size.h"},
+		{"type error in a later field", "application/json", `{"name": "x", "fields": [{"name": "a"}, {"name": "b", "comb": "4"}]}`, 400, []string{"fields[1].comb", "an integer"}, "fields[1].comb"},
 		{"trailing data", "application/json", `{"name": "x"} {}`, 400, []string{"after the top-level value"}, ""},
 		{"empty", "application/json", " ", 400, []string{"empty"}, ""},
 		{"not JSON media type", "text/plain", testTemplate, 415, []string{"application/json"}, ""},

@@ -169,7 +169,10 @@ func jsonError(body []byte, err error) error {
 		return inkform.Errorf(inkform.EINVALID, "invalid JSON at line %d, column %d: unexpected end of input", line, col)
 	case errors.As(err, &typ):
 		line, col := lineColumn(body, typ.Offset)
-		path := typ.Field
+		path := pathAt(body, typ.Offset)
+		if path == "" {
+			path = typ.Field
+		}
 		if path == "" {
 			path = "(top level)"
 		}

@@ -142,3 +142,77 @@ func jsonFields(t reflect.Type) fieldSet {
 	}
 	return fs
 }
+
+// pathAt returns the path (as `pages[0].size.w`) of the JSON value that
+// ends at or first after offset in body. encoding/json names a type
+// error's field without array indexes ("pages.size.w"), which in a
+// template of many pages does not say which one.
+func pathAt(body []byte, offset int64) string {
+	type level struct {
+		array bool
+		key   string // the object key being read, or "" before it
+		index int    // the array element being read
+		inKey bool   // an object's next token is a key
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	var stack []level
+	path := func() string {
+		var b strings.Builder
+		for _, l := range stack {
+			if l.array {
+				b.WriteString("[" + strconv.Itoa(l.index) + "]")
+			} else {
+				if b.Len() > 0 {
+					b.WriteByte('.')
+				}
+				b.WriteString(l.key)
+			}
+		}
+		return b.String()
+	}
+	// value is called once a whole value at the top of the stack has
+	// been read, so the next token of its container is the next key or
+	// element.
+	value := func() {
+		if n := len(stack); n > 0 {
+			if stack[n-1].array {
+				stack[n-1].index++
+			} else {
+				stack[n-1].inKey = true
+			}
+		}
+	}
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return path()
+		}
+		top := len(stack) - 1
+		if d, ok := tok.(json.Delim); ok {
+			switch d {
+			case '{', '[':
+				if dec.InputOffset() >= offset {
+					return path()
+				}
+				stack = append(stack, level{array: d == '[', inKey: d == '{'})
+			case '}', ']':
+				stack = stack[:top]
+				if dec.InputOffset() >= offset {
+					return path()
+				}
+				value()
+			}
+			continue
+		}
+		if top >= 0 && !stack[top].array && stack[top].inKey {
+			stack[top].key, _ = tok.(string)
+			stack[top].inKey = false
+			continue
+		}
+		if dec.InputOffset() >= offset {
+			return path()
+		}
+		value()
+	}
+}
