@@ -269,3 +269,31 @@ func TestFormCopies(t *testing.T) {
 		}
 	}
 }
+
+// TestFormListBounded checks that a list of the largest legal forms stays
+// small: summaries carry no layout, and descriptions are capped.
+func TestFormListBounded(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, func(s *Server) { s.Limits.MaxBytes = 8 << 20 })
+	var fields []string
+	for i := range 500 {
+		fields = append(fields, fmt.Sprintf(`{"name": "f%d", "label": "%s", "type": "text", "page": 1, "box": {"x": 1, "y": 1, "w": 5, "h": 5}}`, i, strings.Repeat("L", inkform.MaxLabelLength)))
+	}
+	tmpl := fmt.Sprintf(`{"name": "big", "description": %q, "pages": [{"size": {"w": 210, "h": 297}}], "fields": [%s]}`,
+		strings.Repeat("é", inkform.MaxDescriptionLength), strings.Join(fields, ","))
+	const forms = 10
+	for range forms {
+		if w := e.do(t, inkform.RoleDesigner, "POST", "/api/v1/forms", "application/json", tmpl); w.Code != 201 {
+			t.Fatalf("create: %d %s", w.Code, w.Body)
+		}
+	}
+	w := e.do(t, inkform.RoleVerifier, "GET", "/api/v1/forms?limit=500", "", "")
+	if w.Code != 200 {
+		t.Fatalf("list: %d", w.Code)
+	}
+	// A description is at most 10,000 characters of up to 4 bytes; the
+	// rest of a summary is under 1 KB.
+	if max := forms * (4*inkform.MaxDescriptionLength + 1024); w.Body.Len() > max {
+		t.Errorf("a list of %d forms is %d bytes, more than %d (templates are %d bytes each)", forms, w.Body.Len(), max, len(tmpl))
+	}
+}
