@@ -1,6 +1,11 @@
 package inkform
 
-import "time"
+import (
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
 
 // Point is one pen sample. X and Y are millimetres from the page's top-left
 // corner (y downwards); T is milliseconds (from the submission's time origin,
@@ -61,6 +66,24 @@ type InkSubmission struct {
 	// re-processed later.
 	ContentType string
 	Raw         []byte
+}
+
+// ClientIDProblem says what is wrong with v as an identifier a client
+// chose (a pen ID, a submission ID, an Idempotency-Key), "" when nothing
+// is: it must be 1 to max bytes of UTF-8 without control characters, so
+// it can be stored, logged and compared on every database alike.
+func ClientIDProblem(what, v string, max int) string {
+	switch {
+	case v == "":
+		return "the " + what + " is empty"
+	case len(v) > max:
+		return fmt.Sprintf("the %s is longer than %d bytes", what, max)
+	case !utf8.ValidString(v):
+		return "the " + what + " is not valid UTF-8"
+	case strings.ContainsFunc(v, func(r rune) bool { return r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) }):
+		return "the " + what + " contains control characters"
+	}
+	return ""
 }
 
 // Capture limits (defaults; the server's configuration may lower them).

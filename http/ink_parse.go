@@ -49,18 +49,16 @@ func (s *Server) parseInk(mt string, body []byte) (*inkform.InkSubmission, error
 	return sub, nil
 }
 
-// writeCaptureResult answers an ink capture: 202 for new ink (interpreting
-// it happens later, in a job), 200 with Idempotent-Replayed for a
-// submission ID seen before, so a gateway retrying after a lost answer can
-// tell the two apart but treat both as success.
+// writeCaptureResult answers an ink capture with 202 (interpreting it
+// happens later, in a job). A submission ID seen before gets the same
+// status and body as the first time, with Idempotent-Replayed: true, so a
+// gateway retrying after a lost answer sees exactly what it missed.
 func writeCaptureResult(w http.ResponseWriter, res *inkform.CaptureResult) error {
-	status := http.StatusAccepted
 	if res.Replayed {
 		w.Header().Set("Idempotent-Replayed", "true")
-		status = http.StatusOK
 	}
 	if res.Documents == nil {
 		res.Documents = []inkform.CapturedDocument{}
 	}
-	return writeJSON(w, status, res)
+	return writeJSON(w, http.StatusAccepted, res)
 }

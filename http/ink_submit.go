@@ -68,9 +68,11 @@ func idempotencyKey(r *http.Request) (string, error) {
 	if len(key) >= 2 && key[0] == '"' && key[len(key)-1] == '"' {
 		key = key[1 : len(key)-1]
 	}
-	if len(key) > inkform.MaxSubmissionIDLength {
-		return "", inkform.Errorf(inkform.EINVALID,
-			"the Idempotency-Key header is longer than %d characters", inkform.MaxSubmissionIDLength)
+	if key == "" {
+		return "", nil
+	}
+	if msg := inkform.ClientIDProblem("Idempotency-Key header", key, inkform.MaxSubmissionIDLength); msg != "" {
+		return "", inkform.Errorf(inkform.EINVALID, "%s", msg)
 	}
 	return key, nil
 }

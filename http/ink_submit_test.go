@@ -92,7 +92,7 @@ func TestInkSubmitIdempotency(t *testing.T) {
 		t.Errorf("SubmissionID %q, want the Idempotency-Key", got)
 	}
 	status, replayed, again := post("pen-7-0001", testInkML)
-	if status != 200 || replayed != "true" || again != first {
+	if status != 202 || replayed != "true" || again != first {
 		t.Errorf("replay: %d %q\n%s\nvs\n%s", status, replayed, again, first)
 	}
 
@@ -105,9 +105,10 @@ func TestInkSubmitIdempotency(t *testing.T) {
 	if status != 202 {
 		t.Errorf("key equal to body ID: %d", status)
 	}
-	status, _, _ = post(strings.Repeat("k", inkform.MaxSubmissionIDLength+1), testInkML)
-	if status != 400 {
-		t.Errorf("overlong key: %d", status)
+	for _, bad := range []string{strings.Repeat("k", inkform.MaxSubmissionIDLength+1), "pen\x01", "pen\xff", "pen\u0085x"} {
+		if status, _, body := post(bad, testInkML); status != 400 || !strings.Contains(body, "Idempotency-Key") {
+			t.Errorf("key %q: %d %s, want 400 naming the header", bad, status, body)
+		}
 	}
 }
 

@@ -315,15 +315,7 @@ func (p *parser) setID(dst *string, what, v string, max int) error {
 
 // idProblem checks a pen or submission ID and describes what is wrong.
 func idProblem(what, v string, max int) string {
-	switch {
-	case v == "":
-		return "the " + what + " is empty"
-	case len(v) > max:
-		return fmt.Sprintf("the %s is longer than %d bytes", what, max)
-	case strings.ContainsFunc(v, func(r rune) bool { return r < 0x20 || r == 0x7f }):
-		return "the " + what + " contains control characters"
-	}
-	return ""
+	return inkform.ClientIDProblem(what, v, max)
 }
 
 // text returns the character data of a simple element up to its end tag.

@@ -175,7 +175,7 @@ func TestIdempotentResubmission(t *testing.T) {
 	first := s.callWithHeader(t, "POST", "/api/v1/ink", tok["gateway"], inkML, body, "Idempotency-Key", "pen-42-tx-7")
 	want(t, first, 202, "first submission")
 	second := s.callWithHeader(t, "POST", "/api/v1/ink", tok["gateway"], inkML, body, "Idempotency-Key", "pen-42-tx-7")
-	if second.status != 200 || second.header.Get("Idempotent-Replayed") != "true" {
+	if second.status != 202 || second.header.Get("Idempotent-Replayed") != "true" {
 		t.Fatalf("resubmission: status %d, replayed %q", second.status, second.header.Get("Idempotent-Replayed"))
 	}
 	var a, b captureAnswer
