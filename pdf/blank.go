@@ -51,3 +51,19 @@ func Blank(w io.Writer, form *inkform.Form, copies [][]string) error {
 	}
 	return output(pdf, w)
 }
+
+// Printer is inkform.FormPrinter with this package: the API's blank forms
+// and background checks, without the HTTP layer depending on the PDF library.
+type Printer struct{}
+
+var _ inkform.FormPrinter = Printer{}
+
+// NormalizeBackground implements inkform.FormPrinter.
+func (Printer) NormalizeBackground(data []byte, form *inkform.Form) ([]byte, error) {
+	return NormalizeBackground(data, form)
+}
+
+// Blank implements inkform.FormPrinter.
+func (Printer) Blank(w io.Writer, form *inkform.Form, copies [][]string) error {
+	return Blank(w, form, copies)
+}

@@ -17,19 +17,6 @@ import (
 	"github.com/inkform/inkform/sqlstore"
 )
 
-// pdfPrinter is inkform.FormPrinter with the pdf package, for the API.
-type pdfPrinter struct{}
-
-// NormalizeBackground implements inkform.FormPrinter.
-func (pdfPrinter) NormalizeBackground(data []byte, form *inkform.Form) ([]byte, error) {
-	return pdf.NormalizeBackground(data, form)
-}
-
-// Blank implements inkform.FormPrinter.
-func (pdfPrinter) Blank(w io.Writer, form *inkform.Form, copies [][]string) error {
-	return pdf.Blank(w, form, copies)
-}
-
 // renderFollowUp is how soon a render runs again when the document changed
 // while it was being rendered (the change's own enqueue was skipped as a
 // duplicate of the running job).

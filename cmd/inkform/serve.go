@@ -15,6 +15,7 @@ import (
 	"github.com/inkform/inkform"
 	ihttp "github.com/inkform/inkform/http"
 	"github.com/inkform/inkform/inkml"
+	"github.com/inkform/inkform/pdf"
 	"github.com/inkform/inkform/queue"
 	"github.com/inkform/inkform/sqlstore"
 )
@@ -219,7 +220,7 @@ func newAPI(db *sqlstore.DB, blobs inkform.BlobStore, cfg *serveConfig, logger *
 		Renders:       db,
 		Subscriptions: db,
 		Feed:          db,
-		Printer:       pdfPrinter{},
+		Printer:       pdf.Printer{},
 		Logger:        logger,
 		Limits:        cfg.limits(),
 		Ready:         db.Ping,
