@@ -53,7 +53,7 @@ func runWorker(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 	if err != nil {
 		return err
 	}
-	defer n.db.Close()
+	defer n.closeWithin(cfg.ShutdownTimeout)
 	db, reg, client := n.db, n.reg, n.workers
 
 	var stopping atomic.Bool
@@ -86,9 +86,9 @@ func runWorker(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 	logger.Info("stopping: no new jobs; waiting for running ones", "timeout", cfg.ShutdownTimeout)
 	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
 	defer cancel()
-	if err := client.Stop(sctx); err != nil {
-		logger.Warn("jobs still running at the deadline were handed back", "err", err)
-	}
+	// The admin port answers (/healthz, /metrics) while jobs finish; the
+	// node closes after it.
+	n.stopWorkers(sctx)
 	admin.Shutdown(sctx)
 	return nil
 }
