@@ -1,13 +1,14 @@
 package deliver
 
 import (
-	"errors"
 	"fmt"
 	"net"
 	"net/http"
 	"net/netip"
 	"syscall"
 	"time"
+
+	"github.com/inkform/inkform"
 )
 
 // Timeout bounds one delivery attempt: connecting, sending and reading the
@@ -16,8 +17,9 @@ const Timeout = 10 * time.Second
 
 // ErrPrivateAddress is returned when a webhook's host resolves to an
 // address of this machine or of a private network, which a tenant must not
-// reach through the server (SSRF).
-var ErrPrivateAddress = errors.New("webhook target resolves to a loopback, private or link-local address")
+// reach through the server (SSRF). It is inkform.ErrPrivateTarget, the
+// outcome the inkform.Deliverer contract names.
+var ErrPrivateAddress = inkform.ErrPrivateTarget
 
 // notPublic4 are the IPv4 ranges that are not global unicast: this host,
 // private networks, carrier-grade NAT, IETF protocol assignments,

@@ -3,7 +3,6 @@ package deliver
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/url"
 	"strings"
@@ -58,8 +57,16 @@ func (a *attempt) finish(ctx context.Context, code int, sendErr error) error {
 
 // ErrUnrecorded is returned when a delivery went out but its log entry
 // could not be written. The caller should count the delivery as done: a
-// retry would send it twice.
-var ErrUnrecorded = errors.New("delivered, but the delivery log did not take it")
+// retry would send it twice. It is inkform.ErrDeliveryUnrecorded, the
+// outcome the inkform.Deliverer contract names.
+var ErrUnrecorded = inkform.ErrDeliveryUnrecorded
+
+// Every subscription type's sender is an inkform.Deliverer.
+var (
+	_ inkform.Deliverer = (*Sender)(nil)
+	_ inkform.Deliverer = (*Mailer)(nil)
+	_ inkform.Deliverer = (*Exporter)(nil)
+)
 
 // DocumentLinks returns the API addresses of a document's parts under
 // baseURL (the server's public URL; "" gives absolute paths).

@@ -15,6 +15,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/inkform/inkform"
 )
 
 // SMTP connection modes.
@@ -31,8 +33,10 @@ const maxSMTPURL = 2048
 const DefaultSMTPTimeout = 30 * time.Second
 
 // ErrPermanent marks a failure that no retry will mend: the server refused
-// the sender, a recipient or the message with a 5xx reply.
-var ErrPermanent = errors.New("permanent smtp failure")
+// the sender, a recipient or the message with a 5xx reply. It is
+// inkform.ErrDeliveryRefused, the outcome the inkform.Deliverer contract
+// names.
+var ErrPermanent = inkform.ErrDeliveryRefused
 
 // SMTP sends mail through one submission server. Its String, GoString and
 // LogValue leave the password out, so the value can be printed and logged.

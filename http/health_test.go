@@ -3,6 +3,7 @@ package http
 import (
 	"context"
 	"errors"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -48,6 +49,12 @@ func TestReadyz(t *testing.T) {
 			w := e.do(t, "", "GET", "/readyz", "", "")
 			if w.Code != tt.status {
 				t.Fatalf("status %d, want %d", w.Code, tt.status)
+			}
+			// A worker node's admin port answers with the same code.
+			alone := httptest.NewRecorder()
+			e.srv.ReadinessHandler().ServeHTTP(alone, httptest.NewRequest("GET", "/readyz", nil))
+			if alone.Code != w.Code || alone.Body.String() != w.Body.String() {
+				t.Errorf("ReadinessHandler: %d %s; the API: %d %s", alone.Code, alone.Body, w.Code, w.Body)
 			}
 			if tt.status == 200 {
 				return

@@ -32,3 +32,12 @@ func (s *Server) handleReadyz(w http.ResponseWriter, r *http.Request) error {
 	}
 	return writeJSON(w, http.StatusOK, healthResponse{Status: "ready", Version: s.Version})
 }
+
+// ReadinessHandler returns GET /readyz alone, for a node that serves no API
+// (a worker node's admin port), so every node answers readiness with the
+// same check, timeout and responses. Drain makes it answer 503 as it does
+// the API's. Of the Server's fields it uses Ready, Logger and Version.
+func (s *Server) ReadinessHandler() http.Handler {
+	s.init()
+	return s.endpoint(route{handler: s.handleReadyz})
+}

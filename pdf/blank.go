@@ -55,3 +55,19 @@ func Blank(ctx context.Context, w io.Writer, form *inkform.Form, copies [][]stri
 	}
 	return output(pdf, w)
 }
+
+// Printer is inkform.FormPrinter with this package: the API's blank forms
+// and background checks, without the HTTP layer depending on the PDF library.
+type Printer struct{}
+
+var _ inkform.FormPrinter = Printer{}
+
+// NormalizeBackground implements inkform.FormPrinter.
+func (Printer) NormalizeBackground(data []byte, form *inkform.Form) ([]byte, error) {
+	return NormalizeBackground(data, form)
+}
+
+// Blank implements inkform.FormPrinter.
+func (Printer) Blank(ctx context.Context, w io.Writer, form *inkform.Form, copies [][]string) error {
+	return Blank(ctx, w, form, copies)
+}

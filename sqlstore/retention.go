@@ -9,6 +9,8 @@ import (
 	"github.com/inkform/inkform"
 )
 
+var _ inkform.RetentionStore = (*DB)(nil)
+
 // retentionColumns are the values of forms.retention_after and
 // retention_days for a template's retention: NULL for none.
 func retentionColumns(r *inkform.Retention) (after, days any) {

@@ -10,6 +10,11 @@ import (
 	"github.com/inkform/inkform"
 )
 
+var (
+	_ inkform.DeliveryWaker  = (*DB)(nil)
+	_ inkform.DeliveryPruner = (*DB)(nil)
+)
+
 // deliveryColumns are the columns scanDelivery reads.
 const deliveryColumns = `id, handler_id, message_id, event, document_id, event_at, attempt, status_code, latency_ms, error_message, attempted_at`
 

@@ -13,6 +13,7 @@ import (
 
 	"github.com/inkform/inkform"
 	"github.com/inkform/inkform/deliver"
+	"github.com/inkform/inkform/pipeline"
 	"github.com/inkform/inkform/sqlstore"
 )
 
@@ -103,11 +104,11 @@ func (c *deliverConfig) smtp() (*deliver.SMTP, error) {
 
 // newDeliverWorker wires the subscription types this node can deliver to the
 // store: webhooks always, e-mail and exports when configured.
-func newDeliverWorker(ctx context.Context, db *sqlstore.DB, blobs inkform.BlobStore, cfg deliverConfig, logger *slog.Logger) (*deliverWorker, error) {
+func newDeliverWorker(ctx context.Context, db *sqlstore.DB, blobs inkform.BlobStore, cfg deliverConfig, logger *slog.Logger) (*pipeline.DeliverWorker, error) {
 	if err := cfg.check(); err != nil {
 		return nil, err
 	}
-	byType := map[string]deliverer{
+	byType := map[string]inkform.Deliverer{
 		inkform.SubscriptionWebhook: &deliver.Sender{Subscriptions: db, Documents: db, BaseURL: cfg.baseURL(),
 			Client: deliver.NewClient(cfg.AllowPrivate)},
 	}
@@ -127,8 +128,8 @@ func newDeliverWorker(ctx context.Context, db *sqlstore.DB, blobs inkform.BlobSt
 		byType[inkform.SubscriptionExport] = &deliver.Exporter{Subscriptions: db, Documents: db, Forms: db, Renders: db,
 			Blobs: blobs, Targets: targets, Marker: db, BaseURL: cfg.baseURL()}
 	}
-	return &deliverWorker{db: db, byType: byType, inFlight: newLimiter(cfg.PerSubscription), emailDomains: cfg.emailDomains(),
-		logger: logger}, nil
+	return &pipeline.DeliverWorker{Subscriptions: db, Documents: db, Renders: db, ByType: byType,
+		PerSubscription: cfg.PerSubscription, EmailDomains: cfg.emailDomains(), Logger: logger}, nil
 }
 
 // exportTargetNames lists the configured export targets' names, for the

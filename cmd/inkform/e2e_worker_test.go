@@ -40,6 +40,10 @@ func TestWorkerNode(t *testing.T) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+	// Readiness is the API's: the same answer, with the version.
+	if code, body := get("/readyz"); code != 200 || !strings.Contains(body, `"status":"ready"`) || !strings.Contains(body, `"version":`) {
+		t.Errorf("/readyz: %d %s", code, body)
+	}
 	if code, body := get("/healthz"); code != 200 || !strings.Contains(body, `"worker"`) {
 		t.Errorf("/healthz: %d %s", code, body)
 	}

@@ -2,7 +2,12 @@ package main
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"io"
 	"log/slog"
+	"sync"
+	"time"
 
 	"github.com/inkform/inkform"
 	"github.com/inkform/inkform/queue"
@@ -18,18 +23,22 @@ type node struct {
 	blobs   inkform.BlobStore
 	reg     *prometheus.Registry
 	workers *queue.Client // nil without workers
+	logger  *slog.Logger
+
+	stopOnce  sync.Once
+	closeOnce sync.Once
 }
 
-// openNode opens the stores and starts the workers. The caller closes
-// the node's database (after stopping the workers).
+// openNode opens the stores and starts the workers. The caller closes the
+// node on every way out (closeWithin in a defer).
 func openNode(ctx context.Context, store storeConfig, blob blobConfig, workers workerConfig, logger *slog.Logger) (*node, error) {
 	db, err := store.open(ctx, logger)
 	if err != nil {
 		return nil, err
 	}
-	n := &node{db: db, reg: newRegistry()}
+	n := &node{db: db, reg: newRegistry(), logger: logger}
 	if err := n.start(ctx, store, blob, workers, logger); err != nil {
-		db.Close()
+		n.Close(context.Background())
 		return nil, err
 	}
 	return n, nil
@@ -52,4 +61,48 @@ func (n *node) start(ctx context.Context, store storeConfig, blob blobConfig, wo
 		n.db.SetEnqueueHook(n.workers.Notify)
 	}
 	return nil
+}
+
+// stopWorkers stops claiming jobs and lets running ones finish until ctx is
+// done; jobs still running then are handed back to the queue for another
+// node. Calls after the first do nothing.
+func (n *node) stopWorkers(ctx context.Context) {
+	n.stopOnce.Do(func() {
+		if n.workers == nil {
+			return
+		}
+		if err := n.workers.Stop(ctx); err != nil {
+			n.logger.Warn("jobs still running at the deadline were handed back", "err", err)
+		}
+	})
+}
+
+// Close stops the workers as stopWorkers does, then closes the blob store
+// (when it holds resources) and the database, in that order: a job must
+// never run on a closed database. Calls after the first do nothing.
+func (n *node) Close(ctx context.Context) error {
+	n.stopWorkers(ctx)
+	var err error
+	n.closeOnce.Do(func() {
+		if c, ok := n.blobs.(io.Closer); ok {
+			if cerr := c.Close(); cerr != nil {
+				err = fmt.Errorf("close blob store: %w", cerr)
+			}
+		}
+		if cerr := n.db.Close(); cerr != nil {
+			err = errors.Join(err, fmt.Errorf("close database: %w", cerr))
+		}
+	})
+	return err
+}
+
+// closeWithin closes the node, giving running jobs up to timeout, for a
+// deferred call that covers every way out of a command; what fails to close
+// is logged, since the command's own error matters more.
+func (n *node) closeWithin(timeout time.Duration) {
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	if err := n.Close(ctx); err != nil {
+		n.logger.Warn("close node", "err", err)
+	}
 }

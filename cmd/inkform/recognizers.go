@@ -10,6 +10,7 @@ import (
 
 	"github.com/inkform/inkform"
 	"github.com/inkform/inkform/icr"
+	"github.com/inkform/inkform/pipeline"
 )
 
 // recognizerConfig names the remote handwriting engines forms may choose.
@@ -25,21 +26,13 @@ func (c *recognizerConfig) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.Token, "remote-recognizer-token", "", "bearer token sent to remote engines (prefer the environment variable)")
 }
 
-// recognizers picks the engine for a form: a named remote engine, with the
-// built-in one as its fallback, or the built-in engine.
-type recognizers struct {
-	builtin inkform.Recognizer
-	named   map[string]inkform.Recognizer
-	logger  *slog.Logger
-}
-
 // newRecognizers loads the built-in engine and the configured remotes.
-func newRecognizers(c recognizerConfig, logger *slog.Logger) (*recognizers, error) {
+func newRecognizers(c recognizerConfig, logger *slog.Logger) (*pipeline.Recognizers, error) {
 	engine, err := icr.New()
 	if err != nil {
 		return nil, fmt.Errorf("load handwriting model: %w", err)
 	}
-	r := &recognizers{builtin: engine, named: map[string]inkform.Recognizer{}, logger: logger}
+	r := &pipeline.Recognizers{Builtin: engine, Named: map[string]inkform.Recognizer{}, Logger: logger}
 	for _, entry := range strings.Split(c.Remotes, ",") {
 		if entry = strings.TrimSpace(entry); entry == "" {
 			continue
@@ -49,21 +42,7 @@ func newRecognizers(c recognizerConfig, logger *slog.Logger) (*recognizers, erro
 		if !ok || name == "" || err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			return nil, fmt.Errorf("--remote-recognizers: %q is not name=http(s)://host/path", entry)
 		}
-		r.named[name] = &icr.Remote{URL: rawURL, Timeout: c.Timeout, Token: c.Token, Fallback: engine}
+		r.Named[name] = &icr.Remote{URL: rawURL, Timeout: c.Timeout, Token: c.Token, Fallback: engine}
 	}
 	return r, nil
-}
-
-// forForm returns the recognizer a form asks for. A name no engine has
-// falls back to the built-in engine (and says so in the log), so a typo in
-// a template delays nothing.
-func (r *recognizers) forForm(f *inkform.Form) inkform.Recognizer {
-	if f.Recognizer == "" {
-		return r.builtin
-	}
-	if rec, ok := r.named[f.Recognizer]; ok {
-		return rec
-	}
-	r.logger.Warn("form names an unknown remote recognizer; using the built-in engine", "form", f.ID, "recognizer", f.Recognizer)
-	return r.builtin
 }

@@ -16,7 +16,7 @@ import (
 	"github.com/inkform/inkform/cutout"
 	ihttp "github.com/inkform/inkform/http"
 	"github.com/inkform/inkform/inkml"
-	"github.com/inkform/inkform/queue"
+	"github.com/inkform/inkform/pdf"
 	"github.com/inkform/inkform/sqlstore"
 )
 
@@ -120,8 +120,8 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	if err != nil {
 		return err
 	}
-	defer n.db.Close()
-	db, blobs, reg, workers := n.db, n.blobs, n.reg, n.workers
+	defer n.closeWithin(cfg.ShutdownTimeout)
+	db, blobs, reg := n.db, n.blobs, n.reg
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
@@ -180,13 +180,14 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 		return fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
 	}
-	return shutdown(api, srv, redirect, workers, &cfg, logger)
+	return shutdown(api, srv, redirect, n, &cfg, logger)
 }
 
 // shutdown drains the node: readiness fails first so a load balancer moves
 // traffic away, then in-flight requests and running jobs finish within the
-// timeout; jobs still running then are handed back to the queue.
-func shutdown(api *ihttp.Server, srv, redirect *http.Server, workers *queue.Client, cfg *serveConfig, logger *slog.Logger) error {
+// timeout; jobs still running then are handed back to the queue, and the
+// node closes.
+func shutdown(api *ihttp.Server, srv, redirect *http.Server, n *node, cfg *serveConfig, logger *slog.Logger) error {
 	logger.Info("shutting down", "drain_delay", cfg.DrainDelay, "timeout", cfg.ShutdownTimeout)
 	api.Drain()
 	time.Sleep(cfg.DrainDelay)
@@ -198,10 +199,8 @@ func shutdown(api *ihttp.Server, srv, redirect *http.Server, workers *queue.Clie
 	if err := srv.Shutdown(ctx); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}
-	if workers != nil {
-		if err := workers.Stop(ctx); err != nil {
-			logger.Warn("jobs still running at the deadline were handed back", "err", err)
-		}
+	if err := n.Close(ctx); err != nil {
+		logger.Warn("close node", "err", err)
 	}
 	logger.Info("stopped")
 	return nil
@@ -224,7 +223,7 @@ func newAPI(db *sqlstore.DB, blobs inkform.BlobStore, cfg *serveConfig, logger *
 		Renders:        db,
 		Subscriptions:  db,
 		Feed:           db,
-		Printer:        pdfPrinter{},
+		Printer:        pdf.Printer{},
 		Cutouts:        &cutout.Service{Documents: db, Forms: db, Blobs: blobs, Logger: logger},
 		Logger:         logger,
 		Limits:         cfg.limits(),

@@ -7,8 +7,9 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"sync/atomic"
 	"time"
+
+	ihttp "github.com/inkform/inkform/http"
 )
 
 // workerNodeConfig is the configuration of `inkform worker`.
@@ -53,26 +54,17 @@ func runWorker(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 	if err != nil {
 		return err
 	}
-	defer n.db.Close()
-	db, reg, client := n.db, n.reg, n.workers
+	defer n.closeWithin(cfg.ShutdownTimeout)
+	reg, client := n.reg, n.workers
 
-	var stopping atomic.Bool
+	// Readiness is the API's own, with its timeout and answers.
+	ready := &ihttp.Server{Ready: n.db.Ping, Logger: logger, Version: version}
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", metricsHandler(reg, cfg.MetricsToken))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintf(w, "{\"status\":\"ok\",\"version\":%q,\"worker\":%q}\n", version, client.ID())
 	})
-	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
-		if stopping.Load() {
-			http.Error(w, "stopping", http.StatusServiceUnavailable)
-			return
-		}
-		if err := db.Ping(r.Context()); err != nil {
-			http.Error(w, "database unavailable", http.StatusServiceUnavailable)
-			return
-		}
-		fmt.Fprintln(w, `{"status":"ready"}`)
-	})
+	mux.Handle("GET /readyz", ready.ReadinessHandler())
 	ln, err := net.Listen("tcp", cfg.AdminAddr)
 	if err != nil {
 		return fmt.Errorf("admin listen: %w", err)
@@ -82,13 +74,13 @@ func runWorker(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 	logger.Info("inkform worker running", "worker", client.ID(), "admin", ln.Addr().String(), "queues", cfg.workers.Queues)
 
 	<-ctx.Done()
-	stopping.Store(true)
+	ready.Drain()
 	logger.Info("stopping: no new jobs; waiting for running ones", "timeout", cfg.ShutdownTimeout)
 	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
 	defer cancel()
-	if err := client.Stop(sctx); err != nil {
-		logger.Warn("jobs still running at the deadline were handed back", "err", err)
-	}
+	// The admin port answers (/healthz, /metrics) while jobs finish; the
+	// node closes after it.
+	n.stopWorkers(sctx)
 	admin.Shutdown(sctx)
 	return nil
 }

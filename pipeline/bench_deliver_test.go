@@ -1,4 +1,4 @@
-package main
+package pipeline
 
 import (
 	"context"
@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/inkform/inkform"
-	"github.com/inkform/inkform/blob"
+	"github.com/inkform/inkform/deliver"
 	"github.com/inkform/inkform/queue"
 	"github.com/inkform/inkform/sqlstore"
 	"github.com/inkform/inkform/sqlstore/sqlstoretest"
@@ -41,7 +41,7 @@ type deliverBench struct {
 func newDeliverBench(b testing.TB, dialect string, nSubscriptions int) *deliverBench {
 	b.Helper()
 	ctx := context.Background()
-	db, org, form := openSampleStore(b, sqlstoretest.NewDatabase(b, dialect), func(t *inkform.FormTemplate) {
+	db, org, form := openSampleStore(b, sqlstoretest.NewDatabase(b, dialect), sqlstore.Options{}, func(t *inkform.FormTemplate) {
 		for i := range t.Fields {
 			t.Fields[i].Required = false // the benchmark needs a document, not a valid one
 		}
@@ -99,17 +99,18 @@ func (d *deliverBench) start(b testing.TB) func() {
 // startWith is start with more workers (add) on more queues.
 func (d *deliverBench) startWith(b testing.TB, add func(*queue.Workers), queues map[string]queue.QueueConfig) func() {
 	b.Helper()
-	cfg := deliverConfig{Workers: 32, PerSubscription: 4, AllowPrivate: true, LogDays: 30}
-	w, err := newDeliverWorker(context.Background(), d.db, nil, cfg, slog.New(slog.DiscardHandler))
-	if err != nil {
-		b.Fatal(err)
-	}
+	// As `inkform worker` with the default delivery flags, but allowed to
+	// reach the receiver on loopback.
+	const workers = 32
+	w := &DeliverWorker{Subscriptions: d.db, Documents: d.db, Renders: d.db, PerSubscription: 4, Logger: slog.New(slog.DiscardHandler),
+		ByType: map[string]inkform.Deliverer{inkform.SubscriptionWebhook: &deliver.Sender{Subscriptions: d.db, Documents: d.db,
+			Client: deliver.NewClient(true)}}}
 	ws := queue.NewWorkers()
-	queue.AddWorker[inkform.DeliverArgs](ws, w, queue.WorkerOpts{Timeout: deliverTimeout})
+	Workers{Deliver: w}.Register(ws)
 	if add != nil {
 		add(ws)
 	}
-	all := map[string]queue.QueueConfig{inkform.QueueDeliver: {MaxWorkers: cfg.Workers}}
+	all := map[string]queue.QueueConfig{inkform.QueueDeliver: {MaxWorkers: workers}}
 	for q, c := range queues {
 		all[q] = c
 	}
@@ -144,7 +145,7 @@ func (d *deliverBench) wait(b testing.TB, n int64) {
 // with 16 subscriptions and the default 32 delivery workers. The jobs are
 // enqueued before the clock starts.
 //
-//	go test ./cmd/inkform -run '^$' -bench DeliverWebhooks -benchtime 5000x
+//	go test ./pipeline -run '^$' -bench DeliverWebhooks -benchtime 5000x
 func BenchmarkDeliverWebhooks(b *testing.B) {
 	for _, dialect := range sqlstoretest.Dialects {
 		b.Run(dialect, func(b *testing.B) {
@@ -168,7 +169,7 @@ func BenchmarkDeliverWebhooks(b *testing.B) {
 // 500/s for b.N deliveries) and reports the delay from the event to its
 // arrival at the receiver: median and 99th percentile.
 //
-//	go test ./cmd/inkform -run '^$' -bench DeliverDelay -benchtime 5000x
+//	go test ./pipeline -run '^$' -bench DeliverDelay -benchtime 5000x
 func BenchmarkDeliverDelay(b *testing.B) {
 	const rate = 500
 	for _, dialect := range sqlstoretest.Dialects {
@@ -205,7 +206,7 @@ func BenchmarkDeliverDelay(b *testing.B) {
 // change) from its clock. Render and deliver workers run as in
 // `inkform worker`, with the disk blob store.
 //
-//	go test ./cmd/inkform -run '^$' -bench DeliverValidated -benchtime 1000x
+//	go test ./pipeline -run '^$' -bench DeliverValidated -benchtime 1000x
 func BenchmarkDeliverValidated(b *testing.B) {
 	const rate = 100
 	for _, dialect := range sqlstoretest.Dialects {
@@ -237,10 +238,7 @@ func BenchmarkDeliverValidated(b *testing.B) {
 			if err := d.db.CreateSubscription(ctx, d.org, h, inkform.NewWebhookSecret()); err != nil {
 				b.Fatal(err)
 			}
-			blobs, err := blob.NewDisk(b.TempDir())
-			if err != nil {
-				b.Fatal(err)
-			}
+			blobs := newDisk(b)
 			ids := make([]string, b.N)
 			for i := range ids {
 				doc, err := d.db.SubmitDigital(ctx, d.org, &inkform.DigitalSubmission{FormID: doc.FormID,
@@ -251,8 +249,7 @@ func BenchmarkDeliverValidated(b *testing.B) {
 				ids[i] = doc.ID
 			}
 			stop := d.startWith(b, func(ws *queue.Workers) {
-				queue.AddWorker[inkform.RenderPDFArgs](ws, &renderWorker{db: d.db, blobs: blobs, logger: slog.New(slog.DiscardHandler)},
-					queue.WorkerOpts{Timeout: time.Minute})
+				Workers{Render: newRenderWorker(d.db, blobs)}.Register(ws)
 			}, map[string]queue.QueueConfig{inkform.QueueRender: {MaxWorkers: 4}})
 			b.ResetTimer()
 			tick := time.NewTicker(time.Second / rate)

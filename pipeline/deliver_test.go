@@ -1,4 +1,4 @@
-package main
+package pipeline
 
 import (
 	"errors"
@@ -38,7 +38,7 @@ func TestDeliverWaits(t *testing.T) {
 // a lagging replica is no excuse.
 func TestDeliverGone(t *testing.T) {
 	t.Parallel()
-	w := &deliverWorker{}
+	w := &DeliverWorker{}
 	notFound := inkform.Errorf(inkform.ENOTFOUND, "document not found")
 	job := func(age time.Duration) *queue.Job[inkform.DeliverArgs] {
 		return &queue.Job[inkform.DeliverArgs]{Job: &inkform.Job{CreatedAt: time.Now().Add(-age)}}

@@ -1,4 +1,4 @@
-package main
+package pipeline
 
 import (
 	"context"
@@ -10,16 +10,11 @@ import (
 	"time"
 
 	"github.com/inkform/inkform"
-	"github.com/inkform/inkform/deliver"
 	"github.com/inkform/inkform/queue"
-	"github.com/inkform/inkform/sqlstore"
 )
 
 // Delivery timing.
 const (
-	// deliverTimeout bounds one deliver job: a webhook's own 10 s or an
-	// SMTP session's 30 s, the reads before and the record after.
-	deliverTimeout = 45 * time.Second
 	// pdfPatience is how long a delivery that needs the document's PDF
 	// waits in all before an attempt counts as failed (a render that
 	// keeps failing must not make a delivery wait for ever); pdfWait
@@ -32,50 +27,53 @@ const (
 	replicaGrace = time.Minute
 )
 
-// deliverer sends one attempt of a delivery of one subscription type and
-// records it in the subscription's log.
-type deliverer interface {
-	Deliver(ctx context.Context, orgID string, args inkform.DeliverArgs, attempt int) error
-}
-
-// deliverWorker sends one event to one subscription. A failed attempt is an
+// DeliverWorker sends one event to one subscription. A failed attempt is an
 // error, so the queue retries it with backoff for about a day
 // (inkform.DeliverMaxAttempts); every attempt is in the subscription's log.
 //
-// One slow or failing endpoint must not hold up the others: each subscription
-// may have at most perSubscription deliveries running on this node, and a
-// delivery over that snoozes briefly, leaving the node's workers to other
-// subscriptions (claims are already fair between orgs).
-type deliverWorker struct {
-	db       *sqlstore.DB
-	byType   map[string]deliverer
-	inFlight *limiter
-	// emailDomains, when set, are the only domains e-mail may go to; a
+// One slow or failing endpoint must not hold up the others: each
+// subscription may have at most PerSubscription deliveries running on this
+// node, and a delivery over that snoozes briefly, leaving the node's workers
+// to other subscriptions (claims are already fair between orgs).
+type DeliverWorker struct {
+	Subscriptions inkform.SubscriptionStore
+	Documents     inkform.DocumentService
+	Renders       inkform.RenderStore
+	// ByType sends the subscription types this node is configured for,
+	// by type.
+	ByType map[string]inkform.Deliverer
+	// PerSubscription is how many deliveries of one subscription may run
+	// at once on this node; 0 means no limit.
+	PerSubscription int
+	// EmailDomains, when set, are the only domains e-mail may go to; a
 	// subscription made before the operator narrowed them is stopped here.
-	emailDomains []string
-	logger       *slog.Logger
+	EmailDomains []string
+	Logger       *slog.Logger
+
+	once     sync.Once
+	inFlight *limiter
 }
 
 // Work implements queue.Worker.
-func (w *deliverWorker) Work(ctx context.Context, job *queue.Job[inkform.DeliverArgs]) error {
+func (w *DeliverWorker) Work(ctx context.Context, job *queue.Job[inkform.DeliverArgs]) error {
 	a := job.Args
 	if a.EventAt.IsZero() {
 		a.EventAt = job.CreatedAt // enqueued before messages carried their time
 	}
 	// The subscription is read from the primary database: a replica that lags
 	// must not make a new subscription look deleted.
-	h, _, err := w.db.FindSubscriptionSecret(ctx, job.OrgID, a.SubscriptionID)
+	h, _, err := w.Subscriptions.FindSubscriptionSecret(ctx, job.OrgID, a.SubscriptionID)
 	if inkform.ErrorCode(err) == inkform.ENOTFOUND {
 		return queue.Cancel(err) // deleted: no retry brings it back
 	} else if err != nil {
 		return fmt.Errorf("find handler: %w", err)
 	}
 	if h.Type == inkform.SubscriptionEmail {
-		if err := inkform.CheckEmailDomains(h.To, w.emailDomains); err != nil {
+		if err := inkform.CheckEmailDomains(h.To, w.EmailDomains); err != nil {
 			return queue.Cancel(err)
 		}
 	}
-	release, ok := w.inFlight.acquire(h.ID)
+	release, ok := w.limiter().acquire(h.ID)
 	if !ok {
 		return queue.Snooze(jitter(busyWait(time.Since(job.CreatedAt))))
 	}
@@ -92,7 +90,7 @@ func (w *deliverWorker) Work(ctx context.Context, job *queue.Job[inkform.Deliver
 			return queue.Snooze(jitter(pdfWait(time.Since(since))))
 		}
 	}
-	d := w.byType[h.Type]
+	d := w.ByType[h.Type]
 	if d == nil {
 		// The subscription was made on a node configured for its type; this
 		// one is not. Retrying gives the operator time to mend it.
@@ -101,28 +99,35 @@ func (w *deliverWorker) Work(ctx context.Context, job *queue.Job[inkform.Deliver
 	err = d.Deliver(ctx, job.OrgID, a, job.Attempt)
 	switch {
 	case err == nil:
-		w.logger.Debug("delivered", "handler", a.SubscriptionID, "type", h.Type, "event", a.Event, "message", a.MessageID)
+		w.Logger.Debug("delivered", "handler", a.SubscriptionID, "type", h.Type, "event", a.Event, "message", a.MessageID)
 		return nil
-	case errors.Is(err, deliver.ErrUnrecorded):
+	case errors.Is(err, inkform.ErrDeliveryUnrecorded):
 		// Sent, but the log did not take it: sending again would deliver
 		// twice, which is worse than a missing log line.
-		w.logger.Warn("delivery not logged", "handler", a.SubscriptionID, "message", a.MessageID, "err", err)
+		w.Logger.Warn("delivery not logged", "handler", a.SubscriptionID, "message", a.MessageID, "err", err)
 		return nil
-	case errors.Is(err, deliver.ErrPermanent):
+	case errors.Is(err, inkform.ErrDeliveryRefused):
 		// The SMTP server refused the message for good (say, an unknown
 		// recipient): the attempt is logged, another changes nothing.
 		return queue.Cancel(err)
-	case errors.Is(err, deliver.ErrPrivateAddress):
-		w.logger.Warn("webhook target refused", "handler", a.SubscriptionID, "err", err)
+	case errors.Is(err, inkform.ErrPrivateTarget):
+		w.Logger.Warn("webhook target refused", "handler", a.SubscriptionID, "err", err)
 	}
 	return w.gone(job, err)
+}
+
+// limiter returns the node's count of running deliveries per subscription,
+// made at the first delivery so the worker can be a struct literal.
+func (w *DeliverWorker) limiter() *limiter {
+	w.once.Do(func() { w.inFlight = newLimiter(w.PerSubscription) })
+	return w.inFlight
 }
 
 // gone turns a "not found" of the subscription or document into a cancel —
 // deleted, no retry brings it back — except in a job's first minute, when
 // it may only be a read replica that has not caught up: then it is an
 // ordinary failure, retried with backoff (after 1 s, then 16 s).
-func (w *deliverWorker) gone(job *queue.Job[inkform.DeliverArgs], err error) error {
+func (w *DeliverWorker) gone(job *queue.Job[inkform.DeliverArgs], err error) error {
 	if inkform.ErrorCode(err) != inkform.ENOTFOUND || time.Since(job.CreatedAt) < replicaGrace {
 		return err
 	}
@@ -150,12 +155,12 @@ func needsPDF(h *inkform.Subscription, event string) bool {
 // awaitPDF reports whether the delivery must wait for the document's PDF.
 // After pdfPatience it gives up with an error, which counts as a failed
 // attempt.
-func (w *deliverWorker) awaitPDF(ctx context.Context, orgID string, a inkform.DeliverArgs, since time.Time) (bool, error) {
-	doc, err := w.db.FindDocument(ctx, orgID, a.DocumentID)
+func (w *DeliverWorker) awaitPDF(ctx context.Context, orgID string, a inkform.DeliverArgs, since time.Time) (bool, error) {
+	doc, err := w.Documents.FindDocument(ctx, orgID, a.DocumentID)
 	if err != nil {
 		return false, fmt.Errorf("find document: %w", err)
 	}
-	r, err := w.db.FindRender(ctx, orgID, a.DocumentID)
+	r, err := w.Renders.FindRender(ctx, orgID, a.DocumentID)
 	if err != nil && inkform.ErrorCode(err) != inkform.ENOTFOUND {
 		return false, fmt.Errorf("find render: %w", err)
 	}
@@ -170,7 +175,7 @@ func (w *deliverWorker) awaitPDF(ctx context.Context, orgID string, a inkform.De
 	// at every poll would queue a render behind each running one, so only
 	// a render that seems lost (say, its job died) is asked for again.
 	if waited > renderLost {
-		if err := w.db.RequestRender(ctx, orgID, a.DocumentID); err != nil {
+		if err := w.Renders.RequestRender(ctx, orgID, a.DocumentID); err != nil {
 			return false, fmt.Errorf("request render: %w", err)
 		}
 	}

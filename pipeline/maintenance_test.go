@@ -1,11 +1,9 @@
-package main
+package pipeline
 
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
-	"io"
 	"log/slog"
 	"strings"
 	"sync"
@@ -41,45 +39,24 @@ type retentionFixture struct {
 
 func newRetentionFixture(t *testing.T, dsn string, t0 time.Time) *retentionFixture {
 	t.Helper()
-	ctx := context.Background()
 	clk := &testClock{t: t0}
-	db, err := sqlstore.Open(ctx, dsn, sqlstore.Options{Now: clk.now})
+	// Two forms of one org cannot share page addresses: these take theirs
+	// from the org's pool.
+	noAddresses := func(retention *inkform.Retention) func(*inkform.FormTemplate) {
+		return func(tmpl *inkform.FormTemplate) {
+			tmpl.Retention = retention
+			for i := range tmpl.Pages {
+				tmpl.Pages[i].Address = ""
+			}
+		}
+	}
+	db, org, retained := openSampleStore(t, dsn, sqlstore.Options{Now: clk.now},
+		noAddresses(&inkform.Retention{After: inkform.RetainAfterValidated, Days: 30}))
+	unlimited, err := db.CreateForm(context.Background(), org.ID, sampleTemplate(t, noAddresses(nil)))
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { db.Close() })
-	if err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	org, err := db.CreateOrg(ctx, "clinic")
-	if err != nil {
-		t.Fatal(err)
-	}
-	disk, err := blob.NewDisk(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	f := &retentionFixture{db: db, clk: clk, blobs: disk, org: org.ID}
-	for _, r := range []*inkform.Retention{{After: inkform.RetainAfterValidated, Days: 30}, nil} {
-		var tmpl inkform.FormTemplate
-		if err := json.Unmarshal(readFile(t, "../../examples/wound-check.json"), &tmpl); err != nil {
-			t.Fatal(err)
-		}
-		tmpl.Retention = r
-		for i := range tmpl.Pages { // from the org's pool: two forms cannot share one
-			tmpl.Pages[i].Address = ""
-		}
-		form, err := db.CreateForm(ctx, org.ID, &tmpl)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if r != nil {
-			f.retained = form
-		} else {
-			f.unlimited = form
-		}
-	}
-	return f
+	return &retentionFixture{db: db, clk: clk, blobs: newDisk(t), org: org.ID, retained: retained, unlimited: unlimited}
 }
 
 // validated submits a document of the form, validates it at the fixture's
@@ -87,11 +64,7 @@ func newRetentionFixture(t *testing.T, dsn string, t0 time.Time) *retentionFixtu
 func (f *retentionFixture) validated(t *testing.T, form *inkform.Form) string {
 	t.Helper()
 	ctx := context.Background()
-	doc, err := f.db.SubmitDigital(ctx, f.org, &inkform.DigitalSubmission{FormID: form.ID,
-		Values: map[string]any{"patient_no": "407215", "visit_date": "270226", "signature": true}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	doc := submitSample(t, f.db, f.org, form.ID)
 	if _, err := f.db.SetStatus(ctx, f.org, doc.ID, inkform.StatusValidated, "test"); err != nil {
 		t.Fatal(err)
 	}
@@ -115,8 +88,6 @@ func (f *retentionFixture) exists(t *testing.T, id string) (row bool, objects in
 	return err == nil, objects
 }
 
-func discardLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
-
 func maintenanceJob() *queue.Job[inkform.MaintenanceArgs] {
 	return &queue.Job[inkform.MaintenanceArgs]{Job: &inkform.Job{Kind: "maintenance"}}
 }
@@ -136,8 +107,8 @@ func TestMaintenanceRetention(t *testing.T) {
 		f.clk.set(t0.Add(20 * 24 * time.Hour))
 		young := f.validated(t, f.retained)
 
-		w := &maintenanceWorker{db: f.db, blobs: f.blobs, logger: discardLogger(),
-			now: func() time.Time { return t0.Add(31 * 24 * time.Hour) }}
+		w := &MaintenanceWorker{Retention: f.db, Deliveries: f.db, Blobs: f.blobs, Logger: discardLogger(),
+			Now: func() time.Time { return t0.Add(31 * 24 * time.Hour) }}
 		for run := range 2 { // the second run finds nothing to do
 			if err := w.Work(ctx, maintenanceJob()); err != nil {
 				t.Fatalf("run %d: %v", run, err)
@@ -161,7 +132,7 @@ func TestMaintenanceRetention(t *testing.T) {
 
 		// The schedule enqueues a system job (org "") per slot; every
 		// node enqueueing the same slot stores one job.
-		opts := maintenancePeriodic(time.Hour).Opts
+		opts := MaintenancePeriodic(time.Hour).Opts
 		opts.UniqueKey, opts.RunAt = "maintenance@1767254400", time.Now().Add(time.Hour)
 		j1, err := f.db.Enqueue(ctx, "", inkform.MaintenanceArgs{}, opts)
 		if err != nil {
@@ -203,13 +174,13 @@ func TestMaintenanceGoesOn(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	t0 := time.Date(2026, 1, 1, 8, 0, 0, 0, time.UTC)
-	f := newRetentionFixture(t, "sqlite:"+t.TempDir()+"/inkform.db", t0)
+	f := newRetentionFixture(t, sqliteDSN(t), t0)
 	a, b, c := f.validated(t, f.retained), f.validated(t, f.retained), f.validated(t, f.retained)
 	store := &failingPurger{DB: f.db, fail: b, left: []int{pruneBatch, 3}}
 	var logs bytes.Buffer
 	now := t0.Add(40 * 24 * time.Hour)
-	w := &maintenanceWorker{db: store, blobs: f.blobs, logger: slog.New(slog.NewTextHandler(&logs, nil)),
-		deliveryRetention: 7 * 24 * time.Hour, now: func() time.Time { return now }}
+	w := &MaintenanceWorker{Retention: store, Deliveries: store, Blobs: f.blobs, Logger: slog.New(slog.NewTextHandler(&logs, nil)),
+		DeliveryRetention: 7 * 24 * time.Hour, Now: func() time.Time { return now }}
 	if err := w.Work(ctx, maintenanceJob()); err != nil {
 		t.Fatal(err)
 	}
@@ -234,12 +205,12 @@ func TestMaintenanceGoesOn(t *testing.T) {
 
 func TestMaintenancePeriodic(t *testing.T) {
 	t.Parallel()
-	p := maintenancePeriodic(time.Hour)
+	p := MaintenancePeriodic(time.Hour)
 	if p.Name != "maintenance" || p.Interval != time.Hour || p.Args().Kind() != "maintenance" {
 		t.Fatalf("periodic job %+v", p)
 	}
 	ws := queue.NewWorkers()
-	queue.AddWorker[inkform.MaintenanceArgs](ws, &maintenanceWorker{}, queue.WorkerOpts{})
+	queue.AddWorker[inkform.MaintenanceArgs](ws, &MaintenanceWorker{}, queue.WorkerOpts{})
 	if kinds := ws.Kinds(); len(kinds) != 1 || kinds[0] != p.Args().Kind() {
 		t.Errorf("worker kinds %v", kinds)
 	}

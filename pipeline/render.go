@@ -1,4 +1,4 @@
-package main
+package pipeline
 
 import (
 	"bytes"
@@ -14,44 +14,36 @@ import (
 	"github.com/inkform/inkform"
 	"github.com/inkform/inkform/pdf"
 	"github.com/inkform/inkform/queue"
-	"github.com/inkform/inkform/sqlstore"
 )
-
-// pdfPrinter is inkform.FormPrinter with the pdf package, for the API.
-type pdfPrinter struct{}
-
-// NormalizeBackground implements inkform.FormPrinter.
-func (pdfPrinter) NormalizeBackground(data []byte, form *inkform.Form) ([]byte, error) {
-	return pdf.NormalizeBackground(data, form)
-}
-
-// Blank implements inkform.FormPrinter.
-func (pdfPrinter) Blank(ctx context.Context, w io.Writer, form *inkform.Form, copies [][]string) error {
-	return pdf.Blank(ctx, w, form, copies)
-}
 
 // renderFollowUp is how soon a render runs again when the document changed
 // while it was being rendered (the change's own enqueue was skipped as a
 // duplicate of the running job).
 const renderFollowUp = 100 * time.Millisecond
 
-// renderWorker makes the PDF of a document: background (or the drawn
+// RenderWorker makes the PDF of a document: background (or the drawn
 // form), ink and values, stored in the blob store and recorded with the
-// state of the document it shows.
-type renderWorker struct {
-	db     *sqlstore.DB
-	blobs  inkform.BlobStore
-	logger *slog.Logger
+// state of the document it shows. It also drops the document's cutouts of
+// ink it no longer has.
+type RenderWorker struct {
+	Documents inkform.DocumentService
+	Forms     inkform.FormService
+	Renders   inkform.RenderStore
+	// Deliveries are woken when a new PDF is saved: deliveries that need
+	// it wait for it.
+	Deliveries inkform.DeliveryWaker
+	Blobs      inkform.BlobStore
+	Logger     *slog.Logger
 }
 
 // Work implements queue.Worker.
-func (w *renderWorker) Work(ctx context.Context, job *queue.Job[inkform.RenderPDFArgs]) error {
+func (w *RenderWorker) Work(ctx context.Context, job *queue.Job[inkform.RenderPDFArgs]) error {
 	org, id := job.OrgID, job.Args.DocumentID
-	doc, form, di, err := loadDocument(ctx, w.db, org, id)
+	doc, form, di, err := loadDocument(ctx, w.Documents, w.Forms, org, id)
 	if err != nil {
 		return err
 	}
-	prev, err := w.db.FindRender(ctx, org, id)
+	prev, err := w.Renders.FindRender(ctx, org, id)
 	if err != nil && inkform.ErrorCode(err) != inkform.ENOTFOUND {
 		return fmt.Errorf("find render: %w", err)
 	}
@@ -80,10 +72,10 @@ func (w *renderWorker) Work(ctx context.Context, job *queue.Job[inkform.RenderPD
 	}
 	// The object is stored before the record names it, so a recorded
 	// render always has its file.
-	if err := w.blobs.Put(ctx, rec.Key, bytes.NewReader(buf.Bytes()), rec.Size, "application/pdf"); err != nil {
+	if err := w.Blobs.Put(ctx, rec.Key, bytes.NewReader(buf.Bytes()), rec.Size, "application/pdf"); err != nil {
 		return fmt.Errorf("store pdf: %w", err)
 	}
-	saved, err := w.db.SaveRender(ctx, org, rec)
+	saved, err := w.Renders.SaveRender(ctx, org, rec)
 	if inkform.ErrorCode(err) == inkform.ENOTFOUND {
 		// Purged while this job rendered: the purge has listed the
 		// document's objects already, so this one is ours to remove.
@@ -95,8 +87,8 @@ func (w *renderWorker) Work(ctx context.Context, job *queue.Job[inkform.RenderPD
 	if saved {
 		// Deliveries waiting for this PDF poll for it; telling them saves
 		// their users a poll interval.
-		if err := w.db.WakeDeliveries(ctx, org, id); err != nil {
-			w.logger.Warn("wake deliveries", "document", id, "err", err)
+		if err := w.Deliveries.WakeDeliveries(ctx, org, id); err != nil {
+			w.Logger.Warn("wake deliveries", "document", id, "err", err)
 		}
 	}
 	switch {
@@ -110,10 +102,10 @@ func (w *renderWorker) Work(ctx context.Context, job *queue.Job[inkform.RenderPD
 		sha = di.SHA256
 	}
 	if err := w.dropStaleCutouts(ctx, org, id, sha); err != nil {
-		w.logger.Warn("drop stale cutouts", "document", id, "err", err)
+		w.Logger.Warn("drop stale cutouts", "document", id, "err", err)
 	}
-	w.logger.Debug("rendered pdf", "document", id, "bytes", rec.Size, "saved", saved)
-	if now, err := w.db.FindDocument(ctx, org, id); err == nil && !now.UpdatedAt.Equal(doc.UpdatedAt) {
+	w.Logger.Debug("rendered pdf", "document", id, "bytes", rec.Size, "saved", saved)
+	if now, err := w.Documents.FindDocument(ctx, org, id); err == nil && !now.UpdatedAt.Equal(doc.UpdatedAt) {
 		return queue.Snooze(renderFollowUp)
 	}
 	return nil
@@ -121,8 +113,8 @@ func (w *renderWorker) Work(ctx context.Context, job *queue.Job[inkform.RenderPD
 
 // background returns the form version's background PDF, nil when it has
 // none.
-func (w *renderWorker) background(ctx context.Context, org string, form *inkform.Form) ([]byte, error) {
-	rc, _, err := w.blobs.Get(ctx, inkform.FormBackgroundKey(org, form.ID, form.Version))
+func (w *RenderWorker) background(ctx context.Context, org string, form *inkform.Form) ([]byte, error) {
+	rc, _, err := w.Blobs.Get(ctx, inkform.FormBackgroundKey(org, form.ID, form.Version))
 	if inkform.ErrorCode(err) == inkform.ENOTFOUND {
 		return nil, nil
 	} else if err != nil {
@@ -139,10 +131,10 @@ func (w *renderWorker) background(ctx context.Context, org string, form *inkform
 // dropStaleCutouts deletes the document's cached cutouts of earlier ink.
 // Render jobs follow every interpretation, and interpretation follows every
 // ink change, so cutouts of replaced ink live only until the next render.
-func (w *renderWorker) dropStaleCutouts(ctx context.Context, org, id, inkSHA string) error {
+func (w *RenderWorker) dropStaleCutouts(ctx context.Context, org, id, inkSHA string) error {
 	keep := inkform.CutoutPrefix(org, id, inkSHA)
 	var stale []string
-	err := w.blobs.List(ctx, inkform.DocumentBlobPrefix(org, id)+"cutouts/", func(b inkform.BlobInfo) error {
+	err := w.Blobs.List(ctx, inkform.DocumentBlobPrefix(org, id)+"cutouts/", func(b inkform.BlobInfo) error {
 		if !strings.HasPrefix(b.Key, keep) {
 			stale = append(stale, b.Key)
 		}
@@ -152,7 +144,7 @@ func (w *renderWorker) dropStaleCutouts(ctx context.Context, org, id, inkSHA str
 		return fmt.Errorf("list cutouts: %w", err)
 	}
 	for _, k := range stale {
-		if err := w.blobs.Delete(ctx, k); err != nil {
+		if err := w.Blobs.Delete(ctx, k); err != nil {
 			return fmt.Errorf("delete cutout: %w", err)
 		}
 	}
@@ -161,8 +153,8 @@ func (w *renderWorker) dropStaleCutouts(ctx context.Context, org, id, inkSHA str
 
 // deleteBlob removes an object that nothing names any more; a failure
 // leaves garbage under the document's prefix, which its purge removes.
-func (w *renderWorker) deleteBlob(ctx context.Context, key string) {
-	if err := w.blobs.Delete(ctx, key); err != nil {
-		w.logger.Warn("delete unused pdf", "key", key, "err", err)
+func (w *RenderWorker) deleteBlob(ctx context.Context, key string) {
+	if err := w.Blobs.Delete(ctx, key); err != nil {
+		w.Logger.Warn("delete unused pdf", "key", key, "err", err)
 	}
 }

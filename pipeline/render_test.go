@@ -1,18 +1,14 @@
-package main
+package pipeline
 
 import (
 	"context"
-	"encoding/json"
 	"io"
-	"log/slog"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/inkform/inkform"
-	"github.com/inkform/inkform/blob"
 	"github.com/inkform/inkform/queue"
 	"github.com/inkform/inkform/sqlstore"
 )
@@ -63,16 +59,13 @@ func TestDropStaleCutouts(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()
-			store, err := blob.NewDisk(t.TempDir())
-			if err != nil {
-				t.Fatal(err)
-			}
+			store := newDisk(t)
 			for _, k := range tt.before {
 				if err := store.Put(ctx, k, strings.NewReader("x"), 1, ""); err != nil {
 					t.Fatal(err)
 				}
 			}
-			w := &renderWorker{blobs: store, logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+			w := &RenderWorker{Blobs: store, Logger: discardLogger()}
 			if err := w.dropStaleCutouts(ctx, org, doc, tt.sha); err != nil {
 				t.Fatal(err)
 			}
@@ -85,6 +78,11 @@ func TestDropStaleCutouts(t *testing.T) {
 			}
 		})
 	}
+}
+
+// renderJob is the render job of a document.
+func renderJob(org, id string) *queue.Job[inkform.RenderPDFArgs] {
+	return &queue.Job[inkform.RenderPDFArgs]{Job: &inkform.Job{OrgID: org}, Args: inkform.RenderPDFArgs{DocumentID: id}}
 }
 
 // countingPuts is a blob store that counts its Puts.
@@ -104,35 +102,11 @@ func (c *countingPuts) Put(ctx context.Context, key string, r io.Reader, size in
 func TestRenderSkipsRenderedState(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	db, err := sqlstore.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "inkform.db"), sqlstore.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	org, _ := db.CreateOrg(ctx, "clinic")
-	var tmpl inkform.FormTemplate
-	if err := json.Unmarshal(readFile(t, "../../examples/wound-check.json"), &tmpl); err != nil {
-		t.Fatal(err)
-	}
-	form, err := db.CreateForm(ctx, org.ID, &tmpl)
-	if err != nil {
-		t.Fatal(err)
-	}
-	doc, err := db.SubmitDigital(ctx, org.ID, &inkform.DigitalSubmission{FormID: form.ID,
-		Values: map[string]any{"patient_no": "407215", "visit_date": "270226", "signature": true}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	disk, err := blob.NewDisk(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	store := &countingPuts{BlobStore: disk}
-	w := &renderWorker{db: db, blobs: store, logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
-	job := &queue.Job[inkform.RenderPDFArgs]{Job: &inkform.Job{OrgID: org.ID}, Args: inkform.RenderPDFArgs{DocumentID: doc.ID}}
+	db, org, form := openSampleStore(t, sqliteDSN(t), sqlstore.Options{}, nil)
+	doc := submitSample(t, db, org.ID, form.ID)
+	store := &countingPuts{BlobStore: newDisk(t)}
+	w := newRenderWorker(db, store)
+	job := renderJob(org.ID, doc.ID)
 	if err := w.Work(ctx, job); err != nil {
 		t.Fatal(err)
 	}
@@ -146,5 +120,57 @@ func TestRenderSkipsRenderedState(t *testing.T) {
 	second, _ := db.FindRender(ctx, org.ID, doc.ID)
 	if store.puts != 1 || !second.CreatedAt.Equal(first.CreatedAt) || second.SHA256 != first.SHA256 {
 		t.Errorf("a second render of the same state: %d puts, record %+v → %+v", store.puts, first, second)
+	}
+}
+
+// purgeBeforePut is a blob store whose first Put is preceded by a whole
+// purge of the document: the interleaving in which a purge lists the
+// document's objects just before a running render job stores its PDF.
+type purgeBeforePut struct {
+	inkform.BlobStore
+	purge func(ctx context.Context) error
+}
+
+func (p *purgeBeforePut) Put(ctx context.Context, key string, r io.Reader, size int64, contentType string) error {
+	if p.purge != nil {
+		if err := p.purge(ctx); err != nil {
+			return err
+		}
+		p.purge = nil
+	}
+	return p.BlobStore.Put(ctx, key, r, size, contentType)
+}
+
+// TestRenderDuringPurge checks that a render job that stores its PDF after
+// the document was purged removes the PDF again, so nothing of the
+// document is left in the object store.
+func TestRenderDuringPurge(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db, org, form := openSampleStore(t, sqliteDSN(t), sqlstore.Options{}, nil)
+	doc := submitSample(t, db, org.ID, form.ID)
+	disk := newDisk(t)
+	store := &purgeBeforePut{BlobStore: disk, purge: func(ctx context.Context) error {
+		if err := db.PurgeDocument(ctx, org.ID, doc.ID, "token t"); err != nil {
+			return err
+		}
+		_, err := inkform.PurgeDocumentBlobs(ctx, disk, org.ID, doc.ID)
+		return err
+	}}
+	w := newRenderWorker(db, store)
+	job := renderJob(org.ID, doc.ID)
+	if err := w.Work(ctx, job); err == nil {
+		t.Error("the render of a purged document succeeded")
+	}
+	if store.purge != nil {
+		t.Fatal("the worker stored nothing, so the test proves nothing")
+	}
+	var left []string
+	disk.List(ctx, inkform.DocumentBlobPrefix(org.ID, doc.ID), func(b inkform.BlobInfo) error {
+		left = append(left, b.Key)
+		return nil
+	})
+	if len(left) > 0 {
+		t.Errorf("objects of the purged document left: %q", left)
 	}
 }

@@ -1,0 +1,54 @@
+package inkform
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// Deliverer sends one attempt of a delivery to a subscription of one type
+// (webhook, e-mail or export) and records it in the subscription's log. The
+// deliver package implements it per type; the worker that retries
+// deliveries tells the outcomes apart by the errors below, so it needs no
+// knowledge of how a type sends.
+type Deliverer interface {
+	// Deliver sends args for the org's subscription as attempt number
+	// attempt. Nil means delivered and logged. ErrDeliveryUnrecorded
+	// means delivered but not logged, ErrDeliveryRefused a refusal no
+	// retry mends, ErrPrivateTarget a webhook aimed at a private
+	// address; any other error is a failed attempt worth retrying.
+	Deliver(ctx context.Context, orgID string, args DeliverArgs, attempt int) error
+}
+
+// Outcomes a Deliverer reports by wrapping one of these errors.
+var (
+	// ErrDeliveryUnrecorded: the delivery went out but its log entry
+	// could not be written. It counts as done, since a retry would send
+	// it twice.
+	ErrDeliveryUnrecorded = errors.New("delivered, but the delivery log did not take it")
+	// ErrDeliveryRefused: the receiver refused the delivery for good (an
+	// SMTP server's 5xx reply to the sender, a recipient or the message).
+	ErrDeliveryRefused = errors.New("permanent smtp failure")
+	// ErrPrivateTarget: a webhook's host resolves to an address of this
+	// machine or of a private network, which a tenant must not reach
+	// through the server (SSRF).
+	ErrPrivateTarget = errors.New("webhook target resolves to a loopback, private or link-local address")
+)
+
+// DeliveryWaker hurries deliveries that wait for a document's PDF.
+type DeliveryWaker interface {
+	// WakeDeliveries makes the snoozed deliveries of the document's events
+	// due now. The render worker calls it once a PDF is saved, so a
+	// delivery waiting for it goes out at once instead of at its next
+	// poll. A document without waiting deliveries is no error.
+	WakeDeliveries(ctx context.Context, orgID, documentID string) error
+}
+
+// DeliveryPruner trims the subscriptions' delivery logs of all orgs, for the
+// maintenance job.
+type DeliveryPruner interface {
+	// PruneDeliveries deletes at most limit delivery log entries older
+	// than before and reports how many it deleted; the caller repeats
+	// until fewer than limit are deleted.
+	PruneDeliveries(ctx context.Context, before time.Time, limit int) (int, error)
+}

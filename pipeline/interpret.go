@@ -1,0 +1,75 @@
+package pipeline
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strings"
+
+	"github.com/inkform/inkform"
+	"github.com/inkform/inkform/interpret"
+	"github.com/inkform/inkform/queue"
+)
+
+// InterpretWorker turns a document's ink into field values and a status.
+type InterpretWorker struct {
+	Documents   inkform.DocumentService
+	Forms       inkform.FormService
+	Updater     inkform.DocumentUpdater
+	Recognizers *Recognizers
+	Logger      *slog.Logger
+}
+
+// Work implements queue.Worker.
+func (w *InterpretWorker) Work(ctx context.Context, job *queue.Job[inkform.InterpretArgs]) error {
+	org, id := job.OrgID, job.Args.DocumentID
+	doc, form, di, err := loadDocument(ctx, w.Documents, w.Forms, org, id)
+	if err != nil {
+		return err
+	}
+	interpreter := interpret.Interpreter{Recognizer: w.Recognizers.ForForm(form)}
+	res, err := interpreter.Interpret(ctx, form, doc, di)
+	if err != nil {
+		return fmt.Errorf("interpret: %w", err)
+	}
+	cause := "all fields read with confidence and valid"
+	if len(res.Reasons) > 0 {
+		cause = strings.Join(res.Reasons, "; ")
+	}
+	rows := 0
+	if di != nil {
+		rows = di.Rows
+	}
+	saved, err := w.Updater.SaveInterpretation(ctx, org, id, &inkform.Interpretation{
+		Fields: res.Fields, Status: res.Status, Cause: cause, InkRows: rows,
+	})
+	if err != nil {
+		return fmt.Errorf("save interpretation: %w", err)
+	}
+	w.Logger.Debug("interpreted", "document", id, "status", res.Status, "saved", saved)
+	return nil
+}
+
+// Recognizers picks the engine for a form: a named remote engine, with the
+// built-in one as its fallback, or the built-in engine.
+type Recognizers struct {
+	// Builtin reads the forms that name no engine.
+	Builtin inkform.Recognizer
+	// Named are the engines forms may name, by name.
+	Named  map[string]inkform.Recognizer
+	Logger *slog.Logger
+}
+
+// ForForm returns the recognizer a form asks for. A name no engine has
+// falls back to the built-in engine (and says so in the log), so a typo in
+// a template delays nothing.
+func (r *Recognizers) ForForm(f *inkform.Form) inkform.Recognizer {
+	if f.Recognizer == "" {
+		return r.Builtin
+	}
+	if rec, ok := r.Named[f.Recognizer]; ok {
+		return rec
+	}
+	r.Logger.Warn("form names an unknown remote recognizer; using the built-in engine", "form", f.ID, "recognizer", f.Recognizer)
+	return r.Builtin
+}

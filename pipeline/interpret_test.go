@@ -1,0 +1,101 @@
+package pipeline
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/inkform/inkform"
+	"github.com/inkform/inkform/inkml"
+	"github.com/inkform/inkform/queue"
+	"github.com/inkform/inkform/sqlstore"
+)
+
+// namedRecognizer reads every field as its name, so a test can tell which
+// engine read.
+type namedRecognizer string
+
+func (r namedRecognizer) Recognize(ctx context.Context, req inkform.RecognizeRequest) (inkform.Recognition, error) {
+	return inkform.Recognition{Text: string(r), Confidence: 1}, nil
+}
+
+// TestRecognizersForForm checks that a form gets the engine it names, and
+// the built-in one when it names none or one this node does not have; only
+// the unknown name is logged.
+func TestRecognizersForForm(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, recognizer, want string
+		warns                  bool
+	}{
+		{"none named", "", "builtin", false},
+		{"a remote engine", "acme", "acme", false},
+		{"an unknown name", "acne", "builtin", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var logs bytes.Buffer
+			r := &Recognizers{Builtin: namedRecognizer("builtin"),
+				Named:  map[string]inkform.Recognizer{"acme": namedRecognizer("acme")},
+				Logger: slog.New(slog.NewTextHandler(&logs, nil))}
+			got := r.ForForm(&inkform.Form{ID: "f1", FormTemplate: inkform.FormTemplate{Recognizer: tt.recognizer}})
+			if got != namedRecognizer(tt.want) {
+				t.Errorf("ForForm = %v, want %s", got, tt.want)
+			}
+			if warned := strings.Contains(logs.String(), "unknown remote recognizer"); warned != tt.warns {
+				t.Errorf("warned %v, want %v: %s", warned, tt.warns, logs.String())
+			}
+		})
+	}
+}
+
+// TestInterpretWorker captures the sample ink on a real store and runs the
+// worker with an engine that reads every field as "407215": the values
+// and a status are saved with the document, and a job for a document that
+// is gone is cancelled, not retried.
+func TestInterpretWorker(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db, org, _ := openSampleStore(t, sqliteDSN(t), sqlstore.Options{}, nil)
+	data, err := os.ReadFile("../examples/wound-check.inkml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sub, err := inkml.Parse(data, inkml.DefaultLimits())
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := db.CaptureInk(ctx, org.ID, sub)
+	if err != nil || len(res.Documents) != 1 {
+		t.Fatalf("capture: %+v, %v", res, err)
+	}
+	id := res.Documents[0].ID
+	w := &InterpretWorker{Documents: db, Forms: db, Updater: db, Logger: discardLogger(),
+		Recognizers: &Recognizers{Builtin: namedRecognizer("407215"), Logger: discardLogger()}}
+	job := func(id string) *queue.Job[inkform.InterpretArgs] {
+		return &queue.Job[inkform.InterpretArgs]{Job: &inkform.Job{OrgID: org.ID}, Args: inkform.InterpretArgs{DocumentID: id}}
+	}
+	if err := w.Work(ctx, job(id)); err != nil {
+		t.Fatal(err)
+	}
+	doc, err := db.FindDocument(ctx, org.ID, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v := doc.Fields["patient_no"]; v.Value != "407215" || v.Source != inkform.SourceICR {
+		t.Errorf("patient_no = %+v, want 407215 read by the engine", v)
+	}
+	history, err := db.ListStatusChanges(ctx, org.ID, id)
+	if err != nil || len(history) < 2 || history[len(history)-1].Cause == "" {
+		t.Errorf("status history %+v, %v; want a change with its cause", history, err)
+	}
+
+	err = w.Work(ctx, job(inkform.NewID()))
+	if err == nil || !strings.HasPrefix(err.Error(), "cancelled: ") {
+		t.Errorf("a job for a document that is gone: %v, want it cancelled", err)
+	}
+}
