@@ -39,6 +39,14 @@ type Recognizer interface {
 	Recognize(ctx context.Context, req RecognizeRequest) (Recognition, error)
 }
 
+// Interpreter reads a document's ink (di, nil for a document without ink)
+// into field values and a status with the recognizer rec, keeping values a
+// person typed or corrected. The result's Cause says why the status is
+// what it is; InkRows is left for the caller.
+type Interpreter interface {
+	Interpret(ctx context.Context, rec Recognizer, form *Form, doc *Document, di *DocumentInk) (*Interpretation, error)
+}
+
 // UnknownRecognizer reads nothing: every field comes back empty with
 // confidence 0, so it goes to verification.
 type UnknownRecognizer struct{}

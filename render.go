@@ -62,6 +62,14 @@ func (r *DocumentRender) Current(doc *Document) bool {
 	return r != nil && doc != nil && r.SourceUpdatedAt.Equal(doc.UpdatedAt)
 }
 
+// DocumentPrinter draws the PDF of a filled document: background (nil: the
+// drawn form), ink and values. An error of code EINVALID or
+// EUNPROCESSABLE means the input cannot be drawn, and trying again cannot
+// help.
+type DocumentPrinter interface {
+	Filled(w io.Writer, form *Form, doc *Document, di *DocumentInk, background []byte) error
+}
+
 // RenderStore records document renders and requests new ones. Every method
 // is scoped by org.
 type RenderStore interface {

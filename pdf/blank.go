@@ -56,11 +56,20 @@ func Blank(ctx context.Context, w io.Writer, form *inkform.Form, copies [][]stri
 	return output(pdf, w)
 }
 
-// Printer is inkform.FormPrinter with this package: the API's blank forms
-// and background checks, without the HTTP layer depending on the PDF library.
+// Printer is inkform.FormPrinter and inkform.DocumentPrinter with this
+// package: the API's blank forms and background checks and the pipeline's
+// filled documents, without either depending on the PDF library.
 type Printer struct{}
 
-var _ inkform.FormPrinter = Printer{}
+var (
+	_ inkform.FormPrinter     = Printer{}
+	_ inkform.DocumentPrinter = Printer{}
+)
+
+// Filled implements inkform.DocumentPrinter.
+func (Printer) Filled(w io.Writer, form *inkform.Form, doc *inkform.Document, di *inkform.DocumentInk, background []byte) error {
+	return Filled(w, FilledInput{Form: form, Doc: doc, Ink: di, Background: background})
+}
 
 // NormalizeBackground implements inkform.FormPrinter.
 func (Printer) NormalizeBackground(data []byte, form *inkform.Form) ([]byte, error) {

@@ -11,6 +11,7 @@ import (
 	"github.com/inkform/inkform"
 	"github.com/inkform/inkform/blob"
 	"github.com/inkform/inkform/examples"
+	"github.com/inkform/inkform/pdf"
 	"github.com/inkform/inkform/sqlstore"
 )
 
@@ -88,5 +89,5 @@ func submitSample(t testing.TB, db *sqlstore.DB, org, form string) *inkform.Docu
 
 // newRenderWorker returns a render worker on db and blobs.
 func newRenderWorker(db *sqlstore.DB, blobs inkform.BlobStore) *RenderWorker {
-	return &RenderWorker{Documents: db, Forms: db, Renders: db, Deliveries: db, Blobs: blobs, Logger: discardLogger()}
+	return &RenderWorker{Documents: db, Forms: db, Renders: db, Printer: pdf.Printer{}, Deliveries: db, Blobs: blobs, Logger: discardLogger()}
 }

@@ -4,10 +4,8 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"strings"
 
 	"github.com/inkform/inkform"
-	"github.com/inkform/inkform/interpret"
 	"github.com/inkform/inkform/queue"
 )
 
@@ -16,6 +14,7 @@ type InterpretWorker struct {
 	Documents   inkform.DocumentService
 	Forms       inkform.FormService
 	Updater     inkform.DocumentUpdater
+	Interpreter inkform.Interpreter
 	Recognizers *Recognizers
 	Logger      *slog.Logger
 }
@@ -27,22 +26,14 @@ func (w *InterpretWorker) Work(ctx context.Context, job *queue.Job[inkform.Inter
 	if err != nil {
 		return err
 	}
-	interpreter := interpret.Interpreter{Recognizer: w.Recognizers.ForForm(form)}
-	res, err := interpreter.Interpret(ctx, form, doc, di)
+	res, err := w.Interpreter.Interpret(ctx, w.Recognizers.ForForm(form), form, doc, di)
 	if err != nil {
 		return fmt.Errorf("interpret: %w", err)
 	}
-	cause := "all fields read with confidence and valid"
-	if len(res.Reasons) > 0 {
-		cause = strings.Join(res.Reasons, "; ")
-	}
-	rows := 0
 	if di != nil {
-		rows = di.Rows
+		res.InkRows = di.Rows
 	}
-	saved, err := w.Updater.SaveInterpretation(ctx, org, id, &inkform.Interpretation{
-		Fields: res.Fields, Status: res.Status, Cause: cause, InkRows: rows,
-	})
+	saved, err := w.Updater.SaveInterpretation(ctx, org, id, res)
 	if err != nil {
 		return fmt.Errorf("save interpretation: %w", err)
 	}

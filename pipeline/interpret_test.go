@@ -10,6 +10,7 @@ import (
 
 	"github.com/inkform/inkform"
 	"github.com/inkform/inkform/inkml"
+	"github.com/inkform/inkform/interpret"
 	"github.com/inkform/inkform/queue"
 	"github.com/inkform/inkform/sqlstore"
 )
@@ -74,7 +75,7 @@ func TestInterpretWorker(t *testing.T) {
 		t.Fatalf("capture: %+v, %v", res, err)
 	}
 	id := res.Documents[0].ID
-	w := &InterpretWorker{Documents: db, Forms: db, Updater: db, Logger: discardLogger(),
+	w := &InterpretWorker{Documents: db, Forms: db, Updater: db, Interpreter: interpret.Engine{}, Logger: discardLogger(),
 		Recognizers: &Recognizers{Builtin: namedRecognizer("407215"), Logger: discardLogger()}}
 	job := func(id string) *queue.Job[inkform.InterpretArgs] {
 		return &queue.Job[inkform.InterpretArgs]{Job: &inkform.Job{OrgID: org.ID}, Args: inkform.InterpretArgs{DocumentID: id}}

@@ -6,7 +6,8 @@
 // Each worker is a queue.Worker of one kind of job that takes the services
 // it needs as interfaces of the root package, so it runs on any store and,
 // in tests, on fakes. cmd/inkform builds the workers from its flags and
-// wires them to sqlstore, a blob store and the deliver package's senders;
+// wires them to sqlstore, a blob store, the interpreter, the PDF printer
+// and the deliver package's senders;
 // the rules (how long a delivery waits for a PDF, when a "not found" may be
 // a lagging replica, how many deliveries one subscription may have running)
 // live here.

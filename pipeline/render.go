@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/inkform/inkform"
-	"github.com/inkform/inkform/pdf"
 	"github.com/inkform/inkform/queue"
 )
 
@@ -29,6 +28,7 @@ type RenderWorker struct {
 	Documents inkform.DocumentService
 	Forms     inkform.FormService
 	Renders   inkform.RenderStore
+	Printer   inkform.DocumentPrinter
 	// Deliveries are woken when a new PDF is saved: deliveries that need
 	// it wait for it.
 	Deliveries inkform.DeliveryWaker
@@ -58,7 +58,7 @@ func (w *RenderWorker) Work(ctx context.Context, job *queue.Job[inkform.RenderPD
 		return err
 	}
 	var buf bytes.Buffer
-	if err := pdf.Filled(&buf, pdf.FilledInput{Form: form, Doc: doc, Ink: di, Background: bg}); err != nil {
+	if err := w.Printer.Filled(&buf, form, doc, di, bg); err != nil {
 		if inkform.ErrorCode(err) == inkform.EUNPROCESSABLE || inkform.ErrorCode(err) == inkform.EINVALID {
 			return queue.Cancel(fmt.Errorf("render pdf: %w", err)) // retrying cannot help
 		}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/inkform/inkform"
+	"github.com/inkform/inkform/pdf"
 	"github.com/inkform/inkform/queue"
 	"github.com/inkform/inkform/sqlstore"
 )
@@ -65,7 +66,7 @@ func TestDropStaleCutouts(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			w := &RenderWorker{Blobs: store, Logger: discardLogger()}
+			w := &RenderWorker{Blobs: store, Printer: pdf.Printer{}, Logger: discardLogger()}
 			if err := w.dropStaleCutouts(ctx, org, doc, tt.sha); err != nil {
 				t.Fatal(err)
 			}

@@ -16,6 +16,7 @@ import (
 	"github.com/inkform/inkform"
 	"github.com/inkform/inkform/blob"
 	"github.com/inkform/inkform/deliver"
+	"github.com/inkform/inkform/pdf"
 	"github.com/inkform/inkform/pipeline"
 	"github.com/inkform/inkform/queue"
 	"github.com/inkform/inkform/sqlstore"
@@ -39,7 +40,7 @@ func TestExportToBothStores(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := &pipeline.RenderWorker{Documents: db, Forms: db, Renders: db, Deliveries: db, Blobs: mainStore,
+	w := &pipeline.RenderWorker{Documents: db, Forms: db, Renders: db, Printer: pdf.Printer{}, Deliveries: db, Blobs: mainStore,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	if err := w.Work(ctx, &queue.Job[inkform.RenderPDFArgs]{Job: &inkform.Job{OrgID: org.ID}, Args: inkform.RenderPDFArgs{DocumentID: doc.ID}}); err != nil {
 		t.Fatalf("render: %v", err)

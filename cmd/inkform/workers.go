@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/inkform/inkform"
+	"github.com/inkform/inkform/interpret"
+	"github.com/inkform/inkform/pdf"
 	"github.com/inkform/inkform/pipeline"
 	"github.com/inkform/inkform/queue"
 	"github.com/inkform/inkform/sqlstore"
@@ -55,8 +57,8 @@ func startWorkers(ctx context.Context, db *sqlstore.DB, recs *pipeline.Recognize
 	}
 	ws := queue.NewWorkers()
 	pipeline.Workers{
-		Interpret: &pipeline.InterpretWorker{Documents: db, Forms: db, Updater: db, Recognizers: recs, Logger: logger},
-		Render: &pipeline.RenderWorker{Documents: db, Forms: db, Renders: db, Deliveries: db, Blobs: blobs,
+		Interpret: &pipeline.InterpretWorker{Documents: db, Forms: db, Updater: db, Interpreter: interpret.Engine{}, Recognizers: recs, Logger: logger},
+		Render: &pipeline.RenderWorker{Documents: db, Forms: db, Renders: db, Printer: pdf.Printer{}, Deliveries: db, Blobs: blobs,
 			Logger: logger},
 		Deliver: deliver,
 		Maintenance: &pipeline.MaintenanceWorker{Retention: db, Deliveries: db, Blobs: blobs, Logger: logger,
