@@ -59,7 +59,7 @@ func (p *pending) job(orgID, docID string, now time.Time) {
 // received adds, for a document created in this batch, a delivery of
 // document.received to each subscription of its form that takes it. A new
 // document has no values yet, so a subscription's conditions see none.
-func (db *DB) received(ctx context.Context, q execer, p *pending, orgID, docID, formID string, now time.Time) error {
+func (db *DB) received(ctx context.Context, q querier, p *pending, orgID, docID, formID string, now time.Time) error {
 	key := orgID + "/" + formID
 	hs, ok := p.handlers[key]
 	if !ok {
@@ -86,7 +86,7 @@ func (db *DB) received(ctx context.Context, q execer, p *pending, orgID, docID, 
 }
 
 // flush inserts the pending rows.
-func (db *DB) flush(ctx context.Context, q execer, p *pending) error {
+func (db *DB) flush(ctx context.Context, q querier, p *pending) error {
 	for _, t := range []struct {
 		prefix string
 		rows   [][]any

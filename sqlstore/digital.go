@@ -27,7 +27,7 @@ func (db *DB) SubmitDigital(ctx context.Context, orgID string, sub *inkform.Digi
 		doc       *inkform.Document
 		delivered bool
 	)
-	err := db.withTx(ctx, func(tx *sql.Tx) error {
+	err := db.inWrite(ctx, func(tx querier) error {
 		if sub.SubmissionID != "" {
 			res, err := db.storedResult(ctx, tx, orgID, sub.SubmissionID)
 			if err == nil {
@@ -92,11 +92,11 @@ func (db *DB) SubmitDigital(ctx context.Context, orgID string, sub *inkform.Digi
 	})
 	if errors.Is(err, errDuplicateSubmission) {
 		// A concurrent submission with the same ID committed first.
-		res, err := db.storedResult(ctx, db.w, orgID, sub.SubmissionID)
+		res, err := db.storedResult(ctx, db.writer(), orgID, sub.SubmissionID)
 		if err != nil {
 			return nil, fmt.Errorf("submit digital: %w", err)
 		}
-		return db.replayedDocument(ctx, db.w, orgID, res)
+		return db.replayedDocument(ctx, db.writer(), orgID, res)
 	} else if err != nil {
 		return nil, err
 	}
@@ -108,7 +108,7 @@ func (db *DB) SubmitDigital(ctx context.Context, orgID string, sub *inkform.Digi
 }
 
 // replayedDocument returns the document a stored result names.
-func (db *DB) replayedDocument(ctx context.Context, q execer, orgID string, res *inkform.CaptureResult) (*inkform.Document, error) {
+func (db *DB) replayedDocument(ctx context.Context, q querier, orgID string, res *inkform.CaptureResult) (*inkform.Document, error) {
 	if len(res.Documents) != 1 {
 		return nil, inkform.Errorf(inkform.ECONFLICT, "the submission ID was used for an ink submission")
 	}

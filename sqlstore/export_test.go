@@ -14,7 +14,7 @@ func (db *DB) Count(t testing.TB, table, where string, args ...any) int {
 	if where != "" {
 		q += " WHERE " + where
 	}
-	if err := db.w.QueryRowContext(context.Background(), db.rebind(q), args...).Scan(&n); err != nil {
+	if err := db.writer().queryRow(context.Background(), q, args...).Scan(&n); err != nil {
 		t.Fatalf("count %s: %v", table, err)
 	}
 	return n

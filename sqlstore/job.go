@@ -22,13 +22,13 @@ const DefaultMaxAttempts = 25
 // The unique check is a read, not a constraint (MySQL has no partial
 // indexes): two transactions racing may both insert, which costs one
 // redundant run of an idempotent job, never a lost one.
-func (db *DB) enqueueTx(ctx context.Context, tx execer, orgID string, args inkform.JobArgs, opts inkform.EnqueueOpts) error {
+func (db *DB) enqueueTx(ctx context.Context, tx querier, orgID string, args inkform.JobArgs, opts inkform.EnqueueOpts) error {
 	_, err := db.enqueueJob(ctx, tx, orgID, args, opts)
 	return err
 }
 
 // enqueueJob is enqueueTx returning the new job's ID (0 when skipped).
-func (db *DB) enqueueJob(ctx context.Context, tx execer, orgID string, args inkform.JobArgs, opts inkform.EnqueueOpts) (int64, error) {
+func (db *DB) enqueueJob(ctx context.Context, tx querier, orgID string, args inkform.JobArgs, opts inkform.EnqueueOpts) (int64, error) {
 	raw, err := json.Marshal(args)
 	if err != nil {
 		return 0, fmt.Errorf("enqueue %s: %w", args.Kind(), err)
@@ -45,8 +45,8 @@ func (db *DB) enqueueJob(ctx context.Context, tx execer, orgID string, args inkf
 	}
 	if opts.UniqueKey != "" {
 		var n int
-		err := tx.QueryRowContext(ctx, db.rebind(`SELECT COUNT(*) FROM jobs
-			WHERE kind = ? AND unique_key = ? AND org_id = ? AND state IN ('available', 'retryable')`),
+		err := tx.queryRow(ctx, `SELECT COUNT(*) FROM jobs
+			WHERE kind = ? AND unique_key = ? AND org_id = ? AND state IN ('available', 'retryable')`,
 			args.Kind(), opts.UniqueKey, orgID).Scan(&n)
 		if err != nil {
 			return 0, fmt.Errorf("enqueue %s: %w", args.Kind(), err)
@@ -60,7 +60,7 @@ func (db *DB) enqueueJob(ctx context.Context, tx execer, orgID string, args inkf
 // insertJob inserts a job without looking for a unique duplicate: capture
 // uses it directly for documents it has just created, whose IDs no job can
 // name yet. opts must have its defaults filled in.
-func (db *DB) insertJob(ctx context.Context, tx execer, orgID, kind, args string, opts inkform.EnqueueOpts, now time.Time) (int64, error) {
+func (db *DB) insertJob(ctx context.Context, tx querier, orgID, kind, args string, opts inkform.EnqueueOpts, now time.Time) (int64, error) {
 	var unique any
 	if opts.UniqueKey != "" {
 		unique = opts.UniqueKey

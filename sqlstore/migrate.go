@@ -11,8 +11,6 @@ import (
 	"time"
 
 	"github.com/pressly/goose/v3"
-	"github.com/pressly/goose/v3/database"
-	"github.com/pressly/goose/v3/lock"
 )
 
 // migrations holds one folder per dialect with the same version numbers,
@@ -38,22 +36,9 @@ func (db *DB) Migrate(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
-	var gd database.Dialect
-	var locker lock.SessionLocker
-	switch db.d {
-	case dialectPostgres:
-		gd = goose.DialectPostgres
-		locker, err = lock.NewPostgresSessionLocker(lock.WithLockID(migrateLockID),
-			lock.WithLockTimeout(1, uint64(migrateLockWait/time.Second)))
-		if err != nil {
-			return fmt.Errorf("migrate: %w", err)
-		}
-	case dialectMySQL:
-		gd = goose.DialectMySQL
-		locker = mysqlLocker{}
-	default:
-		gd = goose.DialectSQLite3
-		locker = sqliteLocker{owner: fmt.Sprintf("%p-%d", db, time.Now().UnixNano())}
+	gd, locker, err := db.d.migrations(fmt.Sprintf("%p-%d", db, time.Now().UnixNano()))
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
 	}
 	p, err := goose.NewProvider(gd, db.w, sub,
 		goose.WithSessionLocker(locker), goose.WithDisableGlobalRegistry(true))
