@@ -69,16 +69,12 @@ func (db *DB) received(ctx context.Context, q querier, p *pending, orgID, docID,
 		}
 		p.handlers[key] = hs
 	}
-	for _, h := range hs {
-		if !h.Matches(inkform.EventDocumentReceived, nil) {
-			continue
-		}
-		args, err := json.Marshal(inkform.DeliverArgs{SubscriptionID: h.ID, DocumentID: docID, Event: inkform.EventDocumentReceived,
-			MessageID: "msg_" + inkform.NewID(), EventAt: now})
+	for _, d := range inkform.Deliveries(hs, inkform.EventDocumentReceived, docID, nil, now, nil) {
+		args, err := json.Marshal(d)
 		if err != nil {
 			return fmt.Errorf("encode delivery: %w", err)
 		}
-		p.jobRows = append(p.jobRows, []any{orgID, inkform.QueueDeliver, inkform.DeliverArgs{}.Kind(), string(args),
+		p.jobRows = append(p.jobRows, []any{orgID, inkform.QueueDeliver, d.Kind(), string(args),
 			string(inkform.JobAvailable), 0, 0, inkform.DeliverMaxAttempts, micros(now), nil, "", micros(now)})
 		p.deliveries++
 	}

@@ -187,19 +187,13 @@ func (db *DB) enqueueDeliveries(ctx context.Context, tx querier, d *inkform.Docu
 	if err != nil {
 		return false, err
 	}
-	queued, now := false, db.now()
-	for _, h := range hs {
-		if !h.Matches(event, d.Fields) {
-			continue
-		}
-		args := inkform.DeliverArgs{SubscriptionID: h.ID, DocumentID: d.ID, Event: event,
-			MessageID: "msg_" + inkform.NewID(), EventAt: now, Purged: purged}
+	deliveries := inkform.Deliveries(hs, event, d.ID, d.Fields, db.now(), purged)
+	for _, args := range deliveries {
 		if err := db.enqueueTx(ctx, tx, d.OrgID, args, inkform.DeliverJobOpts()); err != nil {
 			return false, err
 		}
-		queued = true
 	}
-	return queued, nil
+	return len(deliveries) > 0, nil
 }
 
 // DeleteSubscription implements inkform.SubscriptionStore.
