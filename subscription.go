@@ -256,10 +256,14 @@ type PurgedRecord struct {
 	PurgedAt time.Time `json:"purgedAt"`
 }
 
-// DeliverJobOpts are the options of every deliver job.
-func DeliverJobOpts() EnqueueOpts {
+// InsertOpts implements JobArgsWithInsertOpts: deliveries have a queue of
+// their own, and attempts that span about a day.
+func (DeliverArgs) InsertOpts() EnqueueOpts {
 	return EnqueueOpts{Queue: QueueDeliver, MaxAttempts: DeliverMaxAttempts}
 }
+
+// JobDocumentID implements DocumentJobArgs.
+func (a DeliverArgs) JobDocumentID() string { return a.DocumentID }
 
 // Delivery records one attempt to deliver a message to a subscription.
 type Delivery struct {

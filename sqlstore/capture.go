@@ -315,12 +315,13 @@ func (db *DB) writeGroup(ctx context.Context, tx querier, orgID string, sub *ink
 	p.ink(orgID, g.docID, sub.SubmissionID, received, g.pages, encoded)
 	if g.isNew {
 		// A document created just now has no job yet: no unique check.
-		p.job(orgID, g.docID, now)
+		if err := p.job(orgID, g.docID, now); err != nil {
+			return err
+		}
 		return db.received(ctx, tx, p, orgID, g.docID, g.formID, now)
 	}
 	if p.jobs[g.docID] {
 		return nil // created earlier in this batch, its job is pending
 	}
-	return db.enqueueTx(ctx, tx, orgID, inkform.InterpretArgs{DocumentID: g.docID},
-		inkform.EnqueueOpts{Queue: inkform.QueueInterpret, UniqueKey: g.docID})
+	return db.enqueueTx(ctx, tx, orgID, inkform.InterpretArgs{DocumentID: g.docID})
 }

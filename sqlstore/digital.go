@@ -68,8 +68,7 @@ func (db *DB) SubmitDigital(ctx context.Context, orgID string, sub *inkform.Digi
 				return err
 			}
 		}
-		if err := db.enqueueTx(ctx, tx, orgID, inkform.InterpretArgs{DocumentID: docID},
-			inkform.EnqueueOpts{Queue: inkform.QueueInterpret, UniqueKey: docID}); err != nil {
+		if err := db.enqueueTx(ctx, tx, orgID, inkform.InterpretArgs{DocumentID: docID}); err != nil {
 			return err
 		}
 		if sub.SubmissionID != "" {

@@ -30,3 +30,35 @@ func Rebind(d string, q string) string {
 	}
 	return dialectSQLite.rebind(q)
 }
+
+// Exec runs a statement (SQL with ? placeholders) on the primary database,
+// so tests can write what the store never would, such as rows of an older
+// schema.
+func (db *DB) Exec(t testing.TB, query string, args ...any) {
+	t.Helper()
+	if _, err := db.writer().exec(context.Background(), query, args...); err != nil {
+		t.Fatalf("exec %q: %v", query, err)
+	}
+}
+
+// MigrateTo migrates the schema up or down to version.
+func (db *DB) MigrateTo(t testing.TB, version int64) {
+	t.Helper()
+	p, err := db.migrator()
+	if err != nil {
+		t.Fatalf("migrate to %d: %v", version, err)
+	}
+	ctx := context.Background()
+	current, err := p.GetDBVersion(ctx)
+	if err != nil {
+		t.Fatalf("migrate to %d: %v", version, err)
+	}
+	if current > version {
+		_, err = p.DownTo(ctx, version)
+	} else {
+		_, err = p.UpTo(ctx, version)
+	}
+	if err != nil {
+		t.Fatalf("migrate to %d: %v", version, err)
+	}
+}

@@ -61,6 +61,7 @@ func (db *DB) queryJobs(ctx context.Context, q querier, query string, args ...an
 // Enqueue implements inkform.JobQueue for jobs not tied to another write.
 func (db *DB) Enqueue(ctx context.Context, orgID string, args inkform.JobArgs, opts inkform.EnqueueOpts) (*inkform.Job, error) {
 	var job *inkform.Job
+	opts = inkform.JobInsertOpts(args, opts) // for the duplicate's unique key below
 	err := db.inWrite(ctx, func(tx querier) error {
 		id, err := db.enqueueJob(ctx, tx, orgID, args, opts)
 		if err != nil {

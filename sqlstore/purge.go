@@ -45,12 +45,12 @@ func (db *DB) purge(ctx context.Context, orgID, id, actor string, keep func(tx q
 				return fmt.Errorf("delete %s: %w", d.what, err)
 			}
 		}
-		// Pending interpret and render jobs carry the document ID as
-		// unique key; a running one finds the document gone and fails
-		// with ENOTFOUND. Finished jobs are kept for the job list, but
-		// their args name only the ID.
+		// Pending interpret and render jobs of the document go with it; a
+		// running one finds the document gone and fails with ENOTFOUND.
+		// Finished jobs are kept for the job list, but their args name
+		// only the ID.
 		if _, err := tx.exec(ctx, `DELETE FROM jobs
-			WHERE org_id = ? AND unique_key = ? AND kind IN (?, ?) AND state IN (?, ?)`,
+			WHERE org_id = ? AND document_id = ? AND kind IN (?, ?) AND state IN (?, ?)`,
 			orgID, id, inkform.InterpretArgs{}.Kind(), inkform.RenderPDFArgs{}.Kind(),
 			string(inkform.JobAvailable), string(inkform.JobRetryable)); err != nil {
 			return fmt.Errorf("delete jobs: %w", err)

@@ -11,18 +11,11 @@ import (
 
 var _ inkform.RenderStore = (*DB)(nil)
 
-// renderJobOpts are the options of every render_pdf job: one pending job per
-// document is enough, since a job renders the document as it is when it
-// runs.
-func renderJobOpts(documentID string) inkform.EnqueueOpts {
-	return inkform.EnqueueOpts{Queue: inkform.QueueRender, UniqueKey: documentID}
-}
-
 // enqueueRender enqueues a render of the document inside the caller's
 // transaction, so the PDF follows every committed change of the document.
 // The caller calls notifyEnqueued(inkform.QueueRender) after the commit.
 func (db *DB) enqueueRender(ctx context.Context, tx querier, orgID, documentID string) error {
-	return db.enqueueTx(ctx, tx, orgID, inkform.RenderPDFArgs{DocumentID: documentID}, renderJobOpts(documentID))
+	return db.enqueueTx(ctx, tx, orgID, inkform.RenderPDFArgs{DocumentID: documentID})
 }
 
 // FindRender implements inkform.RenderStore.

@@ -189,7 +189,7 @@ func (db *DB) enqueueDeliveries(ctx context.Context, tx querier, d *inkform.Docu
 	}
 	deliveries := inkform.Deliveries(hs, event, d.ID, d.Fields, db.now(), purged)
 	for _, args := range deliveries {
-		if err := db.enqueueTx(ctx, tx, d.OrgID, args, inkform.DeliverJobOpts()); err != nil {
+		if err := db.enqueueTx(ctx, tx, d.OrgID, args); err != nil {
 			return false, err
 		}
 	}

@@ -150,7 +150,7 @@ func (db *DB) Redeliver(ctx context.Context, orgID, handlerID string, deliveryID
 		if d.Event == inkform.EventDocumentPurged {
 			args.Purged = &inkform.PurgedRecord{ID: d.DocumentID, FormID: h.FormID, Status: "purged", PurgedAt: d.EventAt}
 		}
-		jobID, err = db.enqueueJob(ctx, tx, orgID, args, inkform.DeliverJobOpts())
+		jobID, err = db.enqueueJob(ctx, tx, orgID, args, inkform.EnqueueOpts{})
 		return err
 	})
 	if err != nil {
@@ -192,14 +192,13 @@ func (db *DB) WakeDeliveries(ctx context.Context, orgID, documentID string) erro
 		return inkform.Errorf(inkform.EINVALID, "wake deliveries: bad document ID")
 	}
 	now := micros(db.now())
-	// DeliverArgs is stored as compact JSON, so its documentId member is
-	// found by a pattern; the index on (queue, state, org_id) narrows the
-	// scan to the org's waiting deliveries.
+	// The index on (org_id, document_id) narrows the update to the
+	// document's jobs.
 	var n int64
 	err := db.inLeaseWrite(ctx, func(tx querier) error {
 		res, err := tx.exec(ctx, `UPDATE jobs SET run_at = ?
-			WHERE queue = ? AND state = 'available' AND org_id = ? AND kind = ? AND run_at > ? AND args LIKE ?`,
-			now, inkform.QueueDeliver, orgID, inkform.DeliverArgs{}.Kind(), now, `%"documentId":"`+documentID+`"%`)
+			WHERE org_id = ? AND document_id = ? AND kind = ? AND queue = ? AND state = 'available' AND run_at > ?`,
+			now, orgID, documentID, inkform.DeliverArgs{}.Kind(), inkform.QueueDeliver, now)
 		if err != nil {
 			return err
 		}
