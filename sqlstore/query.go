@@ -77,7 +77,8 @@ func (db *DB) primary() querier {
 const maxBound = 4096
 
 // bindCache keeps the rebound text of each statement, so a hot statement
-// is rewritten once, not on every execution. The statement cache
+// is rewritten once, not on every execution (a lookup takes about 25 ns, a
+// rewrite of a 13-column INSERT about 600: BenchmarkBind). The statement cache
 // (stmtCache) and pgx's own are keyed by the rebound text.
 type bindCache struct {
 	m sync.Map // query → rebound query
