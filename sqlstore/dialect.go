@@ -22,7 +22,7 @@ import (
 // River driver: the rest of the package is hand-written SQL with ?
 // placeholders that runs unchanged on all of them (through querier, which
 // rebinds it), and asks the dialect's methods for whatever differs. No code
-// outside this file compares dialects.
+// outside this file asks which database it runs on.
 type dialect int
 
 const (
