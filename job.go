@@ -62,6 +62,59 @@ type EnqueueOpts struct {
 	UniqueKey string
 }
 
+// JobArgsWithInsertOpts are JobArgs that carry their own enqueue options,
+// as River's do, so every enqueue of a kind gets them without each caller
+// repeating them. Options given to the enqueue override them field by
+// field (JobInsertOpts).
+type JobArgsWithInsertOpts interface {
+	JobArgs
+	InsertOpts() EnqueueOpts
+}
+
+// JobInsertOpts returns the options an enqueue of args with opts uses:
+// each field set in opts, else the field of the args' own InsertOpts, else
+// zero (the queue's default). A JobQueue calls it at every enqueue.
+func JobInsertOpts(args JobArgs, opts EnqueueOpts) EnqueueOpts {
+	a, ok := args.(JobArgsWithInsertOpts)
+	if !ok {
+		return opts
+	}
+	own := a.InsertOpts()
+	if opts.Queue == "" {
+		opts.Queue = own.Queue
+	}
+	if opts.Priority == 0 {
+		opts.Priority = own.Priority
+	}
+	if opts.MaxAttempts <= 0 {
+		opts.MaxAttempts = own.MaxAttempts
+	}
+	if opts.RunAt.IsZero() {
+		opts.RunAt = own.RunAt
+	}
+	if opts.UniqueKey == "" {
+		opts.UniqueKey = own.UniqueKey
+	}
+	return opts
+}
+
+// DocumentJobArgs are JobArgs of work on one document. A JobQueue stores
+// the document's ID beside the job, so that a document's jobs are found
+// (woken, deleted with it) without reading every job's args.
+type DocumentJobArgs interface {
+	JobArgs
+	JobDocumentID() string
+}
+
+// JobDocumentID returns the document args work on, or "" when they are
+// not DocumentJobArgs.
+func JobDocumentID(args JobArgs) string {
+	if d, ok := args.(DocumentJobArgs); ok {
+		return d.JobDocumentID()
+	}
+	return ""
+}
+
 // InterpretArgs asks for a document's ink to be interpreted into field values.
 type InterpretArgs struct {
 	DocumentID string `json:"documentId"`
@@ -69,6 +122,16 @@ type InterpretArgs struct {
 
 // Kind implements JobArgs.
 func (InterpretArgs) Kind() string { return "interpret" }
+
+// InsertOpts implements JobArgsWithInsertOpts: one pending interpretation
+// per document is enough, since a job reads the document's ink as it is
+// when it runs.
+func (a InterpretArgs) InsertOpts() EnqueueOpts {
+	return EnqueueOpts{Queue: QueueInterpret, UniqueKey: a.DocumentID}
+}
+
+// JobDocumentID implements DocumentJobArgs.
+func (a InterpretArgs) JobDocumentID() string { return a.DocumentID }
 
 // JobFilter selects jobs to list.
 type JobFilter struct {

@@ -44,6 +44,16 @@ type RenderPDFArgs struct {
 // Kind implements JobArgs.
 func (RenderPDFArgs) Kind() string { return "render_pdf" }
 
+// InsertOpts implements JobArgsWithInsertOpts: one pending render per
+// document is enough, since a job renders the document as it is when it
+// runs.
+func (a RenderPDFArgs) InsertOpts() EnqueueOpts {
+	return EnqueueOpts{Queue: QueueRender, UniqueKey: a.DocumentID}
+}
+
+// JobDocumentID implements DocumentJobArgs.
+func (a RenderPDFArgs) JobDocumentID() string { return a.DocumentID }
+
 // DocumentRender records the PDF made of a document: which state of the
 // document it shows (the document's UpdatedAt when it was read) and where
 // the file is. A render is current while SourceUpdatedAt equals the

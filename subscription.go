@@ -229,6 +229,24 @@ type DeliverArgs struct {
 // Kind implements JobArgs.
 func (DeliverArgs) Kind() string { return "deliver" }
 
+// Deliveries returns the deliveries an event of a document raises: one per
+// subscription of the document's form that takes the event for the
+// document's values (Matches), each with a fresh message ID, none when
+// event is "". purged carries a document.purged event's data.
+func Deliveries(subs []*Subscription, event, documentID string, fields map[string]FieldValue, at time.Time, purged *PurgedRecord) []DeliverArgs {
+	if event == "" {
+		return nil
+	}
+	var out []DeliverArgs
+	for _, h := range subs {
+		if h.Matches(event, fields) {
+			out = append(out, DeliverArgs{SubscriptionID: h.ID, DocumentID: documentID, Event: event,
+				MessageID: "msg_" + NewID(), EventAt: at, Purged: purged})
+		}
+	}
+	return out
+}
+
 // PurgedRecord is the data of a document.purged event: which document was
 // deleted, of which form, and when. It holds no values.
 type PurgedRecord struct {
@@ -238,10 +256,14 @@ type PurgedRecord struct {
 	PurgedAt time.Time `json:"purgedAt"`
 }
 
-// DeliverJobOpts are the options of every deliver job.
-func DeliverJobOpts() EnqueueOpts {
+// InsertOpts implements JobArgsWithInsertOpts: deliveries have a queue of
+// their own, and attempts that span about a day.
+func (DeliverArgs) InsertOpts() EnqueueOpts {
 	return EnqueueOpts{Queue: QueueDeliver, MaxAttempts: DeliverMaxAttempts}
 }
+
+// JobDocumentID implements DocumentJobArgs.
+func (a DeliverArgs) JobDocumentID() string { return a.DocumentID }
 
 // Delivery records one attempt to deliver a message to a subscription.
 type Delivery struct {

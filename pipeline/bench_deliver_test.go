@@ -85,7 +85,7 @@ func (d *deliverBench) enqueue(b testing.TB, i int) {
 	d.mu.Unlock()
 	args := inkform.DeliverArgs{SubscriptionID: d.handlers[i%len(d.handlers)], DocumentID: d.doc,
 		Event: inkform.EventDocumentReceived, MessageID: msg, EventAt: time.Now()}
-	if _, err := d.db.Enqueue(context.Background(), d.org, args, inkform.DeliverJobOpts()); err != nil {
+	if _, err := d.db.Enqueue(context.Background(), d.org, args, inkform.EnqueueOpts{}); err != nil {
 		b.Error(err)
 	}
 }

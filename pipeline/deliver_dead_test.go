@@ -22,8 +22,8 @@ func TestDeliveryDeadThenRedelivered(t *testing.T) {
 			d := newDeliverBench(t, dialect, 1)
 			d.fail.Store(3)
 			d.backoff = func(int) time.Duration { return 10 * time.Millisecond }
-			opts := inkform.DeliverJobOpts()
-			opts.MaxAttempts = 3 // DeliverMaxAttempts spans a day
+			// The queue comes from DeliverArgs; its DeliverMaxAttempts spans a day.
+			opts := inkform.EnqueueOpts{MaxAttempts: 3}
 			args := inkform.DeliverArgs{SubscriptionID: d.handlers[0], DocumentID: d.doc, Event: inkform.EventDocumentReceived,
 				MessageID: "msg_" + inkform.NewID(), EventAt: time.Now()}
 			job, err := d.db.Enqueue(ctx, d.org, args, opts)

@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"strings"
 
@@ -18,7 +17,7 @@ var _ inkform.AuditLog = (*DB)(nil)
 // one event per document, so the events share a transaction: one commit
 // instead of a page's worth.
 func (db *DB) RecordAudit(ctx context.Context, orgID string, events ...*inkform.AuditEvent) error {
-	err := db.inWrite(ctx, func(tx *sql.Tx) error {
+	err := db.inWrite(ctx, func(tx querier) error {
 		for _, e := range events {
 			if err := db.insertAudit(ctx, tx, orgID, e); err != nil {
 				return err
@@ -34,7 +33,7 @@ func (db *DB) RecordAudit(ctx context.Context, orgID string, events ...*inkform.
 
 // insertAudit appends e inside q, so that a change and its audit event are
 // committed together.
-func (db *DB) insertAudit(ctx context.Context, q execer, orgID string, e *inkform.AuditEvent) error {
+func (db *DB) insertAudit(ctx context.Context, q querier, orgID string, e *inkform.AuditEvent) error {
 	if err := e.Validate(); err != nil {
 		return err
 	}
@@ -42,8 +41,8 @@ func (db *DB) insertAudit(ctx context.Context, q execer, orgID string, e *inkfor
 	if e.At.IsZero() {
 		e.At = db.now()
 	}
-	_, err := q.ExecContext(ctx, db.rebind(`INSERT INTO audit_events
-		(id, org_id, created_at, actor, action, object_kind, object_id, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
+	_, err := q.exec(ctx, `INSERT INTO audit_events
+		(id, org_id, created_at, actor, action, object_kind, object_id, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
 		e.ID, orgID, micros(e.At), e.Actor, e.Action, e.Object.Kind, e.Object.ID, e.Detail)
 	if err != nil {
 		return fmt.Errorf("insert audit event: %w", err)
@@ -83,8 +82,8 @@ func (db *DB) ListAudit(ctx context.Context, orgID string, f inkform.AuditFilter
 	}
 	limit := listLimit(f.Limit)
 	args = append(args, limit+1) // one more tells whether there is a next page
-	rows, err := db.r.QueryContext(ctx, db.rebind(`SELECT id, created_at, actor, action, object_kind, object_id, detail
-		FROM audit_events WHERE `+strings.Join(where, " AND ")+" ORDER BY id LIMIT ?"), args...)
+	rows, err := db.reader().query(ctx, `SELECT id, created_at, actor, action, object_kind, object_id, detail
+		FROM audit_events WHERE `+strings.Join(where, " AND ")+" ORDER BY id LIMIT ?", args...)
 	if err != nil {
 		return nil, "", fmt.Errorf("list audit: %w", err)
 	}

@@ -22,8 +22,8 @@ func (db *DB) CreateToken(ctx context.Context, orgID string, role inkform.Role, 
 		ID: inkform.NewID(), OrgID: orgID, Name: strings.TrimSpace(name), Role: role,
 		Hint: inkform.TokenHint(secret), CreatedAt: db.now(),
 	}
-	_, err := db.w.ExecContext(ctx, db.rebind(`INSERT INTO tokens (id, org_id, name, role, hash, hint, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`),
+	_, err := db.writer().exec(ctx, `INSERT INTO tokens (id, org_id, name, role, hash, hint, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`,
 		t.ID, t.OrgID, t.Name, string(t.Role), inkform.HashTokenSecret(secret), t.Hint, micros(t.CreatedAt))
 	if err != nil {
 		return nil, "", fmt.Errorf("create token: %w", err)
@@ -40,7 +40,7 @@ func (db *DB) Authenticate(ctx context.Context, secret string) (*inkform.Token, 
 	var t inkform.Token
 	var role string
 	var created int64
-	err := db.r.QueryRowContext(ctx, db.rebind(`SELECT id, org_id, name, role, hint, created_at FROM tokens WHERE hash = ?`),
+	err := db.reader().queryRow(ctx, `SELECT id, org_id, name, role, hint, created_at FROM tokens WHERE hash = ?`,
 		inkform.HashTokenSecret(secret)).Scan(&t.ID, &t.OrgID, &t.Name, &role, &t.Hint, &created)
 	if err != nil {
 		if inkform.ErrorCode(notFound(err, "token")) == inkform.ENOTFOUND {
@@ -54,8 +54,8 @@ func (db *DB) Authenticate(ctx context.Context, secret string) (*inkform.Token, 
 
 // ListTokens lists an org's tokens, oldest first.
 func (db *DB) ListTokens(ctx context.Context, orgID string) ([]*inkform.Token, error) {
-	rows, err := db.r.QueryContext(ctx, db.rebind(`SELECT id, org_id, name, role, hint, created_at
-		FROM tokens WHERE org_id = ? ORDER BY id`), orgID)
+	rows, err := db.reader().query(ctx, `SELECT id, org_id, name, role, hint, created_at
+		FROM tokens WHERE org_id = ? ORDER BY id`, orgID)
 	if err != nil {
 		return nil, fmt.Errorf("list tokens: %w", err)
 	}
@@ -79,7 +79,7 @@ func (db *DB) ListTokens(ctx context.Context, orgID string) ([]*inkform.Token, e
 
 // DeleteToken revokes a token of the org.
 func (db *DB) DeleteToken(ctx context.Context, orgID, id string) error {
-	res, err := db.w.ExecContext(ctx, db.rebind("DELETE FROM tokens WHERE org_id = ? AND id = ?"), orgID, id)
+	res, err := db.writer().exec(ctx, "DELETE FROM tokens WHERE org_id = ? AND id = ?", orgID, id)
 	if err != nil {
 		return fmt.Errorf("delete token: %w", err)
 	}
@@ -107,8 +107,8 @@ func (db *DB) CreateUser(ctx context.Context, u *inkform.User) error {
 		u.ID = inkform.NewID()
 	}
 	u.CreatedAt = db.now()
-	_, err := db.w.ExecContext(ctx, db.rebind(`INSERT INTO users (id, org_id, email, name, role, password_hash, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`),
+	_, err := db.writer().exec(ctx, `INSERT INTO users (id, org_id, email, name, role, password_hash, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`,
 		u.ID, u.OrgID, u.Email, u.Name, string(u.Role), u.PasswordHash, micros(u.CreatedAt))
 	if isUniqueViolation(err) {
 		return inkform.Errorf(inkform.ECONFLICT, "a user with the e-mail address %s exists", u.Email)
@@ -123,8 +123,8 @@ func (db *DB) FindUserByEmail(ctx context.Context, orgID, email string) (*inkfor
 	var u inkform.User
 	var role string
 	var created int64
-	err := db.r.QueryRowContext(ctx, db.rebind(`SELECT id, org_id, email, name, role, password_hash, created_at
-		FROM users WHERE org_id = ? AND email = ?`), orgID, email).
+	err := db.reader().queryRow(ctx, `SELECT id, org_id, email, name, role, password_hash, created_at
+		FROM users WHERE org_id = ? AND email = ?`, orgID, email).
 		Scan(&u.ID, &u.OrgID, &u.Email, &u.Name, &role, &u.PasswordHash, &created)
 	if err != nil {
 		return nil, notFound(err, "user")

@@ -164,7 +164,7 @@ func (db *DB) runBatch(batch []*captureReq, retries int) {
 		fail(fmt.Errorf("capture: begin: %w", err))
 		return
 	}
-	q := db.d.batchExecer(tx)
+	q := db.inTx(tx).prepared()
 	p := newPending()
 	answers := make([]captureAnswer, len(live))
 	for i, r := range live {

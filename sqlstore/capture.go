@@ -59,11 +59,11 @@ var errDuplicateSubmission = errors.New("duplicate submission")
 // quarantineError with the transaction untouched. Any other error may
 // leave part of the submission written, and the batch runner then rolls
 // the whole batch back (see batch.go).
-func (db *DB) captureTx(ctx context.Context, tx execer, r *captureReq, p *pending) (*inkform.CaptureResult, error) {
+func (db *DB) captureTx(ctx context.Context, tx querier, r *captureReq, p *pending) (*inkform.CaptureResult, error) {
 	sub, orgID := r.sub, r.orgID
 	if r.reprocess != "" {
 		var id string
-		err := tx.QueryRowContext(ctx, db.rebind("SELECT id FROM quarantine WHERE org_id = ? AND id = ?"+db.d.forUpdate()),
+		err := tx.queryRow(ctx, "SELECT id FROM quarantine WHERE org_id = ? AND id = ?"+db.d.forUpdate(),
 			orgID, r.reprocess).Scan(&id)
 		if err != nil {
 			return nil, notFound(err, "quarantined submission")
@@ -155,11 +155,11 @@ func resultOf(groups []*pageGroup) *inkform.CaptureResult {
 }
 
 // deleteQuarantined drops the entry being reprocessed ("" for none).
-func (db *DB) deleteQuarantined(ctx context.Context, tx execer, orgID, id string) error {
+func (db *DB) deleteQuarantined(ctx context.Context, tx querier, orgID, id string) error {
 	if id == "" {
 		return nil
 	}
-	if _, err := tx.ExecContext(ctx, db.rebind("DELETE FROM quarantine WHERE org_id = ? AND id = ?"), orgID, id); err != nil {
+	if _, err := tx.exec(ctx, "DELETE FROM quarantine WHERE org_id = ? AND id = ?", orgID, id); err != nil {
 		return fmt.Errorf("reprocess: %w", err)
 	}
 	return nil
@@ -167,7 +167,7 @@ func (db *DB) deleteQuarantined(ctx context.Context, tx execer, orgID, id string
 
 // resolvePages resolves every page's address, or returns a
 // quarantineError naming the ones no form of the org has.
-func (db *DB) resolvePages(ctx context.Context, tx execer, orgID string, pages []inkform.PageInk) (map[string]*inkform.PageRef, error) {
+func (db *DB) resolvePages(ctx context.Context, tx querier, orgID string, pages []inkform.PageInk) (map[string]*inkform.PageRef, error) {
 	var addrs, bad []string
 	seen := map[string]bool{}
 	for _, p := range pages {
@@ -256,9 +256,9 @@ func mergePages(pages, add []inkform.DocumentPage) []inkform.DocumentPage {
 
 // findCopyDocument locks the document of g's printed copy, if it has one,
 // and notes its ID and pages in g.
-func (db *DB) findCopyDocument(ctx context.Context, tx execer, orgID string, g *pageGroup) (bool, error) {
+func (db *DB) findCopyDocument(ctx context.Context, tx querier, orgID string, g *pageGroup) (bool, error) {
 	var pagesJSON string
-	err := tx.QueryRowContext(ctx, db.rebind("SELECT id, pages FROM documents WHERE org_id = ? AND copy_id = ?"+db.d.forUpdate()),
+	err := tx.queryRow(ctx, "SELECT id, pages FROM documents WHERE org_id = ? AND copy_id = ?"+db.d.forUpdate(),
 		orgID, g.copyID).Scan(&g.docID, &pagesJSON)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
@@ -277,7 +277,7 @@ func (db *DB) findCopyDocument(ctx context.Context, tx execer, orgID string, g *
 // at its end with a few multi-row statements. A copy's first document is
 // inserted at once, so that later ink on the copy in the same batch (or on
 // another node) finds it.
-func (db *DB) writeGroup(ctx context.Context, tx execer, orgID string, sub *inkform.InkSubmission, g *pageGroup, received, now time.Time, p *pending) error {
+func (db *DB) writeGroup(ctx context.Context, tx querier, orgID string, sub *inkform.InkSubmission, g *pageGroup, received, now time.Time, p *pending) error {
 	switch {
 	case g.copyID == "":
 		pages, _ := json.Marshal(g.docPages)
@@ -302,7 +302,7 @@ func (db *DB) writeGroup(ctx context.Context, tx execer, orgID string, sub *inkf
 	}
 	if g.copyID != "" && !g.isNew {
 		merged, _ := json.Marshal(mergePages(g.existing, g.docPages))
-		_, err := tx.ExecContext(ctx, db.rebind("UPDATE documents SET pages = ?, updated_at = ? WHERE org_id = ? AND id = ?"),
+		_, err := tx.exec(ctx, "UPDATE documents SET pages = ?, updated_at = ? WHERE org_id = ? AND id = ?",
 			string(merged), micros(now), orgID, g.docID)
 		if err != nil {
 			return fmt.Errorf("update document: %w", err)
@@ -315,12 +315,13 @@ func (db *DB) writeGroup(ctx context.Context, tx execer, orgID string, sub *inkf
 	p.ink(orgID, g.docID, sub.SubmissionID, received, g.pages, encoded)
 	if g.isNew {
 		// A document created just now has no job yet: no unique check.
-		p.job(orgID, g.docID, now)
+		if err := p.job(orgID, g.docID, now); err != nil {
+			return err
+		}
 		return db.received(ctx, tx, p, orgID, g.docID, g.formID, now)
 	}
 	if p.jobs[g.docID] {
 		return nil // created earlier in this batch, its job is pending
 	}
-	return db.enqueueTx(ctx, tx, orgID, inkform.InterpretArgs{DocumentID: g.docID},
-		inkform.EnqueueOpts{Queue: inkform.QueueInterpret, UniqueKey: g.docID})
+	return db.enqueueTx(ctx, tx, orgID, inkform.InterpretArgs{DocumentID: g.docID})
 }

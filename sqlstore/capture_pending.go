@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"time"
 
@@ -48,18 +47,30 @@ func (p *pending) ink(orgID, docID, submissionID string, received time.Time, pag
 	p.inks = append(p.inks, []any{inkform.NewID(), orgID, docID, submissionID, micros(received), points, encoded})
 }
 
-// job adds the interpret job of a document created in this batch.
-func (p *pending) job(orgID, docID string, now time.Time) {
-	args, _ := json.Marshal(inkform.InterpretArgs{DocumentID: docID})
-	p.jobRows = append(p.jobRows, []any{orgID, inkform.QueueInterpret, inkform.InterpretArgs{}.Kind(), string(args),
-		string(inkform.JobAvailable), 0, 0, DefaultMaxAttempts, micros(now), docID, "", micros(now)})
+// job adds the interpret job of a document created in this batch. No job
+// can name the document yet, so there is no unique check to make.
+func (p *pending) job(orgID, docID string, now time.Time) error {
+	if err := p.addJob(orgID, inkform.InterpretArgs{DocumentID: docID}, now); err != nil {
+		return err
+	}
 	p.jobs[docID] = true
+	return nil
+}
+
+// addJob adds a job of args with the options they carry.
+func (p *pending) addJob(orgID string, args inkform.JobArgs, now time.Time) error {
+	row, err := jobRow(orgID, args, jobOptions(args, inkform.EnqueueOpts{}, now), now)
+	if err != nil {
+		return err
+	}
+	p.jobRows = append(p.jobRows, row)
+	return nil
 }
 
 // received adds, for a document created in this batch, a delivery of
 // document.received to each subscription of its form that takes it. A new
 // document has no values yet, so a subscription's conditions see none.
-func (db *DB) received(ctx context.Context, q execer, p *pending, orgID, docID, formID string, now time.Time) error {
+func (db *DB) received(ctx context.Context, q querier, p *pending, orgID, docID, formID string, now time.Time) error {
 	key := orgID + "/" + formID
 	hs, ok := p.handlers[key]
 	if !ok {
@@ -69,24 +80,17 @@ func (db *DB) received(ctx context.Context, q execer, p *pending, orgID, docID, 
 		}
 		p.handlers[key] = hs
 	}
-	for _, h := range hs {
-		if !h.Matches(inkform.EventDocumentReceived, nil) {
-			continue
+	for _, d := range inkform.Deliveries(hs, inkform.EventDocumentReceived, docID, nil, now, nil) {
+		if err := p.addJob(orgID, d, now); err != nil {
+			return err
 		}
-		args, err := json.Marshal(inkform.DeliverArgs{SubscriptionID: h.ID, DocumentID: docID, Event: inkform.EventDocumentReceived,
-			MessageID: "msg_" + inkform.NewID(), EventAt: now})
-		if err != nil {
-			return fmt.Errorf("encode delivery: %w", err)
-		}
-		p.jobRows = append(p.jobRows, []any{orgID, inkform.QueueDeliver, inkform.DeliverArgs{}.Kind(), string(args),
-			string(inkform.JobAvailable), 0, 0, inkform.DeliverMaxAttempts, micros(now), nil, "", micros(now)})
 		p.deliveries++
 	}
 	return nil
 }
 
 // flush inserts the pending rows.
-func (db *DB) flush(ctx context.Context, q execer, p *pending) error {
+func (db *DB) flush(ctx context.Context, q querier, p *pending) error {
 	for _, t := range []struct {
 		prefix string
 		rows   [][]any
@@ -94,7 +98,7 @@ func (db *DB) flush(ctx context.Context, q execer, p *pending) error {
 		{`INSERT INTO documents (id, org_id, form_id, form_version, copy_id, status, pen_id, pages, fields, created_at, updated_at) VALUES `, p.docs},
 		{`INSERT INTO status_changes (document_id, org_id, from_status, to_status, cause, changed_at) VALUES `, p.changes},
 		{`INSERT INTO ink (id, org_id, document_id, submission_id, received_at, points, data) VALUES `, p.inks},
-		{`INSERT INTO jobs (org_id, queue, kind, args, state, priority, attempt, max_attempts, run_at, unique_key, last_error, created_at) VALUES `, p.jobRows},
+		{`INSERT INTO jobs (` + jobInsertColumns + `) VALUES `, p.jobRows},
 	} {
 		if err := db.insertRows(ctx, q, t.prefix, t.rows); err != nil {
 			return fmt.Errorf("insert captured rows: %w", err)

@@ -14,7 +14,7 @@ import (
 // its first status change. A document for a printed copy is inserted only
 // if the copy has none (false then, and nothing is written): on PostgreSQL
 // and MySQL that waits for a concurrent insert for the same copy.
-func (db *DB) insertDocument(ctx context.Context, tx execer, orgID, docID, formID string, formVersion int,
+func (db *DB) insertDocument(ctx context.Context, tx querier, orgID, docID, formID string, formVersion int,
 	copyID, penID, pages, fields string, now time.Time, cause string) (bool, error) {
 	insert := `INSERT INTO documents
 		(id, org_id, form_id, form_version, copy_id, status, pen_id, pages, fields, created_at, updated_at)
@@ -24,7 +24,7 @@ func (db *DB) insertDocument(ctx context.Context, tx execer, orgID, docID, formI
 		copyArg = copyID
 		insert = db.d.insertIgnore(insert)
 	}
-	res, err := tx.ExecContext(ctx, db.rebind(insert),
+	res, err := tx.exec(ctx, insert,
 		docID, orgID, formID, formVersion, copyArg, string(inkform.StatusReceived), penID, pages, fields, micros(now), micros(now))
 	if err != nil {
 		return false, fmt.Errorf("insert document: %w", err)
@@ -36,8 +36,8 @@ func (db *DB) insertDocument(ctx context.Context, tx execer, orgID, docID, formI
 			return false, nil
 		}
 	}
-	_, err = tx.ExecContext(ctx, db.rebind(`INSERT INTO status_changes (document_id, org_id, from_status, to_status, cause, changed_at)
-		VALUES (?, ?, '', ?, ?, ?)`), docID, orgID, string(inkform.StatusReceived), cause, micros(now))
+	_, err = tx.exec(ctx, `INSERT INTO status_changes (document_id, org_id, from_status, to_status, cause, changed_at)
+		VALUES (?, ?, '', ?, ?, ?)`, docID, orgID, string(inkform.StatusReceived), cause, micros(now))
 	if err != nil {
 		return false, fmt.Errorf("insert status change: %w", err)
 	}
@@ -47,7 +47,7 @@ func (db *DB) insertDocument(ctx context.Context, tx execer, orgID, docID, formI
 // insertInk stores the pages of one submission for one document as one ink
 // row in the ink package's compact encoding; encoded is that encoding when
 // the caller has it already, else nil.
-func (db *DB) insertInk(ctx context.Context, tx execer, orgID, docID, submissionID string, received time.Time,
+func (db *DB) insertInk(ctx context.Context, tx querier, orgID, docID, submissionID string, received time.Time,
 	pages []inkform.PageInk, encoded []byte) error {
 	if encoded == nil {
 		encoded = ink.Encode(pages)
@@ -56,8 +56,8 @@ func (db *DB) insertInk(ctx context.Context, tx execer, orgID, docID, submission
 	for i := range pages {
 		points += pages[i].Points()
 	}
-	_, err := tx.ExecContext(ctx, db.rebind(`INSERT INTO ink (id, org_id, document_id, submission_id, received_at, points, data)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`), inkform.NewID(), orgID, docID, submissionID, micros(received), points, encoded)
+	_, err := tx.exec(ctx, `INSERT INTO ink (id, org_id, document_id, submission_id, received_at, points, data)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`, inkform.NewID(), orgID, docID, submissionID, micros(received), points, encoded)
 	if err != nil {
 		return fmt.Errorf("insert ink: %w", err)
 	}
@@ -66,9 +66,9 @@ func (db *DB) insertInk(ctx context.Context, tx execer, orgID, docID, submission
 
 // storedResult returns the result stored for a submission ID, marked as
 // replayed; sql.ErrNoRows when the ID is new.
-func (db *DB) storedResult(ctx context.Context, q execer, orgID, submissionID string) (*inkform.CaptureResult, error) {
+func (db *DB) storedResult(ctx context.Context, q querier, orgID, submissionID string) (*inkform.CaptureResult, error) {
 	var raw string
-	err := q.QueryRowContext(ctx, db.rebind("SELECT result FROM submissions WHERE org_id = ? AND submission_id = ?"),
+	err := q.queryRow(ctx, "SELECT result FROM submissions WHERE org_id = ? AND submission_id = ?",
 		orgID, submissionID).Scan(&raw)
 	if err != nil {
 		return nil, err
@@ -84,7 +84,7 @@ func (db *DB) storedResult(ctx context.Context, q execer, orgID, submissionID st
 // claimSubmission records a submission ID with its result (nil: stored
 // later by storeResult); false when the ID is taken. On PostgreSQL and MySQL
 // it waits for a concurrent claim of the same ID to commit or roll back.
-func (db *DB) claimSubmission(ctx context.Context, tx execer, orgID, submissionID string, res *inkform.CaptureResult, now time.Time) (bool, error) {
+func (db *DB) claimSubmission(ctx context.Context, tx querier, orgID, submissionID string, res *inkform.CaptureResult, now time.Time) (bool, error) {
 	var raw []byte
 	if res != nil {
 		var err error
@@ -92,8 +92,8 @@ func (db *DB) claimSubmission(ctx context.Context, tx execer, orgID, submissionI
 			return false, fmt.Errorf("encode result: %w", err)
 		}
 	}
-	r, err := tx.ExecContext(ctx, db.rebind(db.d.insertIgnore(
-		"INSERT INTO submissions (org_id, submission_id, result, created_at) VALUES (?, ?, ?, ?)")),
+	r, err := tx.exec(ctx, db.d.insertIgnore(
+		"INSERT INTO submissions (org_id, submission_id, result, created_at) VALUES (?, ?, ?, ?)"),
 		orgID, submissionID, string(raw), micros(now))
 	if err != nil {
 		return false, fmt.Errorf("claim submission: %w", err)
@@ -106,12 +106,12 @@ func (db *DB) claimSubmission(ctx context.Context, tx execer, orgID, submissionI
 }
 
 // storeResult sets the result of a claimed submission ID.
-func (db *DB) storeResult(ctx context.Context, tx execer, orgID, submissionID string, res *inkform.CaptureResult) error {
+func (db *DB) storeResult(ctx context.Context, tx querier, orgID, submissionID string, res *inkform.CaptureResult) error {
 	raw, err := json.Marshal(res)
 	if err != nil {
 		return fmt.Errorf("encode result: %w", err)
 	}
-	_, err = tx.ExecContext(ctx, db.rebind("UPDATE submissions SET result = ? WHERE org_id = ? AND submission_id = ?"),
+	_, err = tx.exec(ctx, "UPDATE submissions SET result = ? WHERE org_id = ? AND submission_id = ?",
 		string(raw), orgID, submissionID)
 	if err != nil {
 		return fmt.Errorf("store result: %w", err)
@@ -124,7 +124,7 @@ const maxContentTypeLength = 200
 
 // insertQuarantine keeps a submission whose addresses no form has, with its
 // raw body, and returns the entry's ID.
-func (db *DB) insertQuarantine(ctx context.Context, tx execer, orgID string, sub *inkform.InkSubmission, qe *quarantineError) (string, error) {
+func (db *DB) insertQuarantine(ctx context.Context, tx querier, orgID string, sub *inkform.InkSubmission, qe *quarantineError) (string, error) {
 	id := inkform.NewID()
 	addrs, _ := json.Marshal(qe.addrs)
 	received := sub.ReceivedAt.UTC()
@@ -142,9 +142,9 @@ func (db *DB) insertQuarantine(ctx context.Context, tx execer, orgID string, sub
 		// The column is bounded (MySQL); the body is what matters.
 		contentType = contentType[:maxContentTypeLength]
 	}
-	_, err := tx.ExecContext(ctx, db.rebind(`INSERT INTO quarantine
+	_, err := tx.exec(ctx, `INSERT INTO quarantine
 		(id, org_id, pen_id, submission_id, addresses, reason, content_type, body, received_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		id, orgID, sub.PenID, sub.SubmissionID, string(addrs), qe.reason, contentType, body, micros(received))
 	if err != nil {
 		return "", fmt.Errorf("quarantine submission: %w", err)

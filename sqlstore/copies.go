@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 
 	"github.com/inkform/inkform"
@@ -18,7 +17,7 @@ func (db *DB) CreateCopies(ctx context.Context, orgID, formID string, n int) ([]
 		return nil, inkform.Errorf(inkform.EUNPROCESSABLE, "the number of copies must be between 1 and %d, not %d", MaxCopies, n)
 	}
 	var out []*inkform.Copy
-	err := db.withTx(ctx, func(tx *sql.Tx) error {
+	err := db.inWrite(ctx, func(tx querier) error {
 		f, err := db.findForm(ctx, tx, orgID, formID, 0, true)
 		if err != nil {
 			return err
@@ -27,10 +26,10 @@ func (db *DB) CreateCopies(ctx context.Context, orgID, formID string, n int) ([]
 			return inkform.Errorf(inkform.EUNPROCESSABLE, "form %s uses copied pattern: every printed copy carries the same addresses, so it has no copies", formID)
 		}
 		var first int
-		if err := tx.QueryRowContext(ctx, db.rebind("SELECT next_copy FROM forms WHERE org_id = ? AND id = ?"), orgID, formID).Scan(&first); err != nil {
+		if err := tx.queryRow(ctx, "SELECT next_copy FROM forms WHERE org_id = ? AND id = ?", orgID, formID).Scan(&first); err != nil {
 			return fmt.Errorf("create copies: %w", err)
 		}
-		if _, err := tx.ExecContext(ctx, db.rebind("UPDATE forms SET next_copy = next_copy + ? WHERE org_id = ? AND id = ?"), n, orgID, formID); err != nil {
+		if _, err := tx.exec(ctx, "UPDATE forms SET next_copy = next_copy + ? WHERE org_id = ? AND id = ?", n, orgID, formID); err != nil {
 			return fmt.Errorf("create copies: %w", err)
 		}
 		pages := len(f.Pages)

@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"database/sql"
 	"time"
 
 	"github.com/inkform/inkform"
@@ -79,8 +78,8 @@ func (db *DB) writeDeliveries(batch []*deliveryRecord) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	errs := make([]error, len(batch))
-	err := db.inWrite(ctx, func(tx *sql.Tx) error {
-		q := db.d.batchExecer(tx) // the same few statements for every record
+	err := db.inWrite(ctx, func(tx querier) error {
+		q := tx.prepared() // the same few statements for every record
 		for i, r := range batch {
 			errs[i] = db.recordDeliveryTx(ctx, q, r.orgID, r.d)
 			if errs[i] != nil && inkform.ErrorCode(errs[i]) != inkform.ENOTFOUND {
@@ -94,7 +93,7 @@ func (db *DB) writeDeliveries(batch []*deliveryRecord) {
 			// A fresh deadline each: the batch may have failed because
 			// its own ran out.
 			one, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-			r.done <- db.inWrite(one, func(tx *sql.Tx) error { return db.recordDeliveryTx(one, tx, r.orgID, r.d) })
+			r.done <- db.inWrite(one, func(tx querier) error { return db.recordDeliveryTx(one, tx, r.orgID, r.d) })
 			cancel()
 		}
 		return

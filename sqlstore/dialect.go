@@ -6,15 +6,23 @@ import (
 	"errors"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/go-sql-driver/mysql"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/database"
+	"github.com/pressly/goose/v3/lock"
 	"modernc.org/sqlite"
+
+	"github.com/inkform/inkform"
 )
 
-// dialect is the one seam between the three databases. Everything else in the
-// package is hand-written SQL with ? placeholders that runs unchanged on all
-// of them; the differences that cannot be avoided live here.
+// dialect is the one seam between the three databases, in the shape of a
+// River driver: the rest of the package is hand-written SQL with ?
+// placeholders that runs unchanged on all of them (through querier, which
+// rebinds it), and asks the dialect's methods for whatever differs. No code
+// outside this file asks which database it runs on.
 type dialect int
 
 const (
@@ -31,7 +39,36 @@ const (
 	sqliteConstraintUnique     = 2067
 )
 
-// String returns the name that DB.Dialect reports.
+// parseDSN picks the dialect from the DSN and returns the driver's DSN.
+func parseDSN(dsn string) (dialect, string, error) {
+	switch {
+	case strings.HasPrefix(dsn, "sqlite:"):
+		return dialectSQLite, strings.TrimPrefix(strings.TrimPrefix(dsn, "sqlite:"), "//"), nil
+	case strings.HasSuffix(dsn, ".db") || strings.HasSuffix(dsn, ".sqlite"):
+		return dialectSQLite, dsn, nil
+	case strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://"):
+		return dialectPostgres, dsn, nil
+	case strings.HasPrefix(dsn, "mysql://"):
+		cfg, err := mysql.ParseDSN(strings.TrimPrefix(dsn, "mysql://"))
+		if err != nil {
+			return 0, "", inkform.Errorf(inkform.EINVALID, "mysql dsn: %v", err)
+		}
+		// Times are stored as integers, so parseTime is not needed; goose
+		// splits migrations into single statements, so multiStatements is
+		// not either.
+		if cfg.Params == nil {
+			cfg.Params = map[string]string{}
+		}
+		if _, ok := cfg.Params["charset"]; !ok {
+			cfg.Params["charset"] = "utf8mb4"
+		}
+		return dialectMySQL, cfg.FormatDSN(), nil
+	}
+	return 0, "", inkform.Errorf(inkform.EINVALID, "unknown database DSN: want sqlite:PATH, a .db or .sqlite path, postgres://… or mysql://…")
+}
+
+// String returns the name that DB.Dialect reports, which is also the name
+// of the dialect's migrations folder.
 func (d dialect) String() string {
 	switch d {
 	case dialectPostgres:
@@ -42,11 +79,42 @@ func (d dialect) String() string {
 	return "sqlite"
 }
 
+// embedded reports whether the database is a file this process opens
+// itself (SQLite): one writer connection beside a pool of readers of the
+// same file, which never lag, and WAL checkpoints to run.
+func (d dialect) embedded() bool { return d == dialectSQLite }
+
+// driverName is the database/sql driver of a server dialect.
+func (d dialect) driverName() string {
+	switch d {
+	case dialectPostgres:
+		return "pgx"
+	case dialectMySQL:
+		return "mysql"
+	}
+	return "sqlite"
+}
+
+// migrations returns goose's dialect and a lock that lives as long as the
+// migrating connection: a PostgreSQL advisory lock, a MySQL named lock or a
+// lease row on SQLite (see migrate.go). owner names the SQLite lease.
+func (d dialect) migrations(owner string) (database.Dialect, lock.SessionLocker, error) {
+	switch d {
+	case dialectPostgres:
+		l, err := lock.NewPostgresSessionLocker(lock.WithLockID(migrateLockID),
+			lock.WithLockTimeout(1, uint64(migrateLockWait/time.Second)))
+		return goose.DialectPostgres, l, err
+	case dialectMySQL:
+		return goose.DialectMySQL, mysqlLocker{}, nil
+	}
+	return goose.DialectSQLite3, sqliteLocker{owner: owner}, nil
+}
+
 // rebind rewrites ? placeholders to $1, $2, … for PostgreSQL. Question marks
 // inside string literals are left alone; the package's SQL never puts one
-// inside an identifier.
+// inside an identifier. Code runs queries through querier, which calls it.
 func (d dialect) rebind(query string) string {
-	if d != dialectPostgres || !strings.Contains(query, "?") {
+	if !d.numbersPlaceholders() || !strings.Contains(query, "?") {
 		return query
 	}
 	var b strings.Builder
@@ -68,46 +136,8 @@ func (d dialect) rebind(query string) string {
 	return b.String()
 }
 
-// blobType is the column type for opaque bytes, for the rare DDL built in code.
-func (d dialect) blobType() string {
-	switch d {
-	case dialectPostgres:
-		return "BYTEA"
-	case dialectMySQL:
-		return "LONGBLOB"
-	}
-	return "BLOB"
-}
-
-// insertIgnore turns "INSERT INTO …" into an insert that silently skips a row
-// whose unique key already exists. Callers check RowsAffected. On PostgreSQL
-// ON CONFLICT DO NOTHING waits for a concurrent inserter of the same key and
-// then skips, which is what idempotency needs, and unlike a failed INSERT it
-// does not abort the transaction.
-func (d dialect) insertIgnore(insert string) string {
-	switch d {
-	case dialectMySQL:
-		return "INSERT IGNORE" + strings.TrimPrefix(insert, "INSERT")
-	default:
-		return insert + " ON CONFLICT DO NOTHING"
-	}
-}
-
-// forUpdate is the row-locking suffix of a SELECT inside a write
-// transaction. SQLite has one writer at a time, so it needs none.
-func (d dialect) forUpdate() string {
-	if d == dialectSQLite {
-		return ""
-	}
-	return " FOR UPDATE"
-}
-
-// skipLocked reports whether claims may use FOR UPDATE SKIP LOCKED
-// (PostgreSQL, MySQL 8, MariaDB 10.6+). On SQLite a claim runs in an
-// immediate transaction instead, which already excludes other writers.
-func (d dialect) skipLocked() bool {
-	return d != dialectSQLite
-}
+// numbersPlaceholders reports whether rebind changes anything.
+func (d dialect) numbersPlaceholders() bool { return d == dialectPostgres }
 
 // txOptions are the options of write transactions. PostgreSQL and MySQL run
 // them at READ COMMITTED so that a statement after a wait sees what the
@@ -120,26 +150,104 @@ func (d dialect) txOptions() *sql.TxOptions {
 	return &sql.TxOptions{Isolation: sql.LevelReadCommitted}
 }
 
-// execer is what both *sql.DB and *sql.Tx offer.
-type execer interface {
-	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+// asyncCommit is the statement that lets a transaction commit without
+// waiting for the disk, or "" when the dialect has no such setting per
+// transaction (see DB.inLeaseWrite).
+func (d dialect) asyncCommit() string {
+	if d == dialectPostgres {
+		return "SET LOCAL synchronous_commit = off"
+	}
+	return ""
+}
+
+// preparesInTx reports whether a transaction that runs the same statements
+// many times gains from preparing each once (stmtCache): on SQLite it
+// saves parsing and planning, on MySQL a round trip per execution. pgx
+// already caches prepared statements per connection.
+func (d dialect) preparesInTx() bool { return d != dialectPostgres }
+
+// insertIgnore turns "INSERT INTO …" into an insert that silently skips a row
+// whose unique key already exists. Callers check RowsAffected. On PostgreSQL
+// ON CONFLICT DO NOTHING waits for a concurrent inserter of the same key and
+// then skips, which is what idempotency needs, and unlike a failed INSERT it
+// does not abort the transaction.
+func (d dialect) insertIgnore(insert string) string {
+	if d == dialectMySQL {
+		return "INSERT IGNORE" + strings.TrimPrefix(insert, "INSERT")
+	}
+	return insert + " ON CONFLICT DO NOTHING"
 }
 
 // insertID runs an INSERT into a table with an auto-increment id column and
 // returns the new id: RETURNING on PostgreSQL, LastInsertId elsewhere.
-func (d dialect) insertID(ctx context.Context, q execer, insert string, args ...any) (int64, error) {
+func (d dialect) insertID(ctx context.Context, q querier, insert string, args ...any) (int64, error) {
 	if d == dialectPostgres {
 		var id int64
-		err := q.QueryRowContext(ctx, d.rebind(insert+" RETURNING id"), args...).Scan(&id)
+		err := q.queryRow(ctx, insert+" RETURNING id", args...).Scan(&id)
 		return id, err
 	}
-	res, err := q.ExecContext(ctx, insert, args...)
+	res, err := q.exec(ctx, insert, args...)
 	if err != nil {
 		return 0, err
 	}
 	return res.LastInsertId()
+}
+
+// updateReturning reports whether UPDATE … RETURNING is available
+// (PostgreSQL, SQLite 3.35+; MySQL and MariaDB have none).
+func (d dialect) updateReturning() bool { return d != dialectMySQL }
+
+// forUpdate is the row-locking suffix of a SELECT inside a write
+// transaction. SQLite has one writer at a time, so it needs none.
+func (d dialect) forUpdate() string {
+	if d == dialectSQLite {
+		return ""
+	}
+	return " FOR UPDATE"
+}
+
+// forUpdateSkipLocked is the suffix of a claim's SELECT: FOR UPDATE SKIP
+// LOCKED on PostgreSQL, MySQL 8 and MariaDB 10.6+. On SQLite a claim runs
+// in an immediate transaction instead, which already excludes other writers.
+func (d dialect) forUpdateSkipLocked() string {
+	if d == dialectSQLite {
+		return ""
+	}
+	return " FOR UPDATE SKIP LOCKED"
+}
+
+// idIn returns a condition "id is one of ids" and its arguments. On
+// PostgreSQL it is "id = ANY(?)" with one array argument, so every list
+// length shares one prepared statement instead of preparing a new one.
+func (d dialect) idIn(ids []int64) (string, []any) {
+	if d == dialectPostgres {
+		return "id = ANY(?)", []any{ids}
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	return "id IN (" + placeholders(len(ids)) + ")", args
+}
+
+// deleteLimit returns a DELETE of at most n rows of table matching where,
+// which keeps each delete short. MySQL cannot LIMIT a subquery of IN, so it
+// gets its own DELETE … LIMIT, which the others lack.
+func (d dialect) deleteLimit(table, where string, n int) string {
+	if d == dialectMySQL {
+		return "DELETE FROM " + table + " WHERE " + where + " LIMIT " + strconv.Itoa(n)
+	}
+	return "DELETE FROM " + table + " WHERE id IN (SELECT id FROM " + table + " WHERE " + where +
+		" LIMIT " + strconv.Itoa(n) + ")"
+}
+
+// placeholders returns "?, ?, …" with n marks, for IN lists and multi-row
+// inserts.
+func placeholders(n int) string {
+	if n <= 0 {
+		return ""
+	}
+	return strings.Repeat("?, ", n-1) + "?"
 }
 
 // isUniqueViolation reports whether err is a unique or primary key
@@ -158,21 +266,6 @@ func isUniqueViolation(err error) bool {
 		return lite.Code() == sqliteConstraintUnique || lite.Code() == sqliteConstraintPrimaryKey
 	}
 	return false
-}
-
-// placeholders returns "?, ?, …" with n marks, for IN lists and multi-row
-// inserts.
-func placeholders(n int) string {
-	if n <= 0 {
-		return ""
-	}
-	return strings.Repeat("?, ", n-1) + "?"
-}
-
-// updateReturning reports whether UPDATE … RETURNING is available
-// (PostgreSQL, SQLite 3.35+; MySQL and MariaDB have none).
-func (d dialect) updateReturning() bool {
-	return d != dialectMySQL
 }
 
 // isConflict reports whether err is a deadlock or serialization failure

@@ -17,11 +17,11 @@ const documentColumns = `SELECT id, org_id, form_id, form_version, copy_id, stat
 
 // FindDocument returns a document of the org.
 func (db *DB) FindDocument(ctx context.Context, orgID, id string) (*inkform.Document, error) {
-	return db.findDocument(ctx, db.r, orgID, id)
+	return db.findDocument(ctx, db.reader(), orgID, id)
 }
 
-func (db *DB) findDocument(ctx context.Context, q execer, orgID, id string) (*inkform.Document, error) {
-	d, err := scanDocument(q.QueryRowContext(ctx, db.rebind(documentColumns+"WHERE org_id = ? AND id = ?"), orgID, id))
+func (db *DB) findDocument(ctx context.Context, q querier, orgID, id string) (*inkform.Document, error) {
+	d, err := scanDocument(q.queryRow(ctx, documentColumns+"WHERE org_id = ? AND id = ?", orgID, id))
 	if err != nil {
 		return nil, notFound(err, "document")
 	}
@@ -96,7 +96,7 @@ func (db *DB) ListDocuments(ctx context.Context, orgID string, f inkform.Documen
 	limit := listLimit(f.Limit)
 	// One row more than asked tells whether there is a next page.
 	args = append(args, limit+1)
-	rows, err := db.r.QueryContext(ctx, db.rebind(documentColumns+"WHERE "+strings.Join(where, " AND ")+" ORDER BY id LIMIT ?"), args...)
+	rows, err := db.reader().query(ctx, documentColumns+"WHERE "+strings.Join(where, " AND ")+" ORDER BY id LIMIT ?", args...)
 	if err != nil {
 		return nil, "", fmt.Errorf("list documents: %w", err)
 	}
@@ -124,12 +124,12 @@ func (db *DB) ListDocuments(ctx context.Context, orgID string, f inkform.Documen
 // order received. SHA256 covers the stored encodings concatenated in that
 // order, and Rows counts them, so both change whenever ink is added.
 func (db *DB) FindDocumentInk(ctx context.Context, orgID, id string) (*inkform.DocumentInk, error) {
-	d, err := db.findDocument(ctx, db.r, orgID, id)
+	d, err := db.findDocument(ctx, db.reader(), orgID, id)
 	if err != nil {
 		return nil, err
 	}
-	rows, err := db.r.QueryContext(ctx, db.rebind(`SELECT data FROM ink WHERE org_id = ? AND document_id = ?
-		ORDER BY received_at, id`), orgID, id)
+	rows, err := db.reader().query(ctx, `SELECT data FROM ink WHERE org_id = ? AND document_id = ?
+		ORDER BY received_at, id`, orgID, id)
 	if err != nil {
 		return nil, fmt.Errorf("find ink: %w", err)
 	}
@@ -166,11 +166,11 @@ func (db *DB) FindDocumentInk(ctx context.Context, orgID, id string) (*inkform.D
 
 // ListStatusChanges returns a document's status history, oldest first.
 func (db *DB) ListStatusChanges(ctx context.Context, orgID, id string) ([]inkform.StatusChange, error) {
-	if _, err := db.findDocument(ctx, db.r, orgID, id); err != nil {
+	if _, err := db.findDocument(ctx, db.reader(), orgID, id); err != nil {
 		return nil, err
 	}
-	rows, err := db.r.QueryContext(ctx, db.rebind(`SELECT from_status, to_status, cause, changed_at FROM status_changes
-		WHERE org_id = ? AND document_id = ? ORDER BY id`), orgID, id)
+	rows, err := db.reader().query(ctx, `SELECT from_status, to_status, cause, changed_at FROM status_changes
+		WHERE org_id = ? AND document_id = ? ORDER BY id`, orgID, id)
 	if err != nil {
 		return nil, fmt.Errorf("list status changes: %w", err)
 	}

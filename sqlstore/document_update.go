@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 
@@ -13,8 +12,8 @@ var _ inkform.DocumentUpdater = (*DB)(nil)
 
 // lockDocument reads a document inside a write transaction, locking its row
 // on PostgreSQL and MySQL so concurrent updates of it queue up.
-func (db *DB) lockDocument(ctx context.Context, tx *sql.Tx, orgID, id string) (*inkform.Document, error) {
-	d, err := scanDocument(tx.QueryRowContext(ctx, db.rebind(documentColumns+"WHERE org_id = ? AND id = ?"+db.d.forUpdate()), orgID, id))
+func (db *DB) lockDocument(ctx context.Context, tx querier, orgID, id string) (*inkform.Document, error) {
+	d, err := scanDocument(tx.queryRow(ctx, documentColumns+"WHERE org_id = ? AND id = ?"+db.d.forUpdate(), orgID, id))
 	if err != nil {
 		return nil, notFound(err, "document")
 	}
@@ -27,19 +26,19 @@ func (db *DB) lockDocument(ctx context.Context, tx *sql.Tx, orgID, id string) (*
 // and only if its change is committed; it reports whether it enqueued any,
 // and the caller then calls notifyEnqueued(inkform.QueueDeliver) after the
 // commit.
-func (db *DB) writeDocument(ctx context.Context, tx *sql.Tx, d *inkform.Document, status inkform.DocumentStatus, cause string) (bool, error) {
+func (db *DB) writeDocument(ctx context.Context, tx querier, d *inkform.Document, status inkform.DocumentStatus, cause string) (bool, error) {
 	fields, err := json.Marshal(d.Fields)
 	if err != nil {
 		return false, fmt.Errorf("encode fields: %w", err)
 	}
 	now := db.now()
-	if _, err := tx.ExecContext(ctx, db.rebind(`UPDATE documents SET fields = ?, status = ?, updated_at = ?
-		WHERE org_id = ? AND id = ?`), string(fields), string(status), micros(now), d.OrgID, d.ID); err != nil {
+	if _, err := tx.exec(ctx, `UPDATE documents SET fields = ?, status = ?, updated_at = ?
+		WHERE org_id = ? AND id = ?`, string(fields), string(status), micros(now), d.OrgID, d.ID); err != nil {
 		return false, fmt.Errorf("update document: %w", err)
 	}
 	if status != d.Status {
-		if _, err := tx.ExecContext(ctx, db.rebind(`INSERT INTO status_changes
-			(document_id, org_id, from_status, to_status, cause, changed_at) VALUES (?, ?, ?, ?, ?, ?)`),
+		if _, err := tx.exec(ctx, `INSERT INTO status_changes
+			(document_id, org_id, from_status, to_status, cause, changed_at) VALUES (?, ?, ?, ?, ?, ?)`,
 			d.ID, d.OrgID, string(d.Status), string(status), cause, micros(now)); err != nil {
 			return false, fmt.Errorf("insert status change: %w", err)
 		}
@@ -67,13 +66,13 @@ func (db *DB) writeDocument(ctx context.Context, tx *sql.Tx, d *inkform.Document
 // SaveInterpretation implements inkform.DocumentUpdater.
 func (db *DB) SaveInterpretation(ctx context.Context, orgID, id string, in *inkform.Interpretation) (bool, error) {
 	saved, delivered := false, false
-	err := db.inWrite(ctx, func(tx *sql.Tx) error {
+	err := db.inWrite(ctx, func(tx querier) error {
 		d, err := db.lockDocument(ctx, tx, orgID, id)
 		if err != nil {
 			return err
 		}
 		var rows int
-		if err := tx.QueryRowContext(ctx, db.rebind(`SELECT COUNT(*) FROM ink WHERE org_id = ? AND document_id = ?`),
+		if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM ink WHERE org_id = ? AND document_id = ?`,
 			orgID, id).Scan(&rows); err != nil {
 			return fmt.Errorf("count ink: %w", err)
 		}
@@ -113,7 +112,7 @@ func (db *DB) SaveInterpretation(ctx context.Context, orgID, id string, in *inkf
 // UpdateFields implements inkform.DocumentUpdater.
 func (db *DB) UpdateFields(ctx context.Context, orgID, id string, fields map[string]inkform.FieldValue, cause string) (*inkform.Document, error) {
 	var doc *inkform.Document
-	err := db.inWrite(ctx, func(tx *sql.Tx) error {
+	err := db.inWrite(ctx, func(tx querier) error {
 		d, err := db.lockDocument(ctx, tx, orgID, id)
 		if err != nil {
 			return err
@@ -142,7 +141,7 @@ func (db *DB) UpdateFields(ctx context.Context, orgID, id string, fields map[str
 func (db *DB) SetStatus(ctx context.Context, orgID, id string, status inkform.DocumentStatus, cause string) (*inkform.Document, error) {
 	var doc *inkform.Document
 	delivered := false
-	err := db.inWrite(ctx, func(tx *sql.Tx) error {
+	err := db.inWrite(ctx, func(tx querier) error {
 		d, err := db.lockDocument(ctx, tx, orgID, id)
 		if err != nil {
 			return err

@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"time"
 
@@ -15,14 +14,14 @@ import (
 // time a document left the server. ENOTFOUND when the org has no such
 // document.
 func (db *DB) MarkExported(ctx context.Context, orgID, id string, at time.Time) error {
-	err := db.inWrite(ctx, func(tx *sql.Tx) error {
+	err := db.inWrite(ctx, func(tx querier) error {
 		// Reading the row first gives ENOTFOUND for another org's or a
 		// purged document; RowsAffected cannot, since MySQL counts an
 		// UPDATE that leaves the value as it was as no row.
 		if _, err := db.lockDocument(ctx, tx, orgID, id); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, db.rebind(`UPDATE documents SET exported_at = ? WHERE org_id = ? AND id = ?`),
+		if _, err := tx.exec(ctx, `UPDATE documents SET exported_at = ? WHERE org_id = ? AND id = ?`,
 			micros(at), orgID, id); err != nil {
 			return fmt.Errorf("update document: %w", err)
 		}

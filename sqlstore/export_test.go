@@ -14,7 +14,7 @@ func (db *DB) Count(t testing.TB, table, where string, args ...any) int {
 	if where != "" {
 		q += " WHERE " + where
 	}
-	if err := db.w.QueryRowContext(context.Background(), db.rebind(q), args...).Scan(&n); err != nil {
+	if err := db.writer().queryRow(context.Background(), q, args...).Scan(&n); err != nil {
 		t.Fatalf("count %s: %v", table, err)
 	}
 	return n
@@ -29,4 +29,36 @@ func Rebind(d string, q string) string {
 		return dialectMySQL.rebind(q)
 	}
 	return dialectSQLite.rebind(q)
+}
+
+// Exec runs a statement (SQL with ? placeholders) on the primary database,
+// so tests can write what the store never would, such as rows of an older
+// schema.
+func (db *DB) Exec(t testing.TB, query string, args ...any) {
+	t.Helper()
+	if _, err := db.writer().exec(context.Background(), query, args...); err != nil {
+		t.Fatalf("exec %q: %v", query, err)
+	}
+}
+
+// MigrateTo migrates the schema up or down to version.
+func (db *DB) MigrateTo(t testing.TB, version int64) {
+	t.Helper()
+	p, err := db.migrator()
+	if err != nil {
+		t.Fatalf("migrate to %d: %v", version, err)
+	}
+	ctx := context.Background()
+	current, err := p.GetDBVersion(ctx)
+	if err != nil {
+		t.Fatalf("migrate to %d: %v", version, err)
+	}
+	if current > version {
+		_, err = p.DownTo(ctx, version)
+	} else {
+		_, err = p.UpTo(ctx, version)
+	}
+	if err != nil {
+		t.Fatalf("migrate to %d: %v", version, err)
+	}
 }

@@ -42,8 +42,8 @@ var _ inkform.DocumentFeed = (*DB)(nil)
 // each other.
 
 // createFeed makes the counter row of a new form.
-func (db *DB) createFeed(ctx context.Context, tx execer, formID string) error {
-	if _, err := tx.ExecContext(ctx, db.rebind(db.d.insertIgnore(`INSERT INTO form_feeds (form_id, seq) VALUES (?, 0)`)), formID); err != nil {
+func (db *DB) createFeed(ctx context.Context, tx querier, formID string) error {
+	if _, err := tx.exec(ctx, db.d.insertIgnore(`INSERT INTO form_feeds (form_id, seq) VALUES (?, 0)`), formID); err != nil {
 		return fmt.Errorf("create feed: %w", err)
 	}
 	return nil
@@ -51,20 +51,20 @@ func (db *DB) createFeed(ctx context.Context, tx execer, formID string) error {
 
 // nextFeedSeq takes the next position of a form's feed, locking its counter
 // until tx ends.
-func (db *DB) nextFeedSeq(ctx context.Context, tx *sql.Tx, formID string) (int64, error) {
+func (db *DB) nextFeedSeq(ctx context.Context, tx querier, formID string) (int64, error) {
 	for try := 0; ; try++ {
 		var seq int64
 		var err error
 		if db.d.updateReturning() {
-			err = tx.QueryRowContext(ctx, db.rebind(`UPDATE form_feeds SET seq = seq + 1 WHERE form_id = ? RETURNING seq`), formID).Scan(&seq)
+			err = tx.queryRow(ctx, `UPDATE form_feeds SET seq = seq + 1 WHERE form_id = ? RETURNING seq`, formID).Scan(&seq)
 		} else {
 			var res sql.Result
-			if res, err = tx.ExecContext(ctx, `UPDATE form_feeds SET seq = seq + 1 WHERE form_id = ?`, formID); err == nil {
+			if res, err = tx.exec(ctx, `UPDATE form_feeds SET seq = seq + 1 WHERE form_id = ?`, formID); err == nil {
 				if n, _ := res.RowsAffected(); n == 0 {
 					err = sql.ErrNoRows
 				} else {
 					// Our own uncommitted row, which we hold locked.
-					err = tx.QueryRowContext(ctx, `SELECT seq FROM form_feeds WHERE form_id = ?`, formID).Scan(&seq)
+					err = tx.queryRow(ctx, `SELECT seq FROM form_feeds WHERE form_id = ?`, formID).Scan(&seq)
 				}
 			}
 		}
@@ -85,7 +85,7 @@ func (db *DB) nextFeedSeq(ctx context.Context, tx *sql.Tx, formID string) (int64
 // markFeed records that a document became validated (it goes to the end of
 // its form's feed) or left that status (it drops out). writeDocument calls
 // it in the transaction that changes the status; d still has the old status.
-func (db *DB) markFeed(ctx context.Context, tx *sql.Tx, d *inkform.Document, status inkform.DocumentStatus, now time.Time) error {
+func (db *DB) markFeed(ctx context.Context, tx querier, d *inkform.Document, status inkform.DocumentStatus, now time.Time) error {
 	var validatedAt, seq any // NULL unless validated
 	if status == inkform.StatusValidated {
 		n, err := db.nextFeedSeq(ctx, tx, d.FormID)
@@ -94,7 +94,7 @@ func (db *DB) markFeed(ctx context.Context, tx *sql.Tx, d *inkform.Document, sta
 		}
 		validatedAt, seq = micros(now), n
 	}
-	if _, err := tx.ExecContext(ctx, db.rebind(`UPDATE documents SET validated_at = ?, feed_seq = ? WHERE org_id = ? AND id = ?`),
+	if _, err := tx.exec(ctx, `UPDATE documents SET validated_at = ?, feed_seq = ? WHERE org_id = ? AND id = ?`,
 		validatedAt, seq, d.OrgID, d.ID); err != nil {
 		return fmt.Errorf("mark feed: %w", err)
 	}
@@ -103,12 +103,12 @@ func (db *DB) markFeed(ctx context.Context, tx *sql.Tx, d *inkform.Document, sta
 
 // moveInFeed gives a document that stays validated a new, last feed
 // position; its validation time stays.
-func (db *DB) moveInFeed(ctx context.Context, tx *sql.Tx, d *inkform.Document) error {
+func (db *DB) moveInFeed(ctx context.Context, tx querier, d *inkform.Document) error {
 	n, err := db.nextFeedSeq(ctx, tx, d.FormID)
 	if err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, db.rebind(`UPDATE documents SET feed_seq = ? WHERE org_id = ? AND id = ?`),
+	if _, err := tx.exec(ctx, `UPDATE documents SET feed_seq = ? WHERE org_id = ? AND id = ?`,
 		n, d.OrgID, d.ID); err != nil {
 		return fmt.Errorf("move in feed: %w", err)
 	}
@@ -124,12 +124,12 @@ func (db *DB) ValidatedFeed(ctx context.Context, orgID, formID, after string, li
 		return nil, err
 	}
 	var one int
-	if err := db.r.QueryRowContext(ctx, db.rebind(`SELECT 1 FROM forms WHERE org_id = ? AND id = ?`), orgID, formID).Scan(&one); err != nil {
+	if err := db.reader().queryRow(ctx, `SELECT 1 FROM forms WHERE org_id = ? AND id = ?`, orgID, formID).Scan(&one); err != nil {
 		return nil, notFound(err, "form")
 	}
 	query := "SELECT feed_seq, " + strings.TrimPrefix(documentColumns, "SELECT ") +
 		"WHERE org_id = ? AND form_id = ? AND feed_seq > ? ORDER BY feed_seq LIMIT ?"
-	rows, err := db.r.QueryContext(ctx, db.rebind(query), orgID, formID, pos, listLimit(limit))
+	rows, err := db.reader().query(ctx, query, orgID, formID, pos, listLimit(limit))
 	if err != nil {
 		return nil, fmt.Errorf("read feed: %w", err)
 	}

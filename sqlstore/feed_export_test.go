@@ -20,11 +20,11 @@ func (db *DB) ValidateOpen(t testing.TB, orgID, id string) (commit func() error)
 		t.Fatalf("begin: %v", err)
 	}
 	t.Cleanup(func() { _ = tx.Rollback() })
-	d, err := db.lockDocument(ctx, tx, orgID, id)
+	d, err := db.lockDocument(ctx, db.inTx(tx), orgID, id)
 	if err != nil {
 		t.Fatalf("lock document: %v", err)
 	}
-	if _, err := db.writeDocument(ctx, tx, d, inkform.StatusValidated, "test"); err != nil {
+	if _, err := db.writeDocument(ctx, db.inTx(tx), d, inkform.StatusValidated, "test"); err != nil {
 		t.Fatalf("validate: %v", err)
 	}
 	return tx.Commit
@@ -34,7 +34,7 @@ func (db *DB) ValidateOpen(t testing.TB, orgID, id string) (commit func() error)
 // subscription does.
 func (db *DB) SetExportedAt(t testing.TB, orgID, id string, at time.Time) {
 	t.Helper()
-	if _, err := db.w.ExecContext(context.Background(), db.rebind(`UPDATE documents SET exported_at = ? WHERE org_id = ? AND id = ?`),
+	if _, err := db.writer().exec(context.Background(), `UPDATE documents SET exported_at = ? WHERE org_id = ? AND id = ?`,
 		micros(at), orgID, id); err != nil {
 		t.Fatalf("set exported_at: %v", err)
 	}

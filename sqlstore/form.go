@@ -49,7 +49,7 @@ func (db *DB) CreateForm(ctx context.Context, orgID string, t *inkform.FormTempl
 	}
 	now := db.now()
 	f := &inkform.Form{ID: inkform.NewID(), OrgID: orgID, Version: 1, FormTemplate: tpl, CreatedAt: now, UpdatedAt: now}
-	err = db.withTx(ctx, func(tx *sql.Tx) error {
+	err = db.inWrite(ctx, func(tx querier) error {
 		if err := db.orgExists(ctx, tx, orgID); err != nil {
 			return err
 		}
@@ -57,8 +57,8 @@ func (db *DB) CreateForm(ctx context.Context, orgID string, t *inkform.FormTempl
 			return err
 		}
 		after, days := retentionColumns(tpl.Retention)
-		_, err := tx.ExecContext(ctx, db.rebind(`INSERT INTO forms (id, org_id, pattern, version, next_copy, created_at, updated_at,
-			retention_after, retention_days) VALUES (?, ?, ?, 1, 0, ?, ?, ?, ?)`),
+		_, err := tx.exec(ctx, `INSERT INTO forms (id, org_id, pattern, version, next_copy, created_at, updated_at,
+			retention_after, retention_days) VALUES (?, ?, ?, 1, 0, ?, ?, ?, ?)`,
 			f.ID, orgID, string(tpl.Pattern), micros(now), micros(now), after, days)
 		if err != nil {
 			return fmt.Errorf("create form: %w", err)
@@ -84,7 +84,7 @@ func (db *DB) UpdateForm(ctx context.Context, orgID, formID string, t *inkform.F
 		return nil, err
 	}
 	var f *inkform.Form
-	err = db.withTx(ctx, func(tx *sql.Tx) error {
+	err = db.inWrite(ctx, func(tx querier) error {
 		// Locking the form row serialises concurrent updates of one form.
 		old, err := db.findForm(ctx, tx, orgID, formID, 0, true)
 		if err != nil {
@@ -100,15 +100,15 @@ func (db *DB) UpdateForm(ctx context.Context, orgID, formID string, t *inkform.F
 		}
 		if tpl.Pattern == inkform.PatternUnique {
 			// Copies keep their addresses for pages that still exist.
-			_, err = tx.ExecContext(ctx, db.rebind(`DELETE FROM page_addresses WHERE org_id = ? AND form_id = ? AND page > ?`),
+			_, err = tx.exec(ctx, `DELETE FROM page_addresses WHERE org_id = ? AND form_id = ? AND page > ?`,
 				orgID, formID, len(tpl.Pages))
 			if err != nil {
 				return fmt.Errorf("update form: %w", err)
 			}
 		}
 		after, days := retentionColumns(tpl.Retention)
-		_, err = tx.ExecContext(ctx, db.rebind(`UPDATE forms SET version = ?, updated_at = ?, retention_after = ?, retention_days = ?
-			WHERE org_id = ? AND id = ?`), f.Version, micros(f.UpdatedAt), after, days, orgID, formID)
+		_, err = tx.exec(ctx, `UPDATE forms SET version = ?, updated_at = ?, retention_after = ?, retention_days = ?
+			WHERE org_id = ? AND id = ?`, f.Version, micros(f.UpdatedAt), after, days, orgID, formID)
 		if err != nil {
 			return fmt.Errorf("update form: %w", err)
 		}
@@ -124,7 +124,7 @@ func (db *DB) UpdateForm(ctx context.Context, orgID, formID string, t *inkform.F
 // copied-pattern form (old is its previous version, or nil). Conflicts are
 // looked for in SQL first to name the other form; the unique index still
 // catches a concurrent creator.
-func (db *DB) assignPageAddresses(ctx context.Context, tx *sql.Tx, f *inkform.Form, old *inkform.FormTemplate) error {
+func (db *DB) assignPageAddresses(ctx context.Context, tx querier, f *inkform.Form, old *inkform.FormTemplate) error {
 	if f.Pattern != inkform.PatternCopied {
 		return nil
 	}
@@ -158,8 +158,8 @@ func (db *DB) assignPageAddresses(ctx context.Context, tx *sql.Tx, f *inkform.Fo
 	if len(given) > 0 {
 		args := append([]any{f.OrgID, f.ID}, stringsToAny(given)...)
 		var addr, other string
-		err := tx.QueryRowContext(ctx, db.rebind(`SELECT address, form_id FROM page_addresses
-			WHERE org_id = ? AND form_id <> ? AND address IN (`+placeholders(len(given))+`) ORDER BY address`), args...).Scan(&addr, &other)
+		err := tx.queryRow(ctx, `SELECT address, form_id FROM page_addresses
+			WHERE org_id = ? AND form_id <> ? AND address IN (`+placeholders(len(given))+`) ORDER BY address`, args...).Scan(&addr, &other)
 		if err == nil {
 			return inkform.Errorf(inkform.ECONFLICT, "page address %s is used by form %s", addr, other)
 		} else if err != sql.ErrNoRows {
@@ -173,7 +173,7 @@ func (db *DB) assignPageAddresses(ctx context.Context, tx *sql.Tx, f *inkform.Fo
 	for k, i := range empty {
 		f.Pages[i].Address = addrs[k]
 	}
-	if _, err := tx.ExecContext(ctx, db.rebind(`DELETE FROM page_addresses WHERE org_id = ? AND form_id = ? AND copy_id IS NULL`),
+	if _, err := tx.exec(ctx, `DELETE FROM page_addresses WHERE org_id = ? AND form_id = ? AND copy_id IS NULL`,
 		f.OrgID, f.ID); err != nil {
 		return fmt.Errorf("free page addresses: %w", err)
 	}
@@ -190,12 +190,12 @@ func (db *DB) assignPageAddresses(ctx context.Context, tx *sql.Tx, f *inkform.Fo
 	return nil
 }
 
-func (db *DB) insertFormVersion(ctx context.Context, tx *sql.Tx, f *inkform.Form) error {
+func (db *DB) insertFormVersion(ctx context.Context, tx querier, f *inkform.Form) error {
 	tpl, err := json.Marshal(f.FormTemplate)
 	if err != nil {
 		return fmt.Errorf("encode template: %w", err)
 	}
-	_, err = tx.ExecContext(ctx, db.rebind(`INSERT INTO form_versions (form_id, version, template, created_at) VALUES (?, ?, ?, ?)`),
+	_, err = tx.exec(ctx, `INSERT INTO form_versions (form_id, version, template, created_at) VALUES (?, ?, ?, ?)`,
 		f.ID, f.Version, string(tpl), micros(f.UpdatedAt))
 	if err != nil {
 		return fmt.Errorf("insert form version: %w", err)
@@ -208,7 +208,7 @@ func (db *DB) insertFormVersion(ctx context.Context, tx *sql.Tx, f *inkform.Form
 // parameters (every dialect's limit is higher) and, beyond its first row,
 // at most 4 MB of string and byte arguments, well under MySQL's default
 // max_allowed_packet of 16 MB.
-func (db *DB) insertRows(ctx context.Context, q execer, prefix string, rows [][]any) error {
+func (db *DB) insertRows(ctx context.Context, q querier, prefix string, rows [][]any) error {
 	const maxParams, maxBytes = 900, 4 << 20
 	for len(rows) > 0 {
 		n, params, size := 0, 0, 0
@@ -231,7 +231,7 @@ func (db *DB) insertRows(ctx context.Context, q execer, prefix string, rows [][]
 			b.WriteString("(" + placeholders(len(r)) + ")")
 			args = append(args, r...)
 		}
-		if _, err := q.ExecContext(ctx, db.rebind(b.String()), args...); err != nil {
+		if _, err := q.exec(ctx, b.String(), args...); err != nil {
 			return err
 		}
 		rows = rows[n:]

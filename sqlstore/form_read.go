@@ -10,9 +10,9 @@ import (
 )
 
 // orgExists returns ENOTFOUND unless the org exists.
-func (db *DB) orgExists(ctx context.Context, q execer, orgID string) error {
+func (db *DB) orgExists(ctx context.Context, q querier, orgID string) error {
 	var id string
-	err := q.QueryRowContext(ctx, db.rebind("SELECT id FROM orgs WHERE id = ?"), orgID).Scan(&id)
+	err := q.queryRow(ctx, "SELECT id FROM orgs WHERE id = ?", orgID).Scan(&id)
 	if err != nil {
 		return notFound(err, "org")
 	}
@@ -21,7 +21,7 @@ func (db *DB) orgExists(ctx context.Context, q execer, orgID string) error {
 
 // FindForm returns the latest version of a form.
 func (db *DB) FindForm(ctx context.Context, orgID, formID string) (*inkform.Form, error) {
-	return db.findForm(ctx, db.r, orgID, formID, 0, false)
+	return db.findForm(ctx, db.reader(), orgID, formID, 0, false)
 }
 
 // FindFormVersion returns one version of a form; its UpdatedAt is when that
@@ -30,7 +30,7 @@ func (db *DB) FindFormVersion(ctx context.Context, orgID, formID string, version
 	if version < 1 {
 		return nil, inkform.Errorf(inkform.ENOTFOUND, "form version %d not found", version)
 	}
-	return db.findForm(ctx, db.r, orgID, formID, version, false)
+	return db.findForm(ctx, db.reader(), orgID, formID, version, false)
 }
 
 const formColumns = `SELECT f.id, f.org_id, v.version, f.created_at, f.updated_at, v.created_at, v.template
@@ -38,7 +38,7 @@ const formColumns = `SELECT f.id, f.org_id, v.version, f.created_at, f.updated_a
 
 // findForm reads version (0 = latest) of a form; lock takes a row lock on
 // the form for an update in the same transaction.
-func (db *DB) findForm(ctx context.Context, q execer, orgID, formID string, version int, lock bool) (*inkform.Form, error) {
+func (db *DB) findForm(ctx context.Context, q querier, orgID, formID string, version int, lock bool) (*inkform.Form, error) {
 	query := formColumns + "AND v.version = f.version WHERE f.org_id = ? AND f.id = ?"
 	args := []any{orgID, formID}
 	if version > 0 {
@@ -48,7 +48,7 @@ func (db *DB) findForm(ctx context.Context, q execer, orgID, formID string, vers
 	if lock {
 		query += db.d.forUpdate()
 	}
-	f, err := scanForm(q.QueryRowContext(ctx, db.rebind(query), args...), version > 0)
+	f, err := scanForm(q.queryRow(ctx, query, args...), version > 0)
 	if err != nil {
 		return nil, notFound(err, "form")
 	}
@@ -77,8 +77,8 @@ func scanForm(s scanner, versionTime bool) (*inkform.Form, error) {
 // ListForms lists the latest versions of an org's forms by ID, which is
 // creation order.
 func (db *DB) ListForms(ctx context.Context, orgID string, filter inkform.FormFilter) ([]*inkform.Form, error) {
-	rows, err := db.r.QueryContext(ctx, db.rebind(formColumns+`AND v.version = f.version
-		WHERE f.org_id = ? AND f.id > ? ORDER BY f.id LIMIT ?`), orgID, filter.After, listLimit(filter.Limit))
+	rows, err := db.reader().query(ctx, formColumns+`AND v.version = f.version
+		WHERE f.org_id = ? AND f.id > ? ORDER BY f.id LIMIT ?`, orgID, filter.After, listLimit(filter.Limit))
 	if err != nil {
 		return nil, fmt.Errorf("list forms: %w", err)
 	}
@@ -100,7 +100,7 @@ func (db *DB) ListForms(ctx context.Context, orgID string, filter inkform.FormFi
 // ResolveAddress finds the form page (and for unique pattern the copy) that
 // a page address names.
 func (db *DB) ResolveAddress(ctx context.Context, orgID, address string) (*inkform.PageRef, error) {
-	refs, err := db.resolveAddresses(ctx, db.r, orgID, []string{address})
+	refs, err := db.resolveAddresses(ctx, db.reader(), orgID, []string{address})
 	if err != nil {
 		return nil, err
 	}
@@ -113,14 +113,14 @@ func (db *DB) ResolveAddress(ctx context.Context, orgID, address string) (*inkfo
 
 // resolveAddresses resolves many addresses in one query; unknown ones are
 // missing from the map.
-func (db *DB) resolveAddresses(ctx context.Context, q execer, orgID string, addrs []string) (map[string]*inkform.PageRef, error) {
+func (db *DB) resolveAddresses(ctx context.Context, q querier, orgID string, addrs []string) (map[string]*inkform.PageRef, error) {
 	out := make(map[string]*inkform.PageRef, len(addrs))
 	if len(addrs) == 0 {
 		return out, nil
 	}
-	rows, err := q.QueryContext(ctx, db.rebind(`SELECT pa.address, pa.form_id, f.version, pa.page, pa.copy_id
+	rows, err := q.query(ctx, `SELECT pa.address, pa.form_id, f.version, pa.page, pa.copy_id
 		FROM page_addresses pa JOIN forms f ON f.id = pa.form_id AND f.org_id = pa.org_id
-		WHERE pa.org_id = ? AND pa.address IN (`+placeholders(len(addrs))+`)`),
+		WHERE pa.org_id = ? AND pa.address IN (`+placeholders(len(addrs))+`)`,
 		append([]any{orgID}, stringsToAny(addrs)...)...)
 	if err != nil {
 		return nil, fmt.Errorf("resolve addresses: %w", err)

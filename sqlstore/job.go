@@ -9,11 +9,13 @@ import (
 	"github.com/inkform/inkform"
 )
 
-// DefaultMaxAttempts is a job's attempts when EnqueueOpts names none.
+// DefaultMaxAttempts is a job's attempts when neither its EnqueueOpts nor
+// its args' InsertOpts name any.
 const DefaultMaxAttempts = 25
 
-// enqueueTx inserts a job inside the caller's transaction, so the job exists
-// exactly when the data it works on does. With a UniqueKey, the enqueue is
+// enqueueTx inserts a job of args, with the options the args carry, inside
+// the caller's transaction, so the job exists exactly when the data it
+// works on does. With a UniqueKey, the enqueue is
 // skipped while a job of the same org, kind and key is waiting to run
 // (available or retryable). A running one does not count: it may have read
 // its data before this transaction wrote, so the new job must run after it
@@ -22,31 +24,24 @@ const DefaultMaxAttempts = 25
 // The unique check is a read, not a constraint (MySQL has no partial
 // indexes): two transactions racing may both insert, which costs one
 // redundant run of an idempotent job, never a lost one.
-func (db *DB) enqueueTx(ctx context.Context, tx execer, orgID string, args inkform.JobArgs, opts inkform.EnqueueOpts) error {
-	_, err := db.enqueueJob(ctx, tx, orgID, args, opts)
+func (db *DB) enqueueTx(ctx context.Context, tx querier, orgID string, args inkform.JobArgs) error {
+	_, err := db.enqueueJob(ctx, tx, orgID, args, inkform.EnqueueOpts{})
 	return err
 }
 
-// enqueueJob is enqueueTx returning the new job's ID (0 when skipped).
-func (db *DB) enqueueJob(ctx context.Context, tx execer, orgID string, args inkform.JobArgs, opts inkform.EnqueueOpts) (int64, error) {
-	raw, err := json.Marshal(args)
-	if err != nil {
-		return 0, fmt.Errorf("enqueue %s: %w", args.Kind(), err)
-	}
-	if opts.Queue == "" {
-		opts.Queue = inkform.QueueDefault
-	}
-	if opts.MaxAttempts <= 0 {
-		opts.MaxAttempts = DefaultMaxAttempts
-	}
+// enqueueJob is enqueueTx with options given over the args' own, returning
+// the new job's ID (0 when skipped).
+func (db *DB) enqueueJob(ctx context.Context, tx querier, orgID string, args inkform.JobArgs, opts inkform.EnqueueOpts) (int64, error) {
 	now := db.now()
-	if opts.RunAt.IsZero() {
-		opts.RunAt = now
+	opts = jobOptions(args, opts, now)
+	row, err := jobRow(orgID, args, opts, now)
+	if err != nil {
+		return 0, err
 	}
 	if opts.UniqueKey != "" {
 		var n int
-		err := tx.QueryRowContext(ctx, db.rebind(`SELECT COUNT(*) FROM jobs
-			WHERE kind = ? AND unique_key = ? AND org_id = ? AND state IN ('available', 'retryable')`),
+		err := tx.queryRow(ctx, `SELECT COUNT(*) FROM jobs
+			WHERE kind = ? AND unique_key = ? AND org_id = ? AND state IN ('available', 'retryable')`,
 			args.Kind(), opts.UniqueKey, orgID).Scan(&n)
 		if err != nil {
 			return 0, fmt.Errorf("enqueue %s: %w", args.Kind(), err)
@@ -54,24 +49,49 @@ func (db *DB) enqueueJob(ctx context.Context, tx execer, orgID string, args inkf
 			return 0, nil
 		}
 	}
-	return db.insertJob(ctx, tx, orgID, args.Kind(), string(raw), opts, now)
+	id, err := db.d.insertID(ctx, tx, `INSERT INTO jobs (`+jobInsertColumns+`) VALUES (`+placeholders(len(row))+`)`, row...)
+	if err != nil {
+		return 0, fmt.Errorf("enqueue %s: %w", args.Kind(), err)
+	}
+	return id, nil
 }
 
-// insertJob inserts a job without looking for a unique duplicate: capture
-// uses it directly for documents it has just created, whose IDs no job can
-// name yet. opts must have its defaults filled in.
-func (db *DB) insertJob(ctx context.Context, tx execer, orgID, kind, args string, opts inkform.EnqueueOpts, now time.Time) (int64, error) {
-	var unique any
+// jobOptions returns the options of an enqueue of args: those given, else
+// the args' own (inkform.JobInsertOpts), else the store's defaults.
+func jobOptions(args inkform.JobArgs, opts inkform.EnqueueOpts, now time.Time) inkform.EnqueueOpts {
+	opts = inkform.JobInsertOpts(args, opts)
+	if opts.Queue == "" {
+		opts.Queue = inkform.QueueDefault
+	}
+	if opts.MaxAttempts <= 0 {
+		opts.MaxAttempts = DefaultMaxAttempts
+	}
+	if opts.RunAt.IsZero() {
+		opts.RunAt = now
+	}
+	return opts
+}
+
+// jobInsertColumns are the columns of a new job, in the order of jobRow.
+const jobInsertColumns = `org_id, queue, kind, args, document_id, state, priority, attempt, max_attempts, run_at,
+	unique_key, last_error, created_at`
+
+// jobRow returns the values of jobInsertColumns for a new job of args;
+// opts must come from jobOptions. The document a job works on is stored
+// in a column of its own (NULL for other jobs), so that the document's jobs
+// are found by an index rather than by reading their args.
+func jobRow(orgID string, args inkform.JobArgs, opts inkform.EnqueueOpts, now time.Time) ([]any, error) {
+	raw, err := json.Marshal(args)
+	if err != nil {
+		return nil, fmt.Errorf("enqueue %s: %w", args.Kind(), err)
+	}
+	var doc, unique any
+	if id := inkform.JobDocumentID(args); id != "" {
+		doc = id
+	}
 	if opts.UniqueKey != "" {
 		unique = opts.UniqueKey
 	}
-	id, err := db.d.insertID(ctx, tx, `INSERT INTO jobs
-		(org_id, queue, kind, args, state, priority, attempt, max_attempts, run_at, unique_key, last_error, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?, '', ?)`,
-		orgID, opts.Queue, kind, args, string(inkform.JobAvailable), opts.Priority,
-		opts.MaxAttempts, micros(opts.RunAt), unique, micros(now))
-	if err != nil {
-		return 0, fmt.Errorf("enqueue %s: %w", kind, err)
-	}
-	return id, nil
+	return []any{orgID, opts.Queue, args.Kind(), string(raw), doc, string(inkform.JobAvailable), opts.Priority, 0,
+		opts.MaxAttempts, micros(opts.RunAt), unique, "", micros(now)}, nil
 }

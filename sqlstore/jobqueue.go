@@ -41,8 +41,8 @@ func scanJob(s scanner) (*inkform.Job, error) {
 	return &j, nil
 }
 
-func (db *DB) queryJobs(ctx context.Context, q execer, query string, args ...any) ([]*inkform.Job, error) {
-	rows, err := q.QueryContext(ctx, db.rebind(query), args...)
+func (db *DB) queryJobs(ctx context.Context, q querier, query string, args ...any) ([]*inkform.Job, error) {
+	rows, err := q.query(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -58,43 +58,11 @@ func (db *DB) queryJobs(ctx context.Context, q execer, query string, args ...any
 	return jobs, rows.Err()
 }
 
-// inWrite runs fn in a write transaction and commits it.
-func (db *DB) inWrite(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	return db.write(ctx, false, fn)
-}
-
-// inLeaseWrite runs fn in a write transaction that changes only the
-// bookkeeping of claimed jobs (leases, completion). On PostgreSQL such a
-// transaction does not wait for its commit to reach the disk: if a crash
-// loses it, the job is simply available again and runs once more, which
-// at-least-once delivery allows anyway — and it saves a 3–4 ms WAL flush per
-// claim and per completion batch. Enqueues and captures never use it.
-func (db *DB) inLeaseWrite(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	return db.write(ctx, true, fn)
-}
-
-func (db *DB) write(ctx context.Context, lease bool, fn func(tx *sql.Tx) error) error {
-	tx, err := db.w.BeginTx(ctx, db.d.txOptions())
-	if err != nil {
-		return err
-	}
-	if lease && db.d == dialectPostgres {
-		if _, err := tx.ExecContext(ctx, "SET LOCAL synchronous_commit = off"); err != nil {
-			tx.Rollback()
-			return err
-		}
-	}
-	if err := fn(tx); err != nil {
-		tx.Rollback()
-		return err
-	}
-	return tx.Commit()
-}
-
 // Enqueue implements inkform.JobQueue for jobs not tied to another write.
 func (db *DB) Enqueue(ctx context.Context, orgID string, args inkform.JobArgs, opts inkform.EnqueueOpts) (*inkform.Job, error) {
 	var job *inkform.Job
-	err := db.inWrite(ctx, func(tx *sql.Tx) error {
+	opts = inkform.JobInsertOpts(args, opts) // for the duplicate's unique key below
+	err := db.inWrite(ctx, func(tx querier) error {
 		id, err := db.enqueueJob(ctx, tx, orgID, args, opts)
 		if err != nil {
 			return err
@@ -122,34 +90,22 @@ func (db *DB) Enqueue(ctx context.Context, orgID string, args inkform.JobArgs, o
 	return job, nil
 }
 
-// inIDs returns a condition "id is one of ids" and its arguments. On
-// PostgreSQL it is "id = ANY(?)" with one array argument, so every list
-// length shares one prepared statement instead of preparing a new one.
-func (db *DB) inIDs(ids []int64) (string, []any) {
-	if db.d == dialectPostgres {
-		return "id = ANY(?)", []any{ids}
-	}
-	args := make([]any, len(ids))
-	for i, id := range ids {
-		args[i] = id
-	}
-	return "id IN (" + placeholders(len(ids)) + ")", args
-}
-
 // updateHeld runs an UPDATE on the running jobs worker holds among ids.
 func (db *DB) updateHeld(ctx context.Context, set string, setArgs []any, worker string, ids []int64) error {
 	if len(ids) == 0 {
 		return nil
 	}
-	in, idArgs := db.inIDs(ids)
+	in, idArgs := db.d.idIn(ids)
 	args := append(append(setArgs, worker), idArgs...)
-	query := db.rebind(`UPDATE jobs SET ` + set + ` WHERE state = 'running' AND leased_by = ? AND ` + in)
-	if db.d != dialectPostgres {
-		_, err := db.w.ExecContext(ctx, query, args...) // one statement: autocommit
+	query := `UPDATE jobs SET ` + set + ` WHERE state = 'running' AND leased_by = ? AND ` + in
+	if db.d.asyncCommit() == "" {
+		// Nothing to gain from a lease transaction: one statement in
+		// autocommit saves the BEGIN and COMMIT round trips.
+		_, err := db.writer().exec(ctx, query, args...)
 		return err
 	}
-	return db.inLeaseWrite(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, query, args...)
+	return db.inLeaseWrite(ctx, func(tx querier) error {
+		_, err := tx.exec(ctx, query, args...)
 		return err
 	})
 }
@@ -183,9 +139,9 @@ func (db *DB) CompleteJobs(ctx context.Context, worker string, ids []int64) erro
 // with CASE keep the parameters typed the same way on every database.
 func (db *DB) FailJob(ctx context.Context, worker string, id int64, message string, retryAt time.Time) error {
 	if !retryAt.IsZero() {
-		res, err := db.w.ExecContext(ctx, db.rebind(`UPDATE jobs
+		res, err := db.writer().exec(ctx, `UPDATE jobs
 			SET state = 'retryable', run_at = ?, last_error = ?, lease_expires_at = NULL
-			WHERE id = ? AND state = 'running' AND leased_by = ? AND attempt < max_attempts`),
+			WHERE id = ? AND state = 'running' AND leased_by = ? AND attempt < max_attempts`,
 			micros(retryAt), message, id, worker)
 		if err != nil {
 			return fmt.Errorf("fail job %d: %w", id, err)
@@ -242,9 +198,9 @@ func (db *DB) ReapJobs(ctx context.Context) (int, error) {
 		{`state = 'dead', finished_at = ?`, `attempt >= max_attempts`},
 		{`state = 'retryable', run_at = ?`, `attempt < max_attempts`},
 	} {
-		res, err := db.w.ExecContext(ctx, db.rebind(`UPDATE jobs SET `+q.set+`, last_error = ?,
+		res, err := db.writer().exec(ctx, `UPDATE jobs SET `+q.set+`, last_error = ?,
 			leased_by = NULL, lease_expires_at = NULL
-			WHERE state = 'running' AND lease_expires_at < ? AND `+q.cond), now, lost, now)
+			WHERE state = 'running' AND lease_expires_at < ? AND `+q.cond, now, lost, now)
 		if err != nil {
 			return reaped, fmt.Errorf("reap jobs: %w", err)
 		}
@@ -259,14 +215,8 @@ func (db *DB) ReapJobs(ctx context.Context) (int, error) {
 
 func (db *DB) purgeFinishedJobs(ctx context.Context) error {
 	cutoff := micros(db.now().Add(-finishedJobRetention))
-	// A subquery with LIMIT keeps each delete short; MySQL cannot LIMIT
-	// inside IN, so it gets its own DELETE … LIMIT.
-	query := `DELETE FROM jobs WHERE id IN (SELECT id FROM jobs
-		WHERE state IN ('completed', 'cancelled') AND finished_at < ? LIMIT 10000)`
-	if db.d == dialectMySQL {
-		query = `DELETE FROM jobs WHERE state IN ('completed', 'cancelled') AND finished_at < ? LIMIT 10000`
-	}
-	if _, err := db.w.ExecContext(ctx, db.rebind(query), cutoff); err != nil {
+	query := db.d.deleteLimit("jobs", `state IN ('completed', 'cancelled') AND finished_at < ?`, 10000)
+	if _, err := db.writer().exec(ctx, query, cutoff); err != nil {
 		return fmt.Errorf("purge finished jobs: %w", err)
 	}
 	return nil
@@ -276,10 +226,10 @@ func (db *DB) purgeFinishedJobs(ctx context.Context) error {
 // they say nothing about load and would make the scrape scan them all.
 func (db *DB) QueueStats(ctx context.Context) ([]inkform.QueueStat, error) {
 	now := db.now()
-	rows, err := db.r.QueryContext(ctx, db.rebind(`SELECT queue, state, COUNT(*),
+	rows, err := db.reader().query(ctx, `SELECT queue, state, COUNT(*),
 		MIN(CASE WHEN run_at <= ? THEN run_at END)
 		FROM jobs WHERE state IN ('available', 'retryable', 'running', 'dead')
-		GROUP BY queue, state`), micros(now))
+		GROUP BY queue, state`, micros(now))
 	if err != nil {
 		return nil, fmt.Errorf("queue stats: %w", err)
 	}

@@ -23,7 +23,7 @@ func (db *DB) ListJobs(ctx context.Context, orgID string, f inkform.JobFilter) (
 	}
 	query += ` ORDER BY id LIMIT ?`
 	args = append(args, listLimit(f.Limit))
-	jobs, err := db.queryJobs(ctx, db.r, query, args...)
+	jobs, err := db.queryJobs(ctx, db.reader(), query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list jobs: %w", err)
 	}
@@ -33,9 +33,9 @@ func (db *DB) ListJobs(ctx context.Context, orgID string, f inkform.JobFilter) (
 // RetryJob implements inkform.JobService: a dead, cancelled or retryable
 // job becomes available now with its attempts counted afresh.
 func (db *DB) RetryJob(ctx context.Context, orgID string, id int64) error {
-	res, err := db.w.ExecContext(ctx, db.rebind(`UPDATE jobs
+	res, err := db.writer().exec(ctx, `UPDATE jobs
 		SET state = 'available', attempt = 0, run_at = ?, finished_at = NULL, leased_by = NULL, lease_expires_at = NULL
-		WHERE org_id = ? AND id = ? AND state IN ('dead', 'cancelled', 'retryable')`),
+		WHERE org_id = ? AND id = ? AND state IN ('dead', 'cancelled', 'retryable')`,
 		micros(db.now()), orgID, id)
 	if err != nil {
 		return fmt.Errorf("retry job %d: %w", id, err)
@@ -44,7 +44,7 @@ func (db *DB) RetryJob(ctx context.Context, orgID string, id int64) error {
 		return nil
 	}
 	var state string
-	err = db.w.QueryRowContext(ctx, db.rebind(`SELECT state FROM jobs WHERE org_id = ? AND id = ?`), orgID, id).Scan(&state)
+	err = db.writer().queryRow(ctx, `SELECT state FROM jobs WHERE org_id = ? AND id = ?`, orgID, id).Scan(&state)
 	if errors.Is(err, sql.ErrNoRows) {
 		return inkform.Errorf(inkform.ENOTFOUND, "job %d not found", id)
 	} else if err != nil {

@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"time"
 
@@ -34,7 +33,7 @@ func (db *DB) ClaimJobs(ctx context.Context, queue, worker string, limit int, le
 	var jobs []*inkform.Job
 	err := db.retryConflicts(ctx, func() error {
 		jobs = nil
-		return db.inLeaseWrite(ctx, func(tx *sql.Tx) error {
+		return db.inLeaseWrite(ctx, func(tx querier) error {
 			return db.claimTx(ctx, tx, queue, worker, limit, lease, &jobs)
 		})
 	})
@@ -45,7 +44,7 @@ func (db *DB) ClaimJobs(ctx context.Context, queue, worker string, limit int, le
 }
 
 // claimTx is one attempt at a claim, in tx; it sets *jobs to what it leased.
-func (db *DB) claimTx(ctx context.Context, tx *sql.Tx, queue, worker string, limit int, lease time.Duration, jobs *[]*inkform.Job) error {
+func (db *DB) claimTx(ctx context.Context, tx querier, queue, worker string, limit int, lease time.Duration, jobs *[]*inkform.Job) error {
 	now := db.now()
 	if err := db.promoteRetryable(ctx, tx, queue, now); err != nil {
 		return err
@@ -88,15 +87,15 @@ func (db *DB) claimTx(ctx context.Context, tx *sql.Tx, queue, worker string, lim
 // promoteRetryable makes the queue's retryable jobs whose backoff has passed
 // available. A plain read first keeps the common case (none) free of
 // locks.
-func (db *DB) promoteRetryable(ctx context.Context, tx *sql.Tx, queue string, now time.Time) error {
+func (db *DB) promoteRetryable(ctx context.Context, tx querier, queue string, now time.Time) error {
 	var n int
-	err := tx.QueryRowContext(ctx, db.rebind(`SELECT COUNT(*) FROM jobs
-		WHERE queue = ? AND state = 'retryable' AND run_at <= ?`), queue, micros(now)).Scan(&n)
+	err := tx.queryRow(ctx, `SELECT COUNT(*) FROM jobs
+		WHERE queue = ? AND state = 'retryable' AND run_at <= ?`, queue, micros(now)).Scan(&n)
 	if err != nil || n == 0 {
 		return err
 	}
-	_, err = tx.ExecContext(ctx, db.rebind(`UPDATE jobs SET state = 'available'
-		WHERE queue = ? AND state = 'retryable' AND run_at <= ?`), queue, micros(now))
+	_, err = tx.exec(ctx, `UPDATE jobs SET state = 'available'
+		WHERE queue = ? AND state = 'retryable' AND run_at <= ?`, queue, micros(now))
 	if err != nil {
 		return fmt.Errorf("promote retryable jobs: %w", err)
 	}
@@ -118,14 +117,14 @@ func (db *DB) retryConflicts(ctx context.Context, fn func() error) error {
 }
 
 // leaseJobs marks locked jobs running for worker and returns them.
-func (db *DB) leaseJobs(ctx context.Context, tx *sql.Tx, ids []int64, worker string, until time.Time) ([]*inkform.Job, error) {
-	in, idArgs := db.inIDs(ids)
+func (db *DB) leaseJobs(ctx context.Context, tx querier, ids []int64, worker string, until time.Time) ([]*inkform.Job, error) {
+	in, idArgs := db.d.idIn(ids)
 	set := `UPDATE jobs SET state = 'running', attempt = attempt + 1, leased_by = ?, lease_expires_at = ? WHERE ` + in
 	args := append([]any{worker, micros(until)}, idArgs...)
 	if db.d.updateReturning() {
 		return db.queryJobs(ctx, tx, set+` RETURNING `+jobColumns, args...)
 	}
-	if _, err := tx.ExecContext(ctx, db.rebind(set), args...); err != nil {
+	if _, err := tx.exec(ctx, set, args...); err != nil {
 		return nil, err
 	}
 	return db.queryJobs(ctx, tx, `SELECT `+jobColumns+` FROM jobs WHERE `+in, idArgs...)
@@ -135,15 +134,15 @@ func (db *DB) leaseJobs(ctx context.Context, tx *sql.Tx, ids []int64, worker str
 // It skips from one org to the next through the index (a "loose index
 // scan" as a recursive query), so its cost grows with the number of orgs,
 // not of jobs.
-func (db *DB) dueOrgs(ctx context.Context, tx *sql.Tx, queue string) ([]string, error) {
-	rows, err := tx.QueryContext(ctx, db.rebind(`WITH RECURSIVE o (org_id, n) AS (
+func (db *DB) dueOrgs(ctx context.Context, tx querier, queue string) ([]string, error) {
+	rows, err := tx.query(ctx, `WITH RECURSIVE o (org_id, n) AS (
 			SELECT MIN(org_id), 1 FROM jobs WHERE queue = ? AND state = 'available'
 			UNION ALL
 			SELECT (SELECT MIN(j.org_id) FROM jobs j
 			        WHERE j.queue = ? AND j.state = 'available' AND j.org_id > o.org_id), o.n + 1
 			FROM o WHERE o.org_id IS NOT NULL AND o.n < ?
 		)
-		SELECT org_id FROM o WHERE org_id IS NOT NULL`), queue, queue, maxClaimOrgs)
+		SELECT org_id FROM o WHERE org_id IS NOT NULL`, queue, queue, maxClaimOrgs)
 	if err != nil {
 		return nil, fmt.Errorf("due orgs: %w", err)
 	}
@@ -161,7 +160,7 @@ func (db *DB) dueOrgs(ctx context.Context, tx *sql.Tx, queue string) ([]string, 
 
 // lockDue selects and locks up to n due available jobs of the queue — of
 // one org, or of any when org is "" — skipping the ids already taken.
-func (db *DB) lockDue(ctx context.Context, tx *sql.Tx, queue, org string, now time.Time, n int, taken []int64) ([]int64, error) {
+func (db *DB) lockDue(ctx context.Context, tx querier, queue, org string, now time.Time, n int, taken []int64) ([]int64, error) {
 	query := `SELECT id FROM jobs WHERE queue = ? AND state = 'available'`
 	args := []any{queue}
 	if org != "" {
@@ -171,16 +170,14 @@ func (db *DB) lockDue(ctx context.Context, tx *sql.Tx, queue, org string, now ti
 	query += ` AND run_at <= ?`
 	args = append(args, micros(now))
 	if len(taken) > 0 {
-		in, idArgs := db.inIDs(taken)
+		in, idArgs := db.d.idIn(taken)
 		query += ` AND NOT ` + in
 		args = append(args, idArgs...)
 	}
 	query += ` ORDER BY priority, run_at, id LIMIT ?`
 	args = append(args, n)
-	if db.d.skipLocked() {
-		query += ` FOR UPDATE SKIP LOCKED`
-	}
-	rows, err := tx.QueryContext(ctx, db.rebind(query), args...)
+	query += db.d.forUpdateSkipLocked()
+	rows, err := tx.query(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("lock due jobs: %w", err)
 	}

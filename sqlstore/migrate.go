@@ -11,8 +11,6 @@ import (
 	"time"
 
 	"github.com/pressly/goose/v3"
-	"github.com/pressly/goose/v3/database"
-	"github.com/pressly/goose/v3/lock"
 )
 
 // migrations holds one folder per dialect with the same version numbers,
@@ -34,29 +32,7 @@ const (
 // PostgreSQL advisory lock, a MySQL named lock, or a lease row on SQLite),
 // so one node migrates and the others find nothing left to do.
 func (db *DB) Migrate(ctx context.Context) error {
-	sub, err := fs.Sub(migrations, "migrations/"+db.d.String())
-	if err != nil {
-		return fmt.Errorf("migrate: %w", err)
-	}
-	var gd database.Dialect
-	var locker lock.SessionLocker
-	switch db.d {
-	case dialectPostgres:
-		gd = goose.DialectPostgres
-		locker, err = lock.NewPostgresSessionLocker(lock.WithLockID(migrateLockID),
-			lock.WithLockTimeout(1, uint64(migrateLockWait/time.Second)))
-		if err != nil {
-			return fmt.Errorf("migrate: %w", err)
-		}
-	case dialectMySQL:
-		gd = goose.DialectMySQL
-		locker = mysqlLocker{}
-	default:
-		gd = goose.DialectSQLite3
-		locker = sqliteLocker{owner: fmt.Sprintf("%p-%d", db, time.Now().UnixNano())}
-	}
-	p, err := goose.NewProvider(gd, db.w, sub,
-		goose.WithSessionLocker(locker), goose.WithDisableGlobalRegistry(true))
+	p, err := db.migrator()
 	if err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
@@ -78,6 +54,20 @@ func (db *DB) Migrate(ctx context.Context) error {
 		case <-time.After(time.Duration(try+1) * 200 * time.Millisecond):
 		}
 	}
+}
+
+// migrator returns a goose provider of the dialect's migrations on the
+// primary database, holding the migration lock while it runs.
+func (db *DB) migrator() (*goose.Provider, error) {
+	sub, err := fs.Sub(migrations, "migrations/"+db.d.String())
+	if err != nil {
+		return nil, err
+	}
+	gd, locker, err := db.d.migrations(fmt.Sprintf("%p-%d", db, time.Now().UnixNano()))
+	if err != nil {
+		return nil, err
+	}
+	return goose.NewProvider(gd, db.w, sub, goose.WithSessionLocker(locker), goose.WithDisableGlobalRegistry(true))
 }
 
 // mysqlLocker serialises migrations with GET_LOCK, which MySQL releases by

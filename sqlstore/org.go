@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"strconv"
 	"strings"
@@ -30,21 +29,21 @@ func (db *DB) CreateOrg(ctx context.Context, name string) (*inkform.Org, error) 
 	// Two orgs created at once may pick the same shelf; the unique index
 	// makes one of them fail, and it tries the next number.
 	for attempt := 0; ; attempt++ {
-		err := db.withTx(ctx, func(tx *sql.Tx) error {
+		err := db.inWrite(ctx, func(tx querier) error {
 			var taken int
-			err := tx.QueryRowContext(ctx, db.rebind("SELECT COUNT(*) FROM orgs WHERE name = ?"), name).Scan(&taken)
+			err := tx.queryRow(ctx, "SELECT COUNT(*) FROM orgs WHERE name = ?", name).Scan(&taken)
 			if err != nil {
 				return fmt.Errorf("create org: %w", err)
 			} else if taken > 0 {
 				return inkform.Errorf(inkform.ECONFLICT, "an org named %q exists", name)
 			}
 			var shelf int64
-			if err := tx.QueryRowContext(ctx, "SELECT COALESCE(MAX(shelf), 0) + 1 FROM orgs").Scan(&shelf); err != nil {
+			if err := tx.queryRow(ctx, "SELECT COALESCE(MAX(shelf), 0) + 1 FROM orgs").Scan(&shelf); err != nil {
 				return fmt.Errorf("create org: %w", err)
 			}
 			o.PatternPool = fmt.Sprintf("%d.%d", patternSegment, shelf)
-			_, err = tx.ExecContext(ctx, db.rebind(`INSERT INTO orgs (id, name, shelf, pattern_pool, next_page, created_at)
-				VALUES (?, ?, ?, ?, 0, ?)`), o.ID, o.Name, shelf, o.PatternPool, micros(o.CreatedAt))
+			_, err = tx.exec(ctx, `INSERT INTO orgs (id, name, shelf, pattern_pool, next_page, created_at)
+				VALUES (?, ?, ?, ?, 0, ?)`, o.ID, o.Name, shelf, o.PatternPool, micros(o.CreatedAt))
 			return err
 		})
 		switch {
@@ -72,7 +71,7 @@ func (db *DB) FindOrgByName(ctx context.Context, name string) (*inkform.Org, err
 func (db *DB) findOrg(ctx context.Context, column, value string) (*inkform.Org, error) {
 	var o inkform.Org
 	var created int64
-	err := db.r.QueryRowContext(ctx, db.rebind("SELECT id, name, pattern_pool, created_at FROM orgs WHERE "+column+" = ?"), value).
+	err := db.reader().queryRow(ctx, "SELECT id, name, pattern_pool, created_at FROM orgs WHERE "+column+" = ?", value).
 		Scan(&o.ID, &o.Name, &o.PatternPool, &created)
 	if err != nil {
 		return nil, notFound(err, "org")
@@ -84,11 +83,11 @@ func (db *DB) findOrg(ctx context.Context, column, value string) (*inkform.Org, 
 // allocateAddresses takes n page addresses from the org's pool inside tx.
 // The UPDATE locks the org row on PostgreSQL and MySQL, so concurrent
 // allocations get disjoint ranges.
-func (db *DB) allocateAddresses(ctx context.Context, tx *sql.Tx, orgID string, n int) ([]string, error) {
+func (db *DB) allocateAddresses(ctx context.Context, tx querier, orgID string, n int) ([]string, error) {
 	if n == 0 {
 		return nil, nil
 	}
-	res, err := tx.ExecContext(ctx, db.rebind("UPDATE orgs SET next_page = next_page + ? WHERE id = ?"), n, orgID)
+	res, err := tx.exec(ctx, "UPDATE orgs SET next_page = next_page + ? WHERE id = ?", n, orgID)
 	if err != nil {
 		return nil, fmt.Errorf("allocate addresses: %w", err)
 	}
@@ -97,7 +96,7 @@ func (db *DB) allocateAddresses(ctx context.Context, tx *sql.Tx, orgID string, n
 	}
 	var pool string
 	var next int64
-	err = tx.QueryRowContext(ctx, db.rebind("SELECT pattern_pool, next_page FROM orgs WHERE id = ?"), orgID).Scan(&pool, &next)
+	err = tx.queryRow(ctx, "SELECT pattern_pool, next_page FROM orgs WHERE id = ?", orgID).Scan(&pool, &next)
 	if err != nil {
 		return nil, fmt.Errorf("allocate addresses: %w", err)
 	}
@@ -113,10 +112,10 @@ func (db *DB) allocateAddresses(ctx context.Context, tx *sql.Tx, orgID string, n
 // have not been allocated yet: a template naming one would collide with a
 // later allocation. Addresses allocated earlier (say, a form exported and
 // created again) are fine.
-func (db *DB) checkPoolAddresses(ctx context.Context, tx *sql.Tx, orgID string, addrs []string) error {
+func (db *DB) checkPoolAddresses(ctx context.Context, tx querier, orgID string, addrs []string) error {
 	var pool string
 	var next int64
-	err := tx.QueryRowContext(ctx, db.rebind("SELECT pattern_pool, next_page FROM orgs WHERE id = ?"), orgID).Scan(&pool, &next)
+	err := tx.queryRow(ctx, "SELECT pattern_pool, next_page FROM orgs WHERE id = ?", orgID).Scan(&pool, &next)
 	if err != nil {
 		return notFound(err, "org")
 	}

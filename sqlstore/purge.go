@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 
 	"github.com/inkform/inkform"
@@ -21,9 +20,9 @@ func (db *DB) PurgeDocument(ctx context.Context, orgID, id, actor string) error 
 // purge deletes a document as PurgeDocument says. When keep is given, it
 // is asked on the locked row first, and a true answer leaves the document
 // alone (purge then reports false).
-func (db *DB) purge(ctx context.Context, orgID, id, actor string, keep func(tx *sql.Tx) (bool, error)) (bool, error) {
+func (db *DB) purge(ctx context.Context, orgID, id, actor string, keep func(tx querier) (bool, error)) (bool, error) {
 	delivered, kept := false, false
-	err := db.inWrite(ctx, func(tx *sql.Tx) error {
+	err := db.inWrite(ctx, func(tx querier) error {
 		// Locking the row first makes a concurrent capture or update wait,
 		// so nothing is written to the document after it is gone.
 		d, err := db.lockDocument(ctx, tx, orgID, id)
@@ -42,16 +41,16 @@ func (db *DB) purge(ctx context.Context, orgID, id, actor string, keep func(tx *
 			{"document", `DELETE FROM documents WHERE org_id = ? AND id = ?`},
 		}
 		for _, d := range deletes {
-			if _, err := tx.ExecContext(ctx, db.rebind(d.query), orgID, id); err != nil {
+			if _, err := tx.exec(ctx, d.query, orgID, id); err != nil {
 				return fmt.Errorf("delete %s: %w", d.what, err)
 			}
 		}
-		// Pending interpret and render jobs carry the document ID as
-		// unique key; a running one finds the document gone and fails
-		// with ENOTFOUND. Finished jobs are kept for the job list, but
-		// their args name only the ID.
-		if _, err := tx.ExecContext(ctx, db.rebind(`DELETE FROM jobs
-			WHERE org_id = ? AND unique_key = ? AND kind IN (?, ?) AND state IN (?, ?)`),
+		// Pending interpret and render jobs of the document go with it; a
+		// running one finds the document gone and fails with ENOTFOUND.
+		// Finished jobs are kept for the job list, but their args name
+		// only the ID.
+		if _, err := tx.exec(ctx, `DELETE FROM jobs
+			WHERE org_id = ? AND document_id = ? AND kind IN (?, ?) AND state IN (?, ?)`,
 			orgID, id, inkform.InterpretArgs{}.Kind(), inkform.RenderPDFArgs{}.Kind(),
 			string(inkform.JobAvailable), string(inkform.JobRetryable)); err != nil {
 			return fmt.Errorf("delete jobs: %w", err)

@@ -14,7 +14,7 @@ const quarantineColumns = `SELECT id, org_id, pen_id, submission_id, addresses, 
 // ListQuarantine lists an org's quarantined submissions, oldest first,
 // without their bodies.
 func (db *DB) ListQuarantine(ctx context.Context, orgID string) ([]*inkform.QuarantinedSubmission, error) {
-	rows, err := db.r.QueryContext(ctx, db.rebind(quarantineColumns+`, LENGTH(body) FROM quarantine WHERE org_id = ? ORDER BY id`), orgID)
+	rows, err := db.reader().query(ctx, quarantineColumns+`, LENGTH(body) FROM quarantine WHERE org_id = ? ORDER BY id`, orgID)
 	if err != nil {
 		return nil, fmt.Errorf("list quarantine: %w", err)
 	}
@@ -59,8 +59,8 @@ func scanQuarantined(s scanner, body *[]byte) (*inkform.QuarantinedSubmission, e
 // FindQuarantined returns an entry and its raw body.
 func (db *DB) FindQuarantined(ctx context.Context, orgID, id string) (*inkform.QuarantinedSubmission, []byte, error) {
 	var body []byte
-	q, err := scanQuarantined(db.r.QueryRowContext(ctx, db.rebind(quarantineColumns+`, body FROM quarantine
-		WHERE org_id = ? AND id = ?`), orgID, id), &body)
+	q, err := scanQuarantined(db.reader().queryRow(ctx, quarantineColumns+`, body FROM quarantine
+		WHERE org_id = ? AND id = ?`, orgID, id), &body)
 	if err != nil {
 		return nil, nil, notFound(err, "quarantined submission")
 	}
@@ -80,7 +80,7 @@ func (db *DB) ReprocessQuarantined(ctx context.Context, orgID, id string, sub *i
 
 // DeleteQuarantined drops an entry without processing it.
 func (db *DB) DeleteQuarantined(ctx context.Context, orgID, id string) error {
-	res, err := db.w.ExecContext(ctx, db.rebind("DELETE FROM quarantine WHERE org_id = ? AND id = ?"), orgID, id)
+	res, err := db.writer().exec(ctx, "DELETE FROM quarantine WHERE org_id = ? AND id = ?", orgID, id)
 	if err != nil {
 		return fmt.Errorf("delete quarantined: %w", err)
 	}

@@ -11,18 +11,11 @@ import (
 
 var _ inkform.RenderStore = (*DB)(nil)
 
-// renderJobOpts are the options of every render_pdf job: one pending job per
-// document is enough, since a job renders the document as it is when it
-// runs.
-func renderJobOpts(documentID string) inkform.EnqueueOpts {
-	return inkform.EnqueueOpts{Queue: inkform.QueueRender, UniqueKey: documentID}
-}
-
 // enqueueRender enqueues a render of the document inside the caller's
 // transaction, so the PDF follows every committed change of the document.
 // The caller calls notifyEnqueued(inkform.QueueRender) after the commit.
-func (db *DB) enqueueRender(ctx context.Context, tx execer, orgID, documentID string) error {
-	return db.enqueueTx(ctx, tx, orgID, inkform.RenderPDFArgs{DocumentID: documentID}, renderJobOpts(documentID))
+func (db *DB) enqueueRender(ctx context.Context, tx querier, orgID, documentID string) error {
+	return db.enqueueTx(ctx, tx, orgID, inkform.RenderPDFArgs{DocumentID: documentID})
 }
 
 // FindRender implements inkform.RenderStore.
@@ -31,8 +24,8 @@ func (db *DB) FindRender(ctx context.Context, orgID, documentID string) (*inkfor
 		r               inkform.DocumentRender
 		source, created int64
 	)
-	err := db.r.QueryRowContext(ctx, db.rebind(`SELECT document_id, source_updated_at, blob_key, sha256, size, created_at
-		FROM document_renders WHERE org_id = ? AND document_id = ?`), orgID, documentID).
+	err := db.reader().queryRow(ctx, `SELECT document_id, source_updated_at, blob_key, sha256, size, created_at
+		FROM document_renders WHERE org_id = ? AND document_id = ?`, orgID, documentID).
 		Scan(&r.DocumentID, &source, &r.Key, &r.SHA256, &r.Size, &created)
 	if err != nil {
 		return nil, notFound(err, "render")
@@ -49,13 +42,13 @@ func (db *DB) SaveRender(ctx context.Context, orgID string, r *inkform.DocumentR
 		return false, inkform.Errorf(inkform.EINVALID, "save render: document and key are required")
 	}
 	saved := false
-	err := db.inWrite(ctx, func(tx *sql.Tx) error {
+	err := db.inWrite(ctx, func(tx querier) error {
 		if _, err := db.lockDocument(ctx, tx, orgID, r.DocumentID); err != nil {
 			return err
 		}
 		var have int64
-		err := tx.QueryRowContext(ctx, db.rebind(`SELECT source_updated_at FROM document_renders
-			WHERE org_id = ? AND document_id = ?`), orgID, r.DocumentID).Scan(&have)
+		err := tx.queryRow(ctx, `SELECT source_updated_at FROM document_renders
+			WHERE org_id = ? AND document_id = ?`, orgID, r.DocumentID).Scan(&have)
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
 		case err != nil:
@@ -63,7 +56,7 @@ func (db *DB) SaveRender(ctx context.Context, orgID string, r *inkform.DocumentR
 		case have > micros(r.SourceUpdatedAt):
 			return nil // a newer state is already rendered
 		default:
-			if _, err := tx.ExecContext(ctx, db.rebind(`DELETE FROM document_renders WHERE org_id = ? AND document_id = ?`),
+			if _, err := tx.exec(ctx, `DELETE FROM document_renders WHERE org_id = ? AND document_id = ?`,
 				orgID, r.DocumentID); err != nil {
 				return fmt.Errorf("replace render: %w", err)
 			}
@@ -71,8 +64,8 @@ func (db *DB) SaveRender(ctx context.Context, orgID string, r *inkform.DocumentR
 		if r.CreatedAt.IsZero() {
 			r.CreatedAt = db.now()
 		}
-		if _, err := tx.ExecContext(ctx, db.rebind(`INSERT INTO document_renders
-			(org_id, document_id, source_updated_at, blob_key, sha256, size, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`),
+		if _, err := tx.exec(ctx, `INSERT INTO document_renders
+			(org_id, document_id, source_updated_at, blob_key, sha256, size, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 			orgID, r.DocumentID, micros(r.SourceUpdatedAt), r.Key, r.SHA256, r.Size, micros(r.CreatedAt)); err != nil {
 			return fmt.Errorf("insert render: %w", err)
 		}
@@ -87,9 +80,9 @@ func (db *DB) SaveRender(ctx context.Context, orgID string, r *inkform.DocumentR
 
 // RequestRender implements inkform.RenderStore.
 func (db *DB) RequestRender(ctx context.Context, orgID, documentID string) error {
-	err := db.inWrite(ctx, func(tx *sql.Tx) error {
+	err := db.inWrite(ctx, func(tx querier) error {
 		var n int
-		if err := tx.QueryRowContext(ctx, db.rebind(`SELECT COUNT(*) FROM documents WHERE org_id = ? AND id = ?`),
+		if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM documents WHERE org_id = ? AND id = ?`,
 			orgID, documentID).Scan(&n); err != nil {
 			return fmt.Errorf("find document: %w", err)
 		} else if n == 0 {

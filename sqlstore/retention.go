@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"time"
 
@@ -47,10 +46,10 @@ func (db *DB) ExpiredDocuments(ctx context.Context, now time.Time, limit int) ([
 		// The cutoff depends on the form, so it is computed per joined
 		// form row; the comparison still uses the document index as
 		// the inner side of the join.
-		rows, err := db.r.QueryContext(ctx, db.rebind(`SELECT d.org_id, d.id FROM forms f
+		rows, err := db.reader().query(ctx, `SELECT d.org_id, d.id FROM forms f
 			JOIN documents d ON d.org_id = f.org_id AND d.form_id = f.id
 			WHERE f.retention_after = ? AND d.`+c.column+` < ? - f.retention_days * ?
-			LIMIT ?`), c.after, micros(now), microsPerDay, limit-len(refs))
+			LIMIT ?`, c.after, micros(now), microsPerDay, limit-len(refs))
 		if err != nil {
 			return nil, fmt.Errorf("expired documents: %w", err)
 		}
@@ -79,13 +78,13 @@ func (db *DB) ExpiredDocuments(ctx context.Context, now time.Time, limit int) ([
 // on the locked row in the purge's transaction. It reports whether it
 // purged the document.
 func (db *DB) PurgeExpiredDocument(ctx context.Context, orgID, id, actor string, now time.Time) (bool, error) {
-	return db.purge(ctx, orgID, id, actor, func(tx *sql.Tx) (bool, error) {
+	return db.purge(ctx, orgID, id, actor, func(tx querier) (bool, error) {
 		var n int
-		err := tx.QueryRowContext(ctx, db.rebind(`SELECT COUNT(*) FROM forms f
+		err := tx.queryRow(ctx, `SELECT COUNT(*) FROM forms f
 			JOIN documents d ON d.org_id = f.org_id AND d.form_id = f.id
 			WHERE d.org_id = ? AND d.id = ? AND (
 				(f.retention_after = ? AND d.validated_at < ? - f.retention_days * ?) OR
-				(f.retention_after = ? AND d.exported_at < ? - f.retention_days * ?))`),
+				(f.retention_after = ? AND d.exported_at < ? - f.retention_days * ?))`,
 			orgID, id, inkform.RetainAfterValidated, micros(now), microsPerDay,
 			inkform.RetainAfterExported, micros(now), microsPerDay).Scan(&n)
 		if err != nil {

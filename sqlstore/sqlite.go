@@ -9,10 +9,8 @@ import (
 	"net/url"
 	"os"
 	"runtime"
-	"strings"
 	"time"
 
-	"github.com/go-sql-driver/mysql"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
 	_ "modernc.org/sqlite"             // registers the "sqlite" driver
 
@@ -36,34 +34,6 @@ const (
 	walTruncateBytes   = 1 << 30
 	walSizeLimit       = 64 << 20
 )
-
-// parseDSN picks the dialect from the DSN and returns the driver's DSN.
-func parseDSN(dsn string) (dialect, string, error) {
-	switch {
-	case strings.HasPrefix(dsn, "sqlite:"):
-		return dialectSQLite, strings.TrimPrefix(strings.TrimPrefix(dsn, "sqlite:"), "//"), nil
-	case strings.HasSuffix(dsn, ".db") || strings.HasSuffix(dsn, ".sqlite"):
-		return dialectSQLite, dsn, nil
-	case strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://"):
-		return dialectPostgres, dsn, nil
-	case strings.HasPrefix(dsn, "mysql://"):
-		cfg, err := mysql.ParseDSN(strings.TrimPrefix(dsn, "mysql://"))
-		if err != nil {
-			return 0, "", inkform.Errorf(inkform.EINVALID, "mysql dsn: %v", err)
-		}
-		// Times are stored as integers, so parseTime is not needed; goose
-		// splits migrations into single statements, so multiStatements is
-		// not either.
-		if cfg.Params == nil {
-			cfg.Params = map[string]string{}
-		}
-		if _, ok := cfg.Params["charset"]; !ok {
-			cfg.Params["charset"] = "utf8mb4"
-		}
-		return dialectMySQL, cfg.FormatDSN(), nil
-	}
-	return 0, "", inkform.Errorf(inkform.EINVALID, "unknown database DSN: want sqlite:PATH, a .db or .sqlite path, postgres://… or mysql://…")
-}
 
 // sqliteDSN builds a modernc.org/sqlite DSN for path with pragmas.
 func sqliteDSN(path string, txlock string, pragmas ...string) string {

@@ -65,10 +65,11 @@ type Options struct {
 // DB is a database holding inkform's data. It implements the domain's org,
 // token, user, form, capture, document and quarantine services.
 type DB struct {
-	d    dialect
-	w    *sql.DB // writes; for SQLite the single writer connection
-	r    *sql.DB // reads; for SQLite a read-only pool, else w or the replica
-	opts Options
+	d     dialect
+	binds bindCache // statements rebound for d (query.go)
+	w     *sql.DB   // writes; for SQLite the single writer connection
+	r     *sql.DB   // reads; for SQLite a read-only pool, else w or the replica
+	opts  Options
 
 	path    string // SQLite file, for the checkpointer
 	batcher *batcher
@@ -95,13 +96,10 @@ func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
 	}
 	opts = withDefaults(d, opts)
 	db := &DB{d: d, opts: opts, stop: make(chan struct{})}
-	switch d {
-	case dialectSQLite:
+	if d.embedded() {
 		err = db.openSQLite(target)
-	case dialectPostgres:
-		err = db.openServer("pgx", target)
-	case dialectMySQL:
-		err = db.openServer("mysql", target)
+	} else {
+		err = db.openServer(d.driverName(), target)
 	}
 	if err != nil {
 		return nil, err
@@ -114,7 +112,7 @@ func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
 	db.deliveries.in = make(chan *deliveryRecord)
 	db.bg.Add(1)
 	go db.writeDeliveryLog(db.deliveries.in)
-	if d == dialectSQLite {
+	if d.embedded() {
 		db.bg.Add(1)
 		go db.checkpointLoop()
 	}
@@ -131,8 +129,8 @@ func withDefaults(d dialect, o Options) Options {
 	if o.Writers <= 0 {
 		o.Writers = DefaultWriters
 	}
-	if d == dialectSQLite {
-		o.Writers = 1
+	if d.embedded() {
+		o.Writers = 1 // SQLite has one writer connection
 	}
 	if o.MaxPoints <= 0 {
 		o.MaxPoints = inkform.DefaultMaxPoints
@@ -225,25 +223,6 @@ func micros(t time.Time) int64 { return t.UnixMicro() }
 
 // fromMicros converts a stored time back.
 func fromMicros(us int64) time.Time { return time.UnixMicro(us).UTC() }
-
-// rebind is shorthand for the dialect's placeholder rewriting.
-func (db *DB) rebind(q string) string { return db.d.rebind(q) }
-
-// withTx runs fn in a write transaction and commits it when fn returns nil.
-func (db *DB) withTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	tx, err := db.w.BeginTx(ctx, db.d.txOptions())
-	if err != nil {
-		return fmt.Errorf("begin: %w", err)
-	}
-	if err := fn(tx); err != nil {
-		_ = tx.Rollback()
-		return err
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("commit: %w", err)
-	}
-	return nil
-}
 
 // notFound wraps sql.ErrNoRows into the domain's ENOTFOUND and passes other
 // errors on with context.

@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 
@@ -58,9 +57,9 @@ func (db *DB) CreateSubscription(ctx context.Context, orgID string, h *inkform.S
 	if err != nil {
 		return err
 	}
-	err = db.inWrite(ctx, func(tx *sql.Tx) error {
+	err = db.inWrite(ctx, func(tx querier) error {
 		var n int
-		if err := tx.QueryRowContext(ctx, db.rebind(`SELECT COUNT(*) FROM forms WHERE org_id = ? AND id = ?`),
+		if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM forms WHERE org_id = ? AND id = ?`,
 			orgID, h.FormID).Scan(&n); err != nil {
 			return fmt.Errorf("find form: %w", err)
 		} else if n == 0 {
@@ -74,8 +73,8 @@ func (db *DB) CreateSubscription(ctx context.Context, orgID string, h *inkform.S
 				return err
 			}
 		}
-		_, err = tx.ExecContext(ctx, db.rebind(`INSERT INTO handlers (id, org_id, form_id, type, url, events, settings, secret, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`), h.ID, orgID, h.FormID, h.Type, h.URL, events, settings, sealed,
+		_, err = tx.exec(ctx, `INSERT INTO handlers (id, org_id, form_id, type, url, events, settings, secret, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, h.ID, orgID, h.FormID, h.Type, h.URL, events, settings, sealed,
 			micros(h.CreatedAt), micros(h.UpdatedAt))
 		if err != nil {
 			return fmt.Errorf("insert handler: %w", err)
@@ -86,16 +85,6 @@ func (db *DB) CreateSubscription(ctx context.Context, orgID string, h *inkform.S
 		return fmt.Errorf("create handler: %w", err)
 	}
 	return nil
-}
-
-// primary returns a pool that reads the primary database: on SQLite the
-// read pool (the same file, which never lags), elsewhere the writer's pool,
-// since db.r may be a replica.
-func (db *DB) primary() *sql.DB {
-	if db.d == dialectSQLite {
-		return db.r
-	}
-	return db.w
 }
 
 // scanSubscription reads one row of handlerColumnsList.
@@ -123,8 +112,8 @@ func scanSubscription(row interface{ Scan(...any) error }) (*inkform.Subscriptio
 
 // FindSubscription implements inkform.SubscriptionStore.
 func (db *DB) FindSubscription(ctx context.Context, orgID, id string) (*inkform.Subscription, error) {
-	h, err := scanSubscription(db.r.QueryRowContext(ctx, db.rebind(`SELECT `+handlerColumnsList+`
-		FROM handlers WHERE org_id = ? AND id = ?`), orgID, id))
+	h, err := scanSubscription(db.reader().queryRow(ctx, `SELECT `+handlerColumnsList+`
+		FROM handlers WHERE org_id = ? AND id = ?`, orgID, id))
 	if err != nil {
 		return nil, notFound(err, "handler")
 	}
@@ -134,14 +123,14 @@ func (db *DB) FindSubscription(ctx context.Context, orgID, id string) (*inkform.
 // FindSubscriptionSecret implements inkform.SubscriptionStore.
 func (db *DB) FindSubscriptionSecret(ctx context.Context, orgID, id string) (*inkform.Subscription, string, error) {
 	var secret string
-	h, err := scanSubscription(db.primary().QueryRowContext(ctx, db.rebind(`SELECT `+handlerColumnsList+`
-		FROM handlers WHERE org_id = ? AND id = ?`), orgID, id))
+	h, err := scanSubscription(db.primary().queryRow(ctx, `SELECT `+handlerColumnsList+`
+		FROM handlers WHERE org_id = ? AND id = ?`, orgID, id))
 	if err != nil {
 		return nil, "", notFound(err, "handler")
 	}
 	// A second statement keeps handlerColumnsList (and scanSubscription) free of
 	// the secret, so no other read can return it by mistake.
-	if err := db.primary().QueryRowContext(ctx, db.rebind(`SELECT secret FROM handlers WHERE org_id = ? AND id = ?`),
+	if err := db.primary().queryRow(ctx, `SELECT secret FROM handlers WHERE org_id = ? AND id = ?`,
 		orgID, id).Scan(&secret); err != nil {
 		return nil, "", notFound(err, "handler")
 	}
@@ -157,7 +146,7 @@ func (db *DB) FindSubscriptionSecret(ctx context.Context, orgID, id string) (*in
 
 // ListSubscriptions implements inkform.SubscriptionStore.
 func (db *DB) ListSubscriptions(ctx context.Context, orgID, formID string) ([]*inkform.Subscription, error) {
-	hs, err := db.formSubscriptions(ctx, db.r, orgID, formID)
+	hs, err := db.formSubscriptions(ctx, db.reader(), orgID, formID)
 	if err != nil {
 		return nil, fmt.Errorf("list handlers: %w", err)
 	}
@@ -166,9 +155,9 @@ func (db *DB) ListSubscriptions(ctx context.Context, orgID, formID string) ([]*i
 
 // formSubscriptions reads a form's subscriptions through q, so writeDocument can
 // read them inside its transaction.
-func (db *DB) formSubscriptions(ctx context.Context, q execer, orgID, formID string) ([]*inkform.Subscription, error) {
-	rows, err := q.QueryContext(ctx, db.rebind(`SELECT `+handlerColumnsList+`
-		FROM handlers WHERE org_id = ? AND form_id = ? ORDER BY created_at, id`), orgID, formID)
+func (db *DB) formSubscriptions(ctx context.Context, q querier, orgID, formID string) ([]*inkform.Subscription, error) {
+	rows, err := q.query(ctx, `SELECT `+handlerColumnsList+`
+		FROM handlers WHERE org_id = ? AND form_id = ? ORDER BY created_at, id`, orgID, formID)
 	if err != nil {
 		return nil, fmt.Errorf("query handlers: %w", err)
 	}
@@ -190,7 +179,7 @@ func (db *DB) formSubscriptions(ctx context.Context, q execer, orgID, formID str
 // exactly when the change that raised it is committed. It reports whether
 // it enqueued any; the caller then calls notifyEnqueued(inkform.QueueDeliver)
 // after the commit. purged carries a document.purged event's data.
-func (db *DB) enqueueDeliveries(ctx context.Context, tx execer, d *inkform.Document, event string, purged *inkform.PurgedRecord) (bool, error) {
+func (db *DB) enqueueDeliveries(ctx context.Context, tx querier, d *inkform.Document, event string, purged *inkform.PurgedRecord) (bool, error) {
 	if event == "" {
 		return false, nil
 	}
@@ -198,25 +187,19 @@ func (db *DB) enqueueDeliveries(ctx context.Context, tx execer, d *inkform.Docum
 	if err != nil {
 		return false, err
 	}
-	queued, now := false, db.now()
-	for _, h := range hs {
-		if !h.Matches(event, d.Fields) {
-			continue
-		}
-		args := inkform.DeliverArgs{SubscriptionID: h.ID, DocumentID: d.ID, Event: event,
-			MessageID: "msg_" + inkform.NewID(), EventAt: now, Purged: purged}
-		if err := db.enqueueTx(ctx, tx, d.OrgID, args, inkform.DeliverJobOpts()); err != nil {
+	deliveries := inkform.Deliveries(hs, event, d.ID, d.Fields, db.now(), purged)
+	for _, args := range deliveries {
+		if err := db.enqueueTx(ctx, tx, d.OrgID, args); err != nil {
 			return false, err
 		}
-		queued = true
 	}
-	return queued, nil
+	return len(deliveries) > 0, nil
 }
 
 // DeleteSubscription implements inkform.SubscriptionStore.
 func (db *DB) DeleteSubscription(ctx context.Context, orgID, id string) error {
-	err := db.inWrite(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, db.rebind(`DELETE FROM handlers WHERE org_id = ? AND id = ?`), orgID, id)
+	err := db.inWrite(ctx, func(tx querier) error {
+		res, err := tx.exec(ctx, `DELETE FROM handlers WHERE org_id = ? AND id = ?`, orgID, id)
 		if err != nil {
 			return fmt.Errorf("delete handler: %w", err)
 		}
@@ -225,7 +208,7 @@ func (db *DB) DeleteSubscription(ctx context.Context, orgID, id string) error {
 		} else if n == 0 {
 			return inkform.Errorf(inkform.ENOTFOUND, "handler not found")
 		}
-		if _, err := tx.ExecContext(ctx, db.rebind(`DELETE FROM handler_deliveries WHERE org_id = ? AND handler_id = ?`),
+		if _, err := tx.exec(ctx, `DELETE FROM handler_deliveries WHERE org_id = ? AND handler_id = ?`,
 			orgID, id); err != nil {
 			return fmt.Errorf("delete deliveries: %w", err)
 		}
@@ -240,10 +223,10 @@ func (db *DB) DeleteSubscription(ctx context.Context, orgID, id string) error {
 // UpdateSubscription implements inkform.SubscriptionStore.
 func (db *DB) UpdateSubscription(ctx context.Context, orgID, id string, change func(*inkform.Subscription) error) (*inkform.Subscription, error) {
 	var h *inkform.Subscription
-	err := db.inWrite(ctx, func(tx *sql.Tx) error {
+	err := db.inWrite(ctx, func(tx querier) error {
 		var err error
-		h, err = scanSubscription(tx.QueryRowContext(ctx, db.rebind(`SELECT `+handlerColumnsList+`
-			FROM handlers WHERE org_id = ? AND id = ?`+db.d.forUpdate()), orgID, id))
+		h, err = scanSubscription(tx.queryRow(ctx, `SELECT `+handlerColumnsList+`
+			FROM handlers WHERE org_id = ? AND id = ?`+db.d.forUpdate(), orgID, id))
 		if err != nil {
 			return notFound(err, "handler")
 		}
@@ -260,8 +243,8 @@ func (db *DB) UpdateSubscription(ctx context.Context, orgID, id string, change f
 			return err
 		}
 		h.UpdatedAt = db.now()
-		if _, err := tx.ExecContext(ctx, db.rebind(`UPDATE handlers SET url = ?, events = ?, settings = ?, updated_at = ?
-			WHERE org_id = ? AND id = ?`), h.URL, events, settings, micros(h.UpdatedAt), orgID, id); err != nil {
+		if _, err := tx.exec(ctx, `UPDATE handlers SET url = ?, events = ?, settings = ?, updated_at = ?
+			WHERE org_id = ? AND id = ?`, h.URL, events, settings, micros(h.UpdatedAt), orgID, id); err != nil {
 			return fmt.Errorf("store handler: %w", err)
 		}
 		return nil

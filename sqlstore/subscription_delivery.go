@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"strings"
 	"time"
@@ -44,9 +43,9 @@ func (db *DB) RecordDelivery(ctx context.Context, orgID string, d *inkform.Deliv
 
 // recordDeliveryTx writes one attempt, and its audit event when the
 // endpoint took it, inside tx.
-func (db *DB) recordDeliveryTx(ctx context.Context, tx execer, orgID string, d *inkform.Delivery) error {
+func (db *DB) recordDeliveryTx(ctx context.Context, tx querier, orgID string, d *inkform.Delivery) error {
 	var typ string
-	if err := tx.QueryRowContext(ctx, db.rebind(`SELECT type FROM handlers WHERE org_id = ? AND id = ?`),
+	if err := tx.queryRow(ctx, `SELECT type FROM handlers WHERE org_id = ? AND id = ?`,
 		orgID, d.SubscriptionID).Scan(&typ); err != nil {
 		return notFound(err, "handler")
 	}
@@ -101,9 +100,9 @@ func (db *DB) ListDeliveries(ctx context.Context, orgID, handlerID string, limit
 	if _, err := db.FindSubscription(ctx, orgID, handlerID); err != nil {
 		return nil, err
 	}
-	rows, err := db.r.QueryContext(ctx, db.rebind(`SELECT `+deliveryColumns+`
+	rows, err := db.reader().query(ctx, `SELECT `+deliveryColumns+`
 		FROM handler_deliveries WHERE org_id = ? AND handler_id = ?
-		ORDER BY id DESC LIMIT ?`), orgID, handlerID, limit)
+		ORDER BY id DESC LIMIT ?`, orgID, handlerID, limit)
 	if err != nil {
 		return nil, fmt.Errorf("list deliveries: %w", err)
 	}
@@ -124,8 +123,8 @@ func (db *DB) ListDeliveries(ctx context.Context, orgID, handlerID string, limit
 
 // FindDelivery implements inkform.SubscriptionStore.
 func (db *DB) FindDelivery(ctx context.Context, orgID, handlerID string, id int64) (*inkform.Delivery, error) {
-	d, err := scanDelivery(db.r.QueryRowContext(ctx, db.rebind(`SELECT `+deliveryColumns+`
-		FROM handler_deliveries WHERE org_id = ? AND handler_id = ? AND id = ?`), orgID, handlerID, id))
+	d, err := scanDelivery(db.reader().queryRow(ctx, `SELECT `+deliveryColumns+`
+		FROM handler_deliveries WHERE org_id = ? AND handler_id = ? AND id = ?`, orgID, handlerID, id))
 	if err != nil {
 		return nil, notFound(err, "delivery")
 	}
@@ -138,14 +137,14 @@ func (db *DB) FindDelivery(ctx context.Context, orgID, handlerID string, id int6
 // that is left of it.
 func (db *DB) Redeliver(ctx context.Context, orgID, handlerID string, deliveryID int64) (int64, error) {
 	var jobID int64
-	err := db.inWrite(ctx, func(tx *sql.Tx) error {
-		h, err := scanSubscription(tx.QueryRowContext(ctx, db.rebind(`SELECT `+handlerColumnsList+`
-			FROM handlers WHERE org_id = ? AND id = ?`), orgID, handlerID))
+	err := db.inWrite(ctx, func(tx querier) error {
+		h, err := scanSubscription(tx.queryRow(ctx, `SELECT `+handlerColumnsList+`
+			FROM handlers WHERE org_id = ? AND id = ?`, orgID, handlerID))
 		if err != nil {
 			return notFound(err, "handler")
 		}
-		d, err := scanDelivery(tx.QueryRowContext(ctx, db.rebind(`SELECT `+deliveryColumns+`
-			FROM handler_deliveries WHERE org_id = ? AND handler_id = ? AND id = ?`), orgID, handlerID, deliveryID))
+		d, err := scanDelivery(tx.queryRow(ctx, `SELECT `+deliveryColumns+`
+			FROM handler_deliveries WHERE org_id = ? AND handler_id = ? AND id = ?`, orgID, handlerID, deliveryID))
 		if err != nil {
 			return notFound(err, "delivery")
 		}
@@ -156,7 +155,7 @@ func (db *DB) Redeliver(ctx context.Context, orgID, handlerID string, deliveryID
 		if d.Event == inkform.EventDocumentPurged {
 			args.Purged = &inkform.PurgedRecord{ID: d.DocumentID, FormID: h.FormID, Status: "purged", PurgedAt: d.EventAt}
 		}
-		jobID, err = db.enqueueJob(ctx, tx, orgID, args, inkform.DeliverJobOpts())
+		jobID, err = db.enqueueJob(ctx, tx, orgID, args, inkform.EnqueueOpts{})
 		return err
 	})
 	if err != nil {
@@ -171,11 +170,11 @@ func (db *DB) Redeliver(ctx context.Context, orgID, handlerID string, deliveryID
 // until it deletes fewer than limit.
 func (db *DB) PruneDeliveries(ctx context.Context, before time.Time, limit int) (int, error) {
 	var n int64
-	err := db.inWrite(ctx, func(tx *sql.Tx) error {
+	err := db.inWrite(ctx, func(tx querier) error {
 		// A subquery with LIMIT keeps each transaction short; MySQL cannot
 		// LIMIT a subquery of IN, so it goes through a derived table.
-		res, err := tx.ExecContext(ctx, db.rebind(`DELETE FROM handler_deliveries WHERE id IN
-			(SELECT id FROM (SELECT id FROM handler_deliveries WHERE attempted_at < ? ORDER BY attempted_at LIMIT ?) AS old)`),
+		res, err := tx.exec(ctx, `DELETE FROM handler_deliveries WHERE id IN
+			(SELECT id FROM (SELECT id FROM handler_deliveries WHERE attempted_at < ? ORDER BY attempted_at LIMIT ?) AS old)`,
 			micros(before), limit)
 		if err != nil {
 			return err
@@ -198,14 +197,13 @@ func (db *DB) WakeDeliveries(ctx context.Context, orgID, documentID string) erro
 		return inkform.Errorf(inkform.EINVALID, "wake deliveries: bad document ID")
 	}
 	now := micros(db.now())
-	// DeliverArgs is stored as compact JSON, so its documentId member is
-	// found by a pattern; the index on (queue, state, org_id) narrows the
-	// scan to the org's waiting deliveries.
+	// The index on (org_id, document_id) narrows the update to the
+	// document's jobs.
 	var n int64
-	err := db.inLeaseWrite(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, db.rebind(`UPDATE jobs SET run_at = ?
-			WHERE queue = ? AND state = 'available' AND org_id = ? AND kind = ? AND run_at > ? AND args LIKE ?`),
-			now, inkform.QueueDeliver, orgID, inkform.DeliverArgs{}.Kind(), now, `%"documentId":"`+documentID+`"%`)
+	err := db.inLeaseWrite(ctx, func(tx querier) error {
+		res, err := tx.exec(ctx, `UPDATE jobs SET run_at = ?
+			WHERE org_id = ? AND document_id = ? AND kind = ? AND queue = ? AND state = 'available' AND run_at > ?`,
+			now, orgID, documentID, inkform.DeliverArgs{}.Kind(), inkform.QueueDeliver, now)
 		if err != nil {
 			return err
 		}
