@@ -92,3 +92,16 @@ func ErrorRetryAfter(err error) time.Duration {
 	}
 	return 0
 }
+
+// Unavailable marks err, a failure of a backing service (the database, the
+// object store) that a retry later may not meet — a lost connection, a full
+// disk — as EUNAVAILABLE with a message safe to show and a RetryAfter,
+// keeping err in the chain for the log. An error that has a code already
+// is returned as it is.
+func Unavailable(err error, message string, retryAfter time.Duration) error {
+	var e *Error
+	if err == nil || errors.As(err, &e) {
+		return err
+	}
+	return fmt.Errorf("%w: %w", &Error{Code: EUNAVAILABLE, Message: message, RetryAfter: retryAfter}, err)
+}

@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/inkform/inkform"
 )
@@ -78,8 +79,17 @@ func (d *Disk) Put(ctx context.Context, key string, r io.Reader, size int64, con
 	if errors.Is(err, errParentGone) {
 		return fmt.Errorf("blob: put %s: parent directory keeps vanishing", key)
 	}
+	if errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT) || errors.Is(err, syscall.EIO) || errors.Is(err, syscall.EROFS) {
+		// The disk, not the request, is at fault: the caller may try again
+		// once an operator has made room.
+		return inkform.Unavailable(err, "the object store cannot write at the moment; try again later", diskFullRetry)
+	}
 	return err
 }
+
+// diskFullRetry is the Retry-After of a full or failing disk: an operator
+// has to act, so callers should not hammer it.
+const diskFullRetry = 30 * time.Second
 
 var errParentGone = errors.New("parent directory removed")
 

@@ -77,9 +77,18 @@ func (s *Server) Error(w http.ResponseWriter, r *http.Request, err error) {
 	code := inkform.ErrorCode(err)
 	status := StatusCode(code)
 	detail := inkform.ErrorMessage(err)
-	if status == http.StatusInternalServerError {
+	var e *inkform.Error
+	switch {
+	case status == http.StatusInternalServerError:
 		code, detail = inkform.EINTERNAL, "Internal error."
 		s.logInternal(r, err)
+	case status == http.StatusServiceUnavailable && errors.As(err, &e) && error(e) != err:
+		// An outage of a backing service (inkform.Unavailable): the
+		// caller sees only the message; the operator needs the cause.
+		s.Logger.LogAttrs(r.Context(), slog.LevelWarn, "backing service unavailable",
+			slog.String("request_id", requestIDFrom(r.Context())),
+			slog.String("path", r.URL.Path),
+			slog.String("error", err.Error()))
 	}
 
 	h := w.Header()

@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/inkform/inkform"
 )
@@ -61,6 +62,8 @@ func TestErrorProblemShape(t *testing.T) {
 		{"unprocessable with problems", withProblems, 422, "unprocessable", "bad template", 1, [2]string{}},
 		{"wrapped", fmt.Errorf("create form: %w", withProblems), 422, "unprocessable", "bad template", 1, [2]string{}},
 		{"unavailable", inkform.Errorf(inkform.EUNAVAILABLE, "draining"), 503, "unavailable", "draining", 0, [2]string{"Retry-After", retryAfterSeconds}},
+		{"outage", inkform.Unavailable(errors.New("dial tcp 10.0.0.5:5432: connect: connection refused"), "the database is unavailable", 7*time.Second), 503, "unavailable", "the database is unavailable", 0, [2]string{"Retry-After", "7"}},
+		{"too many", &inkform.Error{Code: inkform.ETOOMANY, Message: "slow down", RetryAfter: 1500 * time.Millisecond}, 429, "too_many", "slow down", 0, [2]string{"Retry-After", "2"}},
 		{"plain error is internal", errors.New("pq: password=hunter2 host=db"), 500, "internal", "Internal error.", 0, [2]string{}},
 		{"unknown code is internal", inkform.Errorf("weird", "secret detail"), 500, "internal", "Internal error.", 0, [2]string{}},
 	}

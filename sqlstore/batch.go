@@ -161,7 +161,7 @@ func (db *DB) runBatch(batch []*captureReq, retries int) {
 	}
 	tx, err := db.w.BeginTx(ctx, db.d.txOptions())
 	if err != nil {
-		fail(fmt.Errorf("capture: begin: %w", err))
+		fail(fmt.Errorf("capture: begin: %w", outage(err)))
 		return
 	}
 	q := db.inTx(tx).prepared()
@@ -184,7 +184,7 @@ func (db *DB) runBatch(batch []*captureReq, retries int) {
 				return
 			}
 			answers[i].err = inkform.Errorf(inkform.EUNPROCESSABLE, "%s; the submission is quarantined as %s", qe.reason, id)
-		case errors.As(err, &ae):
+		case errors.As(err, &ae) && ae.Code != inkform.EUNAVAILABLE:
 			answers[i].err = err // found before any write
 		default:
 			_ = tx.Rollback()
@@ -198,7 +198,7 @@ func (db *DB) runBatch(batch []*captureReq, retries int) {
 		return
 	}
 	if err := tx.Commit(); err != nil {
-		fail(fmt.Errorf("capture: commit: %w", err))
+		fail(fmt.Errorf("capture: commit: %w", outage(err)))
 		return
 	}
 	stored := false

@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"fmt"
 	"testing"
 )
 
@@ -60,5 +61,14 @@ func (db *DB) MigrateTo(t testing.TB, version int64) {
 	}
 	if err != nil {
 		t.Fatalf("migrate to %d: %v", version, err)
+	}
+}
+
+// LimitSQLitePages caps the SQLite file at n pages on the writer's
+// connection, so a test can fill the "disk".
+func (db *DB) LimitSQLitePages(t testing.TB, n int) {
+	t.Helper()
+	if _, err := db.writer().exec(context.Background(), fmt.Sprintf("PRAGMA max_page_count = %d", n)); err != nil {
+		t.Fatalf("max_page_count: %v", err)
 	}
 }

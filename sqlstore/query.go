@@ -29,18 +29,30 @@ type querier struct {
 
 // exec runs a statement that returns no rows.
 func (q querier) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	return q.x.ExecContext(ctx, q.db.binds.bind(q.db.d, query), args...)
+	res, err := q.x.ExecContext(ctx, q.db.binds.bind(q.db.d, query), args...)
+	return res, outage(err)
 }
 
 // query runs a statement that returns rows.
 func (q querier) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	return q.x.QueryContext(ctx, q.db.binds.bind(q.db.d, query), args...)
+	rows, err := q.x.QueryContext(ctx, q.db.binds.bind(q.db.d, query), args...)
+	return rows, outage(err)
 }
 
 // queryRow runs a statement that returns at most one row.
-func (q querier) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
-	return q.x.QueryRowContext(ctx, q.db.binds.bind(q.db.d, query), args...)
+func (q querier) queryRow(ctx context.Context, query string, args ...any) row {
+	return row{q.x.QueryRowContext(ctx, q.db.binds.bind(q.db.d, query), args...)}
 }
+
+// row is a *sql.Row whose Scan marks an outage (see outage), which
+// database/sql reports only when the row is scanned.
+type row struct{ r *sql.Row }
+
+// Scan copies the row's columns into dest, as sql.Row.Scan does.
+func (r row) Scan(dest ...any) error { return outage(r.r.Scan(dest...)) }
+
+// Err returns the error of running the query, as sql.Row.Err does.
+func (r row) Err() error { return outage(r.r.Err()) }
 
 // prepared returns a querier that prepares each distinct statement once
 // (see stmtCache), for a transaction that runs the same few statements
@@ -124,7 +136,7 @@ func (db *DB) inLeaseWrite(ctx context.Context, fn func(tx querier) error) error
 func (db *DB) write(ctx context.Context, lease bool, fn func(tx querier) error) error {
 	tx, err := db.w.BeginTx(ctx, db.d.txOptions())
 	if err != nil {
-		return fmt.Errorf("begin: %w", err)
+		return fmt.Errorf("begin: %w", outage(err))
 	}
 	q := db.inTx(tx)
 	if stmt := db.d.asyncCommit(); lease && stmt != "" {
@@ -138,7 +150,7 @@ func (db *DB) write(ctx context.Context, lease bool, fn func(tx querier) error) 
 		return err
 	}
 	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("commit: %w", err)
+		return fmt.Errorf("commit: %w", outage(err))
 	}
 	return nil
 }
