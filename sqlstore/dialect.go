@@ -68,17 +68,6 @@ func (d dialect) rebind(query string) string {
 	return b.String()
 }
 
-// blobType is the column type for opaque bytes, for the rare DDL built in code.
-func (d dialect) blobType() string {
-	switch d {
-	case dialectPostgres:
-		return "BYTEA"
-	case dialectMySQL:
-		return "LONGBLOB"
-	}
-	return "BLOB"
-}
-
 // insertIgnore turns "INSERT INTO …" into an insert that silently skips a row
 // whose unique key already exists. Callers check RowsAffected. On PostgreSQL
 // ON CONFLICT DO NOTHING waits for a concurrent inserter of the same key and
