@@ -24,7 +24,7 @@ type FilledInput struct {
 	Doc  *inkform.Document    // its values, times and page addresses
 	Ink  *inkform.DocumentInk // the stored ink; nil for a digital submission
 	// Background is an optional PDF with one page per form page (see
-	// CheckBackground); without it each page is drawn from the template.
+	// NormalizeBackground); without it each page is drawn from the template.
 	Background []byte
 }
 
