@@ -1,4 +1,4 @@
-package icr
+package charnet
 
 import (
 	"bytes"
@@ -16,17 +16,17 @@ import (
 // probability means what it says.
 type Model struct {
 	Mean, InvStd []float32
-	Nets         []net
+	Nets         []Net
 	// Temp sharpens (below 1) or softens the averaged probabilities.
-	Temp [numCharsets]float32
+	Temp [NumCharsets]float32
 }
 
 // Model file limits: DecodeModel refuses anything larger, so a corrupt or
 // hostile file cannot make the engine allocate without bound.
 const (
 	MaxModelBytes = 8 << 20
-	maxNets       = 8
-	maxLayers     = 6
+	MaxNets       = 8
+	MaxLayers     = 6
 	maxLayerSide  = 4096
 )
 
@@ -41,8 +41,8 @@ func (m *Model) Encode() []byte {
 	u32 := func(v int) { _ = binary.Write(&b, binary.LittleEndian, uint32(v)) }
 	f32s := func(v []float32) { _ = binary.Write(&b, binary.LittleEndian, v) }
 	u32(modelVersion)
-	u32(numFeatures)
-	u32(numClasses)
+	u32(NumFeatures)
+	u32(NumClasses)
 	f32s(m.Temp[:])
 	f32s(m.Mean)
 	f32s(m.InvStd)
@@ -80,32 +80,32 @@ func DecodeModel(data []byte) (*Model, error) {
 	if v := d.u32(); v != modelVersion {
 		return nil, fmt.Errorf("decode model: version %d, want %d", v, modelVersion)
 	}
-	if nf, nc := d.u32(), d.u32(); d.err == nil && (nf != numFeatures || nc != numClasses) {
-		return nil, fmt.Errorf("decode model: %d features and %d classes, engine has %d and %d", nf, nc, numFeatures, numClasses)
+	if nf, nc := d.u32(), d.u32(); d.err == nil && (nf != NumFeatures || nc != NumClasses) {
+		return nil, fmt.Errorf("decode model: %d features and %d classes, engine has %d and %d", nf, nc, NumFeatures, NumClasses)
 	}
 	m := &Model{}
-	copy(m.Temp[:], d.f32s(int(numCharsets)))
+	copy(m.Temp[:], d.f32s(int(NumCharsets)))
 	if err := checkTemps(m.Temp); d.err == nil && err != nil {
 		return nil, fmt.Errorf("decode model: ensemble %w", err)
 	}
-	m.Mean = d.f32s(numFeatures)
-	m.InvStd = d.f32s(numFeatures)
+	m.Mean = d.f32s(NumFeatures)
+	m.InvStd = d.f32s(NumFeatures)
 	nn := d.u32()
-	if d.err == nil && (nn < 1 || nn > maxNets) {
-		return nil, fmt.Errorf("decode model: %d networks, want 1 to %d", nn, maxNets)
+	if d.err == nil && (nn < 1 || nn > MaxNets) {
+		return nil, fmt.Errorf("decode model: %d networks, want 1 to %d", nn, MaxNets)
 	}
 	for i := 0; i < nn && d.err == nil; i++ {
-		var n net
+		var n Net
 		n.From, n.To = d.u32(), d.u32()
-		copy(n.Temp[:], d.f32s(int(numCharsets)))
+		copy(n.Temp[:], d.f32s(int(NumCharsets)))
 		if err := checkTemps(n.Temp); d.err == nil && err != nil {
 			return nil, fmt.Errorf("decode model: network %d: %w", i, err)
 		}
 		nl := d.u32()
-		if d.err == nil && (n.From >= n.To || n.To > numFeatures) {
-			return nil, fmt.Errorf("decode model: network %d reads features %d to %d of %d", i, n.From, n.To, numFeatures)
+		if d.err == nil && (n.From >= n.To || n.To > NumFeatures) {
+			return nil, fmt.Errorf("decode model: network %d reads features %d to %d of %d", i, n.From, n.To, NumFeatures)
 		}
-		if d.err == nil && (nl < 1 || nl > maxLayers) {
+		if d.err == nil && (nl < 1 || nl > MaxLayers) {
 			return nil, fmt.Errorf("decode model: network %d has %d layers", i, nl)
 		}
 		in := n.To - n.From
@@ -114,13 +114,13 @@ func DecodeModel(data []byte) (*Model, error) {
 			if d.err != nil {
 				break
 			}
-			if li != in || lo < 1 || lo > maxLayerSide || (j == nl-1 && lo != numClasses) {
+			if li != in || lo < 1 || lo > maxLayerSide || (j == nl-1 && lo != NumClasses) {
 				return nil, fmt.Errorf("decode model: network %d layer %d is %d×%d", i, j, li, lo)
 			}
-			n.Layers = append(n.Layers, layer{In: li, Out: lo, W: d.f32s(li * lo), B: d.f32s(lo)})
+			n.Layers = append(n.Layers, Layer{In: li, Out: lo, W: d.f32s(li * lo), B: d.f32s(lo)})
 			in = lo
 		}
-		if d.err == nil && in != numClasses {
+		if d.err == nil && in != NumClasses {
 			return nil, fmt.Errorf("decode model: network %d ends with %d outputs", i, in)
 		}
 		m.Nets = append(m.Nets, n)
@@ -136,7 +136,7 @@ func DecodeModel(data []byte) (*Model, error) {
 
 // checkTemps refuses temperatures that would make probabilities
 // meaningless.
-func checkTemps(t [numCharsets]float32) error {
+func checkTemps(t [NumCharsets]float32) error {
 	for _, v := range t {
 		if !(v > 0.01 && v < 100) {
 			return fmt.Errorf("temperature %v out of range", v)
