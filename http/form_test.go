@@ -61,7 +61,9 @@ func TestFormCreateBadBodies(t *testing.T) {
 	}{
 		{"syntax error with line and column", "application/json", "{\n  \"name\": \"x\",\n  \"pages\": [}\n", 400, []string{"line 3, column 13"}, ""},
 		{"truncated", "application/json", `{"name": "x"`, 400, []string{"line 1", "end of input"}, ""},
-		{"type error names the field", "application/json", `{"name": "x", "pages": [{"size": {"w": "wide"}}]}`, 400, []string{"pages.size.w", "a number"}, "pages.size.w"},
+		// encoding/json names the field without array indices up to Go 1.26
+		// and with them from Go 1.27 on; either way the path is passed on.
+		{"type error names the field", "application/json", `{"name": "x", "pages": [{"size": {"w": "wide"}}]}`, 400, []string{"a number"}, "pages.size.w|pages.0.size.w"},
 		{"trailing data", "application/json", `{"name": "x"} {}`, 400, []string{"after the top-level value"}, ""},
 		{"empty", "application/json", " ", 400, []string{"empty"}, ""},
 		{"not JSON media type", "text/plain", testTemplate, 415, []string{"application/json"}, ""},
@@ -82,8 +84,14 @@ func TestFormCreateBadBodies(t *testing.T) {
 					t.Errorf("detail %q lacks %q", p.Detail, d)
 				}
 			}
-			if tt.problemPath != "" && (len(p.Problems) == 0 || p.Problems[0].Path != tt.problemPath) {
-				t.Errorf("problems %+v, want path %q first", p.Problems, tt.problemPath)
+			if tt.problemPath == "" {
+				return
+			}
+			if len(p.Problems) == 0 || !slices.Contains(strings.Split(tt.problemPath, "|"), p.Problems[0].Path) {
+				t.Fatalf("problems %+v, want path %q first", p.Problems, tt.problemPath)
+			}
+			if !strings.Contains(p.Detail, p.Problems[0].Path) {
+				t.Errorf("detail %q lacks the path %q", p.Detail, p.Problems[0].Path)
 			}
 		})
 	}
