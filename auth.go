@@ -22,8 +22,11 @@ const (
 	RoleGateway    Role = "gateway"
 )
 
-// Roles lists every role, most powerful first.
-var Roles = []Role{RoleAdmin, RoleDesigner, RoleVerifier, RoleIntegrator, RoleGateway}
+// Roles lists every role, most powerful first. It returns a new slice on
+// each call, so no caller can change the list for the others.
+func Roles() []Role {
+	return []Role{RoleAdmin, RoleDesigner, RoleVerifier, RoleIntegrator, RoleGateway}
+}
 
 // Valid reports whether r is a known role.
 func (r Role) Valid() bool {

@@ -55,6 +55,25 @@ func TestRolePermissions(t *testing.T) {
 	}
 }
 
+// TestRolesIsFresh checks that Roles lists only valid roles, most powerful
+// first, and that a caller changing the list cannot change it for others.
+func TestRolesIsFresh(t *testing.T) {
+	t.Parallel()
+	roles := inkform.Roles()
+	if len(roles) != 5 || roles[0] != inkform.RoleAdmin {
+		t.Fatalf("Roles() = %v, want five with admin first", roles)
+	}
+	for _, r := range roles {
+		if !r.Valid() {
+			t.Errorf("Roles() lists %q, which is not valid", r)
+		}
+	}
+	roles[0] = "root"
+	if got := inkform.Roles()[0]; got != inkform.RoleAdmin {
+		t.Fatalf("after a caller changed its copy, Roles()[0] = %q", got)
+	}
+}
+
 func TestTokenSecret(t *testing.T) {
 	t.Parallel()
 	a, b := inkform.NewTokenSecret(), inkform.NewTokenSecret()

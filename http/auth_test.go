@@ -61,7 +61,7 @@ func TestAuthPermissionsPerRoute(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	for _, rt := range e.srv.routes() {
-		for _, role := range inkform.Roles {
+		for _, role := range inkform.Roles() {
 			w := e.do(t, role, rt.method, routeTarget(rt.path), "application/json", "{}")
 			switch {
 			case rt.perm == "":

@@ -63,7 +63,7 @@ func newEnv(t testing.TB, configure ...func(*Server)) *testEnv {
 		orgID:      inkform.NewID(),
 		logs:       &syncBuffer{},
 	}
-	for _, role := range inkform.Roles {
+	for _, role := range inkform.Roles() {
 		_, secret, _ := e.tokens.CreateToken(context.Background(), e.orgID, role, string(role))
 		e.secrets[role] = secret
 	}

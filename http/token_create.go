@@ -61,8 +61,9 @@ func (s *Server) handleTokenCreate(w http.ResponseWriter, r *http.Request) error
 
 // roleList names the roles for messages: "admin, designer, …".
 func roleList() string {
-	names := make([]string, len(inkform.Roles))
-	for i, r := range inkform.Roles {
+	roles := inkform.Roles()
+	names := make([]string, len(roles))
+	for i, r := range roles {
 		names[i] = string(r)
 	}
 	return strings.Join(names, ", ")

@@ -28,7 +28,7 @@ func TestTokenCreateAndUse(t *testing.T) {
 	var list struct{ Tokens []inkform.Token }
 	w = e.do(t, inkform.RoleAdmin, "GET", "/api/v1/tokens", "", "")
 	decodeJSONBody(t, w, &list)
-	if len(list.Tokens) != len(inkform.Roles)+1 {
+	if len(list.Tokens) != len(inkform.Roles())+1 {
 		t.Errorf("%d tokens listed", len(list.Tokens))
 	}
 	for _, s := range e.secrets {

@@ -5,7 +5,8 @@
 // features, segments free text into characters, and offers Remote, a
 // Recognizer that calls another engine over HTTP and falls back to this one.
 //
-// The model is trained by cmd/icrtrain from the UNIPEN corpus and embedded
-// in the binary; docs/recognition.md describes the method and its measured
-// accuracy on writers that training never saw.
+// The model is trained by cmd/icrtrain (package icr/icrtrain, which the
+// server does not link) from the UNIPEN corpus and embedded in the binary;
+// docs/recognition.md describes the method and its measured accuracy on
+// writers that training never saw.
 package icr

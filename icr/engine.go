@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/inkform/inkform"
+	"github.com/inkform/inkform/icr/internal/charnet"
 )
 
 // MaxCandidates is how many ranked readings Classify returns per character.
@@ -44,7 +45,7 @@ func New() (*Engine, error) {
 // NewWithModel returns an engine for m, e.g. a freshly trained one.
 func NewWithModel(m *Model) *Engine {
 	e := &Engine{model: m}
-	e.pool.New = func() any { return m.newScorer() }
+	e.pool.New = func() any { return m.NewScorer() }
 	return e
 }
 
@@ -53,25 +54,25 @@ func NewWithModel(m *Model) *Engine {
 // probabilities that sum to 1 over the whole set. It returns nil for ink
 // without points.
 func (e *Engine) Classify(strokes []inkform.Stroke, cs inkform.Charset) []inkform.Candidate {
-	s := e.pool.Get().(*scorer)
+	s := e.pool.Get().(*charnet.Scorer)
 	defer e.pool.Put(s)
-	id := charsetOf(cs)
-	if !e.model.ensembleProbs(s, strokes, id) {
+	id := charnet.CharsetOf(cs)
+	if !e.model.EnsembleProbs(s, strokes, id) {
 		return nil
 	}
-	lo, hi := charsetRange(id)
+	lo, hi := charnet.CharsetRange(id)
 	out := make([]inkform.Candidate, 0, MaxCandidates)
 	// Partial selection sort: five passes over at most 36 values beat
 	// sorting them.
 	for len(out) < MaxCandidates && len(out) < hi-lo {
 		best := -1
 		for i := lo; i < hi; i++ {
-			if s.probs[i] >= 0 && (best < 0 || s.probs[i] > s.probs[best]) {
+			if s.Probs[i] >= 0 && (best < 0 || s.Probs[i] > s.Probs[best]) {
 				best = i
 			}
 		}
-		out = append(out, inkform.Candidate{Char: rune(classes[best]), P: float64(s.probs[best])})
-		s.probs[best] = -1
+		out = append(out, inkform.Candidate{Char: rune(charnet.Classes[best]), P: float64(s.Probs[best])})
+		s.Probs[best] = -1
 	}
 	return out
 }

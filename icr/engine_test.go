@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/inkform/inkform"
+	"github.com/inkform/inkform/icr/internal/charnet"
+	"github.com/inkform/inkform/icr/internal/icrtest"
 )
 
 func newTestEngine(t *testing.T) *Engine {
@@ -29,11 +31,11 @@ func TestClassify(t *testing.T) {
 	}{
 		{inkform.CharsetDigits, MaxCandidates, "0123456789"},
 		{inkform.CharsetUpper, MaxCandidates, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"},
-		{inkform.CharsetAlnum, MaxCandidates, classes},
-		{"", MaxCandidates, classes}, // unknown sets read as alnum
+		{inkform.CharsetAlnum, MaxCandidates, charnet.Classes},
+		{"", MaxCandidates, charnet.Classes}, // unknown sets read as alnum
 	}
 	for _, tt := range tests {
-		got := e.Classify(lineStrokes(), tt.cs)
+		got := e.Classify(icrtest.Line(), tt.cs)
 		if len(got) != tt.n {
 			t.Fatalf("%s: %d candidates, want %d", tt.cs, len(got), tt.n)
 		}
@@ -52,10 +54,10 @@ func TestClassify(t *testing.T) {
 		}
 	}
 	// A vertical bar is a one among digits and an I among letters.
-	if c := e.Classify(lineStrokes(), inkform.CharsetDigits); c[0].Char != '1' {
+	if c := e.Classify(icrtest.Line(), inkform.CharsetDigits); c[0].Char != '1' {
 		t.Errorf("bar as digit: %v", c)
 	}
-	if c := e.Classify(lineStrokes(), inkform.CharsetUpper); c[0].Char != 'I' {
+	if c := e.Classify(icrtest.Line(), inkform.CharsetUpper); c[0].Char != 'I' {
 		t.Errorf("bar as letter: %v", c)
 	}
 	if c := e.Classify(nil, inkform.CharsetDigits); c != nil {
@@ -78,10 +80,10 @@ func containsRune(s string, r rune) bool {
 // drops items on purpose.
 func TestScoringAllocatesNothing(t *testing.T) {
 	e := newTestEngine(t)
-	ink := fourStrokes(0, 0)
-	s := e.model.newScorer()
-	e.model.ensembleProbs(s, ink, csAlnum) // grow the scratch
-	if n := testing.AllocsPerRun(200, func() { e.model.ensembleProbs(s, ink, csAlnum) }); n != 0 {
+	ink := icrtest.Four(0, 0)
+	s := e.model.NewScorer()
+	e.model.EnsembleProbs(s, ink, charnet.Alnum) // grow the scratch
+	if n := testing.AllocsPerRun(200, func() { e.model.EnsembleProbs(s, ink, charnet.Alnum) }); n != 0 {
 		t.Fatalf("%v allocations per character, want 0", n)
 	}
 }
@@ -89,13 +91,13 @@ func TestScoringAllocatesNothing(t *testing.T) {
 func TestRecognize(t *testing.T) {
 	t.Parallel()
 	e := newTestEngine(t)
-	one := lineStrokes()
+	one := icrtest.Line()
 	tests := []struct {
 		name  string
 		req   inkform.RecognizeRequest
 		chars int
 	}{
-		{"free text", inkform.RecognizeRequest{Charset: inkform.CharsetDigits, Strokes: append(transform(one, 1, 0, 0), transform(one, 1, 5, 0)...)}, 2},
+		{"free text", inkform.RecognizeRequest{Charset: inkform.CharsetDigits, Strokes: append(icrtest.Transform(one, 1, 0, 0), icrtest.Transform(one, 1, 5, 0)...)}, 2},
 		{"comb skips empty cells", inkform.RecognizeRequest{Charset: inkform.CharsetDigits, Cells: 3, CellStrokes: [][]inkform.Stroke{one, nil, one}}, 2},
 		{"no ink", inkform.RecognizeRequest{Charset: inkform.CharsetUpper}, 0},
 	}
@@ -126,41 +128,12 @@ func TestRecognize(t *testing.T) {
 	}
 }
 
-// TestHeldOutAccuracy guards the committed model against regressions on
-// writers it never saw. The floors are the targets (digits 98%,
-// letters 95%, at most 0.5% wrong among accepted characters while
-// accepting 90% of digits) with top-3 and letter acceptance a little under
-// the figures in docs/recognition.md.
-func TestHeldOutAccuracy(t *testing.T) {
-	_, _, test := corpus(t)
-	e := newTestEngine(t)
-	tests := []struct {
-		cs                            inkform.Charset
-		minTop1, minTop3, minAccepted float64
-		maxAcceptedErrors             float64
-	}{
-		{inkform.CharsetDigits, 0.98, 0.995, 0.90, 0.005},
-		{inkform.CharsetUpper, 0.95, 0.985, 0.78, 0.005},
-	}
-	for _, tt := range tests {
-		r := e.Evaluate(test, tt.cs, inkform.DefaultConfidenceThreshold)
-		top1, top3 := float64(r.Top1)/float64(r.N), float64(r.Top3)/float64(r.N)
-		accepted := float64(r.Accepted) / float64(r.N)
-		wrong := float64(r.AcceptedWrong) / float64(r.Accepted)
-		t.Logf("%s", r)
-		if r.N < 1000 || top1 < tt.minTop1 || top3 < tt.minTop3 || accepted < tt.minAccepted || wrong > tt.maxAcceptedErrors {
-			t.Errorf("%s: n %d, top-1 %.4f (min %.2f), top-3 %.4f (min %.2f), accepted %.4f (min %.2f), wrong among accepted %.4f (max %.3f)",
-				tt.cs, r.N, top1, tt.minTop1, top3, tt.minTop3, accepted, tt.minAccepted, wrong, tt.maxAcceptedErrors)
-		}
-	}
-}
-
 // TestClassifyConcurrent runs one engine from several goroutines (the
 // worker pool does) and expects the sequential answers.
 func TestClassifyConcurrent(t *testing.T) {
 	t.Parallel()
 	e := newTestEngine(t)
-	inks := [][]inkform.Stroke{lineStrokes(), fourStrokes(0, 0), transform(fourStrokes(0, 0), 2, 1, 1)}
+	inks := [][]inkform.Stroke{icrtest.Line(), icrtest.Four(0, 0), icrtest.Transform(icrtest.Four(0, 0), 2, 1, 1)}
 	want := make([][]inkform.Candidate, len(inks))
 	for i, ink := range inks {
 		want[i] = e.Classify(ink, inkform.CharsetAlnum)
@@ -183,5 +156,19 @@ func TestClassifyConcurrent(t *testing.T) {
 		if err := <-errs; err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+func TestEmbeddedModel(t *testing.T) {
+	t.Parallel()
+	m, err := embeddedModel()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(modelFile) >= 5<<20 {
+		t.Fatalf("model file is %d bytes, the budget is 5 MB", len(modelFile))
+	}
+	if len(m.Nets) < 1 {
+		t.Fatal("no networks")
 	}
 }

@@ -4,15 +4,8 @@ import (
 	"testing"
 
 	"github.com/inkform/inkform"
+	"github.com/inkform/inkform/icr/internal/icrtest"
 )
-
-func bar(x, y0, y1 float64, t int64) inkform.Stroke {
-	return inkform.Stroke{Points: []inkform.Point{{X: x, Y: y0, T: t}, {X: x + 0.1, Y: (y0 + y1) / 2, T: t + 40}, {X: x, Y: y1, T: t + 80}}}
-}
-
-func hbar(x0, x1, y float64, t int64) inkform.Stroke {
-	return inkform.Stroke{Points: []inkform.Point{{X: x0, Y: y, T: t}, {X: x1, Y: y, T: t + 60}}}
-}
 
 func TestSegment(t *testing.T) {
 	t.Parallel()
@@ -29,15 +22,15 @@ func TestSegment(t *testing.T) {
 		want    []int // strokes per character, left to right
 	}{
 		{"empty", nil, nil},
-		{"one bar", []inkform.Stroke{bar(0, 0, 6, 0)}, []int{1}},
-		{"three bars", []inkform.Stroke{bar(0, 0, 6, 0), bar(3, 0, 6, 200), bar(6, 0, 6, 400)}, []int{1, 1, 1}},
-		{"two-stroke fours", concat(fourStrokes(0, 0), fourStrokes(6, 1000)), []int{2, 2}},
-		{"T with its bar", []inkform.Stroke{bar(2, 0, 6, 0), hbar(0, 4, 0, 100)}, []int{2}},
-		{"E in four strokes", []inkform.Stroke{bar(0, 0, 6, 0), hbar(0, 3, 0, 100), hbar(0, 2.5, 3, 200), hbar(0, 3, 6, 300)}, []int{4}},
+		{"one bar", []inkform.Stroke{icrtest.Bar(0, 0, 6, 0)}, []int{1}},
+		{"three bars", []inkform.Stroke{icrtest.Bar(0, 0, 6, 0), icrtest.Bar(3, 0, 6, 200), icrtest.Bar(6, 0, 6, 400)}, []int{1, 1, 1}},
+		{"two-stroke fours", concat(icrtest.Four(0, 0), icrtest.Four(6, 1000)), []int{2, 2}},
+		{"T with its bar", []inkform.Stroke{icrtest.Bar(2, 0, 6, 0), icrtest.HBar(0, 4, 0, 100)}, []int{2}},
+		{"E in four strokes", []inkform.Stroke{icrtest.Bar(0, 0, 6, 0), icrtest.HBar(0, 3, 0, 100), icrtest.HBar(0, 2.5, 3, 200), icrtest.HBar(0, 3, 6, 300)}, []int{4}},
 		// The T's bar drawn after the next character: merged back.
-		{"late bar", []inkform.Stroke{bar(2, 0, 6, 0), bar(7, 0, 6, 200), hbar(0.5, 3.5, 0, 400)}, []int{2, 1}},
+		{"late bar", []inkform.Stroke{icrtest.Bar(2, 0, 6, 0), icrtest.Bar(7, 0, 6, 200), icrtest.HBar(0.5, 3.5, 0, 400)}, []int{2, 1}},
 		// Written right to left, read left to right.
-		{"right to left", []inkform.Stroke{bar(6, 0, 4, 0), bar(0, 0, 6, 200)}, []int{1, 1}},
+		{"right to left", []inkform.Stroke{icrtest.Bar(6, 0, 4, 0), icrtest.Bar(0, 0, 6, 200)}, []int{1, 1}},
 	}
 	for _, tt := range tests {
 		got := Segment(tt.strokes)
@@ -52,12 +45,12 @@ func TestSegment(t *testing.T) {
 		}
 	}
 	// A late stroke joins its character after the strokes written before it.
-	late := Segment([]inkform.Stroke{bar(2, 0, 6, 0), bar(7, 0, 6, 200), hbar(0.5, 3.5, 0, 400)})
+	late := Segment([]inkform.Stroke{icrtest.Bar(2, 0, 6, 0), icrtest.Bar(7, 0, 6, 200), icrtest.HBar(0.5, 3.5, 0, 400)})
 	if late[0][1].Points[0].T != 400 {
 		t.Error("writing order within a character not kept")
 	}
 	// Left to right: the shorter bar (written first, on the right) is last.
-	got := Segment([]inkform.Stroke{bar(6, 0, 4, 0), bar(0, 0, 6, 200)})
+	got := Segment([]inkform.Stroke{icrtest.Bar(6, 0, 4, 0), icrtest.Bar(0, 0, 6, 200)})
 	if got[1][0].Points[0].X != 6 {
 		t.Error("characters not in left-to-right order")
 	}
@@ -69,7 +62,7 @@ func TestSegmentManyStrokes(t *testing.T) {
 	t.Parallel()
 	strokes := make([]inkform.Stroke, 20_000)
 	for i := range strokes {
-		strokes[i] = bar(float64(i)*3, 0, 6, int64(i)*100)
+		strokes[i] = icrtest.Bar(float64(i)*3, 0, 6, int64(i)*100)
 	}
 	if got := Segment(strokes); len(got) != len(strokes) {
 		t.Fatalf("%d characters, want %d", len(got), len(strokes))

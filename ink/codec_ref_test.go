@@ -49,8 +49,6 @@ func refEncode(pages []inkform.PageInk) []byte {
 	return buf
 }
 
-var refPow10 = [...]int64{1, 10, 100, 1000}
-
 // refForceStep returns the largest k such that every force of the page,
 // quantised to 0.001, is a multiple of 10^k.
 func refForceStep(pg *inkform.PageInk) int {

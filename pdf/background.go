@@ -18,16 +18,6 @@ const sizeTolerance = 1.0
 
 const ptPerMM = 72 / 25.4
 
-// CheckBackground reports whether data is a PDF that can be a background
-// of the form: one page per form page, each the form page's size within
-// ±1 mm (MediaBox, turned as displayed). A mismatch is EUNPROCESSABLE with
-// one problem per page; a file that is not a readable PDF is
-// EUNPROCESSABLE too, and one over inkform.MaxBackgroundBytes is ETOOLARGE.
-func CheckBackground(data []byte, form *inkform.Form) error {
-	_, err := checkBackground(data, form)
-	return err
-}
-
 func unreadable(r any) error {
 	return &inkform.Error{
 		Code:     inkform.EUNPROCESSABLE,

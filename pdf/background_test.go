@@ -12,7 +12,7 @@ import (
 	"github.com/inkform/inkform"
 )
 
-func TestCheckBackground(t *testing.T) {
+func TestNormalizeBackground(t *testing.T) {
 	t.Parallel()
 	form := sampleForm()
 	a4 := inkform.Size{W: 210, H: 297}
@@ -39,9 +39,15 @@ func TestCheckBackground(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			err := CheckBackground(tt.data, form)
+			out, err := NormalizeBackground(tt.data, form)
 			if code := inkform.ErrorCode(err); code != tt.code {
-				t.Fatalf("CheckBackground: %v (code %q), want code %q", err, code, tt.code)
+				t.Fatalf("NormalizeBackground: %v (code %q), want code %q", err, code, tt.code)
+			}
+			if err == nil && !bytes.HasPrefix(out, []byte("%PDF-")) {
+				t.Fatalf("NormalizeBackground returned %d bytes that are not a PDF", len(out))
+			}
+			if err != nil && out != nil {
+				t.Errorf("NormalizeBackground returned %d bytes with its error", len(out))
 			}
 			if tt.problem == "" {
 				return
@@ -144,11 +150,11 @@ func TestFilledUniquePatternAddresses(t *testing.T) {
 	}
 }
 
-// FuzzCheckBackground feeds CheckBackground broken PDFs: the PDF reader
-// panics on bad input, which must come back as EUNPROCESSABLE.
+// FuzzNormalizeBackground feeds NormalizeBackground broken PDFs: the PDF
+// reader panics on bad input, which must come back as EUNPROCESSABLE.
 //
-//	go test ./pdf/ -run '^$' -fuzz FuzzCheckBackground -fuzztime 60s
-func FuzzCheckBackground(f *testing.F) {
+//	go test ./pdf/ -run '^$' -fuzz FuzzNormalizeBackground -fuzztime 60s
+func FuzzNormalizeBackground(f *testing.F) {
 	a4 := inkform.Size{W: 210, H: 297}
 	valid := makeBackground(f, a4, a4)
 	f.Add(valid)
@@ -158,18 +164,29 @@ func FuzzCheckBackground(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		// A parser that loops on a hostile file would stall a worker; an
 		// answer must come within seconds.
-		done := make(chan error, 1)
-		go func() { done <- CheckBackground(data, form) }()
-		var err error
-		select {
-		case err = <-done:
-		case <-time.After(10 * time.Second):
-			t.Fatalf("CheckBackground has not answered in 10 s on %d bytes", len(data))
+		type result struct {
+			out []byte
+			err error
 		}
-		switch inkform.ErrorCode(err) {
-		case "", inkform.EUNPROCESSABLE, inkform.ETOOLARGE:
+		done := make(chan result, 1)
+		go func() {
+			out, err := NormalizeBackground(data, form)
+			done <- result{out, err}
+		}()
+		var r result
+		select {
+		case r = <-done:
+		case <-time.After(10 * time.Second):
+			t.Fatalf("NormalizeBackground has not answered in 10 s on %d bytes", len(data))
+		}
+		switch inkform.ErrorCode(r.err) {
+		case "":
+			if !bytes.HasPrefix(r.out, []byte("%PDF-")) {
+				t.Fatalf("NormalizeBackground accepted the input but returned %d bytes that are not a PDF", len(r.out))
+			}
+		case inkform.EUNPROCESSABLE, inkform.ETOOLARGE:
 		default:
-			t.Fatalf("CheckBackground: %v", err)
+			t.Fatalf("NormalizeBackground: %v", r.err)
 		}
 	})
 }

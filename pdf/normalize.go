@@ -37,10 +37,14 @@ func pdfcpuConfig() *model.Configuration {
 	}
 }
 
-// NormalizeBackground checks a background PDF like CheckBackground and
-// returns it rewritten in the plain form that Filled imports. Storing the
-// result instead of the upload makes later Filled calls a little faster
-// and the stored file smaller.
+// NormalizeBackground checks that data is a PDF that can be a background
+// of the form: one page per form page, each the form page's size within
+// ±1 mm (MediaBox, turned as displayed). A mismatch is EUNPROCESSABLE with
+// one problem per page; a file that is not a readable PDF is
+// EUNPROCESSABLE too, and one over MaxBackgroundBytes is ETOOLARGE. It
+// returns the PDF rewritten in the plain form that Filled imports. Storing
+// the result instead of the upload makes later Filled calls a little
+// faster and the stored file smaller.
 func NormalizeBackground(data []byte, form *inkform.Form) ([]byte, error) {
 	ctx, err := checkBackground(data, form)
 	if err != nil {

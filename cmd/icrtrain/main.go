@@ -1,6 +1,6 @@
 // Command icrtrain trains the handwriting model that package icr embeds,
 // from the UNIPEN 1a/1b archive, and evaluates it on the held-out source
-// folders (icr.TestSources). Training is seeded and single-threaded, so the
+// folders (icrtrain.TestSources). Training is seeded and single-threaded, so the
 // same archive and flags write the same model file byte for byte.
 //
 //	go run ./cmd/icrtrain                       # train, write icr/model.bin, print the evaluation
@@ -19,6 +19,7 @@ import (
 
 	"github.com/inkform/inkform"
 	"github.com/inkform/inkform/icr"
+	"github.com/inkform/inkform/icr/icrtrain"
 )
 
 func main() {
@@ -30,7 +31,7 @@ func main() {
 
 func run(args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("icrtrain", flag.ContinueOnError)
-	def := icr.DefaultTrainConfig()
+	def := icrtrain.DefaultTrainConfig()
 	data := fs.String("data", "../shared/data/unipen-1a1b-dev.tgz", "UNIPEN archive")
 	out := fs.String("out", "icr/model.bin", "model file to write")
 	model := fs.String("model", "", "evaluate this model file instead of training")
@@ -47,13 +48,13 @@ func run(args []string, stdout io.Writer) error {
 		return fmt.Errorf("open corpus: %w", err)
 	}
 	defer f.Close()
-	all, st, err := icr.ReadUNIPEN(f, icr.DefaultCorpusLimits())
+	all, st, err := icrtrain.ReadUNIPEN(f, icrtrain.DefaultCorpusLimits())
 	if err != nil {
 		return err
 	}
-	train, calib, test := icr.SplitSamples(all)
+	train, calib, test := icrtrain.SplitSamples(all)
 	fmt.Fprintf(stdout, "corpus: %d characters (%+v); train %d, calibration %d, test %d (sources %v)\n",
-		len(all), st, len(train), len(calib), len(test), icr.TestSources())
+		len(all), st, len(train), len(calib), len(test), icrtrain.TestSources())
 
 	var m *icr.Model
 	if *model != "" {
@@ -74,7 +75,7 @@ func run(args []string, stdout io.Writer) error {
 			cfg.Log = stdout
 		}
 		start := time.Now()
-		if m, err = icr.Train(train, calib, cfg); err != nil {
+		if m, err = icrtrain.Train(train, calib, cfg); err != nil {
 			return err
 		}
 		b := m.Encode()
@@ -88,14 +89,14 @@ func run(args []string, stdout io.Writer) error {
 
 // report prints the evaluation table of docs/recognition.md and the
 // single-goroutine speed.
-func report(w io.Writer, e *icr.Engine, test []icr.Sample) error {
+func report(w io.Writer, e *icr.Engine, test []icrtrain.Sample) error {
 	fmt.Fprintf(w, "threshold %.2f\n| charset | n | top-1 | top-3 | accepted | wrong among accepted | worst confusions |\n|---|---|---|---|---|---|---|\n", inkform.DefaultConfidenceThreshold)
 	for _, cs := range []inkform.Charset{inkform.CharsetDigits, inkform.CharsetUpper, inkform.CharsetAlnum} {
-		fmt.Fprintln(w, e.Evaluate(test, cs, inkform.DefaultConfidenceThreshold))
+		fmt.Fprintln(w, icrtrain.Evaluate(e, test, cs, inkform.DefaultConfidenceThreshold))
 	}
 	fmt.Fprintf(w, "\nfree-text fields of 4 held-out characters, segmented by the engine\n| charset | fields | segmented right | read exactly | accepted | wrong among accepted |\n|---|---|---|---|---|---|\n")
 	for _, cs := range []inkform.Charset{inkform.CharsetDigits, inkform.CharsetUpper} {
-		r, err := e.EvaluateFields(context.Background(), test, cs, 4, inkform.DefaultConfidenceThreshold)
+		r, err := icrtrain.EvaluateFields(context.Background(), e, test, cs, 4, inkform.DefaultConfidenceThreshold)
 		if err != nil {
 			return err
 		}
@@ -112,14 +113,14 @@ func report(w io.Writer, e *icr.Engine, test []icr.Sample) error {
 }
 
 // parseNets reads "traj:128,dir:96x64" into network specs.
-func parseNets(s string) ([]icr.NetSpec, error) {
-	var out []icr.NetSpec
+func parseNets(s string) ([]icrtrain.NetSpec, error) {
+	var out []icrtrain.NetSpec
 	for f := range strings.SplitSeq(s, ",") {
 		view, widths, ok := strings.Cut(strings.TrimSpace(f), ":")
 		if !ok {
 			return nil, fmt.Errorf("bad network %q: want view:width", f)
 		}
-		ns := icr.NetSpec{View: view}
+		ns := icrtrain.NetSpec{View: view}
 		for w := range strings.SplitSeq(widths, "x") {
 			n, err := strconv.Atoi(w)
 			if err != nil || n < 1 {
@@ -132,7 +133,7 @@ func parseNets(s string) ([]icr.NetSpec, error) {
 	return out, nil
 }
 
-func formatNets(nets []icr.NetSpec) string {
+func formatNets(nets []icrtrain.NetSpec) string {
 	var parts []string
 	for _, ns := range nets {
 		w := make([]string, len(ns.Hidden))

@@ -5,18 +5,18 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/inkform/inkform/icr"
+	"github.com/inkform/inkform/icr/icrtrain"
 )
 
 func TestParseNets(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		in      string
-		want    []icr.NetSpec
+		want    []icrtrain.NetSpec
 		wantErr string
 	}{
-		{"traj:128,dir:128", []icr.NetSpec{{View: "traj", Hidden: []int{128}}, {View: "dir", Hidden: []int{128}}}, ""},
-		{" all:96x64 ", []icr.NetSpec{{View: "all", Hidden: []int{96, 64}}}, ""},
+		{"traj:128,dir:128", []icrtrain.NetSpec{{View: "traj", Hidden: []int{128}}, {View: "dir", Hidden: []int{128}}}, ""},
+		{" all:96x64 ", []icrtrain.NetSpec{{View: "all", Hidden: []int{96, 64}}}, ""},
 		{"traj", nil, "want view:width"},
 		{"traj:0", nil, "width"},
 		{"traj:12x", nil, "width"},
@@ -34,7 +34,7 @@ func TestParseNets(t *testing.T) {
 		}
 	}
 	// The flag's default prints the default ensemble and parses back to it.
-	def := icr.DefaultTrainConfig().Nets
+	def := icrtrain.DefaultTrainConfig().Nets
 	if got, err := parseNets(formatNets(def)); err != nil || !reflect.DeepEqual(got, def) {
 		t.Errorf("round trip of %+v: %+v, %v", def, got, err)
 	}

@@ -47,7 +47,6 @@ func freeAddr(t *testing.T) string {
 // server is an inkform serve process running in-process for a test.
 type server struct {
 	url  string
-	data string
 	args []string // storage flags, for CLI commands against the same store
 }
 

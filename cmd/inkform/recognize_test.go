@@ -14,7 +14,7 @@ import (
 	"testing"
 
 	"github.com/inkform/inkform"
-	"github.com/inkform/inkform/icr"
+	"github.com/inkform/inkform/icr/icrtrain"
 )
 
 const unipenPath = "../../../shared/data/unipen-1a1b-dev.tgz"
@@ -66,12 +66,12 @@ func TestRecognizeHeldOutFields(t *testing.T) {
 		t.Skipf("UNIPEN corpus not available (%v); it lives beside the repository", err)
 	}
 	defer f.Close()
-	all, _, err := icr.ReadUNIPEN(f, icr.DefaultCorpusLimits())
+	all, _, err := icrtrain.ReadUNIPEN(f, icrtrain.DefaultCorpusLimits())
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, _, test := icr.SplitSamples(all)
-	var digits []icr.Sample
+	_, _, test := icrtrain.SplitSamples(all)
+	var digits []icrtrain.Sample
 	for _, s := range test {
 		if s.Section == "1a" {
 			digits = append(digits, s)

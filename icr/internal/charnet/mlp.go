@@ -1,16 +1,18 @@
-package icr
+package charnet
 
 import (
 	"math"
+	"math/rand/v2"
 )
 
-// classes are the model's outputs in order: digits, then upper-case letters.
-const classes = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+// Classes are the model's outputs in order: digits, then upper-case letters.
+const Classes = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
-const numClasses = len(classes)
+// NumClasses is the number of outputs of every network.
+const NumClasses = len(Classes)
 
-// classIndex returns r's output index, or -1.
-func classIndex(r rune) int {
+// ClassIndex returns r's output index, or -1.
+func ClassIndex(r rune) int {
 	switch {
 	case r >= '0' && r <= '9':
 		return int(r - '0')
@@ -20,24 +22,42 @@ func classIndex(r rune) int {
 	return -1
 }
 
-// layer is a fully connected layer; w is row-major, one row of In weights
+// Layer is a fully connected Layer; w is row-major, one row of In weights
 // per output.
-type layer struct {
+type Layer struct {
 	In, Out int
 	W, B    []float32
 }
 
-// net is a multilayer perceptron over the features [From, To): ReLU
+// Net is a multilayer perceptron over the features [From, To): ReLU
 // between layers, raw logits out, and a softmax temperature per character
 // set.
-type net struct {
+type Net struct {
 	From, To int
-	Temp     [numCharsets]float32
-	Layers   []layer
+	Temp     [NumCharsets]float32
+	Layers   []Layer
 }
 
-// width returns the widest layer output, the size of a scratch buffer.
-func (n *net) width() int {
+// NewNet returns a network over the features [from, to) with the given
+// hidden layer widths and He-initialised weights, suited to ReLU: the
+// start of training, and a valid network for tests of the file format.
+func NewNet(rng *rand.Rand, from, to int, hidden []int) Net {
+	n := Net{From: from, To: to}
+	in := to - from
+	for _, out := range append(append([]int(nil), hidden...), NumClasses) {
+		l := Layer{In: in, Out: out, W: make([]float32, in*out), B: make([]float32, out)}
+		sd := math.Sqrt(2 / float64(in))
+		for i := range l.W {
+			l.W[i] = float32(rng.NormFloat64() * sd)
+		}
+		n.Layers = append(n.Layers, l)
+		in = out
+	}
+	return n
+}
+
+// Width returns the widest layer output, the size of a scratch buffer.
+func (n *Net) Width() int {
 	w := 0
 	for _, l := range n.Layers {
 		w = max(w, l.Out, l.In)
@@ -45,9 +65,9 @@ func (n *net) width() int {
 	return w
 }
 
-// forward computes the logits of x into out, using a and b (each at least
+// Forward computes the logits of x into out, using a and b (each at least
 // n.width() long) as ping-pong buffers; it allocates nothing.
-func (n *net) forward(x, a, b, out []float32) {
+func (n *Net) Forward(x, a, b, out []float32) {
 	cur := x[n.From:n.To]
 	for li := range n.Layers {
 		l := &n.Layers[li]
@@ -62,7 +82,7 @@ func (n *net) forward(x, a, b, out []float32) {
 			dst[o], dst[o+1], dst[o+2], dst[o+3] = l.B[o]+s0, l.B[o+1]+s1, l.B[o+2]+s2, l.B[o+3]+s3
 		}
 		for ; o < l.Out; o++ {
-			dst[o] = l.B[o] + dot(cur, l.W[o*l.In:(o+1)*l.In])
+			dst[o] = l.B[o] + Dot(cur, l.W[o*l.In:(o+1)*l.In])
 		}
 		if relu {
 			for i, v := range dst {
@@ -74,9 +94,9 @@ func (n *net) forward(x, a, b, out []float32) {
 	}
 }
 
-// dot is the inner loop of inference and training; four accumulators let
+// Dot is the inner loop of inference and training; four accumulators let
 // the CPU overlap the additions.
-func dot(x, w []float32) float32 {
+func Dot(x, w []float32) float32 {
 	w = w[:len(x)]
 	var s0, s1, s2, s3 float32
 	i := 0
@@ -108,9 +128,9 @@ func dot4(x, w []float32) (s0, s1, s2, s3 float32) {
 	return s0, s1, s2, s3
 }
 
-// softmaxSubset writes into p the softmax of logits/temp over the classes
+// SoftmaxSubset writes into p the softmax of logits/temp over the classes
 // [lo, hi); other entries are left alone.
-func softmaxSubset(logits, p []float32, lo, hi int, temp float32) {
+func SoftmaxSubset(logits, p []float32, lo, hi int, temp float32) {
 	m := float32(math.Inf(-1))
 	for i := lo; i < hi; i++ {
 		m = max(m, logits[i])
@@ -126,24 +146,24 @@ func softmaxSubset(logits, p []float32, lo, hi int, temp float32) {
 	}
 }
 
-// charsetRange returns the output classes [lo, hi) of a character set; an
+// CharsetRange returns the output classes [lo, hi) of a character set; an
 // unknown set reads as alnum, the widest.
-func charsetRange(cs charsetID) (lo, hi int) {
+func CharsetRange(cs CharsetID) (lo, hi int) {
 	switch cs {
-	case csDigits:
+	case Digits:
 		return 0, 10
-	case csUpper:
-		return 10, numClasses
+	case Upper:
+		return 10, NumClasses
 	}
-	return 0, numClasses
+	return 0, NumClasses
 }
 
-// charsetID indexes the per-charset calibration of a model.
-type charsetID int
+// CharsetID indexes the per-charset calibration of a model.
+type CharsetID int
 
 const (
-	csDigits charsetID = iota
-	csUpper
-	csAlnum
-	numCharsets
+	Digits CharsetID = iota
+	Upper
+	Alnum
+	NumCharsets
 )

@@ -1,4 +1,4 @@
-package icr
+package icrtrain
 
 import (
 	"archive/tar"

@@ -1,6 +1,6 @@
 //go:build !unix
 
-package icr
+package icrtrain
 
 import "time"
 

@@ -1,4 +1,4 @@
-package icr
+package charnet
 
 import (
 	"bytes"
@@ -7,22 +7,24 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+
+	"github.com/inkform/inkform/icr/internal/icrtest"
 )
 
 // tinyModel is a valid model with random weights: enough to test the file
 // format and the plumbing, not recognition.
 func tinyModel() *Model {
 	rng := rand.New(rand.NewPCG(7, 7))
-	m := &Model{Mean: make([]float32, numFeatures), InvStd: make([]float32, numFeatures), Temp: [numCharsets]float32{0.8, 0.9, 1}}
+	m := &Model{Mean: make([]float32, NumFeatures), InvStd: make([]float32, NumFeatures), Temp: [NumCharsets]float32{0.8, 0.9, 1}}
 	for i := range m.InvStd {
 		m.InvStd[i] = 1
 	}
-	from, to, _ := viewRange("dir")
-	m.Nets = append(m.Nets, initNet(rng, from, to, []int{6}))
-	from, to, _ = viewRange("traj")
-	m.Nets = append(m.Nets, initNet(rng, from, to, []int{5, 4}))
-	m.Nets[0].Temp = [numCharsets]float32{1, 1.5, 2}
-	m.Nets[1].Temp = [numCharsets]float32{0.5, 1, 1.25}
+	from, to, _ := ViewRange("dir")
+	m.Nets = append(m.Nets, NewNet(rng, from, to, []int{6}))
+	from, to, _ = ViewRange("traj")
+	m.Nets = append(m.Nets, NewNet(rng, from, to, []int{5, 4}))
+	m.Nets[0].Temp = [NumCharsets]float32{1, 1.5, 2}
+	m.Nets[1].Temp = [NumCharsets]float32{0.5, 1, 1.25}
 	return m
 }
 
@@ -73,20 +75,6 @@ func TestDecodeModelRefuses(t *testing.T) {
 	}
 }
 
-func TestEmbeddedModel(t *testing.T) {
-	t.Parallel()
-	m, err := embeddedModel()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(modelFile) >= 5<<20 {
-		t.Fatalf("model file is %d bytes, the budget is 5 MB", len(modelFile))
-	}
-	if len(m.Nets) < 1 {
-		t.Fatal("no networks")
-	}
-}
-
 func FuzzDecodeModel(f *testing.F) {
 	good := tinyModel().Encode()
 	f.Add(good)
@@ -101,6 +89,6 @@ func FuzzDecodeModel(f *testing.F) {
 			t.Fatal("accepted a model that does not re-encode to itself")
 		}
 		// A model that decodes must be usable.
-		NewWithModel(m).Classify(lineStrokes(), "digits")
+		m.EnsembleProbs(m.NewScorer(), icrtest.Line(), Digits)
 	})
 }

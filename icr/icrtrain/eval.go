@@ -1,4 +1,4 @@
-package icr
+package icrtrain
 
 import (
 	"fmt"
@@ -8,6 +8,8 @@ import (
 	"sort"
 
 	"github.com/inkform/inkform"
+	"github.com/inkform/inkform/icr"
+	"github.com/inkform/inkform/icr/internal/charnet"
 )
 
 // TestSources returns the UNIPEN source folders held out for evaluation: their
@@ -60,12 +62,12 @@ type Confusion struct {
 }
 
 // Evaluate classifies every sample whose label belongs to cs.
-func (e *Engine) Evaluate(samples []Sample, cs inkform.Charset, threshold float64) EvalResult {
+func Evaluate(e *icr.Engine, samples []Sample, cs inkform.Charset, threshold float64) EvalResult {
 	r := EvalResult{Charset: cs}
-	lo, hi := charsetRange(charsetOf(cs))
+	lo, hi := charnet.CharsetRange(charnet.CharsetOf(cs))
 	conf := map[[2]rune]int{}
 	for _, s := range samples {
-		if c := classIndex(s.Label); c < lo || c >= hi {
+		if c := charnet.ClassIndex(s.Label); c < lo || c >= hi {
 			continue
 		}
 		r.N++

@@ -1,11 +1,15 @@
-package icr
+package icrtrain
 
-import "math"
+import (
+	"math"
+
+	"github.com/inkform/inkform/icr/internal/charnet"
+)
 
 // trainer holds a network's gradients, Adam moments and activation
 // buffers, sized once so that the training loop allocates nothing.
 type trainer struct {
-	n      *net
+	n      *charnet.Net
 	gW, gB [][]float32
 	mW, vW [][]float32
 	mB, vB [][]float32
@@ -15,8 +19,8 @@ type trainer struct {
 	t      int
 }
 
-func newTrainer(n *net) *trainer {
-	t := &trainer{n: n, probs: make([]float32, numClasses)}
+func newTrainer(n *charnet.Net) *trainer {
+	t := &trainer{n: n, probs: make([]float32, charnet.NumClasses)}
 	mk := func(size int) []float32 { return make([]float32, size) }
 	t.acts = append(t.acts, nil)
 	for _, l := range n.Layers {
@@ -44,7 +48,7 @@ func (t *trainer) accumulate(x []float32, label int) (float64, bool) {
 		l := &layers[li]
 		in, out := t.acts[li], t.acts[li+1]
 		for o := 0; o < l.Out; o++ {
-			s := l.B[o] + dot(in, l.W[o*l.In:(o+1)*l.In])
+			s := l.B[o] + charnet.Dot(in, l.W[o*l.In:(o+1)*l.In])
 			if li < len(layers)-1 && s < 0 {
 				s = 0
 			}
@@ -54,7 +58,7 @@ func (t *trainer) accumulate(x []float32, label int) (float64, bool) {
 	logits := t.acts[len(layers)]
 	last := t.deltas[len(layers)-1]
 
-	softmaxSubset(logits, t.probs, 0, numClasses, 1)
+	charnet.SoftmaxSubset(logits, t.probs, 0, charnet.NumClasses, 1)
 	best := 0
 	for i, p := range t.probs {
 		if p > t.probs[best] {
@@ -65,12 +69,12 @@ func (t *trainer) accumulate(x []float32, label int) (float64, bool) {
 	last[label]--
 	loss := -math.Log(math.Max(float64(t.probs[label]), 1e-12))
 
-	cs := csUpper
+	cs := charnet.Upper
 	if label < 10 {
-		cs = csDigits
+		cs = charnet.Digits
 	}
-	lo, hi := charsetRange(cs)
-	softmaxSubset(logits, t.probs, lo, hi, 1)
+	lo, hi := charnet.CharsetRange(cs)
+	charnet.SoftmaxSubset(logits, t.probs, lo, hi, 1)
 	for i := lo; i < hi; i++ {
 		last[i] += t.probs[i]
 	}

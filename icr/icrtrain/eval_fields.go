@@ -1,4 +1,4 @@
-package icr
+package icrtrain
 
 import (
 	"context"
@@ -6,6 +6,8 @@ import (
 	"math"
 
 	"github.com/inkform/inkform"
+	"github.com/inkform/inkform/icr"
+	"github.com/inkform/inkform/icr/internal/charnet"
 )
 
 // FieldResult is the reading of synthetic free-text fields: held-out
@@ -32,13 +34,13 @@ const (
 
 // EvaluateFields builds fields of n consecutive characters of cs from
 // samples and reads them with Recognize (free text, Cells 0).
-func (e *Engine) EvaluateFields(ctx context.Context, samples []Sample, cs inkform.Charset, n int, threshold float64) (FieldResult, error) {
+func EvaluateFields(ctx context.Context, e *icr.Engine, samples []Sample, cs inkform.Charset, n int, threshold float64) (FieldResult, error) {
 	r := FieldResult{Charset: cs}
-	lo, hi := charsetRange(charsetOf(cs))
+	lo, hi := charnet.CharsetRange(charnet.CharsetOf(cs))
 	var chars [][]inkform.Stroke
 	var truth []rune
 	for _, s := range samples {
-		if c := classIndex(s.Label); c < lo || c >= hi {
+		if c := charnet.ClassIndex(s.Label); c < lo || c >= hi {
 			continue
 		}
 		chars, truth = append(chars, s.Strokes), append(truth, s.Label)

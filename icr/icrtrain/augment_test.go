@@ -1,4 +1,4 @@
-package icr
+package icrtrain
 
 import (
 	"math"
@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/inkform/inkform"
+	"github.com/inkform/inkform/icr/internal/icrtest"
 )
 
 // TestDistort checks that augmentation keeps every point, never makes an
@@ -16,9 +17,9 @@ func TestDistort(t *testing.T) {
 		name    string
 		strokes []inkform.Stroke
 	}{
-		{"one bar", lineStrokes()},
-		{"two-stroke four", fourStrokes(0, 0)},
-		{"E in four strokes", []inkform.Stroke{bar(0, 0, 6, 0), hbar(0, 3, 0, 100), hbar(0, 2.5, 3, 200), hbar(0, 3, 6, 300)}},
+		{"one bar", icrtest.Line()},
+		{"two-stroke four", icrtest.Four(0, 0)},
+		{"E in four strokes", []inkform.Stroke{icrtest.Bar(0, 0, 6, 0), icrtest.HBar(0, 3, 0, 100), icrtest.HBar(0, 2.5, 3, 200), icrtest.HBar(0, 3, 6, 300)}},
 		{"a dot", []inkform.Stroke{{Points: []inkform.Point{{X: 1, Y: 1}}}}},
 	}
 	for _, tt := range tests {

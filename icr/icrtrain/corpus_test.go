@@ -1,4 +1,4 @@
-package icr
+package icrtrain
 
 import (
 	"os"
@@ -6,11 +6,12 @@ import (
 	"testing"
 
 	"github.com/inkform/inkform"
+	"github.com/inkform/inkform/icr"
 )
 
 // corpusPath is the UNIPEN archive beside the repository; tests that need
 // it skip when it is absent.
-const corpusPath = "../../shared/data/unipen-1a1b-dev.tgz"
+const corpusPath = "../../../shared/data/unipen-1a1b-dev.tgz"
 
 // loadCorpus reads the corpus once per test binary; tests must not modify
 // the samples.
@@ -56,19 +57,19 @@ func BenchmarkClassify(b *testing.B) {
 	}
 }
 
-func benchEngine(b *testing.B) *Engine {
+func benchEngine(b *testing.B) *icr.Engine {
 	if p := os.Getenv("INKFORM_ICR_MODEL"); p != "" {
 		data, err := os.ReadFile(p)
 		if err != nil {
 			b.Fatal(err)
 		}
-		m, err := DecodeModel(data)
+		m, err := icr.DecodeModel(data)
 		if err != nil {
 			b.Fatal(err)
 		}
-		return NewWithModel(m)
+		return icr.NewWithModel(m)
 	}
-	e, err := New()
+	e, err := icr.New()
 	if err != nil {
 		b.Fatal(err)
 	}

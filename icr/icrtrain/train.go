@@ -1,4 +1,4 @@
-package icr
+package icrtrain
 
 import (
 	"errors"
@@ -7,6 +7,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"time"
+
+	"github.com/inkform/inkform/icr/internal/charnet"
 )
 
 // TrainConfig sets up Train. The same config and samples give the same
@@ -45,48 +47,48 @@ func DefaultTrainConfig() TrainConfig {
 
 // Train fits a model on train and calibrates its temperatures on calib,
 // which must hold writers that train does not.
-func Train(train, calib []Sample, cfg TrainConfig) (*Model, error) {
+func Train(train, calib []Sample, cfg TrainConfig) (*charnet.Model, error) {
 	if len(train) == 0 || len(calib) == 0 {
 		return nil, errors.New("train: no samples")
 	}
-	if len(cfg.Nets) < 1 || len(cfg.Nets) > maxNets || cfg.Epochs < 1 || cfg.Batch < 1 {
+	if len(cfg.Nets) < 1 || len(cfg.Nets) > charnet.MaxNets || cfg.Epochs < 1 || cfg.Batch < 1 {
 		return nil, fmt.Errorf("train: bad config %+v", cfg)
 	}
 	for _, ns := range cfg.Nets {
-		if _, _, ok := viewRange(ns.View); !ok || len(ns.Hidden) > maxLayers-1 {
+		if _, _, ok := charnet.ViewRange(ns.View); !ok || len(ns.Hidden) > charnet.MaxLayers-1 {
 			return nil, fmt.Errorf("train: bad network %+v", ns)
 		}
 	}
-	m := &Model{}
-	var sc featureScratch
+	m := &charnet.Model{}
+	var sc charnet.FeatureScratch
 	feats := make([][]float32, len(train))
 	labels := make([]int, len(train))
 	for i, s := range train {
-		feats[i] = make([]float32, numFeatures)
-		if !sc.features(s.Strokes, feats[i]) {
+		feats[i] = make([]float32, charnet.NumFeatures)
+		if !sc.Features(s.Strokes, feats[i]) {
 			return nil, fmt.Errorf("train: sample %d has no ink", i)
 		}
-		labels[i] = classIndex(s.Label)
+		labels[i] = charnet.ClassIndex(s.Label)
 	}
 	m.Mean, m.InvStd = standardisation(feats)
 	for k, ns := range cfg.Nets {
 		n, err := trainNet(train, labels, m, cfg, ns, uint64(k))
-		n.Temp = [numCharsets]float32{1, 1, 1}
+		n.Temp = [charnet.NumCharsets]float32{1, 1, 1}
 		if err != nil {
 			return nil, fmt.Errorf("train net %d: %w", k, err)
 		}
 		m.Nets = append(m.Nets, n)
 	}
-	m.calibrate(calib)
+	calibrate(m, calib)
 	return m, nil
 }
 
 // standardisation returns per-feature means and inverse standard
 // deviations; constant features get 1 so they stay at zero.
 func standardisation(feats [][]float32) (mean, inv []float32) {
-	mean = make([]float32, numFeatures)
-	inv = make([]float32, numFeatures)
-	for j := 0; j < numFeatures; j++ {
+	mean = make([]float32, charnet.NumFeatures)
+	inv = make([]float32, charnet.NumFeatures)
+	for j := 0; j < charnet.NumFeatures; j++ {
 		var s, s2 float64
 		for _, f := range feats {
 			s += float64(f[j])
@@ -107,14 +109,14 @@ func standardisation(feats [][]float32) (mean, inv []float32) {
 // cross-entropy over all 36 classes plus the cross-entropy over the
 // sample's own group (digits or letters), because the engine restricts the
 // softmax to the field's character set and both readings must be good.
-func trainNet(train []Sample, labels []int, m *Model, cfg TrainConfig, ns NetSpec, k uint64) (net, error) {
+func trainNet(train []Sample, labels []int, m *charnet.Model, cfg TrainConfig, ns NetSpec, k uint64) (charnet.Net, error) {
 	rng := rand.New(rand.NewPCG(cfg.Seed, 0x1c4+k))
-	from, to, _ := viewRange(ns.View)
-	n := initNet(rng, from, to, ns.Hidden)
+	from, to, _ := charnet.ViewRange(ns.View)
+	n := charnet.NewNet(rng, from, to, ns.Hidden)
 	t := newTrainer(&n)
-	var sc featureScratch
+	var sc charnet.FeatureScratch
 	var aug augmenter
-	x := make([]float32, numFeatures)
+	x := make([]float32, charnet.NumFeatures)
 	order := make([]int, len(train))
 	for i := range order {
 		order[i] = i
@@ -134,10 +136,10 @@ func trainNet(train []Sample, labels []int, m *Model, cfg TrainConfig, ns NetSpe
 				if cfg.Augment {
 					strokes = aug.distort(rng, strokes)
 				}
-				if !sc.features(strokes, x) {
+				if !sc.Features(strokes, x) {
 					continue
 				}
-				m.standardise(x)
+				m.Standardise(x)
 				l, ok := t.accumulate(x, labels[idx])
 				loss += l
 				if ok {
@@ -158,32 +160,9 @@ func trainNet(train []Sample, labels []int, m *Model, cfg TrainConfig, ns NetSpe
 	for _, l := range n.Layers {
 		for _, w := range l.W {
 			if math.IsNaN(float64(w)) || math.IsInf(float64(w), 0) {
-				return net{}, errors.New("weights diverged")
+				return charnet.Net{}, errors.New("weights diverged")
 			}
 		}
 	}
 	return n, nil
-}
-
-// initNet draws He-initialised weights, suited to ReLU.
-func initNet(rng *rand.Rand, from, to int, hidden []int) net {
-	n := net{From: from, To: to}
-	in := to - from
-	for _, out := range append(append([]int(nil), hidden...), numClasses) {
-		l := layer{In: in, Out: out, W: make([]float32, in*out), B: make([]float32, out)}
-		sd := math.Sqrt(2 / float64(in))
-		for i := range l.W {
-			l.W[i] = float32(rng.NormFloat64() * sd)
-		}
-		n.Layers = append(n.Layers, l)
-		in = out
-	}
-	return n
-}
-
-// standardise maps raw features to zero mean, unit variance in place.
-func (m *Model) standardise(x []float32) {
-	for i := range x[:numFeatures] {
-		x[i] = (x[i] - m.Mean[i]) * m.InvStd[i]
-	}
 }

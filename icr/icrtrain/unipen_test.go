@@ -1,4 +1,4 @@
-package icr
+package icrtrain
 
 import (
 	"archive/tar"
@@ -6,6 +6,8 @@ import (
 	"compress/gzip"
 	"strings"
 	"testing"
+
+	"github.com/inkform/inkform/icr/internal/charnet"
 )
 
 // penData is an include file: stroke 0 (pen down), an empty .PEN_UP that
@@ -213,7 +215,7 @@ func FuzzParseUNIPEN(f *testing.F) {
 			return
 		}
 		for _, s := range got {
-			if len(s.Strokes) == 0 || classIndex(s.Label) < 0 {
+			if len(s.Strokes) == 0 || charnet.ClassIndex(s.Label) < 0 {
 				t.Fatalf("bad sample %+v", s)
 			}
 			for _, st := range s.Strokes {

@@ -1,4 +1,4 @@
-package icr
+package charnet
 
 import (
 	"math"
@@ -28,21 +28,21 @@ const (
 	offTraj     = 0
 	offGlobal   = offTraj + trajPoints*trajChannels
 	offDir      = offGlobal + globalFeats
-	numFeatures = offDir + gridSide*gridSide*directions
+	NumFeatures = offDir + gridSide*gridSide*directions
 )
 
-// viewRange returns the slice of the feature vector that a network on the
+// ViewRange returns the slice of the feature vector that a network on the
 // named view sees. Networks on different views make different mistakes:
 // the trajectory view is misled by an unusual stroke order, the orientation
 // view is not, so averaging them cuts the confident errors.
-func viewRange(view string) (from, to int, ok bool) {
+func ViewRange(view string) (from, to int, ok bool) {
 	switch view {
 	case "traj": // trajectory + globals
 		return offTraj, offDir, true
 	case "dir": // globals + orientation map
-		return offGlobal, numFeatures, true
+		return offGlobal, NumFeatures, true
 	case "all":
-		return 0, numFeatures, true
+		return 0, NumFeatures, true
 	}
 	return 0, 0, false
 }
@@ -54,17 +54,17 @@ type pathPoint struct {
 	up   bool
 }
 
-// featureScratch holds the buffers features needs, so that classifying a
+// FeatureScratch holds the buffers Features needs, so that classifying a
 // character allocates nothing once the scratch has grown.
-type featureScratch struct {
+type FeatureScratch struct {
 	path []pathPoint
 	cum  []float64
 }
 
-// features writes the feature vector of one character into dst (length
-// numFeatures). It reports false when the ink has no points.
-func (sc *featureScratch) features(strokes []inkform.Stroke, dst []float32) bool {
-	dst = dst[:numFeatures]
+// Features writes the feature vector of one character into dst (length
+// NumFeatures). It reports false when the ink has no points.
+func (sc *FeatureScratch) Features(strokes []inkform.Stroke, dst []float32) bool {
+	dst = dst[:NumFeatures]
 	clear(dst)
 	minX, minY := math.Inf(1), math.Inf(1)
 	maxX, maxY := math.Inf(-1), math.Inf(-1)
@@ -109,7 +109,7 @@ func (sc *featureScratch) features(strokes []inkform.Stroke, dst []float32) bool
 	sc.cum = sc.cum[:0]
 	total, upLen := 0.0, 0.0
 	sc.cum = append(sc.cum, 0)
-	grid := dst[offDir:numFeatures]
+	grid := dst[offDir:NumFeatures]
 	for i := 1; i < len(sc.path); i++ {
 		a, b := sc.path[i-1], sc.path[i]
 		dx, dy := b.x-a.x, b.y-a.y
@@ -143,7 +143,7 @@ func (sc *featureScratch) features(strokes []inkform.Stroke, dst []float32) bool
 }
 
 // resample writes trajPoints equidistant points of the joined path.
-func (sc *featureScratch) resample(dst []float32, total float64) {
+func (sc *FeatureScratch) resample(dst []float32, total float64) {
 	n := len(sc.path)
 	j := 0
 	for k := 0; k < trajPoints; k++ {
