@@ -9,22 +9,22 @@ import (
 	"time"
 
 	"github.com/inkform/inkform"
+	"github.com/inkform/inkform/fake"
 )
 
-// fakePurger removes documents from a fakeDocuments and records its calls.
+// fakePurger removes documents from a fake.Documents and records its calls.
 type fakePurger struct {
 	mu     sync.Mutex
-	docs   *fakeDocuments
+	docs   *fake.Documents
 	actors []string
 }
 
 func (f *fakePurger) PurgeDocument(ctx context.Context, orgID, id, actor string) error {
-	if _, err := f.docs.FindDocument(ctx, orgID, id); err != nil {
-		return err
+	if !f.docs.Delete(orgID, id) {
+		return inkform.Errorf(inkform.ENOTFOUND, "document not found")
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.docs.doc = nil
 	f.actors = append(f.actors, actor)
 	return nil
 }
@@ -39,7 +39,7 @@ func TestDocumentDelete(t *testing.T) {
 	})
 	purger.docs = e.docs
 	id, otherID, otherOrg := inkform.NewID(), inkform.NewID(), inkform.NewID()
-	e.docs.doc = &inkform.Document{ID: id, OrgID: e.orgID}
+	e.docs.Put(&inkform.Document{ID: id, OrgID: e.orgID}, nil)
 	kept := []string{
 		inkform.DocumentBlobPrefix(e.orgID, otherID) + "pdf/1.pdf",
 		inkform.DocumentBlobPrefix(otherOrg, id) + "pdf/1.pdf", // the same ID in another org's space
@@ -82,7 +82,8 @@ func TestDocumentDelete(t *testing.T) {
 	if got := blobs.keys(); !slices.Equal(got, kept) {
 		t.Errorf("objects left %q, want only %q", got, kept)
 	}
-	if len(purger.actors) != 1 || purger.actors[0] != "token "+e.tokens.bySecret[e.secrets[inkform.RoleIntegrator]].ID {
+	integrator, _ := e.tokens.Authenticate(context.Background(), e.secrets[inkform.RoleIntegrator])
+	if len(purger.actors) != 1 || integrator == nil || purger.actors[0] != "token "+integrator.ID {
 		t.Errorf("purges by %q, want one by the integrator's token", purger.actors)
 	}
 	if w := newEnv(t).do(t, inkform.RoleAdmin, "DELETE", path, "", ""); w.Code != 503 {
@@ -121,13 +122,12 @@ func TestCutoutCacheDuringPurge(t *testing.T) {
 		e := newEnv(t, func(s *Server) { s.Blobs = blobs })
 		form := cutoutForm()
 		form.ID, form.OrgID, form.Version = inkform.NewID(), e.orgID, 1
-		e.forms.forms = append(e.forms.forms, form)
+		e.forms.Put(form)
 		doc := &inkform.Document{ID: inkform.NewID(), OrgID: e.orgID, FormID: form.ID, FormVersion: 1,
 			Pages: []inkform.DocumentPage{{Number: 1, Address: "1.2.3.4"}}}
-		e.docs.doc = doc
-		e.docs.ink = &inkform.DocumentInk{DocumentID: doc.ID, SHA256: "abcdef"}
+		e.docs.Put(doc, &inkform.DocumentInk{SHA256: "abcdef"})
 		if tt.purge {
-			blobs.onPut = func() { e.docs.doc = nil }
+			blobs.onPut = func() { e.docs.Delete(e.orgID, doc.ID) }
 		}
 		if w := e.do(t, inkform.RoleVerifier, "GET", "/api/v1/documents/"+doc.ID+"/fields/a/cutout.png", "", ""); w.Code != 200 {
 			t.Fatalf("%s: cutout %d %s", tt.name, w.Code, w.Body)
