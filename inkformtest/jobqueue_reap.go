@@ -177,6 +177,11 @@ func testRetryJob(t *testing.T, s Stores) {
 	if gotIDs := ids(got); len(gotIDs) != 3 || !slices.Equal(slices.Sorted(slices.Values(gotIDs)), want) {
 		t.Errorf("after retries claimed %v, want %v at once", gotIDs, want)
 	}
+	for _, j := range got {
+		if j.Attempt != 1 {
+			t.Errorf("retried job %d claimed on attempt %d, want 1", j.ID, j.Attempt)
+		}
+	}
 	waiting := h.enqueue(h.org, 1, inkform.EnqueueOpts{})[0]
 	wantCode(t, "retry of an available job", h.jobs.RetryJob(ctx, h.org, waiting.ID), inkform.ECONFLICT)
 }
