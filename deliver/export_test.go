@@ -110,16 +110,6 @@ func (o oneRender) FindRender(_ context.Context, _, id string) (*inkform.Documen
 	return o.r, nil
 }
 
-// oneForm finds one form version.
-type oneForm struct{ f *inkform.Form }
-
-func (o oneForm) FindFormVersion(_ context.Context, org, id string, v int) (*inkform.Form, error) {
-	if org != o.f.OrgID || id != o.f.ID || v != o.f.Version {
-		return nil, inkform.Errorf(inkform.ENOTFOUND, "form not found")
-	}
-	return o.f, nil
-}
-
 // marks records MarkExported calls.
 type marks struct {
 	mu  sync.Mutex
@@ -164,7 +154,7 @@ func newExportFixture(t *testing.T, format string, fields map[string]inkform.Fie
 	f := &exportFixture{store: newOneSubscription(h, ""), docs: oneDoc(doc), target: newMemBlobs(), marks: &marks{}, doc: doc, pdf: pdf, handler: h,
 		args: inkform.DeliverArgs{SubscriptionID: "h1", DocumentID: "d1", Event: inkform.EventDocumentValidated, MessageID: "msg_1",
 			EventAt: time.Date(2026, 11, 27, 23, 59, 0, 0, time.UTC)}}
-	f.e = &deliver.Exporter{Subscriptions: f.store, Documents: f.docs, Forms: oneForm{form}, Renders: oneRender{r: render},
+	f.e = &deliver.Exporter{Subscriptions: f.store, Documents: f.docs, Forms: oneForm(form), Renders: oneRender{r: render},
 		Blobs: pdfs, Targets: map[string]inkform.BlobStore{"archive": f.target, "other": newMemBlobs()},
 		Marker: f.marks, BaseURL: "https://inkform.example"}
 	return f

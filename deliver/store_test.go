@@ -46,3 +46,10 @@ func oneDoc(d *inkform.Document) *fake.Documents {
 	docs.Put(d, nil)
 	return docs
 }
+
+// oneForm returns forms holding form, as stored.
+func oneForm(form *inkform.Form) *fake.Forms {
+	forms := &fake.Forms{}
+	forms.Put(form)
+	return forms
+}
