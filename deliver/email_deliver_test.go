@@ -11,6 +11,7 @@ import (
 
 	"github.com/inkform/inkform"
 	"github.com/inkform/inkform/deliver"
+	"github.com/inkform/inkform/fake"
 )
 
 // mailDeps serves one form version, one render and its PDF to a Mailer.
@@ -75,7 +76,8 @@ func (l latestForm) FindForm(_ context.Context, org, id string) (*inkform.Form, 
 // validated document d1 and its current PDF.
 type mailFixture struct {
 	m     *deliver.Mailer
-	store *memSubscriptions
+	store *oneSubscription
+	docs  *fake.Documents
 	deps  *mailDeps
 	doc   *inkform.Document
 	args  inkform.DeliverArgs
@@ -96,18 +98,26 @@ func newMailFixture(s *deliver.SMTP) *mailFixture {
 		Events:  []string{inkform.EventDocumentValidated},
 		Subject: "{{.Form.Name}}: {{.Values.patient}} ({{.Document.Status}})",
 		Body:    "{{range $k, $v := .Values}}{{$k}}={{$v}};{{end}}\npdf={{.Links.PDF}} event={{.Event}}\n"}
-	store := &memSubscriptions{h: h}
-	m := &deliver.Mailer{Subscriptions: store, Documents: oneDoc{doc}, Forms: deps, Renders: deps, Blobs: deps,
+	store, docs := newOneSubscription(h, ""), oneDoc(doc)
+	m := &deliver.Mailer{Subscriptions: store, Documents: docs, Forms: deps, Renders: deps, Blobs: deps,
 		SMTP: s, BaseURL: "https://inkform.example"}
 	args := inkform.DeliverArgs{SubscriptionID: "h1", DocumentID: "d1", Event: inkform.EventDocumentValidated, MessageID: "msg_m1", EventAt: updated}
-	return &mailFixture{m: m, store: store, deps: deps, doc: doc, args: args}
+	return &mailFixture{m: m, store: store, docs: docs, deps: deps, doc: doc, args: args}
+}
+
+// deliver stores the fixture's subscription and document as they are now
+// (a case may have changed them) and delivers the event.
+func (fx *mailFixture) deliver(attempt int) error {
+	fx.store.save()
+	fx.docs.Put(fx.doc, nil)
+	return fx.m.Deliver(context.Background(), "o1", fx.args, attempt)
 }
 
 func TestMailerDeliver(t *testing.T) {
 	t.Parallel()
 	f := newFakeSMTP(t, nil)
 	fx := newMailFixture(fakeClient(t, f, "smtp://user:s3cret-pass@127.0.0.1:PORT"))
-	if err := fx.m.Deliver(context.Background(), "o1", fx.args, 3); err != nil {
+	if err := fx.deliver(3); err != nil {
 		t.Fatal(err)
 	}
 	f.mu.Lock()
@@ -166,7 +176,7 @@ func TestMailerDeliverFailures(t *testing.T) {
 			if tc.change != nil {
 				tc.change(fx)
 			}
-			err := fx.m.Deliver(context.Background(), "o1", fx.args, 1)
+			err := fx.deliver(1)
 			if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
 				t.Fatalf("Deliver: %v, want an error naming %q", err, tc.wantErr)
 			}
@@ -216,7 +226,7 @@ func TestMailerWithoutPDF(t *testing.T) {
 				fx.m.Documents = nil // a purged document is not read
 				fx.args.Purged = &inkform.PurgedRecord{ID: "d1", FormID: "f1", Status: "purged", PurgedAt: purgedAt}
 			}
-			if err := fx.m.Deliver(context.Background(), "o1", fx.args, 1); err != nil {
+			if err := fx.deliver(1); err != nil {
 				t.Fatal(err)
 			}
 			f.mu.Lock()

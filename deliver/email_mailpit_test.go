@@ -128,7 +128,7 @@ func TestEmailMailpit(t *testing.T) {
 	fx.args.MessageID = "msg_ci_" + hex.EncodeToString(id)
 	fx.store.h.To = []string{"desk@inkform.test", "archive@inkform.test"}
 
-	if err := fx.m.Deliver(context.Background(), "o1", fx.args, 1); err != nil {
+	if err := fx.deliver(1); err != nil {
 		t.Fatalf("deliver through %s: %v", s, err)
 	}
 	msg := findMailpit(t, api, fx.args.MessageID+"@inkform")

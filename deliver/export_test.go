@@ -15,6 +15,7 @@ import (
 
 	"github.com/inkform/inkform"
 	"github.com/inkform/inkform/deliver"
+	"github.com/inkform/inkform/fake"
 )
 
 // memBlob is one object of a memBlobs.
@@ -109,16 +110,6 @@ func (o oneRender) FindRender(_ context.Context, _, id string) (*inkform.Documen
 	return o.r, nil
 }
 
-// oneForm finds one form version.
-type oneForm struct{ f *inkform.Form }
-
-func (o oneForm) FindFormVersion(_ context.Context, org, id string, v int) (*inkform.Form, error) {
-	if org != o.f.OrgID || id != o.f.ID || v != o.f.Version {
-		return nil, inkform.Errorf(inkform.ENOTFOUND, "form not found")
-	}
-	return o.f, nil
-}
-
 // marks records MarkExported calls.
 type marks struct {
 	mu  sync.Mutex
@@ -136,7 +127,8 @@ func (m *marks) MarkExported(_ context.Context, org, id string, _ time.Time) err
 // "archive", with the document's current PDF in the main store.
 type exportFixture struct {
 	e       *deliver.Exporter
-	store   *memSubscriptions
+	store   *oneSubscription
+	docs    *fake.Documents
 	target  *memBlobs
 	marks   *marks
 	doc     *inkform.Document
@@ -159,13 +151,21 @@ func newExportFixture(t *testing.T, format string, fields map[string]inkform.Fie
 	pdf := []byte("%PDF-1.7 the document\n%%EOF\n")
 	render := &inkform.DocumentRender{DocumentID: "d1", SourceUpdatedAt: updated, Key: inkform.DocumentPDFKey("o1", "d1", updated)}
 	pdfs := &memBlobs{objs: map[string]memBlob{render.Key: {data: pdf, ct: "application/pdf"}}}
-	f := &exportFixture{store: &memSubscriptions{h: h}, target: newMemBlobs(), marks: &marks{}, doc: doc, pdf: pdf, handler: h,
+	f := &exportFixture{store: newOneSubscription(h, ""), docs: oneDoc(doc), target: newMemBlobs(), marks: &marks{}, doc: doc, pdf: pdf, handler: h,
 		args: inkform.DeliverArgs{SubscriptionID: "h1", DocumentID: "d1", Event: inkform.EventDocumentValidated, MessageID: "msg_1",
 			EventAt: time.Date(2026, 11, 27, 23, 59, 0, 0, time.UTC)}}
-	f.e = &deliver.Exporter{Subscriptions: f.store, Documents: oneDoc{doc}, Forms: oneForm{form}, Renders: oneRender{r: render},
+	f.e = &deliver.Exporter{Subscriptions: f.store, Documents: f.docs, Forms: oneForm(form), Renders: oneRender{r: render},
 		Blobs: pdfs, Targets: map[string]inkform.BlobStore{"archive": f.target, "other": newMemBlobs()},
 		Marker: f.marks, BaseURL: "https://inkform.example"}
 	return f
+}
+
+// deliver stores the fixture's subscription and document as they are now
+// (a case may have changed them) and delivers the event for org.
+func (f *exportFixture) deliver(org string) error {
+	f.store.save()
+	f.docs.Put(f.doc, nil)
+	return f.e.Deliver(context.Background(), org, f.args, 1)
 }
 
 // object returns the one object of the target, failing unless there is
@@ -233,7 +233,7 @@ func TestExportFormats(t *testing.T) {
 		t.Run(tt.format, func(t *testing.T) {
 			t.Parallel()
 			f := newExportFixture(t, tt.format, fields)
-			if err := f.e.Deliver(context.Background(), "o1", f.args, 1); err != nil {
+			if err := f.deliver("o1"); err != nil {
 				t.Fatalf("deliver: %v", err)
 			}
 			key, obj := f.object(t)
@@ -277,7 +277,7 @@ func TestExportPath(t *testing.T) {
 			if tt.now != nil {
 				f.args.EventAt, f.e.Now = time.Time{}, tt.now
 			}
-			err := f.e.Deliver(context.Background(), "o1", f.args, 1)
+			err := f.deliver("o1")
 			if tt.bad != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.bad) || len(f.target.keys()) != 0 {
 					t.Fatalf("deliver: %v, stored %v; want an error about %q and nothing stored", err, f.target.keys(), tt.bad)
@@ -302,11 +302,10 @@ func TestExportOrgPrefix(t *testing.T) {
 	a, b := newExportFixture(t, "json", nil), newExportFixture(t, "json", nil)
 	b.handler.OrgID, b.doc.OrgID = "o2", "o2"
 	b.e.Targets["archive"] = a.target
-	ctx := context.Background()
-	if err := a.e.Deliver(ctx, "o1", a.args, 1); err != nil {
+	if err := a.deliver("o1"); err != nil {
 		t.Fatal(err)
 	}
-	if err := b.e.Deliver(ctx, "o2", b.args, 1); err != nil {
+	if err := b.deliver("o2"); err != nil {
 		t.Fatal(err)
 	}
 	if got, want := a.target.keys(), []string{"o1/f1/2026/11/d1.json", "o2/f1/2026/11/d1.json"}; !slices.Equal(got, want) {
@@ -336,7 +335,7 @@ func TestExportCSVInjection(t *testing.T) {
 		t.Run(fmt.Sprint(tt.value), func(t *testing.T) {
 			t.Parallel()
 			f := newExportFixture(t, "csv", map[string]inkform.FieldValue{"patient": {Value: tt.value}})
-			if err := f.e.Deliver(context.Background(), "o1", f.args, 1); err != nil {
+			if err := f.deliver("o1"); err != nil {
 				t.Fatal(err)
 			}
 			_, obj := f.object(t)
@@ -377,7 +376,7 @@ func TestExportFailures(t *testing.T) {
 			t.Parallel()
 			f := newExportFixture(t, tt.format, nil)
 			tt.setup(f)
-			err := f.e.Deliver(context.Background(), "o1", f.args, 1)
+			err := f.deliver("o1")
 			if inkform.ErrorCode(err) != tt.code {
 				t.Fatalf("deliver: %v, want code %s", err, tt.code)
 			}

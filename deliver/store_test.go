@@ -2,84 +2,54 @@ package deliver_test
 
 import (
 	"context"
-	"errors"
-	"sync"
+	"slices"
 
 	"github.com/inkform/inkform"
+	"github.com/inkform/inkform/fake"
 )
 
-// memSubscriptions is an in-memory inkform.SubscriptionStore for one subscription.
-type memSubscriptions struct {
+// oneSubscription is a fake.Subscriptions holding one subscription, kept
+// with the secret it was stored with.
+type oneSubscription struct {
+	*fake.Subscriptions
 	h      *inkform.Subscription
 	secret string
-
-	mu         sync.Mutex
-	deliveries []inkform.Delivery
 }
 
-func (m *memSubscriptions) CreateSubscription(context.Context, string, *inkform.Subscription, string) error {
-	return errors.New("not used")
+// newOneSubscription stores h with secret ("" for no secret).
+func newOneSubscription(h *inkform.Subscription, secret string) *oneSubscription {
+	s := &oneSubscription{Subscriptions: &fake.Subscriptions{}, h: h, secret: secret}
+	s.Put(h, secret)
+	return s
 }
 
-func (m *memSubscriptions) FindSubscription(_ context.Context, org, id string) (*inkform.Subscription, error) {
-	if org != m.h.OrgID || id != m.h.ID {
-		return nil, inkform.Errorf(inkform.ENOTFOUND, "handler not found")
-	}
-	return m.h, nil
-}
+// save stores the subscription again as it is now: tests change h.
+func (s *oneSubscription) save() { s.Put(s.h, s.secret) }
 
-func (m *memSubscriptions) FindSubscriptionSecret(ctx context.Context, org, id string) (*inkform.Subscription, string, error) {
-	h, err := m.FindSubscription(ctx, org, id)
+// recorded returns the attempts in the subscription's log, oldest first.
+func (s *oneSubscription) recorded() []inkform.Delivery {
+	ds, err := s.ListDeliveries(context.Background(), s.h.OrgID, s.h.ID, 500)
 	if err != nil {
-		return nil, "", err
+		panic(err) // the one subscription is always there
 	}
-	return h, m.secret, nil
-}
-
-func (m *memSubscriptions) ListSubscriptions(context.Context, string, string) ([]*inkform.Subscription, error) {
-	return []*inkform.Subscription{m.h}, nil
-}
-
-func (m *memSubscriptions) DeleteSubscription(context.Context, string, string) error {
-	return errors.New("not used")
-}
-
-func (m *memSubscriptions) RecordDelivery(_ context.Context, org string, d *inkform.Delivery) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.deliveries = append(m.deliveries, *d)
-	return nil
-}
-
-func (m *memSubscriptions) ListDeliveries(context.Context, string, string, int) ([]*inkform.Delivery, error) {
-	return nil, errors.New("not used")
-}
-
-func (m *memSubscriptions) UpdateSubscription(context.Context, string, string, func(*inkform.Subscription) error) (*inkform.Subscription, error) {
-	return nil, errors.New("not used")
-}
-
-func (m *memSubscriptions) FindDelivery(context.Context, string, string, int64) (*inkform.Delivery, error) {
-	return nil, errors.New("not used")
-}
-
-func (m *memSubscriptions) Redeliver(context.Context, string, string, int64) (int64, error) {
-	return 0, errors.New("not used")
-}
-
-// recorded returns the attempts recorded so far.
-func (m *memSubscriptions) recorded() []inkform.Delivery {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return append([]inkform.Delivery(nil), m.deliveries...)
-}
-
-// oneDoc finds one document.
-type oneDoc struct{ d *inkform.Document }
-
-func (o oneDoc) FindDocument(_ context.Context, org, id string) (*inkform.Document, error) {
-	if org != o.d.OrgID || id != o.d.ID {
-		return nil, inkform.Errorf(inkform.ENOTFOUND, "document not found")
+	out := make([]inkform.Delivery, len(ds))
+	for i, d := range ds {
+		out[i] = *d
 	}
-	return o.d, nil
+	slices.Reverse(out)
+	return out
+}
+
+// oneDoc returns documents holding d.
+func oneDoc(d *inkform.Document) *fake.Documents {
+	docs := &fake.Documents{}
+	docs.Put(d, nil)
+	return docs
+}
+
+// oneForm returns forms holding form, as stored.
+func oneForm(form *inkform.Form) *fake.Forms {
+	forms := &fake.Forms{}
+	forms.Put(form)
+	return forms
 }

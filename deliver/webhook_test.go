@@ -41,12 +41,12 @@ func verify(t *testing.T, secret string, r *http.Request, body []byte) {
 }
 
 // fixture returns a sender for one subscription on url and its store.
-func fixture(url string, allowPrivate bool) (*deliver.Sender, *memSubscriptions, inkform.DeliverArgs) {
+func fixture(url string, allowPrivate bool) (*deliver.Sender, *oneSubscription, inkform.DeliverArgs) {
 	h := &inkform.Subscription{ID: "h1", OrgID: "o1", FormID: "f1", Type: "webhook", URL: url, Events: []string{inkform.EventDocumentValidated}}
-	store := &memSubscriptions{h: h, secret: inkform.NewWebhookSecret()}
+	store := newOneSubscription(h, inkform.NewWebhookSecret())
 	doc := &inkform.Document{ID: "d1", OrgID: "o1", FormID: "f1", Status: inkform.StatusValidated,
 		Fields: map[string]inkform.FieldValue{"patient": {Value: "ANNA", Valid: true}}}
-	s := &deliver.Sender{Subscriptions: store, Documents: oneDoc{doc}, BaseURL: "https://inkform.example/", Client: deliver.NewClient(allowPrivate)}
+	s := &deliver.Sender{Subscriptions: store, Documents: oneDoc(doc), BaseURL: "https://inkform.example/", Client: deliver.NewClient(allowPrivate)}
 	return s, store, inkform.DeliverArgs{SubscriptionID: "h1", DocumentID: "d1", Event: inkform.EventDocumentValidated, MessageID: "msg_1"}
 }
 
@@ -105,12 +105,13 @@ func TestDeliverSignsAndRetries(t *testing.T) {
 		msg.Data.Links.Ink != "https://inkform.example/api/v1/documents/d1/ink" {
 		t.Errorf("message %s", body)
 	}
-	if len(store.deliveries) != 2 || store.deliveries[0].StatusCode != 500 || store.deliveries[0].Attempt != 1 ||
-		!strings.Contains(store.deliveries[0].Error, "try later") || store.deliveries[1].StatusCode != 200 ||
-		store.deliveries[1].Attempt != 2 || store.deliveries[1].Error != "" {
-		t.Errorf("recorded deliveries %+v", store.deliveries)
+	rec := store.recorded()
+	if len(rec) != 2 || rec[0].StatusCode != 500 || rec[0].Attempt != 1 ||
+		!strings.Contains(rec[0].Error, "try later") || rec[1].StatusCode != 200 ||
+		rec[1].Attempt != 2 || rec[1].Error != "" {
+		t.Errorf("recorded deliveries %+v", rec)
 	}
-	for _, d := range store.deliveries {
+	for _, d := range rec {
 		if strings.Contains(d.Error, strings.TrimPrefix(store.secret, "whsec_")) {
 			t.Errorf("the secret is in a recorded error")
 		}
@@ -128,8 +129,8 @@ func TestDeliverRefusesPrivateAddress(t *testing.T) {
 		if !errors.Is(err, deliver.ErrPrivateAddress) {
 			t.Errorf("%s: error %v, want ErrPrivateAddress", url, err)
 		}
-		if len(store.deliveries) != 1 || store.deliveries[0].StatusCode != 0 || store.deliveries[0].Error == "" {
-			t.Errorf("%s: refused attempt not recorded: %+v", url, store.deliveries)
+		if rec := store.recorded(); len(rec) != 1 || rec[0].StatusCode != 0 || rec[0].Error == "" {
+			t.Errorf("%s: refused attempt not recorded: %+v", url, rec)
 		}
 	}
 	if called {

@@ -9,55 +9,20 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/inkform/inkform"
+	"github.com/inkform/inkform/fake"
 )
 
-// fakeAudit is an in-memory audit log; err, when set, fails every record.
-type fakeAudit struct {
-	mu     sync.Mutex
-	events []*inkform.AuditEvent
-	filter inkform.AuditFilter
-	err    error
-}
-
-func (f *fakeAudit) RecordAudit(ctx context.Context, orgID string, events ...*inkform.AuditEvent) error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if f.err != nil {
-		return f.err
-	}
-	for _, e := range events {
-		if err := e.Validate(); err != nil {
-			return err
-		}
-		e.ID, e.OrgID, e.At = inkform.NewID(), orgID, time.Now()
-		f.events = append(f.events, e)
-	}
-	return nil
-}
-
-func (f *fakeAudit) ListAudit(ctx context.Context, orgID string, filter inkform.AuditFilter) ([]*inkform.AuditEvent, string, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.filter = filter
-	var out []*inkform.AuditEvent
-	for _, e := range f.events {
-		if e.OrgID == orgID && (filter.Action == "" || e.Action == filter.Action) {
-			out = append(out, e)
-		}
-	}
-	return out, "", nil
-}
-
-// actions lists the recorded events as "action kind id detail".
-func (f *fakeAudit) actions() []string {
-	f.mu.Lock()
-	defer f.mu.Unlock()
+// auditActions lists the events recorded through rec, in the order
+// recorded, as "action kind detail".
+func auditActions(rec *fake.Recorder) []string {
 	var out []string
-	for _, e := range f.events {
-		out = append(out, strings.TrimSpace(e.Action+" "+e.Object.Kind+" "+e.Detail))
+	for _, c := range rec.Calls("RecordAudit") {
+		for _, a := range c.Args[1:] {
+			e := a.(*inkform.AuditEvent)
+			out = append(out, strings.TrimSpace(e.Action+" "+e.Object.Kind+" "+e.Detail))
+		}
 	}
 	return out
 }
@@ -139,12 +104,11 @@ func (f *fakeBlobs) keys() []string {
 // document's values.
 func TestAuditRecordsReadsWithoutValues(t *testing.T) {
 	t.Parallel()
-	audit := &fakeAudit{}
-	e := newEnv(t, func(s *Server) { s.Audit = audit })
+	rec := &fake.Recorder{}
+	e := newEnv(t, func(s *Server) { s.Audit = &fake.Audit{Hook: rec.Hook} })
 	doc := &inkform.Document{ID: inkform.NewID(), OrgID: e.orgID, Status: inkform.StatusReceived,
 		Fields: map[string]inkform.FieldValue{"patient": {Value: "Secret Name 407215"}}}
-	e.docs.doc = doc
-	e.docs.ink = &inkform.DocumentInk{DocumentID: doc.ID, PenID: "AJX-AAB-7KH-6P"}
+	e.docs.Put(doc, &inkform.DocumentInk{PenID: "AJX-AAB-7KH-6P"})
 	for _, path := range []string{"", "/ink", "/history"} {
 		if w := e.do(t, inkform.RoleVerifier, "GET", "/api/v1/documents/"+doc.ID+path, "", ""); w.Code != 200 {
 			t.Fatalf("GET %s: %d %s", path, w.Code, w.Body)
@@ -158,7 +122,7 @@ func TestAuditRecordsReadsWithoutValues(t *testing.T) {
 		t.Fatalf("GET unknown document: %d", w.Code)
 	}
 	want := []string{"document.read document document", "document.read document ink", "document.read document history", "document.read document list"}
-	if got := audit.actions(); strings.Join(got, "|") != strings.Join(want, "|") {
+	if got := auditActions(rec); strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Errorf("recorded %q, want %q", got, want)
 	}
 	w := e.do(t, inkform.RoleAdmin, "GET", "/api/v1/audit?action=document.read", "", "")
@@ -174,8 +138,8 @@ func TestAuditRecordsReadsWithoutValues(t *testing.T) {
 	if len(resp.Events) != 4 || !strings.HasPrefix(resp.Events[0].Actor, "token ") || resp.Events[0].Object.ID != doc.ID {
 		t.Errorf("audit events %+v", resp.Events)
 	}
-	if audit.filter.Action != inkform.AuditDocumentRead {
-		t.Errorf("filter %+v did not reach the log", audit.filter)
+	if f, _ := rec.Last("ListAudit")[1].(inkform.AuditFilter); f.Action != inkform.AuditDocumentRead {
+		t.Errorf("filter %+v did not reach the log", f)
 	}
 }
 
@@ -183,11 +147,12 @@ func TestAuditRecordsReadsWithoutValues(t *testing.T) {
 // not served.
 func TestAuditFailureRefusesRead(t *testing.T) {
 	t.Parallel()
-	audit := &fakeAudit{err: errors.New("disk full")}
+	audit := &fake.Audit{Hook: fake.FailOn("RecordAudit", errors.New("disk full"))}
 	e := newEnv(t, func(s *Server) { s.Audit = audit })
-	e.docs.doc = &inkform.Document{ID: inkform.NewID(), OrgID: e.orgID,
+	doc := &inkform.Document{ID: inkform.NewID(), OrgID: e.orgID,
 		Fields: map[string]inkform.FieldValue{"patient": {Value: "407215"}}}
-	w := e.do(t, inkform.RoleVerifier, "GET", "/api/v1/documents/"+e.docs.doc.ID, "", "")
+	e.docs.Put(doc, nil)
+	w := e.do(t, inkform.RoleVerifier, "GET", "/api/v1/documents/"+doc.ID, "", "")
 	if w.Code != 500 || strings.Contains(w.Body.String(), "407215") {
 		t.Errorf("unrecorded read answered %d: %s", w.Code, w.Body)
 	}
@@ -195,7 +160,7 @@ func TestAuditFailureRefusesRead(t *testing.T) {
 
 func TestAuditListParams(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, func(s *Server) { s.Audit = &fakeAudit{} })
+	e := newEnv(t, func(s *Server) { s.Audit = &fake.Audit{} })
 	tests := []struct {
 		role   inkform.Role
 		query  string

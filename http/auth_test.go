@@ -112,12 +112,12 @@ func TestAuthCache(t *testing.T) {
 			t.Fatalf("status %d", c)
 		}
 	}
-	if n := e.tokens.authCalls(); n != 1 {
+	if n := len(e.calls.Calls("Authenticate")); n != 1 {
 		t.Errorf("3 requests in the TTL made %d lookups, want 1", n)
 	}
 	now = now.Add(time.Minute)
 	get()
-	if n := e.tokens.authCalls(); n != 2 {
+	if n := len(e.calls.Calls("Authenticate")); n != 2 {
 		t.Errorf("after the TTL: %d lookups, want 2", n)
 	}
 }
@@ -128,7 +128,7 @@ func TestAuthCacheDisabled(t *testing.T) {
 	for i := 0; i < 3; i++ {
 		e.do(t, inkform.RoleDesigner, "GET", "/api/v1/forms", "", "")
 	}
-	if n := e.tokens.authCalls(); n != 3 {
+	if n := len(e.calls.Calls("Authenticate")); n != 3 {
 		t.Errorf("%d lookups with the cache off, want 3", n)
 	}
 }

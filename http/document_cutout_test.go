@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/inkform/inkform"
+	"github.com/inkform/inkform/fake"
 )
 
 // fakeCutouts is a CutoutService that records what it was asked and serves
@@ -81,8 +82,8 @@ func TestDocumentCutout(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			cutouts := &fakeCutouts{findErr: tt.findErr, openErr: tt.openErr}
-			audit := &fakeAudit{}
-			e := newEnv(t, func(s *Server) { s.Cutouts, s.Audit = cutouts, audit })
+			rec := &fake.Recorder{}
+			e := newEnv(t, func(s *Server) { s.Cutouts, s.Audit = cutouts, &fake.Audit{Hook: rec.Hook} })
 			w := e.doWith(t, inkform.RoleVerifier, "GET", "/api/v1/documents/"+id+tt.path, "", map[string]string{"If-None-Match": tt.ifNoneMatch})
 			if w.Code != tt.status || !strings.Contains(w.Body.String(), tt.body) {
 				t.Fatalf("%d %s, want %d %q", w.Code, w.Body, tt.status, tt.body)
@@ -90,8 +91,8 @@ func TestDocumentCutout(t *testing.T) {
 			if want := []string{e.orgID + " " + tt.found}; tt.found == "" && len(cutouts.found) != 0 || tt.found != "" && !slices.Equal(cutouts.found, want) {
 				t.Errorf("FindCutout asked %q, want %q", cutouts.found, want)
 			}
-			if cutouts.opened != tt.opened || !slices.Equal(audit.actions(), tt.audit) {
-				t.Errorf("opened %d times, audit %q; want %d, %q", cutouts.opened, audit.actions(), tt.opened, tt.audit)
+			if cutouts.opened != tt.opened || !slices.Equal(auditActions(rec), tt.audit) {
+				t.Errorf("opened %d times, audit %q; want %d, %q", cutouts.opened, auditActions(rec), tt.opened, tt.audit)
 			}
 			if tt.status == 200 {
 				h := w.Header()

@@ -8,22 +8,22 @@ import (
 	"time"
 
 	"github.com/inkform/inkform"
+	"github.com/inkform/inkform/fake"
 )
 
-// fakePurger removes documents from a fakeDocuments and records its calls.
+// fakePurger removes documents from a fake.Documents and records its calls.
 type fakePurger struct {
 	mu     sync.Mutex
-	docs   *fakeDocuments
+	docs   *fake.Documents
 	actors []string
 }
 
 func (f *fakePurger) PurgeDocument(ctx context.Context, orgID, id, actor string) error {
-	if _, err := f.docs.FindDocument(ctx, orgID, id); err != nil {
-		return err
+	if !f.docs.Delete(orgID, id) {
+		return inkform.Errorf(inkform.ENOTFOUND, "document not found")
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.docs.doc = nil
 	f.actors = append(f.actors, actor)
 	return nil
 }
@@ -38,7 +38,7 @@ func TestDocumentDelete(t *testing.T) {
 	})
 	purger.docs = e.docs
 	id, otherID, otherOrg := inkform.NewID(), inkform.NewID(), inkform.NewID()
-	e.docs.doc = &inkform.Document{ID: id, OrgID: e.orgID}
+	e.docs.Put(&inkform.Document{ID: id, OrgID: e.orgID}, nil)
 	kept := []string{
 		inkform.DocumentBlobPrefix(e.orgID, otherID) + "pdf/1.pdf",
 		inkform.DocumentBlobPrefix(otherOrg, id) + "pdf/1.pdf", // the same ID in another org's space
@@ -81,7 +81,8 @@ func TestDocumentDelete(t *testing.T) {
 	if got := blobs.keys(); !slices.Equal(got, kept) {
 		t.Errorf("objects left %q, want only %q", got, kept)
 	}
-	if len(purger.actors) != 1 || purger.actors[0] != "token "+e.tokens.bySecret[e.secrets[inkform.RoleIntegrator]].ID {
+	integrator, _ := e.tokens.Authenticate(context.Background(), e.secrets[inkform.RoleIntegrator])
+	if len(purger.actors) != 1 || integrator == nil || purger.actors[0] != "token "+integrator.ID {
 		t.Errorf("purges by %q, want one by the integrator's token", purger.actors)
 	}
 	if w := newEnv(t).do(t, inkform.RoleAdmin, "DELETE", path, "", ""); w.Code != 503 {

@@ -14,9 +14,9 @@ func newDocEnv(t *testing.T) (*testEnv, *inkform.Document) {
 	e := newEnv(t)
 	doc := &inkform.Document{ID: inkform.NewID(), OrgID: e.orgID, FormID: inkform.NewID(), Status: inkform.StatusValidated,
 		Pages: []inkform.DocumentPage{{Number: 1, Address: "70.3.12.5", Strokes: 1}}}
-	e.docs.doc = doc
-	e.docs.ink = &inkform.DocumentInk{DocumentID: doc.ID, PenID: "AJX-AAB-7KH-6P",
-		Pages: []inkform.PageInk{{Address: "70.3.12.5", Strokes: []inkform.Stroke{{Points: []inkform.Point{{X: 1, Y: 2}, {X: 3, Y: 4}}}}}}}
+	e.docs.Put(doc, &inkform.DocumentInk{PenID: "AJX-AAB-7KH-6P",
+		Pages: []inkform.PageInk{{Address: "70.3.12.5", Strokes: []inkform.Stroke{{Points: []inkform.Point{{X: 1, Y: 2}, {X: 3, Y: 4}}}}}}},
+		inkform.StatusChange{To: inkform.StatusReceived, Cause: "captured", At: time.Unix(0, 0).UTC()})
 	return e, doc
 }
 
@@ -32,16 +32,25 @@ func TestDocumentListFilter(t *testing.T) {
 		Next      string             `json:"next"`
 	}
 	decodeJSONBody(t, w, &res)
-	if len(res.Documents) != 1 || res.Documents[0].ID != doc.ID || res.Next != doc.ID {
-		t.Errorf("response %+v", res)
+	if len(res.Documents) != 0 || res.Next != "" {
+		t.Errorf("response %+v; no document matches", res)
 	}
 	want := inkform.DocumentFilter{FormID: formID, Status: inkform.StatusValidated,
 		Since: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), Until: time.Date(2026, 1, 31, 23, 0, 0, 0, time.UTC),
 		After: after, Limit: 10}
-	got := e.docs.filter
+	got, _ := e.lastArg("ListDocuments", 1).(inkform.DocumentFilter)
 	if got.FormID != want.FormID || got.Status != want.Status || !got.Since.Equal(want.Since) ||
 		!got.Until.Equal(want.Until) || got.After != want.After || got.Limit != want.Limit {
 		t.Errorf("filter %+v, want %+v", got, want)
+	}
+
+	// The store's page and cursor come back as they are.
+	other := &inkform.Document{ID: inkform.NewID(), OrgID: e.orgID, FormID: doc.FormID, Status: inkform.StatusValidated}
+	e.docs.Put(other, nil)
+	first := min(doc.ID, other.ID)
+	decodeJSONBody(t, e.do(t, inkform.RoleIntegrator, "GET", "/api/v1/documents?limit=1", "", ""), &res)
+	if len(res.Documents) != 1 || res.Documents[0].ID != first || res.Next != first {
+		t.Errorf("response %+v; want document %s and its ID as the cursor", res, first)
 	}
 }
 

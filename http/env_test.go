@@ -13,19 +13,22 @@ import (
 	"testing"
 
 	"github.com/inkform/inkform"
+	"github.com/inkform/inkform/fake"
 )
 
 // testEnv is a Server over fakes, with one token per role of one org and
-// the log output captured.
+// the log output captured. calls records every call that reaches the
+// fakes.
 type testEnv struct {
 	srv        *Server
 	h          http.Handler
-	tokens     *fakeTokens
-	forms      *fakeForms
-	capture    *fakeCapture
-	docs       *fakeDocuments
-	quarantine *fakeQuarantine
-	jobs       *fakeJobs
+	tokens     *fake.Tokens
+	forms      *fake.Forms
+	capture    *fake.Capture
+	docs       *fake.Documents
+	quarantine *fake.Quarantine
+	jobs       *fake.JobQueue
+	calls      *fake.Recorder
 	secrets    map[inkform.Role]string
 	orgID      string
 	logs       *syncBuffer
@@ -52,21 +55,30 @@ func (b *syncBuffer) String() string {
 // newEnv builds a testEnv; configure may adjust the Server before Handler.
 func newEnv(t testing.TB, configure ...func(*Server)) *testEnv {
 	t.Helper()
+	calls := &fake.Recorder{}
+	orgs := &fake.Orgs{}
+	org, err := orgs.CreateOrg(context.Background(), "test org")
+	if err != nil {
+		t.Fatal(err)
+	}
+	capture := &fake.Capture{Hook: calls.Hook}
 	e := &testEnv{
-		tokens:     &fakeTokens{bySecret: map[string]*inkform.Token{}},
-		forms:      &fakeForms{},
-		capture:    &fakeCapture{},
-		docs:       &fakeDocuments{},
-		quarantine: &fakeQuarantine{entries: map[string]*inkform.QuarantinedSubmission{}, bodies: map[string][]byte{}},
-		jobs:       &fakeJobs{},
+		tokens:     &fake.Tokens{},
+		forms:      &fake.Forms{Hook: calls.Hook, Orgs: orgs},
+		capture:    capture,
+		docs:       &fake.Documents{Hook: calls.Hook},
+		quarantine: &fake.Quarantine{Hook: calls.Hook, Capture: capture},
+		jobs:       &fake.JobQueue{Hook: calls.Hook},
+		calls:      calls,
 		secrets:    map[inkform.Role]string{},
-		orgID:      inkform.NewID(),
+		orgID:      org.ID,
 		logs:       &syncBuffer{},
 	}
 	for _, role := range inkform.Roles() {
 		_, secret, _ := e.tokens.CreateToken(context.Background(), e.orgID, role, string(role))
 		e.secrets[role] = secret
 	}
+	e.tokens.Hook = calls.Hook // from here on: the setup's calls are not the test's
 	e.srv = &Server{
 		Tokens: e.tokens, Forms: e.forms, Capture: e.capture, Documents: e.docs,
 		Quarantine: e.quarantine, Jobs: e.jobs,
@@ -78,6 +90,31 @@ func newEnv(t testing.TB, configure ...func(*Server)) *testEnv {
 	}
 	e.h = e.srv.Handler()
 	return e
+}
+
+// lastArg returns argument i of the latest call of method that reached the
+// env's fakes, or nil.
+func (e *testEnv) lastArg(method string, i int) any {
+	args := e.calls.Last(method)
+	if i >= len(args) {
+		return nil
+	}
+	return args[i]
+}
+
+// storeCalls counts the calls that reached the env's fakes other than the
+// token lookups every request makes.
+func (e *testEnv) storeCalls() int {
+	return len(e.calls.Calls("")) - len(e.calls.Calls("Authenticate"))
+}
+
+// lastInk returns the latest ink submission captured, or nil.
+func (e *testEnv) lastInk() *inkform.InkSubmission {
+	inks := e.capture.Inks()
+	if len(inks) == 0 {
+		return nil
+	}
+	return inks[len(inks)-1]
 }
 
 // do sends a request as role ("" for none) and returns the recorded answer.

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/inkform/inkform"
+	"github.com/inkform/inkform/fake"
 )
 
 func TestStatusCode(t *testing.T) {
@@ -100,7 +101,7 @@ func TestErrorProblemShape(t *testing.T) {
 func TestInternalErrorLoggedWithRequestID(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	e.capture.err = errors.New("disk on fire")
+	e.capture.Hook = fake.FailOn("CaptureInk", errors.New("disk on fire"))
 	r := httptest.NewRequest("POST", "/api/v1/ink", strings.NewReader(testInkML))
 	r.Header.Set("Content-Type", "application/inkml+xml")
 	r.Header.Set("Authorization", "Bearer "+e.secrets[inkform.RoleGateway])

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/inkform/inkform"
+	"github.com/inkform/inkform/fake"
 )
 
 // fakeFeed is an in-memory DocumentFeed over one org's forms: a document's
@@ -53,8 +54,8 @@ func TestFormFeed(t *testing.T) {
 		{ID: inkform.NewID(), FormID: formID, Status: inkform.StatusValidated},
 		{ID: inkform.NewID(), FormID: formID, Status: inkform.StatusValidated},
 	}}}
-	audit := &fakeAudit{}
-	e := newEnv(t, func(s *Server) { s.Feed, s.Audit = feed, audit })
+	rec := &fake.Recorder{}
+	e := newEnv(t, func(s *Server) { s.Feed, s.Audit = feed, &fake.Audit{Hook: rec.Hook} })
 	feed.org = e.orgID
 	base := "/api/v1/forms/" + formID + "/feed"
 
@@ -88,7 +89,7 @@ func TestFormFeed(t *testing.T) {
 		t.Errorf("store asked %q, want the default limit: %q", got, want)
 	}
 	// Every document sent is recorded as read.
-	if got := audit.actions(); len(got) != 3 || got[0] != "document.read document feed" {
+	if got := auditActions(rec); len(got) != 3 || got[0] != "document.read document feed" {
 		t.Errorf("audit events %v, want a feed read per document", got)
 	}
 
@@ -128,7 +129,9 @@ func TestFormFeedUnavailableAndAuditFailure(t *testing.T) {
 	}
 
 	feed := &fakeFeed{forms: map[string][]*inkform.Document{formID: {{ID: inkform.NewID(), FormID: formID}}}}
-	e = newEnv(t, func(s *Server) { s.Feed, s.Audit = feed, &fakeAudit{err: errors.New("disk full")} })
+	e = newEnv(t, func(s *Server) {
+		s.Feed, s.Audit = feed, &fake.Audit{Hook: fake.FailOn("RecordAudit", errors.New("disk full"))}
+	})
 	feed.org = e.orgID
 	w = e.do(t, inkform.RoleAdmin, "GET", "/api/v1/forms/"+formID+"/feed", "", "")
 	if w.Code != http.StatusInternalServerError || strings.Contains(w.Body.String(), feed.forms[formID][0].ID) {

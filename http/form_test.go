@@ -160,8 +160,9 @@ func TestFormListCursor(t *testing.T) {
 
 	w := e.do(t, inkform.RoleVerifier, "GET", "/api/v1/forms", "", "")
 	decodeJSONBody(t, w, &page)
-	if e.forms.filter.Limit != DefaultPageLimit+1 || len(page.Forms) != 5 || page.Next != "" {
-		t.Errorf("default page: filter %+v, %d forms, next %q", e.forms.filter, len(page.Forms), page.Next)
+	filter, _ := e.lastArg("ListForms", 1).(inkform.FormFilter)
+	if filter.Limit != DefaultPageLimit+1 || len(page.Forms) != 5 || page.Next != "" {
+		t.Errorf("default page: filter %+v, %d forms, next %q", filter, len(page.Forms), page.Next)
 	}
 }
 
@@ -232,7 +233,7 @@ func TestMalformedIDs(t *testing.T) {
 			continue
 		}
 		decodeProblem(t, w)
-		if n := e.forms.callCount(); n != 0 {
+		if n := e.storeCalls(); n != 0 {
 			t.Errorf("%s %s: %d store calls", tt.method, tt.target, n)
 		}
 	}
@@ -241,7 +242,12 @@ func TestMalformedIDs(t *testing.T) {
 func TestFormCopies(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	f := e.createForm(t)
+	unique := strings.Replace(testTemplate, `"name": "Home visit",`, `"name": "Home visit", "pattern": "unique",`, 1)
+	w := e.do(t, inkform.RoleDesigner, "POST", "/api/v1/forms", "application/json", unique)
+	var f inkform.Form
+	if decodeJSONBody(t, w, &f); w.Code != 201 || f.Pattern != inkform.PatternUnique {
+		t.Fatalf("create unique-pattern form: %d %s", w.Code, w.Body)
+	}
 	tests := []struct {
 		body   string
 		status int

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/inkform/inkform"
+	"github.com/inkform/inkform/fake"
 	"github.com/inkform/inkform/inkml"
 )
 
@@ -53,7 +54,7 @@ func TestInkSubmitContentTypes(t *testing.T) {
 			if w.Code != tt.status {
 				t.Fatalf("status %d, want %d: %s", w.Code, tt.status, w.Body)
 			}
-			sub := e.capture.lastInk()
+			sub := e.lastInk()
 			if tt.status != 202 {
 				decodeProblem(t, w)
 				if sub != nil {
@@ -88,7 +89,7 @@ func TestInkSubmitIdempotency(t *testing.T) {
 	if status != 202 || replayed != "" {
 		t.Fatalf("first: %d %q", status, replayed)
 	}
-	if got := e.capture.lastInk().SubmissionID; got != "pen-7-0001" {
+	if got := e.lastInk().SubmissionID; got != "pen-7-0001" {
 		t.Errorf("SubmissionID %q, want the Idempotency-Key", got)
 	}
 	status, replayed, again := post("pen-7-0001", testInkML)
@@ -133,7 +134,7 @@ func TestInkSubmitLimits(t *testing.T) {
 			t.Errorf("%s: %d %q", tt.name, w.Code, p.Detail)
 		}
 	}
-	if e.capture.lastInk() != nil {
+	if e.lastInk() != nil {
 		t.Errorf("over-limit ink reached the capture service")
 	}
 }
@@ -142,7 +143,7 @@ func TestInkSubmitCaptureRefusal(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	refusal := inkform.Errorf(inkform.EUNPROCESSABLE, "no form has the page address 70.3.12.5; the submission is quarantined")
-	e.capture.err = fmt.Errorf("capture: %w", refusal)
+	e.capture.Hook = fake.FailOn("CaptureInk", fmt.Errorf("capture: %w", refusal))
 	w := e.do(t, inkform.RoleGateway, "POST", "/api/v1/ink", "application/inkml+xml", testInkML)
 	p := decodeProblem(t, w)
 	if w.Code != 422 || p.Detail != refusal.Message {
@@ -189,7 +190,7 @@ func TestInkSubmitContentEncoding(t *testing.T) {
 			if w.Code != tt.status {
 				t.Fatalf("status %d, want %d: %s", w.Code, tt.status, w.Body)
 			}
-			if tt.status == 202 && string(e.capture.lastInk().Raw) != testInkML {
+			if tt.status == 202 && string(e.lastInk().Raw) != testInkML {
 				t.Errorf("stored body is not the decompressed InkML")
 			}
 		})

@@ -22,7 +22,7 @@ func TestJobListAndRetry(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	for id := int64(1); id <= 3; id++ {
-		e.jobs.jobs = append(e.jobs.jobs, &inkform.Job{ID: id, Kind: "deliver", State: inkform.JobDead})
+		e.jobs.Put(&inkform.Job{ID: id, OrgID: e.orgID, Kind: "deliver", State: inkform.JobDead})
 	}
 	var res struct {
 		Jobs []inkform.Job `json:"jobs"`
@@ -32,7 +32,7 @@ func TestJobListAndRetry(t *testing.T) {
 	if len(res.Jobs) != 2 || res.Next != "2" {
 		t.Fatalf("page 1: %+v", res)
 	}
-	if f := e.jobs.filter; f.State != inkform.JobDead || f.Kind != "deliver" || f.Limit != 3 {
+	if f, _ := e.lastArg("ListJobs", 1).(inkform.JobFilter); f.State != inkform.JobDead || f.Kind != "deliver" || f.Limit != 3 {
 		t.Errorf("filter %+v", f)
 	}
 	decodeJSONBody(t, e.do(t, inkform.RoleAdmin, "GET", "/api/v1/jobs?limit=2&after="+res.Next, "", ""), &res)
@@ -46,8 +46,8 @@ func TestJobListAndRetry(t *testing.T) {
 		}
 	}
 
-	if w := e.do(t, inkform.RoleAdmin, "POST", "/api/v1/jobs/2/retry", "", ""); w.Code != 204 || e.jobs.retried != 2 {
-		t.Errorf("retry: %d, retried %d", w.Code, e.jobs.retried)
+	if w := e.do(t, inkform.RoleAdmin, "POST", "/api/v1/jobs/2/retry", "", ""); w.Code != 204 || e.jobs.Job(2).State != inkform.JobAvailable {
+		t.Errorf("retry: %d, job 2 is %s", w.Code, e.jobs.Job(2).State)
 	}
 	if w := e.do(t, inkform.RoleAdmin, "POST", "/api/v1/jobs/99/retry", "", ""); w.Code != 404 {
 		t.Errorf("retry unknown: %d", w.Code)

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/inkform/inkform"
+	"github.com/inkform/inkform/fake"
 )
 
 // logLines parses the JSON log output into one map per line.
@@ -79,7 +80,7 @@ func TestRequestIDGenerated(t *testing.T) {
 func TestNoTokenInLogs(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	e.capture.err = inkform.Errorf("bogus", "with details") // an internal error on the ink route
+	e.capture.Hook = fake.FailOn("CaptureInk", inkform.Errorf("bogus", "with details")) // an internal error on the ink route
 	bad := inkform.NewTokenSecret()
 	e.secrets["bad"] = bad
 	for _, role := range []inkform.Role{inkform.RoleAdmin, inkform.RoleGateway, inkform.RoleVerifier, "bad"} {

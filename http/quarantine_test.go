@@ -13,10 +13,7 @@ func (e *testEnv) addQuarantined(t *testing.T, contentType, body, submissionID s
 	q := &inkform.QuarantinedSubmission{ID: inkform.NewID(), OrgID: e.orgID, PenID: "AJX-AAB-7KH-6P", SubmissionID: submissionID,
 		Addresses: []string{"70.3.12.5"}, Reason: "unknown page address", ContentType: contentType, Size: len(body),
 		ReceivedAt: time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)}
-	e.quarantine.mu.Lock()
-	defer e.quarantine.mu.Unlock()
-	e.quarantine.entries[q.ID] = q
-	e.quarantine.bodies[q.ID] = []byte(body)
+	e.quarantine.Put(q, []byte(body))
 	return q
 }
 
@@ -39,7 +36,7 @@ func TestQuarantineReprocess(t *testing.T) {
 			if w.Code != 202 || len(res.Documents) != 1 {
 				t.Fatalf("%d %s", w.Code, w.Body)
 			}
-			sub := e.quarantine.reprocessed
+			sub := e.lastInk() // reprocessing captures the entry's body
 			if sub == nil || string(sub.Raw) != tt.body || sub.ContentType != tt.contentType ||
 				sub.SubmissionID != tt.submissionID || !sub.ReceivedAt.Equal(q.ReceivedAt) ||
 				len(sub.Pages) != 1 || sub.Pages[0].Address != "70.3.12.5" {

@@ -25,7 +25,7 @@ func TestSubmissionCreate(t *testing.T) {
 	if w.Header().Get("Location") != "/api/v1/documents/"+doc.ID {
 		t.Errorf("Location %q", w.Header().Get("Location"))
 	}
-	sub := e.capture.digital[0]
+	sub := e.capture.Digital()[0]
 	if sub.FormID != f.ID || sub.SubmissionID != "tablet-9-17" ||
 		sub.Values["patient_no"] != "004711" || sub.Values["visited"] != true ||
 		len(sub.Ink["signature"]) != 1 || len(sub.Ink["signature"][0].Points) != 3 {
@@ -70,7 +70,7 @@ func TestSubmissionProblems(t *testing.T) {
 			t.Errorf("problems not sorted by path: %+v", p.Problems)
 		}
 	}
-	if len(e.capture.digital) != 0 {
+	if len(e.capture.Digital()) != 0 {
 		t.Errorf("a refused submission reached the capture service")
 	}
 }
@@ -96,7 +96,7 @@ func TestSubmissionRequestErrors(t *testing.T) {
 			t.Errorf("%s: %d, want %d: %s", tt.name, w.Code, tt.status, w.Body)
 		}
 	}
-	if n := len(e.capture.digital); n != 1 || e.capture.digital[0].SubmissionID != "k-1" {
+	if n := len(e.capture.Digital()); n != 1 || e.capture.Digital()[0].SubmissionID != "k-1" {
 		t.Errorf("captured %d, want only the keyed one", n)
 	}
 }

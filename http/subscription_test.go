@@ -2,147 +2,33 @@ package http
 
 import (
 	"context"
+	"strconv"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/inkform/inkform"
+	"github.com/inkform/inkform/fake"
 )
 
-// fakeSubscriptions is an in-memory inkform.SubscriptionStore scoped by org.
-type fakeSubscriptions struct {
-	mu         sync.Mutex
-	handlers   []*inkform.Subscription
-	secrets    map[string]string
-	deliveries []*inkform.Delivery
-}
-
-func (f *fakeSubscriptions) CreateSubscription(ctx context.Context, orgID string, h *inkform.Subscription, secret string) error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	h.ID, h.OrgID, h.CreatedAt = inkform.NewID(), orgID, time.Now().UTC()
-	f.handlers = append(f.handlers, h)
-	if f.secrets == nil {
-		f.secrets = map[string]string{}
-	}
-	f.secrets[h.ID] = secret
-	return nil
-}
-
-func (f *fakeSubscriptions) FindSubscription(ctx context.Context, orgID, id string) (*inkform.Subscription, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	for _, h := range f.handlers {
-		if h.ID == id && h.OrgID == orgID {
-			return h, nil
-		}
-	}
-	return nil, inkform.Errorf(inkform.ENOTFOUND, "handler not found")
-}
-
-func (f *fakeSubscriptions) FindSubscriptionSecret(ctx context.Context, orgID, id string) (*inkform.Subscription, string, error) {
-	h, err := f.FindSubscription(ctx, orgID, id)
-	if err != nil {
-		return nil, "", err
-	}
-	return h, f.secrets[id], nil
-}
-
-func (f *fakeSubscriptions) ListSubscriptions(ctx context.Context, orgID, formID string) ([]*inkform.Subscription, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	var out []*inkform.Subscription
-	for _, h := range f.handlers {
-		if h.OrgID == orgID && h.FormID == formID {
-			out = append(out, h)
-		}
-	}
-	return out, nil
-}
-
-func (f *fakeSubscriptions) DeleteSubscription(ctx context.Context, orgID, id string) error {
-	if _, err := f.FindSubscription(ctx, orgID, id); err != nil {
-		return err
-	}
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	for i, h := range f.handlers {
-		if h.ID == id {
-			f.handlers = append(f.handlers[:i], f.handlers[i+1:]...)
-			break
-		}
-	}
-	return nil
-}
-
-func (f *fakeSubscriptions) RecordDelivery(ctx context.Context, orgID string, d *inkform.Delivery) error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.deliveries = append(f.deliveries, d)
-	return nil
-}
-
-func (f *fakeSubscriptions) ListDeliveries(ctx context.Context, orgID, handlerID string, limit int) ([]*inkform.Delivery, error) {
-	if _, err := f.FindSubscription(ctx, orgID, handlerID); err != nil {
-		return nil, err
-	}
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	var out []*inkform.Delivery
-	for _, d := range f.deliveries {
-		if d.SubscriptionID == handlerID && len(out) < limit {
-			out = append(out, d)
-		}
-	}
-	return out, nil
-}
-
-func (f *fakeSubscriptions) UpdateSubscription(ctx context.Context, orgID, id string, change func(*inkform.Subscription) error) (*inkform.Subscription, error) {
-	h, err := f.FindSubscription(ctx, orgID, id)
-	if err != nil {
-		return nil, err
-	}
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	c := *h
-	if err := change(&c); err != nil {
-		return nil, err
-	}
-	*h = c
-	return h, nil
-}
-
-func (f *fakeSubscriptions) FindDelivery(ctx context.Context, orgID, handlerID string, id int64) (*inkform.Delivery, error) {
-	ds, err := f.ListDeliveries(ctx, orgID, handlerID, 1000)
-	if err != nil {
-		return nil, err
-	}
-	for _, d := range ds {
-		if d.ID == id {
-			return d, nil
-		}
-	}
-	return nil, inkform.Errorf(inkform.ENOTFOUND, "delivery not found")
-}
-
-func (f *fakeSubscriptions) Redeliver(ctx context.Context, orgID, handlerID string, id int64) (int64, error) {
-	if _, err := f.FindDelivery(ctx, orgID, handlerID, id); err != nil {
-		return 0, err
-	}
-	return 77, nil
+// newSubscriptionEnv returns an env whose server keeps subscriptions in a
+// fake over the env's forms, redelivering into its jobs.
+func newSubscriptionEnv(t *testing.T, configure ...func(*Server)) (*testEnv, *fake.Subscriptions) {
+	t.Helper()
+	store := &fake.Subscriptions{}
+	e := newEnv(t, append(configure, func(s *Server) { s.Subscriptions = store })...)
+	store.Forms, store.Queue = e.forms, e.jobs
+	return e, store
 }
 
 func TestSubscriptionRoutes(t *testing.T) {
 	t.Parallel()
-	store := &fakeSubscriptions{}
-	e := newEnv(t, func(s *Server) { s.Subscriptions = store })
-	mailer := newEnv(t, func(s *Server) {
-		s.Subscriptions, s.EmailEnabled, s.EmailDomains = store, true, []string{"clinic.example"}
+	e, store := newSubscriptionEnv(t)
+	mailer, _ := newSubscriptionEnv(t, func(s *Server) {
+		s.EmailEnabled, s.EmailDomains = true, []string{"clinic.example"}
 	})
 	form := &inkform.Form{ID: inkform.NewID(), OrgID: e.orgID,
 		FormTemplate: inkform.FormTemplate{Fields: []inkform.Field{{Name: "urgent", Type: inkform.FieldCheckbox}}}}
-	e.forms.forms = append(e.forms.forms, form)
+	e.forms.Put(form)
 	base := "/api/v1/forms/" + form.ID + "/handlers"
 
 	w := e.do(t, inkform.RoleIntegrator, "POST", base, "application/json",
@@ -155,7 +41,7 @@ func TestSubscriptionRoutes(t *testing.T) {
 	}
 	decodeJSONBody(t, w, &created)
 	if w.Code != 201 || created.ID == "" || created.Form != form.ID || !strings.HasPrefix(created.Secret, "whsec_") ||
-		w.Header().Get("Cache-Control") != "no-store" || store.secrets[created.ID] != created.Secret {
+		w.Header().Get("Cache-Control") != "no-store" {
 		t.Fatalf("create: %d %s", w.Code, w.Body)
 	}
 
@@ -165,7 +51,14 @@ func TestSubscriptionRoutes(t *testing.T) {
 			t.Errorf("GET %s: %d %s", target, w.Code, w.Body)
 		}
 	}
-	store.RecordDelivery(context.Background(), e.orgID, &inkform.Delivery{ID: 5, SubscriptionID: created.ID, MessageID: "msg_1", Attempt: 1, StatusCode: 500})
+	if _, secret, err := store.FindSubscriptionSecret(context.Background(), e.orgID, created.ID); err != nil || secret != created.Secret {
+		t.Errorf("stored secret %q (%v), want the one shown at creation", secret, err)
+	}
+	logged := &inkform.Delivery{SubscriptionID: created.ID, MessageID: "msg_1", Event: inkform.EventDocumentValidated,
+		DocumentID: inkform.NewID(), Attempt: 1, StatusCode: 500}
+	if err := store.RecordDelivery(context.Background(), e.orgID, logged); err != nil {
+		t.Fatal(err)
+	}
 	var ds struct{ Deliveries []inkform.Delivery }
 	decodeJSONBody(t, e.do(t, inkform.RoleAdmin, "GET", "/api/v1/handlers/"+created.ID+"/deliveries", "", ""), &ds)
 	if len(ds.Deliveries) != 1 || ds.Deliveries[0].StatusCode != 500 {
@@ -174,7 +67,7 @@ func TestSubscriptionRoutes(t *testing.T) {
 
 	// With allowed domains, e-mail goes only there.
 	mailForm := &inkform.Form{ID: inkform.NewID(), OrgID: mailer.orgID}
-	mailer.forms.forms = append(mailer.forms.forms, mailForm)
+	mailer.forms.Put(mailForm)
 	for to, status := range map[string]int{"ward@clinic.example": 201, "ward@CLINIC.example": 201, "x@elsewhere.example": 422} {
 		w := mailer.do(t, inkform.RoleAdmin, "POST", "/api/v1/forms/"+mailForm.ID+"/handlers", "application/json",
 			`{"type":"email","to":["`+to+`"],"events":["document.validated"]}`)
@@ -196,9 +89,12 @@ func TestSubscriptionRoutes(t *testing.T) {
 		Job       int64  `json:"job"`
 		MessageID string `json:"messageId"`
 	}
-	w = e.do(t, inkform.RoleIntegrator, "POST", "/api/v1/handlers/"+created.ID+"/deliveries/5/redeliver", "", "")
-	if decodeJSONBody(t, w, &redo); w.Code != 202 || redo.Job != 77 || redo.MessageID != "msg_1" {
+	w = e.do(t, inkform.RoleIntegrator, "POST", "/api/v1/handlers/"+created.ID+"/deliveries/"+strconv.FormatInt(logged.ID, 10)+"/redeliver", "", "")
+	if decodeJSONBody(t, w, &redo); w.Code != 202 || redo.MessageID != "msg_1" {
 		t.Errorf("redeliver: %d %s", w.Code, w.Body)
+	}
+	if j := e.jobs.Job(redo.Job); j == nil || j.Kind != "deliver" || !strings.Contains(string(j.Args), `"messageId":"msg_1"`) {
+		t.Errorf("redelivery job %d is %+v; want a delivery of msg_1", redo.Job, j)
 	}
 
 	tests := []struct {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/inkform/inkform"
+	"github.com/inkform/inkform/fake"
 	"github.com/inkform/inkform/queue"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
@@ -60,47 +61,44 @@ func enqueue(t *testing.T, s inkform.JobQueue, n int, opts inkform.EnqueueOpts) 
 }
 
 // waitState polls until the job reaches want or the test's patience ends.
-func waitState(t *testing.T, s *memStore, id int64, want inkform.JobState) {
+func waitState(t *testing.T, s *fake.JobQueue, id int64, want inkform.JobState) {
 	t.Helper()
 	deadline := time.Now().Add(5 * time.Second)
 	for time.Now().Before(deadline) {
-		if s.job(id).State == want {
+		if s.Job(id).State == want {
 			return
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
-	t.Fatalf("job %d is %s, want %s (last error %q)", id, s.job(id).State, want, s.job(id).LastError)
+	t.Fatalf("job %d is %s, want %s (last error %q)", id, s.Job(id).State, want, s.Job(id).LastError)
 }
 
 func TestWorkCompletesEveryJobOnce(t *testing.T) {
 	t.Parallel()
-	s := newMemStore()
-	var sum atomic.Int64
+	s := &fake.JobQueue{}
+	var runs [201]atomic.Int32
 	startClient(t, s, func(ctx context.Context, j *queue.Job[testArgs]) error {
-		sum.Add(int64(j.Args.N))
+		runs[j.Args.N].Add(1)
 		return nil
 	}, nil)
-	want := int64(0)
 	var last *inkform.Job
 	for i := 1; i <= 200; i++ {
 		last = enqueue(t, s, i, inkform.EnqueueOpts{})
-		want += int64(i)
 	}
 	waitState(t, s, last.ID, inkform.JobCompleted)
 	for id := int64(1); id <= last.ID; id++ {
 		waitState(t, s, id, inkform.JobCompleted)
-		if d := s.job(id).done; d != 1 {
-			t.Fatalf("job %d completed %d times", id, d)
-		}
 	}
-	if sum.Load() != want {
-		t.Errorf("workers saw sum %d, want %d: a job ran twice or not at all", sum.Load(), want)
+	for n := 1; n <= 200; n++ {
+		if r := runs[n].Load(); r != 1 {
+			t.Errorf("job %d ran %d times, want once", n, r)
+		}
 	}
 }
 
 func TestFailureRetriesThenDies(t *testing.T) {
 	t.Parallel()
-	s := newMemStore()
+	s := &fake.JobQueue{}
 	var attempts atomic.Int32
 	startClient(t, s, func(ctx context.Context, j *queue.Job[testArgs]) error {
 		attempts.Add(1)
@@ -111,14 +109,14 @@ func TestFailureRetriesThenDies(t *testing.T) {
 	if got := attempts.Load(); got != 3 {
 		t.Errorf("worked %d times, want 3 attempts", got)
 	}
-	if s.job(j.ID).LastError != "endpoint down" {
-		t.Errorf("last error %q", s.job(j.ID).LastError)
+	if s.Job(j.ID).LastError != "endpoint down" {
+		t.Errorf("last error %q", s.Job(j.ID).LastError)
 	}
 }
 
 func TestRetrySucceeds(t *testing.T) {
 	t.Parallel()
-	s := newMemStore()
+	s := &fake.JobQueue{}
 	startClient(t, s, func(ctx context.Context, j *queue.Job[testArgs]) error {
 		if j.Attempt < 2 {
 			return errors.New("flaky")
@@ -127,14 +125,14 @@ func TestRetrySucceeds(t *testing.T) {
 	}, nil)
 	j := enqueue(t, s, 1, inkform.EnqueueOpts{})
 	waitState(t, s, j.ID, inkform.JobCompleted)
-	if got := s.job(j.ID).Attempt; got != 2 {
+	if got := s.Job(j.ID).Attempt; got != 2 {
 		t.Errorf("completed on attempt %d, want 2", got)
 	}
 }
 
 func TestSnoozeCancelPanic(t *testing.T) {
 	t.Parallel()
-	s := newMemStore()
+	s := &fake.JobQueue{}
 	var snoozed atomic.Bool
 	startClient(t, s, func(ctx context.Context, j *queue.Job[testArgs]) error {
 		switch j.Args.N {
@@ -154,19 +152,19 @@ func TestSnoozeCancelPanic(t *testing.T) {
 	ca := enqueue(t, s, 2, inkform.EnqueueOpts{})
 	pa := enqueue(t, s, 3, inkform.EnqueueOpts{MaxAttempts: 1})
 	waitState(t, s, sn.ID, inkform.JobCompleted)
-	if got := s.job(sn.ID).Attempt; got != 1 {
+	if got := s.Job(sn.ID).Attempt; got != 1 {
 		t.Errorf("snoozed job used %d attempts; a snooze must not count", got)
 	}
 	waitState(t, s, ca.ID, inkform.JobCancelled)
 	waitState(t, s, pa.ID, inkform.JobDead)
-	if e := s.job(pa.ID).LastError; len(e) < 11 || e[:11] != "panic: boom" {
+	if e := s.Job(pa.ID).LastError; len(e) < 11 || e[:11] != "panic: boom" {
 		t.Errorf("panic recorded as %q", e)
 	}
 }
 
 func TestStopHandsBackRunningJobs(t *testing.T) {
 	t.Parallel()
-	s := newMemStore()
+	s := &fake.JobQueue{}
 	started := make(chan struct{})
 	ws := queue.NewWorkers()
 	queue.AddWorker(ws, queue.WorkFunc[testArgs](func(ctx context.Context, j *queue.Job[testArgs]) error {
@@ -187,7 +185,7 @@ func TestStopHandsBackRunningJobs(t *testing.T) {
 	if err := c.Stop(ctx); !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("Stop = %v, want deadline exceeded", err)
 	}
-	got := s.job(j.ID)
+	got := s.Job(j.ID)
 	if got.State != inkform.JobAvailable || got.Attempt != 0 {
 		t.Errorf("after stop the job is %s with %d attempts; want available with the attempt not counted", got.State, got.Attempt)
 	}
@@ -195,7 +193,7 @@ func TestStopHandsBackRunningJobs(t *testing.T) {
 
 func TestReaperFreesJobsOfLostWorkers(t *testing.T) {
 	t.Parallel()
-	s := newMemStore()
+	s := &fake.JobQueue{}
 	j := enqueue(t, s, 1, inkform.EnqueueOpts{})
 	// A worker that claims and then vanishes (no heartbeats, no outcome).
 	if _, err := s.ClaimJobs(context.Background(), inkform.QueueDefault, "lost-worker", 1, 50*time.Millisecond); err != nil {
@@ -205,14 +203,14 @@ func TestReaperFreesJobsOfLostWorkers(t *testing.T) {
 		c.ReapInterval = 20 * time.Millisecond
 	})
 	waitState(t, s, j.ID, inkform.JobCompleted)
-	if got := s.job(j.ID); got.leasedBy == "lost-worker" || got.done != 1 {
-		t.Errorf("job finished by %q, completed %d times", got.leasedBy, got.done)
+	if by := s.LeasedBy(j.ID); by == "lost-worker" || by == "" {
+		t.Errorf("job finished by %q, want the client's worker", by)
 	}
 }
 
 func TestNotifyWakesIdleQueue(t *testing.T) {
 	t.Parallel()
-	s := newMemStore()
+	s := &fake.JobQueue{}
 	done := make(chan time.Time, 1)
 	c := startClient(t, s, func(ctx context.Context, j *queue.Job[testArgs]) error {
 		done <- time.Now()
@@ -230,7 +228,7 @@ func TestNotifyWakesIdleQueue(t *testing.T) {
 
 func TestMetrics(t *testing.T) {
 	t.Parallel()
-	s := newMemStore()
+	s := &fake.JobQueue{}
 	reg := prometheus.NewRegistry()
 	m, err := queue.NewMetrics(reg, s, nil)
 	if err != nil {
@@ -239,6 +237,8 @@ func TestMetrics(t *testing.T) {
 	startClient(t, s, func(ctx context.Context, j *queue.Job[testArgs]) error { return nil }, func(c *queue.Config) { c.Metrics = m })
 	j := enqueue(t, s, 1, inkform.EnqueueOpts{})
 	waitState(t, s, j.ID, inkform.JobCompleted)
+	// The depth counts unfinished jobs only, as the store does.
+	enqueue(t, s, 2, inkform.EnqueueOpts{RunAt: time.Now().Add(time.Hour)})
 	time.Sleep(10 * time.Millisecond)
 	if n, err := testutil.GatherAndCount(reg, "inkform_job_attempts_total", "inkform_jobs"); err != nil || n < 2 {
 		t.Errorf("gathered %d series, err %v; want attempts and depth series", n, err)

@@ -9,52 +9,26 @@ import (
 	"time"
 
 	"github.com/inkform/inkform"
+	"github.com/inkform/inkform/fake"
 	"github.com/inkform/inkform/queue"
 )
 
-// uniqueStore is a memStore that honours UniqueKey as sqlstore does (a
-// waiting job of the same org, kind and key absorbs the enqueue) and
-// records every enqueue.
-type uniqueStore struct {
-	*memStore
-	mu    sync.Mutex
-	calls []inkform.EnqueueOpts
-	orgs  []string
-	byKey map[string]int64
+// newRecordingQueue returns a queue, which honours UniqueKey as sqlstore
+// does, and the recorder of every call it gets.
+func newRecordingQueue() (*fake.JobQueue, *fake.Recorder) {
+	rec := &fake.Recorder{}
+	return &fake.JobQueue{Hook: rec.Hook}, rec
 }
 
-func newUniqueStore() *uniqueStore {
-	return &uniqueStore{memStore: newMemStore(), byKey: map[string]int64{}}
-}
-
-func (s *uniqueStore) Enqueue(ctx context.Context, orgID string, args inkform.JobArgs, o inkform.EnqueueOpts) (*inkform.Job, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.calls = append(s.calls, o)
-	s.orgs = append(s.orgs, orgID)
-	key := orgID + "/" + args.Kind() + "/" + o.UniqueKey
-	if id, ok := s.byKey[key]; ok && o.UniqueKey != "" {
-		if j := s.job(id); j.State == inkform.JobAvailable || j.State == inkform.JobRetryable {
-			return &j.Job, nil
-		}
+// enqueues returns the options and org IDs of the recorded enqueues.
+func enqueues(rec *fake.Recorder) ([]inkform.EnqueueOpts, []string) {
+	var opts []inkform.EnqueueOpts
+	var orgs []string
+	for _, c := range rec.Calls("Enqueue") {
+		orgs = append(orgs, c.Args[0].(string))
+		opts = append(opts, c.Args[2].(inkform.EnqueueOpts))
 	}
-	j, err := s.memStore.Enqueue(ctx, orgID, args, o)
-	if err != nil {
-		return nil, err
-	}
-	s.byKey[key] = j.ID
-	s.memStore.mu.Lock()
-	s.memStore.jobs[j.ID].UniqueKey = o.UniqueKey
-	s.memStore.mu.Unlock()
-	j.UniqueKey = o.UniqueKey
-	return j, nil
-}
-
-// enqueues returns the recorded enqueues and their org IDs.
-func (s *uniqueStore) enqueues() ([]inkform.EnqueueOpts, []string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]inkform.EnqueueOpts(nil), s.calls...), append([]string(nil), s.orgs...)
+	return opts, orgs
 }
 
 // slotOf reads the slot (Unix seconds) out of a periodic unique key.
@@ -73,7 +47,7 @@ func slotOf(t *testing.T, name, key string) int64 {
 // or after its start.
 func TestPeriodicOneRunPerSlot(t *testing.T) {
 	t.Parallel()
-	s := newUniqueStore()
+	s, rec := newRecordingQueue()
 	var mu sync.Mutex
 	runs := map[string][]time.Time{}
 	work := func(ctx context.Context, j *queue.Job[testArgs]) error {
@@ -94,7 +68,7 @@ func TestPeriodicOneRunPerSlot(t *testing.T) {
 	// clients stop when the test ends.
 	time.Sleep(time.Until(time.Unix(first+2, 0).Add(400 * time.Millisecond)))
 
-	calls, orgs := s.enqueues()
+	calls, orgs := enqueues(rec)
 	perSlot := map[int64]int{}
 	for i, o := range calls {
 		slot := slotOf(t, "tick", o.UniqueKey)
@@ -134,7 +108,7 @@ func TestPeriodicOneRunPerSlot(t *testing.T) {
 // enqueued ahead, due at its start.
 func TestPeriodicSlotsAligned(t *testing.T) {
 	t.Parallel()
-	s := newUniqueStore()
+	s, rec := newRecordingQueue()
 	startClient(t, s, func(ctx context.Context, j *queue.Job[testArgs]) error { return nil }, func(c *queue.Config) {
 		c.Periodic = []queue.PeriodicJob{{Name: "hourly", Interval: time.Hour,
 			Args: func() inkform.JobArgs { return testArgs{} }}}
@@ -143,7 +117,7 @@ func TestPeriodicSlotsAligned(t *testing.T) {
 	var calls []inkform.EnqueueOpts
 	for len(calls) < 2 && time.Now().Before(deadline) {
 		time.Sleep(5 * time.Millisecond)
-		calls, _ = s.enqueues()
+		calls, _ = enqueues(rec)
 	}
 	if len(calls) != 2 {
 		t.Fatalf("enqueues %+v, want the current and the next slot", calls)
@@ -176,7 +150,7 @@ func TestPeriodicConfigRefused(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			ws := queue.NewWorkers()
-			c, err := queue.NewClient(queue.Config{Store: newMemStore(), Workers: ws,
+			c, err := queue.NewClient(queue.Config{Store: &fake.JobQueue{}, Workers: ws,
 				Queues: map[string]queue.QueueConfig{inkform.QueueDefault: {MaxWorkers: 1}}, Periodic: tt.jobs})
 			if err != nil {
 				t.Fatal(err)

@@ -10,6 +10,13 @@ import (
 
 // TestEnqueueInsertOpts checks that Enqueue takes the options the args
 // carry, with the given ones overriding field by field.
+// noopArgs are job args without options or a document.
+type noopArgs struct {
+	N int `json:"n"`
+}
+
+func (noopArgs) Kind() string { return "noop" }
+
 func TestEnqueueInsertOpts(t *testing.T) {
 	t.Parallel()
 	forEachDB(t, func(t *testing.T, db *sqlstore.DB) {
