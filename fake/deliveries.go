@@ -117,7 +117,7 @@ func (s *Subscriptions) Redeliver(ctx context.Context, orgID, handlerID string, 
 	case s.Queue == nil:
 		return 0, fmt.Errorf("fake.Subscriptions needs Queue to redeliver")
 	}
-	job, err := s.Queue.Enqueue(ctx, orgID, args, inkform.EnqueueOpts{Queue: inkform.QueueDeliver, MaxAttempts: inkform.DeliverMaxAttempts})
+	job, err := s.Queue.Enqueue(ctx, orgID, args, inkform.EnqueueOpts{})
 	if err != nil {
 		return 0, fmt.Errorf("redeliver: %w", err)
 	}

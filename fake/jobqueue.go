@@ -111,6 +111,7 @@ func (q *JobQueue) Enqueue(ctx context.Context, orgID string, args inkform.JobAr
 		return nil, fmt.Errorf("enqueue %s: %w", args.Kind(), err)
 	}
 	at := now()
+	opts = inkform.JobInsertOpts(args, opts)
 	if opts.Queue == "" {
 		opts.Queue = inkform.QueueDefault
 	}

@@ -20,6 +20,7 @@ func ExerciseJobQueue(t *testing.T, newStores NewStores) {
 	run(t, newStores, []suiteCase{
 		{"EnqueueDefaults", testEnqueueDefaults},
 		{"EnqueueOptions", testEnqueueOptions},
+		{"InsertOpts", testInsertOpts},
 		{"UniqueKey", testUniqueKey},
 		{"Claim", testClaim},
 		{"ClaimOrder", testClaimOrder},
@@ -56,6 +57,19 @@ type otherArgs struct{}
 
 // Kind implements inkform.JobArgs.
 func (otherArgs) Kind() string { return "conformance_other" }
+
+// optsArgs carry their own insert options, as River's InsertOpts.
+type optsArgs struct {
+	Queue string `json:"queue"`
+}
+
+// Kind implements inkform.JobArgs.
+func (optsArgs) Kind() string { return "conformance_opts" }
+
+// InsertOpts implements inkform.JobArgsWithInsertOpts.
+func (a optsArgs) InsertOpts() inkform.EnqueueOpts {
+	return inkform.EnqueueOpts{Queue: a.Queue, Priority: 2, MaxAttempts: 7, UniqueKey: "own"}
+}
 
 // jq is a case's view of the queue: its own queue name and org.
 type jq struct {
@@ -173,5 +187,29 @@ func testEnqueueOptions(t *testing.T, s Stores) {
 	other, err := h.q.ClaimJobs(context.Background(), unique("q_"), "w", 10, longLease)
 	if err != nil || len(other) != 0 {
 		t.Errorf("another queue's claim took %v (%v)", other, err)
+	}
+}
+
+// testInsertOpts checks that args' own options apply at enqueue and that
+// options given explicitly win, field by field.
+func testInsertOpts(t *testing.T, s Stores) {
+	h := newJQ(t, s)
+	ctx := context.Background()
+	own, err := h.q.Enqueue(ctx, h.org, optsArgs{Queue: h.queue}, inkform.EnqueueOpts{})
+	if err != nil {
+		t.Fatalf("enqueue: %v", err)
+	}
+	if own.Queue != h.queue || own.Priority != 2 || own.MaxAttempts != 7 || own.UniqueKey != "own" {
+		t.Errorf("enqueued %+v; want the args' own options", own)
+	}
+	given, err := h.q.Enqueue(ctx, h.org, optsArgs{Queue: h.queue}, inkform.EnqueueOpts{MaxAttempts: 3, UniqueKey: "given"})
+	if err != nil {
+		t.Fatalf("enqueue: %v", err)
+	}
+	if given.Queue != h.queue || given.Priority != 2 || given.MaxAttempts != 3 || given.UniqueKey != "given" || given.ID == own.ID {
+		t.Errorf("enqueued %+v; want the given attempts and key over the args' own", given)
+	}
+	if dup, err := h.q.Enqueue(ctx, h.org, optsArgs{Queue: h.queue}, inkform.EnqueueOpts{}); err != nil || dup.ID != own.ID {
+		t.Errorf("the args' own unique key did not find job %d: %+v (%v)", own.ID, dup, err)
 	}
 }
