@@ -2,6 +2,8 @@ module github.com/inkform/inkform
 
 go 1.26.8
 
+toolchain go1.27.3
+
 require (
 	codeberg.org/go-pdf/fpdf v0.12.0
 	github.com/aws/aws-sdk-go-v2 v1.48.0

@@ -12,19 +12,20 @@ fuzztime=${FUZZTIME:-5s}
 pkgs=("$@")
 [ ${#pkgs[@]} -gt 0 ] || pkgs=(./...)
 status=0
+log=$(mktemp)
 for pkg in $(go list "${pkgs[@]}"); do
   targets=$(go test -list '^Fuzz' "$pkg" 2>/dev/null | grep '^Fuzz' || true)
   for target in $targets; do
     # Minimisation is capped: two targets spend minutes shrinking inputs
     # that a short run found, which says nothing more about them.
-    if ! go test "$pkg" -run '^$' -fuzz "^${target}\$" -fuzztime "$fuzztime" -fuzzminimizetime 2s >/tmp/fuzz-$$.log 2>&1; then
+    if ! go test "$pkg" -run '^$' -fuzz "^${target}\$" -fuzztime "$fuzztime" -fuzzminimizetime 2s >"$log" 2>&1; then
       echo "FAIL fuzz $pkg $target"
-      tail -n 40 /tmp/fuzz-$$.log
+      tail -n 40 "$log"
       status=1
     else
       echo "ok   fuzz $pkg $target"
     fi
   done
 done
-rm -f /tmp/fuzz-$$.log
+rm -f "$log"
 exit "$status"
