@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"io"
 	"fmt"
 	"math"
 	"reflect"
@@ -197,6 +198,9 @@ func decodeStrict(data []byte, v any) error {
 			strings.TrimPrefix(err.Error(), "json: unknown field "))
 	case errors.Is(err, errPointShape) || strings.Contains(err.Error(), errPointShape.Error()):
 		return invalidf("JSON ink: %s", errPointShape.Error())
+	case errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF):
+		// The body ends inside a value: say where, as for syntax errors.
+		return invalidf("JSON ink: malformed JSON at byte %d: the body ends before the JSON value does (truncated?)", len(data))
 	}
 	return invalidf("JSON ink: %v", err)
 }

@@ -64,6 +64,7 @@ func TestParseJSONRefuses(t *testing.T) {
 		{"syntax", `{"pages":[}`, nil, inkform.EINVALID, "malformed JSON"},
 		{"type", `{"pages":{}}`, nil, inkform.EINVALID, "pages must be an array, not a JSON object"},
 		{"trailing", `{"pages":[]} {}`, nil, inkform.EINVALID, "data after the JSON value"},
+		{"truncated", `{"pages":[{"address":"1.2.3.4","strokes":[{"points":[[1,2],[3`, nil, inkform.EINVALID, "malformed JSON at byte 61: the body ends"},
 		{"short point", page(`[[1]]`), nil, inkform.EINVALID, "a point must be an array"},
 		{"long point", page(`[[1,2,3,4,5]]`), nil, inkform.EINVALID, "a point must be an array"},
 		{"string in point", page(`[["1",2]]`), nil, inkform.EINVALID, "a point must be an array"},
