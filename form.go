@@ -298,10 +298,12 @@ type FormFilter struct {
 // FormService manages form templates. Every method is scoped by org.
 type FormService interface {
 	// CreateForm validates and stores a new form as version 1, allocating
-	// page addresses the template leaves empty (copied pattern). A page
+	// page addresses the template leaves empty (copied pattern). An
+	// invalid template → EUNPROCESSABLE naming each problem; a page
 	// address already used in the org → ECONFLICT.
 	CreateForm(ctx context.Context, orgID string, t *FormTemplate) (*Form, error)
-	// UpdateForm stores the template as the form's next version.
+	// UpdateForm stores the template as the form's next version; a page
+	// the new template leaves without an address keeps the one it had.
 	UpdateForm(ctx context.Context, orgID, formID string, t *FormTemplate) (*Form, error)
 	// FindForm returns the latest version of a form.
 	FindForm(ctx context.Context, orgID, formID string) (*Form, error)
@@ -309,7 +311,8 @@ type FormService interface {
 	FindFormVersion(ctx context.Context, orgID, formID string, version int) (*Form, error)
 	// ListForms lists the latest versions of an org's forms, oldest first.
 	ListForms(ctx context.Context, orgID string, filter FormFilter) ([]*Form, error)
-	// CreateCopies allocates n printed copies of a unique-pattern form.
+	// CreateCopies allocates n printed copies of a unique-pattern form;
+	// a copied-pattern form has none to allocate (EUNPROCESSABLE).
 	CreateCopies(ctx context.Context, orgID, formID string, n int) ([]*Copy, error)
 	// ResolveAddress finds the page an address names; ENOTFOUND when no
 	// form of the org has it.

@@ -19,7 +19,8 @@ type Org struct {
 // OrgService manages organizations. It is used by the CLI and by admins;
 // OrgService methods are not scoped by org because they define the scope.
 type OrgService interface {
-	// CreateOrg creates an org. A name already taken → ECONFLICT.
+	// CreateOrg creates an org. A blank name → EINVALID; a name already
+	// taken → ECONFLICT.
 	CreateOrg(ctx context.Context, name string) (*Org, error)
 	// FindOrgByID returns ENOTFOUND when no org has the ID.
 	FindOrgByID(ctx context.Context, id string) (*Org, error)

@@ -305,7 +305,8 @@ type SubscriptionStore interface {
 	// DeleteSubscription removes a subscription and its delivery log; jobs already
 	// enqueued for it find it gone and are cancelled.
 	DeleteSubscription(ctx context.Context, orgID, id string) error
-	// RecordDelivery appends one attempt to a subscription's log.
+	// RecordDelivery appends one attempt to a subscription's log;
+	// ENOTFOUND when the org has no such subscription.
 	RecordDelivery(ctx context.Context, orgID string, d *Delivery) error
 	// ListDeliveries returns a subscription's latest attempts, newest first, at
 	// most limit (a default when limit <= 0).
