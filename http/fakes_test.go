@@ -181,7 +181,7 @@ type fakeCapture struct {
 	inks    []*inkform.InkSubmission
 	digital []*inkform.DigitalSubmission
 	seen    map[string]*inkform.CaptureResult
-	err     error // returned by CaptureInk when set
+	err     error // returned by CaptureInk and SubmitDigital when set
 }
 
 func (f *fakeCapture) CaptureInk(ctx context.Context, orgID string, sub *inkform.InkSubmission) (*inkform.CaptureResult, error) {
@@ -202,11 +202,22 @@ func (f *fakeCapture) CaptureInk(ctx context.Context, orgID string, sub *inkform
 	return res, nil
 }
 
-func (f *fakeCapture) SubmitDigital(ctx context.Context, orgID string, sub *inkform.DigitalSubmission) (*inkform.Document, error) {
+func (f *fakeCapture) SubmitDigital(ctx context.Context, orgID string, sub *inkform.DigitalSubmission) (*inkform.Document, bool, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if f.err != nil {
+		return nil, false, f.err
+	}
+	if res, ok := f.seen[sub.SubmissionID]; ok && sub.SubmissionID != "" {
+		return &inkform.Document{ID: res.Documents[0].ID, OrgID: orgID, FormID: sub.FormID, Status: inkform.StatusReceived}, true, nil
+	}
 	f.digital = append(f.digital, sub)
-	return &inkform.Document{ID: inkform.NewID(), OrgID: orgID, FormID: sub.FormID, Status: inkform.StatusReceived}, nil
+	doc := &inkform.Document{ID: inkform.NewID(), OrgID: orgID, FormID: sub.FormID, Status: inkform.StatusReceived}
+	if f.seen == nil {
+		f.seen = map[string]*inkform.CaptureResult{}
+	}
+	f.seen[sub.SubmissionID] = &inkform.CaptureResult{Documents: []inkform.CapturedDocument{{ID: doc.ID, Form: sub.FormID}}}
+	return doc, false, nil
 }
 
 func (f *fakeCapture) lastInk() *inkform.InkSubmission {

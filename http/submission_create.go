@@ -22,7 +22,10 @@ type submissionRequest struct {
 // form filled on a tablet or in a browser. Every value is decoded against
 // its field's type and every problem is reported at once (422), so a client
 // can mark all wrong inputs in one round trip. Signature and drawing fields
-// take {"strokes": [...]} in millimetres relative to the field's box.
+// take {"strokes": [...]} in millimetres relative to the field's box. The
+// answer is 201 with the document; a replay (the same Idempotency-Key or
+// submissionId and content) gets 201 with the document as it is now and
+// Idempotent-Replayed: true, and the same key with other content is 409.
 func (s *Server) handleSubmissionCreate(w http.ResponseWriter, r *http.Request) error {
 	org, err := orgID(r)
 	if err != nil {
@@ -63,9 +66,12 @@ func (s *Server) handleSubmissionCreate(w http.ResponseWriter, r *http.Request) 
 	sub.FormID = form.ID
 	sub.SubmissionID = req.SubmissionID
 
-	doc, err := s.Capture.SubmitDigital(r.Context(), org, sub)
+	doc, replayed, err := s.Capture.SubmitDigital(r.Context(), org, sub)
 	if err != nil {
 		return err
+	}
+	if replayed {
+		w.Header().Set("Idempotent-Replayed", "true")
 	}
 	w.Header().Set("Location", "/api/v1/documents/"+doc.ID)
 	return writeJSON(w, http.StatusCreated, doc)
