@@ -51,14 +51,18 @@ type CaptureService interface {
 	// CaptureInk stores the ink of one submission. Each page address
 	// resolves to a form page: copied pattern starts a new document per
 	// submission, unique pattern adds to the printed copy's document. A
-	// known submission ID returns the stored result (Replayed). When an
-	// address belongs to no form, the whole submission is quarantined and
-	// EUNPROCESSABLE is returned naming the address.
+	// known submission ID with the same content returns the stored result
+	// (Replayed); with other content it is ECONFLICT naming the ID, and
+	// nothing is stored. When an address belongs to no form, the whole
+	// submission is quarantined and EUNPROCESSABLE is returned naming the
+	// address.
 	CaptureInk(ctx context.Context, orgID string, sub *InkSubmission) (*CaptureResult, error)
 	// SubmitDigital stores a digital submission as a new document after
 	// checking every value against the form's rules (EUNPROCESSABLE
-	// naming each problem).
-	SubmitDigital(ctx context.Context, orgID string, sub *DigitalSubmission) (*Document, error)
+	// naming each problem). A known submission ID with the same content
+	// returns the document it made, as it is now, with replayed true and
+	// nothing stored; with other content it is ECONFLICT naming the ID.
+	SubmitDigital(ctx context.Context, orgID string, sub *DigitalSubmission) (doc *Document, replayed bool, err error)
 }
 
 // QuarantineService lists and re-processes quarantined submissions.

@@ -27,6 +27,8 @@ type Capture struct {
 	inks    []*inkform.InkSubmission
 	digital []*inkform.DigitalSubmission
 	seen    map[string]*inkform.CaptureResult // org + "/" + submission ID
+	// seenDocs are the documents of digital submissions, by the same key.
+	seenDocs map[string]*inkform.Document
 }
 
 // CaptureInk implements inkform.CaptureService.
@@ -51,17 +53,31 @@ func (c *Capture) CaptureInk(ctx context.Context, orgID string, sub *inkform.Ink
 	return &inkform.CaptureResult{Documents: slices.Clone(res.Documents)}, nil
 }
 
-// SubmitDigital implements inkform.CaptureService.
-func (c *Capture) SubmitDigital(ctx context.Context, orgID string, sub *inkform.DigitalSubmission) (*inkform.Document, error) {
+// SubmitDigital implements inkform.CaptureService. A submission ID the org
+// used before returns that document again, replayed.
+func (c *Capture) SubmitDigital(ctx context.Context, orgID string, sub *inkform.DigitalSubmission) (*inkform.Document, bool, error) {
 	if err := c.Hook.call("SubmitDigital", orgID, sub); err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	key := orgID + "/" + sub.SubmissionID
+	if doc, ok := c.seenDocs[key]; ok && sub.SubmissionID != "" {
+		d := *doc
+		return &d, true, nil
+	}
 	c.digital = append(c.digital, sub)
 	at := now()
-	return &inkform.Document{ID: inkform.NewID(), OrgID: orgID, FormID: sub.FormID, Status: inkform.StatusReceived,
-		CreatedAt: at, UpdatedAt: at}, nil
+	doc := &inkform.Document{ID: inkform.NewID(), OrgID: orgID, FormID: sub.FormID, Status: inkform.StatusReceived,
+		CreatedAt: at, UpdatedAt: at}
+	if sub.SubmissionID != "" {
+		if c.seenDocs == nil {
+			c.seenDocs = map[string]*inkform.Document{}
+		}
+		d := *doc
+		c.seenDocs[key] = &d
+	}
+	return doc, false, nil
 }
 
 // Inks returns the ink submissions captured (not replayed), oldest first.

@@ -111,6 +111,31 @@ func TestInkSubmitIdempotency(t *testing.T) {
 			t.Errorf("key %q: %d %s, want 400 naming the header", bad, status, body)
 		}
 	}
+	// The body's submission ID follows the same rules (XML itself refuses
+	// most control characters and invalid UTF-8).
+	inkML := func(id string) string {
+		return strings.Replace(testInkML, "<traceFormat>", `<annotation type="submissionId">`+id+`</annotation><traceFormat>`, 1)
+	}
+	jsonInk := func(id string) string {
+		return strings.Replace(testJSONInk, `{"penId"`, `{"submissionId":`+id+`,"penId"`, 1)
+	}
+	for _, tt := range []struct{ contentType, body, detail string }{
+		{"application/inkml+xml", inkML("pen&#1;"), "U+0001"},
+		{"application/inkml+xml", inkML("pen\xff"), "UTF-8"},
+		{"application/inkml+xml", inkML("pen\u0085x"), "submissionId"},
+		{"application/json", jsonInk(`"pen\u0001"`), "submissionId"},
+		{"application/json", jsonInk(`"pe\u0085n"`), "submissionId"},
+	} {
+		w := e.do(t, inkform.RoleGateway, "POST", "/api/v1/ink", tt.contentType, tt.body)
+		if p := decodeProblem(t, w); w.Code != 400 || !strings.Contains(p.Detail, tt.detail) {
+			t.Errorf("body %.60q: %d %q, want 400 naming %s", tt.body, w.Code, p.Detail, tt.detail)
+		}
+	}
+	// A conflict from the store (the key used for other ink) is 409.
+	e.capture.Hook = fake.FailOn("CaptureInk", inkform.Errorf(inkform.ECONFLICT, "the Idempotency-Key/submissionId %q was used for a different submission", "pen-7-0001"))
+	if status, replayed, body := post("pen-7-0001", testInkML); status != 409 || replayed != "" || !strings.Contains(body, "pen-7-0001") {
+		t.Errorf("conflict: %d %q %s", status, replayed, body)
+	}
 }
 
 func TestInkSubmitLimits(t *testing.T) {

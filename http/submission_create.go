@@ -6,23 +6,29 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/inkform/inkform"
 	"github.com/inkform/inkform/inkml"
 )
 
 // submissionRequest is the body of POST /api/v1/forms/{id}/submissions.
-// Values stay raw until the form says what type each field has.
+// Values stay raw until the form says what type each field has; so does
+// the submission ID, whose bytes are checked before decoding would turn
+// invalid UTF-8 into U+FFFD.
 type submissionRequest struct {
 	Fields       map[string]json.RawMessage `json:"fields"`
-	SubmissionID string                     `json:"submissionId,omitempty"`
+	SubmissionID json.RawMessage            `json:"submissionId,omitempty"`
 }
 
 // handleSubmissionCreate answers POST /api/v1/forms/{id}/submissions: a
 // form filled on a tablet or in a browser. Every value is decoded against
 // its field's type and every problem is reported at once (422), so a client
 // can mark all wrong inputs in one round trip. Signature and drawing fields
-// take {"strokes": [...]} in millimetres relative to the field's box.
+// take {"strokes": [...]} in millimetres relative to the field's box. The
+// answer is 201 with the document; a replay (the same Idempotency-Key or
+// submissionId and content) gets 201 with the document as it is now and
+// Idempotent-Replayed: true, and the same key with other content is 409.
 func (s *Server) handleSubmissionCreate(w http.ResponseWriter, r *http.Request) error {
 	org, err := orgID(r)
 	if err != nil {
@@ -40,16 +46,17 @@ func (s *Server) handleSubmissionCreate(w http.ResponseWriter, r *http.Request) 
 	if err != nil {
 		return err
 	}
-	if key != "" && req.SubmissionID != "" && key != req.SubmissionID {
+	bodyID, err := submissionID(req.SubmissionID)
+	if err != nil {
+		return err
+	}
+	if key != "" && bodyID != "" && key != bodyID {
 		e := inkform.Errorf(inkform.EUNPROCESSABLE, "the Idempotency-Key header and submissionId differ")
 		e.Problems = []inkform.Problem{{Path: "submissionId", Message: "differs from the Idempotency-Key header"}}
 		return e
 	}
 	if key != "" {
-		req.SubmissionID = key
-	}
-	if len(req.SubmissionID) > inkform.MaxSubmissionIDLength {
-		return inkform.Errorf(inkform.EUNPROCESSABLE, "submissionId is longer than %d characters", inkform.MaxSubmissionIDLength)
+		bodyID = key
 	}
 
 	form, err := s.Forms.FindForm(r.Context(), org, id)
@@ -61,14 +68,46 @@ func (s *Server) handleSubmissionCreate(w http.ResponseWriter, r *http.Request) 
 		return valuesError(problems)
 	}
 	sub.FormID = form.ID
-	sub.SubmissionID = req.SubmissionID
+	sub.SubmissionID = bodyID
 
-	doc, err := s.Capture.SubmitDigital(r.Context(), org, sub)
+	doc, replayed, err := s.Capture.SubmitDigital(r.Context(), org, sub)
 	if err != nil {
 		return err
 	}
+	if replayed {
+		w.Header().Set("Idempotent-Replayed", "true")
+	}
 	w.Header().Set("Location", "/api/v1/documents/"+doc.ID)
 	return writeJSON(w, http.StatusCreated, doc)
+}
+
+// submissionID decodes the body's submissionId ("" when absent or null)
+// under the rules of the Idempotency-Key header: 1–200 bytes of UTF-8
+// without control characters, else 400.
+func submissionID(raw json.RawMessage) (string, error) {
+	if len(raw) == 0 || string(raw) == "null" {
+		return "", nil
+	}
+	if !utf8.Valid(raw) {
+		return "", idError("the submissionId is not valid UTF-8")
+	}
+	var id string
+	if err := json.Unmarshal(raw, &id); err != nil {
+		return "", idError("the submissionId must be a JSON string")
+	}
+	if id == "" {
+		return "", nil
+	}
+	if msg := inkform.ClientIDProblem("submissionId", id, inkform.MaxSubmissionIDLength); msg != "" {
+		return "", idError(msg)
+	}
+	return id, nil
+}
+
+func idError(msg string) error {
+	e := inkform.Errorf(inkform.EINVALID, "%s", msg)
+	e.Problems = []inkform.Problem{{Path: "submissionId", Message: msg}}
+	return e
 }
 
 // decodeSubmission turns raw field values into typed values and ink,

@@ -1,10 +1,12 @@
 package http
 
 import (
+	"net/http/httptest"
 	"strings"
 	"testing"
 
 	"github.com/inkform/inkform"
+	"github.com/inkform/inkform/fake"
 )
 
 func TestSubmissionCreate(t *testing.T) {
@@ -98,5 +100,63 @@ func TestSubmissionRequestErrors(t *testing.T) {
 	}
 	if n := len(e.capture.Digital()); n != 1 || e.capture.Digital()[0].SubmissionID != "k-1" {
 		t.Errorf("captured %d, want only the keyed one", n)
+	}
+}
+
+// TestSubmissionIdempotency checks the answers of the idempotency contract
+// for digital submissions; what counts as a replay is the store's business
+// (sqlstore's TestSubmitDigitalIdempotencyContract).
+func TestSubmissionIdempotency(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	f := e.createForm(t)
+	target := "/api/v1/forms/" + f.ID + "/submissions"
+	post := func(body, key string) *httptest.ResponseRecorder {
+		t.Helper()
+		return e.doWith(t, inkform.RoleIntegrator, "POST", target, body,
+			map[string]string{"Content-Type": "application/json", "Idempotency-Key": key})
+	}
+	first := post(`{"fields": {"patient_no": "004711"}}`, "tab-1")
+	if first.Code != 201 || first.Header().Get("Idempotent-Replayed") != "" {
+		t.Fatalf("first: %d, replayed %q", first.Code, first.Header().Get("Idempotent-Replayed"))
+	}
+	again := post(`{"fields": {"patient_no": "004711"}, "submissionId": "tab-1"}`, "")
+	var a, b inkform.Document
+	decodeJSONBody(t, first, &a)
+	decodeJSONBody(t, again, &b)
+	if again.Code != 201 || again.Header().Get("Idempotent-Replayed") != "true" || b.ID != a.ID ||
+		again.Header().Get("Location") != "/api/v1/documents/"+a.ID {
+		t.Errorf("replay: %d, replayed %q, document %s (want %s), Location %q",
+			again.Code, again.Header().Get("Idempotent-Replayed"), b.ID, a.ID, again.Header().Get("Location"))
+	}
+
+	bad := []struct{ name, id, detail string }{
+		{"control character", `"tab\u0001"`, "control characters"},
+		{"C1 control character", `"tab\u0085"`, "control characters"},
+		{"byte 0xFF", "\"tab\xff\"", "UTF-8"},
+		{"too long", `"` + strings.Repeat("k", inkform.MaxSubmissionIDLength+1) + `"`, "longer than"},
+		{"not a string", `17`, "string"},
+	}
+	for _, tt := range bad {
+		w := post(`{"fields": {"patient_no": "004711"}, "submissionId": `+tt.id+`}`, "")
+		p := decodeProblem(t, w)
+		if w.Code != 400 || !strings.Contains(p.Detail, "submissionId") || !strings.Contains(p.Detail, tt.detail) {
+			t.Errorf("%s: %d %q, want 400 naming submissionId", tt.name, w.Code, p.Detail)
+		}
+	}
+	for _, key := range []string{"tab\x01", "tab\xff"} {
+		if w := post(`{"fields": {"patient_no": "004711"}}`, key); w.Code != 400 {
+			t.Errorf("key %q: %d %s, want 400", key, w.Code, w.Body)
+		}
+	}
+	if n := len(e.capture.Digital()); n != 1 {
+		t.Errorf("%d submissions reached the capture service, want only the first", n)
+	}
+
+	// A conflict from the store is 409 with its message.
+	e.capture.Hook = fake.FailOn("SubmitDigital", inkform.Errorf(inkform.ECONFLICT, "the Idempotency-Key/submissionId %q was used for a different submission", "tab-1"))
+	w := post(`{"fields": {"patient_no": "004712"}}`, "tab-1")
+	if p := decodeProblem(t, w); w.Code != 409 || !strings.Contains(p.Detail, `"tab-1"`) || w.Header().Get("Idempotent-Replayed") != "" {
+		t.Errorf("conflict: %d %q", w.Code, p.Detail)
 	}
 }

@@ -61,7 +61,7 @@ func newDeliverBench(b testing.TB, dialect string, nSubscriptions int) *deliverB
 		d.got.Add(1)
 	}))
 	b.Cleanup(d.recv.Close)
-	doc, err := db.SubmitDigital(ctx, org.ID, &inkform.DigitalSubmission{FormID: form.ID,
+	doc, _, err := db.SubmitDigital(ctx, org.ID, &inkform.DigitalSubmission{FormID: form.ID,
 		Values: map[string]any{"patient_no": "004711", "visit_date": "271126", "dressing_changed": true}})
 	if err != nil {
 		b.Fatal(err)
@@ -241,7 +241,7 @@ func BenchmarkDeliverValidated(b *testing.B) {
 			blobs := newDisk(b)
 			ids := make([]string, b.N)
 			for i := range ids {
-				doc, err := d.db.SubmitDigital(ctx, d.org, &inkform.DigitalSubmission{FormID: doc.FormID,
+				doc, _, err := d.db.SubmitDigital(ctx, d.org, &inkform.DigitalSubmission{FormID: doc.FormID,
 					Values: map[string]any{"patient_no": "004711", "visit_date": "271126"}})
 				if err != nil {
 					b.Fatal(err)

@@ -79,7 +79,7 @@ func newDisk(t testing.TB) *blob.Disk {
 // submitSample submits a valid digital document of the sample form.
 func submitSample(t testing.TB, db *sqlstore.DB, org, form string) *inkform.Document {
 	t.Helper()
-	doc, err := db.SubmitDigital(context.Background(), org, &inkform.DigitalSubmission{FormID: form,
+	doc, _, err := db.SubmitDigital(context.Background(), org, &inkform.DigitalSubmission{FormID: form,
 		Values: map[string]any{"patient_no": "407215", "visit_date": "270226", "signature": true}})
 	if err != nil {
 		t.Fatal(err)

@@ -40,7 +40,10 @@ type captureReq struct {
 	sub       *inkform.InkSubmission
 	reprocess string // quarantine entry deleted in the same transaction
 	encoded   []byte // ink.Encode(sub.Pages), made by the caller
-	done      chan captureAnswer
+	// fingerprint is inkFingerprint of the submission, made by the
+	// caller; "" without a submission ID.
+	fingerprint string
+	done        chan captureAnswer
 }
 
 type captureAnswer struct {

@@ -21,9 +21,19 @@ func (db *DB) CaptureInk(ctx context.Context, orgID string, sub *inkform.InkSubm
 	if err := checkSubmission(sub); err != nil {
 		return nil, err
 	}
-	// Encoding costs about a fifth of a capture's CPU; doing it here, on
-	// the caller's goroutine, keeps it off the single SQLite writer.
-	return db.batcher.submit(ctx, &captureReq{ctx: ctx, orgID: orgID, sub: sub, encoded: ink.Encode(sub.Pages)})
+	return db.batcher.submit(ctx, newCaptureReq(ctx, orgID, sub, ""))
+}
+
+// newCaptureReq makes the request for a submission (and the quarantine
+// entry it reprocesses, "" for none). Encoding costs about a fifth of a
+// capture's CPU, and the fingerprint hashes the encoding; doing both here,
+// on the caller's goroutine, keeps them off the single SQLite writer.
+func newCaptureReq(ctx context.Context, orgID string, sub *inkform.InkSubmission, reprocess string) *captureReq {
+	r := &captureReq{ctx: ctx, orgID: orgID, sub: sub, reprocess: reprocess, encoded: ink.Encode(sub.Pages)}
+	if sub.SubmissionID != "" {
+		r.fingerprint = inkFingerprint(sub.PenID, r.encoded)
+	}
+	return r
 }
 
 func checkSubmission(sub *inkform.InkSubmission) error {
@@ -32,10 +42,22 @@ func checkSubmission(sub *inkform.InkSubmission) error {
 		return inkform.Errorf(inkform.EINVALID, "the submission holds no ink")
 	case len(sub.Pages) > inkform.DefaultMaxPagesPerSubmit:
 		return inkform.Errorf(inkform.ETOOLARGE, "the submission has %d pages; at most %d are allowed", len(sub.Pages), inkform.DefaultMaxPagesPerSubmit)
-	case len(sub.SubmissionID) > inkform.MaxSubmissionIDLength:
-		return inkform.Errorf(inkform.EINVALID, "the submission ID is longer than %d bytes", inkform.MaxSubmissionIDLength)
 	case len(sub.PenID) > inkform.MaxPenIDLength:
 		return inkform.Errorf(inkform.EINVALID, "the pen ID is longer than %d bytes", inkform.MaxPenIDLength)
+	}
+	return checkSubmissionID(sub.SubmissionID)
+}
+
+// checkSubmissionID applies the rules of a client's identifiers to a
+// submission ID ("" is none). The parsers and the HTTP layer check it
+// already; the store checks again because a byte PostgreSQL cannot store
+// as text would otherwise be a 500.
+func checkSubmissionID(id string) error {
+	if id == "" {
+		return nil
+	}
+	if msg := inkform.ClientIDProblem("submission ID", id, inkform.MaxSubmissionIDLength); msg != "" {
+		return inkform.Errorf(inkform.EINVALID, "%s", msg)
 	}
 	return nil
 }
@@ -73,9 +95,12 @@ func (db *DB) captureTx(ctx context.Context, tx querier, r *captureReq, p *pendi
 	var qe *quarantineError
 	if errors.As(err, &qe) && sub.SubmissionID != "" {
 		// A resubmission is answered as before even when its address has
-		// since been freed.
-		if res, rerr := db.storedResult(ctx, tx, orgID, sub.SubmissionID); rerr == nil {
+		// since been freed; the same ID with other content is a conflict.
+		res, rerr := db.replay(ctx, tx, orgID, sub.SubmissionID, r.fingerprint)
+		if rerr == nil {
 			return res, db.deleteQuarantined(ctx, tx, orgID, r.reprocess)
+		} else if inkform.ErrorCode(rerr) == inkform.ECONFLICT {
+			return nil, rerr
 		}
 	}
 	if err != nil {
@@ -111,13 +136,16 @@ func (db *DB) captureTx(ctx context.Context, tx querier, r *captureReq, p *pendi
 		// A concurrent transaction holding the same ID makes the claim
 		// wait for its outcome; when it committed (or an earlier
 		// submission of this batch has the ID), nothing is inserted and
-		// its result is replayed.
-		claimed, err := db.claimSubmission(ctx, tx, orgID, sub.SubmissionID, result, now)
+		// its result is replayed, or ECONFLICT returned when its content
+		// differs (nothing is written either way).
+		claimed, err := db.claimSubmission(ctx, tx, orgID, sub.SubmissionID, r.fingerprint, result, now)
 		if err != nil {
 			return nil, err
 		} else if !claimed {
-			res, err := db.storedResult(ctx, tx, orgID, sub.SubmissionID)
-			if err != nil {
+			res, err := db.replay(ctx, tx, orgID, sub.SubmissionID, r.fingerprint)
+			if inkform.ErrorCode(err) == inkform.ECONFLICT {
+				return nil, err
+			} else if err != nil {
 				return nil, fmt.Errorf("replay submission: %w", err)
 			}
 			return res, db.deleteQuarantined(ctx, tx, orgID, r.reprocess)

@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -64,14 +65,24 @@ func (db *DB) insertInk(ctx context.Context, tx querier, orgID, docID, submissio
 	return nil
 }
 
-// storedResult returns the result stored for a submission ID, marked as
-// replayed; sql.ErrNoRows when the ID is new.
-func (db *DB) storedResult(ctx context.Context, q querier, orgID, submissionID string) (*inkform.CaptureResult, error) {
+// replay returns the result stored for a submission ID, marked as
+// replayed, when fingerprint matches the one stored with it (a row stored
+// before fingerprints has none and matches any); ECONFLICT naming the ID
+// when it was used for a different submission; sql.ErrNoRows when the ID
+// is new.
+func (db *DB) replay(ctx context.Context, q querier, orgID, submissionID, fingerprint string) (*inkform.CaptureResult, error) {
 	var raw string
-	err := q.queryRow(ctx, "SELECT result FROM submissions WHERE org_id = ? AND submission_id = ?",
-		orgID, submissionID).Scan(&raw)
+	var stored sql.NullString
+	var created int64
+	err := q.queryRow(ctx, "SELECT result, fingerprint, created_at FROM submissions WHERE org_id = ? AND submission_id = ?",
+		orgID, submissionID).Scan(&raw, &stored, &created)
 	if err != nil {
 		return nil, err
+	}
+	if stored.Valid && stored.String != fingerprint {
+		return nil, inkform.Errorf(inkform.ECONFLICT,
+			"the Idempotency-Key/submissionId %q was used for a different submission at %s; use a new key for new content",
+			submissionID, fromMicros(created).Format(time.RFC3339))
 	}
 	var res inkform.CaptureResult
 	if err := json.Unmarshal([]byte(raw), &res); err != nil {
@@ -81,10 +92,11 @@ func (db *DB) storedResult(ctx context.Context, q querier, orgID, submissionID s
 	return &res, nil
 }
 
-// claimSubmission records a submission ID with its result (nil: stored
-// later by storeResult); false when the ID is taken. On PostgreSQL and MySQL
-// it waits for a concurrent claim of the same ID to commit or roll back.
-func (db *DB) claimSubmission(ctx context.Context, tx querier, orgID, submissionID string, res *inkform.CaptureResult, now time.Time) (bool, error) {
+// claimSubmission records a submission ID with the fingerprint of its
+// content (fingerprint.go) and its result (nil: stored later by
+// storeResult); false when the ID is taken. On PostgreSQL and MySQL it
+// waits for a concurrent claim of the same ID to commit or roll back.
+func (db *DB) claimSubmission(ctx context.Context, tx querier, orgID, submissionID, fingerprint string, res *inkform.CaptureResult, now time.Time) (bool, error) {
 	var raw []byte
 	if res != nil {
 		var err error
@@ -93,8 +105,8 @@ func (db *DB) claimSubmission(ctx context.Context, tx querier, orgID, submission
 		}
 	}
 	r, err := tx.exec(ctx, db.d.insertIgnore(
-		"INSERT INTO submissions (org_id, submission_id, result, created_at) VALUES (?, ?, ?, ?)"),
-		orgID, submissionID, string(raw), micros(now))
+		"INSERT INTO submissions (org_id, submission_id, result, fingerprint, created_at) VALUES (?, ?, ?, ?, ?)"),
+		orgID, submissionID, string(raw), fingerprint, micros(now))
 	if err != nil {
 		return false, fmt.Errorf("claim submission: %w", err)
 	}

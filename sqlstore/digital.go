@@ -14,22 +14,34 @@ import (
 // checking every value against the form's rules: an unknown field, a value
 // of the wrong type or a broken rule → EUNPROCESSABLE naming each problem.
 // Ink for signature and drawing fields (millimetres relative to the field's
-// box) is stored as the document's ink in page coordinates.
-func (db *DB) SubmitDigital(ctx context.Context, orgID string, sub *inkform.DigitalSubmission) (*inkform.Document, error) {
+// box) is stored as the document's ink in page coordinates. A submission ID
+// seen before with the same content (digitalFingerprint) returns the
+// document it made, in its current state, with replayed true; with other
+// content → ECONFLICT naming the ID. Either way nothing is stored.
+func (db *DB) SubmitDigital(ctx context.Context, orgID string, sub *inkform.DigitalSubmission) (*inkform.Document, bool, error) {
 	if sub == nil {
-		return nil, inkform.Errorf(inkform.EINVALID, "no submission")
+		return nil, false, inkform.Errorf(inkform.EINVALID, "no submission")
 	}
-	if len(sub.SubmissionID) > inkform.MaxSubmissionIDLength {
-		return nil, inkform.Errorf(inkform.EINVALID, "the submission ID is longer than %d bytes", inkform.MaxSubmissionIDLength)
+	if err := checkSubmissionID(sub.SubmissionID); err != nil {
+		return nil, false, err
+	}
+	var fingerprint string
+	if sub.SubmissionID != "" {
+		var err error
+		if fingerprint, err = digitalFingerprint(sub); err != nil {
+			return nil, false, err
+		}
 	}
 	var (
 		doc       *inkform.Document
+		replayed  bool
 		delivered bool
 	)
 	err := db.inWrite(ctx, func(tx querier) error {
 		if sub.SubmissionID != "" {
-			res, err := db.storedResult(ctx, tx, orgID, sub.SubmissionID)
+			res, err := db.replay(ctx, tx, orgID, sub.SubmissionID, fingerprint)
 			if err == nil {
+				replayed = true
 				doc, err = db.replayedDocument(ctx, tx, orgID, res)
 				return err
 			} else if !errors.Is(err, sql.ErrNoRows) {
@@ -73,7 +85,7 @@ func (db *DB) SubmitDigital(ctx context.Context, orgID string, sub *inkform.Digi
 		}
 		if sub.SubmissionID != "" {
 			res := &inkform.CaptureResult{Documents: []inkform.CapturedDocument{{ID: docID, Form: form.ID, Pages: numbersOf(docPages)}}}
-			claimed, err := db.claimSubmission(ctx, tx, orgID, sub.SubmissionID, res, now)
+			claimed, err := db.claimSubmission(ctx, tx, orgID, sub.SubmissionID, fingerprint, res, now)
 			if err != nil {
 				return err
 			} else if !claimed {
@@ -88,22 +100,28 @@ func (db *DB) SubmitDigital(ctx context.Context, orgID string, sub *inkform.Digi
 	})
 	if errors.Is(err, errDuplicateSubmission) {
 		// A concurrent submission with the same ID committed first.
-		res, err := db.storedResult(ctx, db.writer(), orgID, sub.SubmissionID)
+		res, err := db.replay(ctx, db.writer(), orgID, sub.SubmissionID, fingerprint)
 		if err != nil {
-			return nil, fmt.Errorf("submit digital: %w", err)
+			return nil, false, fmt.Errorf("submit digital: %w", err)
 		}
-		return db.replayedDocument(ctx, db.writer(), orgID, res)
+		doc, err := db.replayedDocument(ctx, db.writer(), orgID, res)
+		return doc, err == nil, err
 	} else if err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	db.notifyEnqueued(inkform.QueueInterpret)
-	if delivered {
-		db.notifyEnqueued(inkform.QueueDeliver)
+	if !replayed {
+		db.notifyEnqueued(inkform.QueueInterpret)
+		if delivered {
+			db.notifyEnqueued(inkform.QueueDeliver)
+		}
 	}
-	return doc, nil
+	return doc, replayed, nil
 }
 
-// replayedDocument returns the document a stored result names.
+// replayedDocument returns the document a stored result names. Only a
+// result stored before fingerprints can name several documents here: an
+// ink submission's ID reused for a digital one has a fingerprint of the
+// other kind and is refused by replay.
 func (db *DB) replayedDocument(ctx context.Context, q querier, orgID string, res *inkform.CaptureResult) (*inkform.Document, error) {
 	if len(res.Documents) != 1 {
 		return nil, inkform.Errorf(inkform.ECONFLICT, "the submission ID was used for an ink submission")

@@ -28,7 +28,7 @@ func TestSubmitDigitalRejects(t *testing.T) {
 			{"ink on a text field", map[string]any{"patient": "Ann"}, map[string][]inkform.Stroke{"patient": stroke}, []string{"patient"}},
 		}
 		for _, tt := range tests {
-			_, err := db.SubmitDigital(ctx, org.ID, &inkform.DigitalSubmission{FormID: f.ID, Values: tt.values, Ink: tt.ink})
+			_, _, err := db.SubmitDigital(ctx, org.ID, &inkform.DigitalSubmission{FormID: f.ID, Values: tt.values, Ink: tt.ink})
 			wantCode(t, err, inkform.EUNPROCESSABLE)
 			var paths []string
 			for _, p := range inkform.ErrorProblems(err) {
@@ -38,7 +38,7 @@ func TestSubmitDigitalRejects(t *testing.T) {
 				t.Errorf("%s: problems at %v, want %v (%v)", tt.name, paths, tt.paths, inkform.ErrorProblems(err))
 			}
 		}
-		_, err := db.SubmitDigital(ctx, org.ID, &inkform.DigitalSubmission{FormID: inkform.NewID()})
+		_, _, err := db.SubmitDigital(ctx, org.ID, &inkform.DigitalSubmission{FormID: inkform.NewID()})
 		wantCode(t, err, inkform.ENOTFOUND)
 		for _, table := range []string{"documents", "jobs", "ink"} {
 			if n := db.Count(t, table, "org_id = ?", org.ID); n != 0 {
@@ -60,7 +60,7 @@ func TestSubmitDigital(t *testing.T) {
 			Values: map[string]any{"patient": "Ann Smith", "age": "042", "ok": true, "colours": []string{"blue", "red"}},
 			Ink:    map[string][]inkform.Stroke{"sig": sig},
 		}
-		doc, err := db.SubmitDigital(ctx, org.ID, sub)
+		doc, _, err := db.SubmitDigital(ctx, org.ID, sub)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -88,9 +88,9 @@ func TestSubmitDigital(t *testing.T) {
 			t.Errorf("pages = %+v", doc.Pages)
 		}
 		// Resubmission returns the same document and stores nothing.
-		again, err := db.SubmitDigital(ctx, org.ID, sub)
-		if err != nil || again.ID != doc.ID {
-			t.Fatalf("resubmission = %+v, %v", again, err)
+		again, replayed, err := db.SubmitDigital(ctx, org.ID, sub)
+		if err != nil || again.ID != doc.ID || !replayed {
+			t.Fatalf("resubmission = %+v, replayed %v, %v", again, replayed, err)
 		}
 		for table, n := range map[string]int{"documents": 1, "jobs": 1, "ink": 1} {
 			if got := db.Count(t, table, "org_id = ?", org.ID); got != n {

@@ -73,7 +73,7 @@ func TestJobDocumentColumn(t *testing.T) {
 		// Capture inserts its jobs in a batch (interpret and received
 		// deliveries); SubmitDigital and RequestRender one at a time.
 		captured := capture(t, db, org.ID, submission("", pageInk(form.Pages[0].Address, 1, 4))).Documents[0].ID
-		digital, err := db.SubmitDigital(ctx, org.ID, &inkform.DigitalSubmission{FormID: form.ID, Values: map[string]any{"patient": "Ann"}})
+		digital, _, err := db.SubmitDigital(ctx, org.ID, &inkform.DigitalSubmission{FormID: form.ID, Values: map[string]any{"patient": "Ann"}})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -6,7 +6,6 @@ import (
 	"fmt"
 
 	"github.com/inkform/inkform"
-	"github.com/inkform/inkform/ink"
 )
 
 const quarantineColumns = `SELECT id, org_id, pen_id, submission_id, addresses, reason, content_type, received_at`
@@ -75,7 +74,7 @@ func (db *DB) ReprocessQuarantined(ctx context.Context, orgID, id string, sub *i
 	if err := checkSubmission(sub); err != nil {
 		return nil, err
 	}
-	return db.batcher.submit(ctx, &captureReq{ctx: ctx, orgID: orgID, sub: sub, reprocess: id, encoded: ink.Encode(sub.Pages)})
+	return db.batcher.submit(ctx, newCaptureReq(ctx, orgID, sub, id))
 }
 
 // DeleteQuarantined drops an entry without processing it.

@@ -116,7 +116,7 @@ func TestTenantIsolation(t *testing.T) {
 		_, checks["FindDocument"] = db.FindDocument(ctx, b.ID, doc)
 		_, checks["FindDocumentInk"] = db.FindDocumentInk(ctx, b.ID, doc)
 		_, checks["ListStatusChanges"] = db.ListStatusChanges(ctx, b.ID, doc)
-		_, checks["SubmitDigital"] = db.SubmitDigital(ctx, b.ID, &inkform.DigitalSubmission{FormID: f.ID, Values: map[string]any{"patient": "x"}})
+		_, _, checks["SubmitDigital"] = db.SubmitDigital(ctx, b.ID, &inkform.DigitalSubmission{FormID: f.ID, Values: map[string]any{"patient": "x"}})
 		for name, err := range checks {
 			if inkform.ErrorCode(err) != inkform.ENOTFOUND {
 				t.Errorf("%s with another org's ID: %v, want ENOTFOUND", name, err)

@@ -31,7 +31,7 @@ import (
 func TestExportToBothStores(t *testing.T) {
 	ctx := context.Background()
 	db, org, form := openSampleStore(t, "sqlite:"+filepath.Join(t.TempDir(), "inkform.db"), nil)
-	doc, err := db.SubmitDigital(ctx, org.ID, &inkform.DigitalSubmission{FormID: form.ID,
+	doc, _, err := db.SubmitDigital(ctx, org.ID, &inkform.DigitalSubmission{FormID: form.ID,
 		Values: map[string]any{"patient_no": "407215", "visit_date": "270226", "dressing_changed": true, "signature": true}})
 	if err != nil {
 		t.Fatal(err)
