@@ -38,6 +38,12 @@ func TestSignaturesNeedInk(t *testing.T) {
 			return s.call(t, "PATCH", "/api/v1/documents/"+id, tok["verifier"], "application/json", []byte(`{"fields":{"signature":`+value+`}}`))
 		}
 
+		// A signature in the box signs, as pen ink would.
+		signed := submit(`{"strokes":[{"points":[[5,10],[20,4],[35,15],[50,5],[70,12]]}]}`)
+		if sig := signature(signed); signed["status"] != "validated" || sig["value"] != true || sig["source"] != "pen" {
+			t.Fatalf("a signature in the box: %v, signature %v; want validated and signed, read from the ink", signed["status"], sig)
+		}
+
 		// A line that touches the box but lies mostly beside it (x 90–190
 		// mm on the page) is not ink of the box: unsigned.
 		beside := submit(`{"strokes":[{"points":[[70,10],[170,10]]}]}`)
@@ -83,6 +89,13 @@ func TestSignaturesNeedInk(t *testing.T) {
 		want(t, r, 422, "approve a signature without ink")
 		if !strings.Contains(string(r.body), "fields.signature is marked signed, but the document has no ink in its box") {
 			t.Errorf("refusal does not say why: %s", r.body)
+		}
+
+		// The PDF draws the signature's ink in its box (last: it skips
+		// without pdftoppm).
+		page := pdfPage1(t, waitPDF(t, s, signed["id"].(string), tok["verifier"]).body, 50)
+		if n := inkPixels(page, inkform.Box{X: 20, Y: 250, W: 80, H: 20}, [2]float64{0, 0}, 50); n < 40 {
+			t.Errorf("%d ink pixels in the signature box of the PDF, want the signature (at least 40)", n)
 		}
 	})
 }
