@@ -23,6 +23,8 @@ type CapturedDocument struct {
 
 // DigitalSubmission is a form filled on a device: values, and ink for
 // signature and drawing fields (in millimetres relative to the field's box).
+// A signature or drawing is its ink, never a value true
+// (FormTemplate.DigitalFields).
 type DigitalSubmission struct {
 	FormID       string
 	SubmissionID string

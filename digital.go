@@ -13,12 +13,16 @@ type DigitalPage struct {
 }
 
 // DigitalFields checks a digital submission against the form and returns
-// the value of every field of the form, as the document stores it. A value
-// or ink for a field the form does not have, ink for a field that takes no
-// ink (only signature and drawing fields do) and a value its field refuses
-// (Field.Check) are problems; any problem makes the result EUNPROCESSABLE
-// naming each, sorted by field. Ink in a signature or drawing field without
-// a value gives the field the value true.
+// the values the document starts with. A value or ink for a field the form
+// does not have, ink for a field that takes no ink (only signature and
+// drawing fields do), true instead of ink for a field that takes it
+// (Field.PresenceNeedsInk) and a value its field refuses (Field.Check) are
+// problems; any problem makes the result EUNPROCESSABLE naming each, sorted
+// by field.
+//
+// A signature or drawing field sent as ink gets no value here: like pen
+// ink, its ink is read by interpretation, which counts only ink inside the
+// field's box. Sent as false or left out, it is unsigned (false).
 func (t *FormTemplate) DigitalFields(sub *DigitalSubmission) (map[string]FieldValue, error) {
 	var problems []Problem
 	for name := range sub.Values {
@@ -30,7 +34,7 @@ func (t *FormTemplate) DigitalFields(sub *DigitalSubmission) (map[string]FieldVa
 		switch f := t.Field(name); {
 		case f == nil:
 			problems = append(problems, Problem{Path: name, Message: "is not a field of the form"})
-		case !takesInk(f):
+		case !f.TakesInk():
 			problems = append(problems, Problem{Path: name, Message: "takes a value, not ink (only signature and drawing fields take ink)"})
 		}
 	}
@@ -38,8 +42,20 @@ func (t *FormTemplate) DigitalFields(sub *DigitalSubmission) (map[string]FieldVa
 	for i := range t.Fields {
 		f := &t.Fields[i]
 		v := sub.Values[f.Name]
-		if v == nil && len(sub.Ink[f.Name]) > 0 {
-			v = true
+		if f.TakesInk() {
+			if v == true {
+				problems = append(problems, Problem{Path: f.Name, Message: f.PresenceNeedsInk()})
+				continue
+			}
+			if len(sub.Ink[f.Name]) > 0 {
+				if v != nil {
+					problems = append(problems, Problem{Path: f.Name, Message: "has both ink and a value; send ink alone"})
+				}
+				continue // read from its ink by interpretation
+			}
+			if v == nil {
+				v = false
+			}
 		}
 		for _, msg := range f.Check(v) {
 			problems = append(problems, Problem{Path: f.Name, Message: msg})
@@ -68,7 +84,7 @@ func (t *FormTemplate) DigitalInk(sub *DigitalSubmission) []DigitalPage {
 	for i := range t.Fields {
 		f := &t.Fields[i]
 		strokes := sub.Ink[f.Name]
-		if !takesInk(f) || len(strokes) == 0 || f.Page < 1 || f.Page > len(t.Pages) {
+		if !f.TakesInk() || len(strokes) == 0 || f.Page < 1 || f.Page > len(t.Pages) {
 			continue
 		}
 		var dx, dy float64
@@ -95,7 +111,3 @@ func (t *FormTemplate) DigitalInk(sub *DigitalSubmission) []DigitalPage {
 	sort.Slice(pages, func(i, j int) bool { return pages[i].Number < pages[j].Number })
 	return pages
 }
-
-// takesInk reports whether a field's value may be written as ink on a
-// device.
-func takesInk(f *Field) bool { return f.Type == FieldSignature || f.Type == FieldDrawing }

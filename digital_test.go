@@ -45,13 +45,17 @@ func TestDigitalFields(t *testing.T) {
 		paths  []string // problem paths, sorted; nil: accepted
 	}{
 		{"all fine", map[string]any{"patient": "Ann", "age": "042", "ok": true, "colours": []string{"blue", "red"}}, ink, nil},
-		{"ink gives its field the value true", map[string]any{"patient": "Ann"}, ink, nil},
+		{"ink is left to interpretation", map[string]any{"patient": "Ann"}, ink, nil},
+		{"false is unsigned", map[string]any{"patient": "Ann", "sig": false, "sketch": false}, nil, nil},
 		{"unknown field", map[string]any{"patient": "Ann", "shoe": "42"}, nil, []string{"shoe"}},
 		{"required missing", map[string]any{"age": "40"}, nil, []string{"patient"}},
 		{"out of range and wrong type", map[string]any{"patient": "Ann", "age": "140", "ok": "yes"}, nil, []string{"age", "ok"}},
 		{"not an option", map[string]any{"patient": "Ann", "colours": []string{"red", "green"}}, nil, []string{"colours"}},
 		{"ink on a text field", map[string]any{"patient": "Ann"}, map[string][]inkform.Stroke{"patient": {stroke(1, 1)}}, []string{"patient"}},
 		{"ink on an unknown field", map[string]any{"patient": "Ann"}, map[string][]inkform.Stroke{"nope": {stroke(1, 1)}}, []string{"nope"}},
+		{"true is no signature", map[string]any{"patient": "Ann", "sig": true}, nil, []string{"sig"}},
+		{"true is no drawing", map[string]any{"patient": "Ann", "sketch": true}, nil, []string{"sketch"}},
+		{"ink and a value", map[string]any{"patient": "Ann", "sig": false}, ink, []string{"sig"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -77,19 +81,57 @@ func TestDigitalFields(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(fields) != len(digitalForm().Fields) {
-				t.Errorf("%d fields, want every field of the form", len(fields))
+			if len(fields)+len(tt.ink) != len(digitalForm().Fields) {
+				t.Errorf("%d fields and %d with ink, want every field of the form once", len(fields), len(tt.ink))
 			}
 			for name, fv := range fields {
 				want := tt.values[name]
-				if name == "sig" {
-					want = true
+				if name == "sig" || name == "sketch" {
+					want = false // unsigned and not drawn: no ink
 				}
 				if !reflect.DeepEqual(fv.Value, want) || fv.Source != inkform.SourceDigital || fv.Confidence != 1 || !fv.Valid {
 					t.Errorf("field %s = %+v, want value %#v", name, fv, want)
 				}
 			}
+			for name := range tt.ink {
+				if fv, ok := fields[name]; ok {
+					t.Errorf("field %s with ink = %+v; want no value until its ink is read", name, fv)
+				}
+			}
 		})
+	}
+}
+
+// TestPresenceNeedsInk checks the words of the problems: they say what to
+// send instead, and what a verifier's true lacks.
+func TestPresenceNeedsInk(t *testing.T) {
+	t.Parallel()
+	f := digitalForm()
+	sig, sketch, text := f.Field("sig"), f.Field("sketch"), f.Field("patient")
+	if msg := sig.PresenceNeedsInk(); !strings.Contains(msg, "a signature is ink, so send its strokes") || !strings.Contains(msg, "false for unsigned") {
+		t.Errorf("signature: %q", msg)
+	}
+	if msg := sketch.PresenceNeedsInk(); !strings.Contains(msg, "a drawing is ink") {
+		t.Errorf("drawing: %q", msg)
+	}
+	tests := []struct {
+		field *inkform.Field
+		v     any
+		inked bool
+		want  string // part of the problem; "" for none
+	}{
+		{sig, true, false, "is marked signed, but the document has no ink in its box"},
+		{sketch, true, false, "is marked drawn"},
+		{sig, true, true, ""},
+		{sig, false, false, ""},
+		{sig, nil, false, ""},
+		{text, "x", false, ""},
+	}
+	for _, tt := range tests {
+		got := tt.field.CheckInk(tt.v, tt.inked)
+		if (tt.want == "") != (got == "") || !strings.Contains(got, tt.want) {
+			t.Errorf("%s.CheckInk(%v, %v) = %q, want %q", tt.field.Name, tt.v, tt.inked, got, tt.want)
+		}
 	}
 }
 

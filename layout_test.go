@@ -23,7 +23,7 @@ var allowedImports = map[string][]string{
 	"deliver":                     {""},
 	"examples":                    {},
 	"fake":                        {""},
-	"http":                        {"", "inkml", "throttle"},
+	"http":                        {"", "ink", "inkml", "throttle"},
 	"icr":                         {"", "icr/internal/charnet"},
 	"icr/icrtrain":                {"", "icr", "icr/internal/charnet"},
 	"icr/internal/charnet":        {""},

@@ -9,8 +9,10 @@ import (
 
 // handleDocumentApprove answers POST /api/v1/documents/{id}/approve: a
 // verifier confirms the document, which becomes validated. It is refused
-// (422 naming each field) while a required field is empty or a value breaks
-// a rule. Approving a validated document again changes nothing.
+// (422 naming each field) while a required field is empty, a value breaks
+// a rule, or a signature or drawing is true without ink in its box (a
+// document stored before that rule). Approving a validated document again
+// changes nothing.
 func (s *Server) handleDocumentApprove(w http.ResponseWriter, r *http.Request) error {
 	org, err := orgID(r)
 	if err != nil {
@@ -28,10 +30,21 @@ func (s *Server) handleDocumentApprove(w http.ResponseWriter, r *http.Request) e
 	if err != nil {
 		return err
 	}
+	values := make(map[string]any, len(form.Fields))
+	for _, f := range form.Fields {
+		values[f.Name] = doc.Fields[f.Name].Value
+	}
+	unfound, err := s.unfoundInk(r.Context(), org, doc, form, values)
+	if err != nil {
+		return err
+	}
 	var problems []inkform.Problem
 	for i := range form.Fields {
 		f := &form.Fields[i]
-		for _, p := range f.Check(doc.Fields[f.Name].Value) {
+		for _, p := range f.Check(values[f.Name]) {
+			problems = append(problems, inkform.Problem{Path: "fields." + f.Name, Message: p})
+		}
+		if p, ok := unfound[f.Name]; ok {
 			problems = append(problems, inkform.Problem{Path: "fields." + f.Name, Message: p})
 		}
 	}

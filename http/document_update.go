@@ -18,8 +18,11 @@ type documentUpdateRequest struct {
 // handleDocumentUpdate answers PATCH /api/v1/documents/{id}: a verifier
 // sets field values. Each value is checked against the field's type and
 // rules; a value that breaks a rule is refused (422 naming every problem),
-// so stored corrections are always valid. Clearing a required field is
-// allowed: approval refuses it later. Fields not named keep their values.
+// so stored corrections are always valid. A signature or drawing may be set
+// to false, or to true only where the document has ink in its box: a
+// verifier accepts ink that is there, never invents it. Clearing a required
+// field is allowed: approval refuses it later. Fields not named keep their
+// values.
 func (s *Server) handleDocumentUpdate(w http.ResponseWriter, r *http.Request) error {
 	org, err := orgID(r)
 	if err != nil {
@@ -45,7 +48,21 @@ func (s *Server) handleDocumentUpdate(w http.ResponseWriter, r *http.Request) er
 		return err
 	}
 	values, problems := verifierValues(&form.FormTemplate, req.Fields)
+	claims := make(map[string]any, len(values))
+	for name, fv := range values {
+		claims[name] = fv.Value
+	}
+	unfound, err := s.unfoundInk(r.Context(), org, doc, form, claims)
+	if err != nil {
+		return err
+	}
+	for name := range unfound {
+		problems = append(problems, inkform.Problem{Path: "fields." + name,
+			Message: "cannot be true: the document has no ink in this field's box (a verifier may accept ink that is there, or set false)"})
+	}
 	if len(problems) > 0 {
+		// Sorted by field, as verifierValues lists its problems.
+		slices.SortStableFunc(problems, func(a, b inkform.Problem) int { return strings.Compare(a.Path, b.Path) })
 		return valuesError(problems)
 	}
 	doc, err = s.Updater.UpdateFields(r.Context(), org, id, values, "verifier "+principalName(r)+" set "+strings.Join(sortedKeys(values), ", "))

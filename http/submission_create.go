@@ -3,12 +3,14 @@ package http
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"slices"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/inkform/inkform"
+	"github.com/inkform/inkform/ink"
 	"github.com/inkform/inkform/inkml"
 )
 
@@ -137,11 +139,14 @@ func decodeSubmission(t *inkform.FormTemplate, fields map[string]json.RawMessage
 			add(name, "is not a field of this form")
 			continue
 		}
-		if (f.Type == inkform.FieldSignature || f.Type == inkform.FieldDrawing) &&
-			bytes.HasPrefix(bytes.TrimSpace(raw), []byte("{")) {
+		if f.TakesInk() && bytes.HasPrefix(bytes.TrimSpace(raw), []byte("{")) {
 			strokes, err := inkml.DecodeStrokes(raw, lim)
 			if err != nil {
 				add(name, inkform.ErrorMessage(err))
+				continue
+			}
+			if msg := strokesOutside(f, strokes); msg != "" {
+				add(name, msg)
 				continue
 			}
 			sub.Ink[name] = strokes
@@ -154,7 +159,46 @@ func decodeSubmission(t *inkform.FormTemplate, fields map[string]json.RawMessage
 			add(name, strings.TrimPrefix(inkform.ErrorMessage(err), name+": "))
 			continue
 		}
+		if f.TakesInk() && v == true {
+			add(name, f.PresenceNeedsInk())
+			continue
+		}
 		sub.Values[name] = v
 	}
 	return sub, problems
+}
+
+// strokesOutside names the strokes of a field's ink that have no ink at all
+// within the edge tolerance of its box: coordinates in the wrong system
+// (page instead of box, pixels instead of millimetres), which would be
+// stored off the box and could never sign it. Strokes that leave the box
+// in part are accepted; interpretation counts what lies inside.
+func strokesOutside(f *inkform.Field, strokes []inkform.Stroke) string {
+	if f.Box == nil {
+		return ""
+	}
+	box := ink.Expand(inkform.Box{W: f.Box.W, H: f.Box.H}, ink.DefaultEdgeTolerance)
+	var out []string
+	n := 0
+	for i := range strokes {
+		if ink.ShareInside(&strokes[i], box) > 0 {
+			continue
+		}
+		// A few named are enough to find the mistake.
+		if n++; n <= 3 {
+			out = append(out, fmt.Sprintf("strokes[%d]", i))
+		}
+	}
+	if n == 0 {
+		return ""
+	}
+	which, verb := strings.Join(out, ", "), "lie"
+	switch {
+	case n == 1:
+		verb = "lies"
+	case n > len(out):
+		which += fmt.Sprintf(" and %d more", n-len(out))
+	}
+	return fmt.Sprintf("%s %s outside the %g × %g mm box, with no ink within %g mm of it (points are millimetres from the box's top-left corner)",
+		which, verb, f.Box.W, f.Box.H, ink.DefaultEdgeTolerance)
 }

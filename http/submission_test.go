@@ -160,3 +160,53 @@ func TestSubmissionIdempotency(t *testing.T) {
 		t.Errorf("conflict: %d %q", w.Code, p.Detail)
 	}
 }
+
+// TestSubmissionSignatureIsInk: a signature is sent as its strokes, never
+// as true, and strokes must lie at the box (the signature box of
+// testTemplate is 80 × 20 mm); false is unsigned.
+func TestSubmissionSignatureIsInk(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, signature string
+		status          int
+		problem         string // in the problem of fields.signature
+	}{
+		{"true", `true`, 422, "a signature is ink, so send its strokes"},
+		{"false", `false`, 201, ""},
+		{"null", `null`, 201, ""},
+		{"ink in the box", `{"strokes": [{"points": [[5, 10], [30, 5], [60, 15]]}]}`, 201, ""},
+		{"ink straying over the edge", `{"strokes": [{"points": [[60, 10], [120, 10]]}]}`, 201, ""},
+		{"ink at x 500–600 mm", `{"strokes": [{"points": [[5, 10], [30, 5]]}, {"points": [[500, 10], [600, 10]]}]}`, 422,
+			"strokes[1] lies outside the 80 × 20 mm box"},
+		{"ink in page coordinates", `{"strokes": [{"points": [[25, 260], [60, 255]]}, {"points": [[70, 262], [90, 258]]}]}`, 422,
+			"strokes[0], strokes[1] lie outside"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			e := newEnv(t)
+			f := e.createForm(t)
+			body := `{"fields": {"patient_no": "4711", "signature": ` + tt.signature + `}}`
+			w := e.do(t, inkform.RoleIntegrator, "POST", "/api/v1/forms/"+f.ID+"/submissions", "application/json", body)
+			if w.Code != tt.status {
+				t.Fatalf("status %d, want %d: %s", w.Code, tt.status, w.Body)
+			}
+			if tt.status == 201 {
+				if sub := e.capture.Digital()[0]; sub.Values["signature"] == true {
+					t.Errorf("signature stored as %v", sub.Values["signature"])
+				}
+				return
+			}
+			p := decodeProblem(t, w)
+			if len(p.Problems) != 1 || p.Problems[0].Path != "fields.signature" || !strings.Contains(p.Problems[0].Message, tt.problem) {
+				t.Errorf("problems %+v, want fields.signature: %q", p.Problems, tt.problem)
+			}
+			if !strings.Contains(p.Detail, "signature") {
+				t.Errorf("detail %q does not name the field", p.Detail)
+			}
+			if len(e.capture.Digital()) != 0 {
+				t.Error("a refused submission reached the capture service")
+			}
+		})
+	}
+}

@@ -175,10 +175,12 @@ func TestInterpretDigitalDocument(t *testing.T) {
 	doc.Fields = map[string]inkform.FieldValue{
 		"consent":    {Value: true, Confidence: 1, Source: inkform.SourceDigital},
 		"patient_no": {Value: "4711", Confidence: 1, Source: inkform.SourceDigital},
-		"signature":  {Value: true, Confidence: 1, Source: inkform.SourceDigital},
 		"symptoms":   {Value: []string{"fever"}, Confidence: 1, Source: inkform.SourceDigital},
 	}
-	res, err := (&Interpreter{Recognizer: &recorder{}}).Interpret(context.Background(), f, doc, nil)
+	// The signature comes as ink, stored on its page like pen ink.
+	doc.Pages = []inkform.DocumentPage{{Number: 2, Address: addr2}}
+	di := inkOf(addr2, newPen(3).signature(fieldBox(f, "signature"), 0.6))
+	res, err := (&Interpreter{Recognizer: &recorder{}}).Interpret(context.Background(), f, doc, di)
 	if err != nil {
 		t.Fatal(err)
 	}

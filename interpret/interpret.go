@@ -57,7 +57,10 @@ type Interpreter struct {
 // Values that a person typed (SourceDigital) or corrected (SourceVerifier)
 // in doc.Fields are kept as they are and only validated again: ink never
 // overrides a verifier. Values from an earlier interpretation (pen, icr) are
-// read again from the ink.
+// read again from the ink. Signature and drawing fields are read from the
+// ink in their box even in a digital document: only a verifier's value
+// stands beside it, and a verifier's true without ink in the box is a
+// problem (Field.CheckInk), so the document needs verification.
 //
 // A recognizer error (a remote engine down) or a cancelled ctx is returned,
 // so the job is retried; nothing is half-interpreted.
@@ -98,8 +101,11 @@ func (in *Interpreter) Interpret(ctx context.Context, form *inkform.Form, doc *i
 		if len(a.FieldInk[i]) > 0 {
 			res.FieldInk[f.Name] = a.FieldInk[i]
 		}
-		if kept, ok := doc.Fields[f.Name]; ok && (kept.Source == inkform.SourceDigital || kept.Source == inkform.SourceVerifier) {
+		if kept, ok := doc.Fields[f.Name]; ok && keeps(f, kept) {
 			res.Fields[f.Name] = kept
+			if p := f.CheckInk(kept.Value, len(a.FieldInk[i]) > 0); p != "" {
+				checks[i].problems = []string{p}
+			}
 			continue
 		}
 		fv, c, err := read(ctx, rec, &o, i, f, a, targetsOf[i])
@@ -111,6 +117,20 @@ func (in *Interpreter) Interpret(ctx context.Context, form *inkform.Form, doc *i
 	}
 	res.Status, res.Reasons = validate(form, res.Fields, checks)
 	return res, nil
+}
+
+// keeps reports whether a field keeps the value a person gave it rather
+// than being read from the ink. A digital value of a signature or drawing
+// field is not kept: a device sends their ink, and only ink in the box
+// signs (documents stored before that rule may hold a bare true).
+func keeps(f *inkform.Field, kept inkform.FieldValue) bool {
+	switch kept.Source {
+	case inkform.SourceVerifier:
+		return true
+	case inkform.SourceDigital:
+		return !f.TakesInk()
+	}
+	return false
 }
 
 // fieldCheck carries what reading a field found beyond its value: problems

@@ -76,11 +76,16 @@ func newDisk(t testing.TB) *blob.Disk {
 	return d
 }
 
+// sampleSignature is a signature across the sample form's signature box,
+// in millimetres from the box's corner, as a device sends it.
+var sampleSignature = inkform.Stroke{Points: []inkform.Point{{X: 5, Y: 10}, {X: 20, Y: 4}, {X: 35, Y: 15}, {X: 50, Y: 5}, {X: 70, Y: 12}}}
+
 // submitSample submits a valid digital document of the sample form.
 func submitSample(t testing.TB, db *sqlstore.DB, org, form string) *inkform.Document {
 	t.Helper()
 	doc, _, err := db.SubmitDigital(context.Background(), org, &inkform.DigitalSubmission{FormID: form,
-		Values: map[string]any{"patient_no": "407215", "visit_date": "270226", "signature": true}})
+		Values: map[string]any{"patient_no": "407215", "visit_date": "270226"},
+		Ink:    map[string][]inkform.Stroke{"signature": {sampleSignature}}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -26,6 +26,7 @@ func TestSubmitDigitalRejects(t *testing.T) {
 		}{
 			{"out of range and wrong type", map[string]any{"patient": "Ann", "age": "140", "ok": "yes"}, nil, []string{"age", "ok"}},
 			{"ink on a text field", map[string]any{"patient": "Ann"}, map[string][]inkform.Stroke{"patient": stroke}, []string{"patient"}},
+			{"true instead of a signature's ink", map[string]any{"patient": "Ann", "sig": true}, nil, []string{"sig"}},
 		}
 		for _, tt := range tests {
 			_, _, err := db.SubmitDigital(ctx, org.ID, &inkform.DigitalSubmission{FormID: f.ID, Values: tt.values, Ink: tt.ink})
@@ -67,12 +68,16 @@ func TestSubmitDigital(t *testing.T) {
 		if doc.Status != inkform.StatusReceived || doc.FormID != f.ID || doc.FormVersion != 1 {
 			t.Errorf("document = %+v", doc)
 		}
-		want := map[string]any{"patient": "Ann Smith", "age": "042", "ok": true, "colours": []string{"blue", "red"}, "sig": true}
+		want := map[string]any{"patient": "Ann Smith", "age": "042", "ok": true, "colours": []string{"blue", "red"}}
 		for name, v := range want {
 			fv := doc.Fields[name]
 			if !reflect.DeepEqual(fv.Value, v) || fv.Source != inkform.SourceDigital || fv.Confidence != 1 || !fv.Valid {
 				t.Errorf("field %s = %+v, want value %#v", name, fv, v)
 			}
+		}
+		// Only its ink signs: interpretation reads it from the box.
+		if fv, ok := doc.Fields["sig"]; ok {
+			t.Errorf("signature with ink = %+v before interpretation; want no value", fv)
 		}
 		// The signature's ink is stored in page coordinates (box at 20,200).
 		di, err := db.FindDocumentInk(ctx, org.ID, doc.ID)
