@@ -3,10 +3,15 @@ package cutout
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"flag"
+	"fmt"
+	"image/png"
 	"os"
 	"path/filepath"
+	"regexp"
 	"testing"
 
 	"github.com/inkform/inkform"
@@ -78,10 +83,72 @@ func TestCutoutGolden(t *testing.T) {
 				if err != nil {
 					t.Fatalf("%v (run go test ./cutout -run TestCutoutGolden -update)", err)
 				}
-				if !bytes.Equal(got, want) {
-					t.Errorf("%s differs from %s", name, path)
+				if err := sameCutout(got, want); err != nil {
+					t.Errorf("%s differs from %s: %v", name, path, err)
 				}
 			}
 		}
 	}
+}
+
+// embeddedPNG finds the layout picture an SVG cutout embeds.
+var embeddedPNG = regexp.MustCompile(`data:image/png;base64,([A-Za-z0-9+/=]+)`)
+
+// sameCutout compares two cutouts by what they show: PNGs pixel by pixel,
+// SVGs by their text with each embedded PNG compared by its pixels. The
+// bytes of a PNG depend on the Go version's compressor; the picture must
+// not.
+func sameCutout(got, want []byte) error {
+	if bytes.HasPrefix(want, []byte("\x89PNG")) {
+		return samePNG(got, want)
+	}
+	gi, wi := embeddedPNG.FindAllSubmatchIndex(got, -1), embeddedPNG.FindAllSubmatchIndex(want, -1)
+	if len(gi) != len(wi) {
+		return fmt.Errorf("%d embedded pictures, want %d", len(gi), len(wi))
+	}
+	gPrev, wPrev := 0, 0
+	for i := range gi {
+		if !bytes.Equal(got[gPrev:gi[i][2]], want[wPrev:wi[i][2]]) {
+			return fmt.Errorf("the SVG text before picture %d differs", i+1)
+		}
+		gp, err1 := base64.StdEncoding.DecodeString(string(got[gi[i][2]:gi[i][3]]))
+		wp, err2 := base64.StdEncoding.DecodeString(string(want[wi[i][2]:wi[i][3]]))
+		if err := errors.Join(err1, err2); err != nil {
+			return err
+		}
+		if err := samePNG(gp, wp); err != nil {
+			return fmt.Errorf("picture %d: %w", i+1, err)
+		}
+		gPrev, wPrev = gi[i][3], wi[i][3]
+	}
+	if !bytes.Equal(got[gPrev:], want[wPrev:]) {
+		return errors.New("the SVG text differs")
+	}
+	return nil
+}
+
+// samePNG reports whether two PNGs have the same size and pixels.
+func samePNG(got, want []byte) error {
+	g, err := png.Decode(bytes.NewReader(got))
+	if err != nil {
+		return fmt.Errorf("decode: %w", err)
+	}
+	w, err := png.Decode(bytes.NewReader(want))
+	if err != nil {
+		return fmt.Errorf("decode golden: %w", err)
+	}
+	if g.Bounds() != w.Bounds() {
+		return fmt.Errorf("size %v, want %v", g.Bounds(), w.Bounds())
+	}
+	b := g.Bounds()
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			r1, g1, b1, a1 := g.At(x, y).RGBA()
+			r2, g2, b2, a2 := w.At(x, y).RGBA()
+			if r1 != r2 || g1 != g2 || b1 != b2 || a1 != a2 {
+				return fmt.Errorf("pixel (%d, %d) differs", x, y)
+			}
+		}
+	}
+	return nil
 }
