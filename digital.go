@@ -17,8 +17,8 @@ type DigitalPage struct {
 // does not have, ink for a field that takes no ink (only signature and
 // drawing fields do), true instead of ink for a field that takes it
 // (Field.PresenceNeedsInk) and a value its field refuses (Field.Check) are
-// problems; any problem makes the result EUNPROCESSABLE naming each, sorted
-// by field.
+// problems; any problem makes the result EUNPROCESSABLE naming each
+// (fields.<name>, as the request body nests them), sorted by field.
 //
 // A signature or drawing field sent as ink gets no value here: like pen
 // ink, its ink is read by interpretation, which counts only ink inside the
@@ -27,15 +27,15 @@ func (t *FormTemplate) DigitalFields(sub *DigitalSubmission) (map[string]FieldVa
 	var problems []Problem
 	for name := range sub.Values {
 		if t.Field(name) == nil {
-			problems = append(problems, Problem{Path: name, Message: "is not a field of the form"})
+			problems = append(problems, Problem{Path: "fields." + name, Message: "is not a field of the form"})
 		}
 	}
 	for name := range sub.Ink {
 		switch f := t.Field(name); {
 		case f == nil:
-			problems = append(problems, Problem{Path: name, Message: "is not a field of the form"})
+			problems = append(problems, Problem{Path: "fields." + name, Message: "is not a field of the form"})
 		case !f.TakesInk():
-			problems = append(problems, Problem{Path: name, Message: "takes a value, not ink (only signature and drawing fields take ink)"})
+			problems = append(problems, Problem{Path: "fields." + name, Message: "takes a value, not ink (only signature and drawing fields take ink)"})
 		}
 	}
 	fields := make(map[string]FieldValue, len(t.Fields))
@@ -44,12 +44,12 @@ func (t *FormTemplate) DigitalFields(sub *DigitalSubmission) (map[string]FieldVa
 		v := sub.Values[f.Name]
 		if f.TakesInk() {
 			if v == true {
-				problems = append(problems, Problem{Path: f.Name, Message: f.PresenceNeedsInk()})
+				problems = append(problems, Problem{Path: "fields." + f.Name, Message: f.PresenceNeedsInk()})
 				continue
 			}
 			if len(sub.Ink[f.Name]) > 0 {
 				if v != nil {
-					problems = append(problems, Problem{Path: f.Name, Message: "has both ink and a value; send ink alone"})
+					problems = append(problems, Problem{Path: "fields." + f.Name, Message: "has both ink and a value; send ink alone"})
 				}
 				continue // read from its ink by interpretation
 			}
@@ -58,7 +58,7 @@ func (t *FormTemplate) DigitalFields(sub *DigitalSubmission) (map[string]FieldVa
 			}
 		}
 		for _, msg := range f.Check(v) {
-			problems = append(problems, Problem{Path: f.Name, Message: msg})
+			problems = append(problems, Problem{Path: "fields." + f.Name, Message: msg})
 		}
 		fields[f.Name] = FieldValue{Value: v, Confidence: 1, Source: SourceDigital, Valid: true, Problems: []string{}}
 	}

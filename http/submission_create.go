@@ -67,7 +67,7 @@ func (s *Server) handleSubmissionCreate(w http.ResponseWriter, r *http.Request) 
 	}
 	sub, problems := decodeSubmission(&form.FormTemplate, req.Fields, s.Limits)
 	if len(problems) > 0 {
-		return valuesError(problems)
+		return valuesError(withRuleProblems(&form.FormTemplate, sub, problems))
 	}
 	sub.FormID = form.ID
 	sub.SubmissionID = bodyID
@@ -166,6 +166,26 @@ func decodeSubmission(t *inkform.FormTemplate, fields map[string]json.RawMessage
 		sub.Values[name] = v
 	}
 	return sub, problems
+}
+
+// withRuleProblems adds to the problems of fields that could not be decoded
+// those the form's rules find in the rest (a required field missing, a
+// pattern not met), so one answer names everything wrong rather than the
+// next try revealing more. A field with a decoding problem is not judged
+// again.
+func withRuleProblems(t *inkform.FormTemplate, sub *inkform.DigitalSubmission, problems []inkform.Problem) []inkform.Problem {
+	seen := make(map[string]bool, len(problems))
+	for _, p := range problems {
+		seen[p.Path] = true
+	}
+	_, err := t.DigitalFields(sub)
+	for _, p := range inkform.ErrorProblems(err) {
+		if !seen[p.Path] {
+			problems = append(problems, p)
+		}
+	}
+	slices.SortStableFunc(problems, func(a, b inkform.Problem) int { return strings.Compare(a.Path, b.Path) })
+	return problems
 }
 
 // strokesOutside names the strokes of a field's ink that have no ink at all

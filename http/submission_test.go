@@ -210,3 +210,33 @@ func TestSubmissionSignatureIsInk(t *testing.T) {
 		})
 	}
 }
+
+// TestSubmissionNamesEveryProblem checks that a value of the wrong type
+// does not hide the form's other problems: one answer names them all.
+func TestSubmissionNamesEveryProblem(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	tmpl := `{"name": "visit", "pages": [{"size": {"w": 210, "h": 297}}], "fields": [
+		{"name": "code", "type": "text", "page": 1, "box": {"x": 10, "y": 10, "w": 50, "h": 10}, "required": true},
+		{"name": "age", "type": "number", "page": 1, "box": {"x": 10, "y": 30, "w": 50, "h": 10}, "max": 130},
+		{"name": "ok", "type": "checkbox", "page": 1, "box": {"x": 10, "y": 50, "w": 5, "h": 5}}]}`
+	w := e.do(t, inkform.RoleDesigner, "POST", "/api/v1/forms", "application/json", tmpl)
+	if w.Code != 201 {
+		t.Fatalf("create form: %d %s", w.Code, w.Body)
+	}
+	var f inkform.Form
+	decodeJSONBody(t, w, &f)
+	w = e.do(t, inkform.RoleIntegrator, "POST", "/api/v1/forms/"+f.ID+"/submissions", "application/json",
+		`{"fields": {"ok": "yes", "age": "140"}}`)
+	p := decodeProblem(t, w)
+	var paths []string
+	for _, pr := range p.Problems {
+		paths = append(paths, pr.Path)
+	}
+	if w.Code != 422 || strings.Join(paths, " ") != "fields.age fields.code fields.ok" {
+		t.Errorf("%d, problems at %v; want 422 naming fields.age (too large), fields.code (required) and fields.ok (type)", w.Code, paths)
+	}
+	if len(e.capture.Digital()) != 0 {
+		t.Error("a refused submission reached the capture service")
+	}
+}

@@ -24,9 +24,9 @@ func TestSubmitDigitalRejects(t *testing.T) {
 			ink    map[string][]inkform.Stroke
 			paths  []string // problem paths, sorted
 		}{
-			{"out of range and wrong type", map[string]any{"patient": "Ann", "age": "140", "ok": "yes"}, nil, []string{"age", "ok"}},
-			{"ink on a text field", map[string]any{"patient": "Ann"}, map[string][]inkform.Stroke{"patient": stroke}, []string{"patient"}},
-			{"true instead of a signature's ink", map[string]any{"patient": "Ann", "sig": true}, nil, []string{"sig"}},
+			{"out of range and wrong type", map[string]any{"patient": "Ann", "age": "140", "ok": "yes"}, nil, []string{"fields.age", "fields.ok"}},
+			{"ink on a text field", map[string]any{"patient": "Ann"}, map[string][]inkform.Stroke{"patient": stroke}, []string{"fields.patient"}},
+			{"true instead of a signature's ink", map[string]any{"patient": "Ann", "sig": true}, nil, []string{"fields.sig"}},
 		}
 		for _, tt := range tests {
 			_, _, err := db.SubmitDigital(ctx, org.ID, &inkform.DigitalSubmission{FormID: f.ID, Values: tt.values, Ink: tt.ink})
