@@ -15,12 +15,6 @@ import (
 	"syscall"
 )
 
-// Build information, set with -ldflags "-X main.version=…".
-var (
-	version = "dev"
-	commit  = ""
-)
-
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -132,23 +126,10 @@ func commandGroup(word string) []command {
 const nameWidth = 22
 
 func printHelp(w io.Writer) {
-	fmt.Fprintf(w, "inkform %s — a server for digital pen & paper forms\n\nUsage: inkform <command> [flags] [args]\n\nCommands:\n", version)
+	fmt.Fprintf(w, "inkform %s — a server for digital pen & paper forms\n\nUsage: inkform <command> [flags] [args]\n\nCommands:\n", build())
 	for _, c := range commands() {
 		fmt.Fprintf(w, "  %-*s %s\n", nameWidth, c.name, c.summary)
 	}
 	fmt.Fprintf(w, "  %-*s %s\n", nameWidth, "help COMMAND", "show a command's flags")
 	fmt.Fprintf(w, "\nEvery flag can also be set as an environment variable INKFORM_<FLAG> (e.g. --max-body → INKFORM_MAX_BODY); flags win.\nSee docs/configuration.md.\n")
-}
-
-func runVersion(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
-	fs := newFlagSet("version", "", stderr)
-	if _, err := parseArgs(fs, args, 0); err != nil {
-		return err
-	}
-	if commit != "" {
-		fmt.Fprintf(stdout, "inkform %s (%s)\n", version, commit)
-	} else {
-		fmt.Fprintf(stdout, "inkform %s\n", version)
-	}
-	return nil
 }

@@ -156,7 +156,7 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 		srv.TLSConfig = &tls.Config{MinVersion: tls.VersionTLS12}
 	}
 	baseURL := fmt.Sprintf("%s://%s", scheme, ln.Addr())
-	logger.Info("inkform listening", "url", baseURL, "version", version, "database", db.Dialect())
+	logger.Info("inkform listening", "url", baseURL, "version", build().String(), "database", db.Dialect())
 	if cfg.Demo {
 		if err := setupDemo(ctx, db, baseURL, cfg.store, stdout); err != nil {
 			ln.Close()
@@ -230,7 +230,7 @@ func newAPI(db *sqlstore.DB, blobs inkform.BlobStore, cfg *serveConfig, logger *
 		Cutouts:        &cutout.Service{Documents: db, Forms: db, Blobs: blobs, Logger: logger},
 		Logger:         logger,
 		Limits:         cfg.limits(),
-		Version:        version,
+		Version:        build().String(),
 		TokenCacheTTL:  cfg.TokenCacheTTL,
 		TrustedProxies: cfg.TrustedProxies,
 		InkMemory:      cfg.InkMemory,

@@ -60,11 +60,11 @@ func runWorker(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 	reg, client := n.reg, n.workers
 
 	// Readiness is the API's own, with its timeout and answers.
-	ready := &ihttp.Server{Ready: n.ready, Logger: logger, Version: version}
+	ready := &ihttp.Server{Ready: n.ready, Logger: logger, Version: build().String()}
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", metricsHandler(reg, cfg.MetricsToken))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
-		fmt.Fprintf(w, "{\"status\":\"ok\",\"version\":%q,\"worker\":%q}\n", version, client.ID())
+		fmt.Fprintf(w, "{\"status\":\"ok\",\"version\":%q,\"worker\":%q}\n", build(), client.ID())
 	})
 	mux.Handle("GET /readyz", ready.ReadinessHandler())
 	ln, err := net.Listen("tcp", cfg.AdminAddr)
