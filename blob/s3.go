@@ -48,6 +48,7 @@ type S3 struct {
 	client *s3.Client
 	bucket string
 	prefix string // "" or ending in a slash
+	where  string // the bucket and prefix (and endpoint), for messages
 }
 
 var _ inkform.BlobStore = (*S3)(nil)
@@ -94,7 +95,11 @@ func NewS3(ctx context.Context, c S3Config) (*S3, error) {
 		}
 		o.UsePathStyle = c.PathStyle
 	})
-	return &S3{client: client, bucket: c.Bucket, prefix: prefix}, nil
+	where := "s3://" + c.Bucket + "/" + prefix
+	if c.Endpoint != "" {
+		where += " at " + c.Endpoint
+	}
+	return &S3{client: client, bucket: c.Bucket, prefix: prefix, where: where}, nil
 }
 
 // Ping checks that the bucket exists and the credentials reach it.

@@ -3,6 +3,7 @@ package http
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -35,6 +36,10 @@ func TestReadyz(t *testing.T) {
 		{"check passes", func(context.Context) error { return nil }, false, 200, ""},
 		{"check fails", func(context.Context) error { return errors.New("dial tcp 10.0.0.5:5432: refused") }, false, 503, "not ready"},
 		{"draining", func(context.Context) error { return nil }, true, 503, "draining"},
+		{"settings differ", func(context.Context) error {
+			return fmt.Errorf("cluster check: %w", &inkform.ClusterMismatchError{Mismatches: []inkform.ClusterMismatch{
+				{Name: inkform.SettingSecretKey, Message: "this node has 10.0.0.5"}}})
+		}, false, 503, "the server is not ready: this node's settings differ from the cluster's: secret_key"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -2,6 +2,7 @@ package http
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"net/http"
 	"time"
@@ -14,7 +15,8 @@ import (
 const readyTimeout = 2 * time.Second
 
 // handleReadyz answers GET /readyz: 200 while the node should get traffic,
-// 503 once Drain was called or while the Ready check fails.
+// 503 once Drain was called or while the Ready check fails (with the
+// check's own message when its error has a code).
 func (s *Server) handleReadyz(w http.ResponseWriter, r *http.Request) error {
 	if s.draining.Load() {
 		return inkform.Errorf(inkform.EUNAVAILABLE, "the server is draining and takes no new traffic")
@@ -23,11 +25,17 @@ func (s *Server) handleReadyz(w http.ResponseWriter, r *http.Request) error {
 		ctx, cancel := context.WithTimeout(r.Context(), readyTimeout)
 		defer cancel()
 		if err := s.Ready(ctx); err != nil {
-			// The cause (a DSN, a host name) stays in the log.
+			// The cause (a DSN, a host name) stays in the log; an error
+			// with a code carries a message meant to be shown, such as
+			// which cluster settings differ, and the answer says it.
 			s.Logger.LogAttrs(r.Context(), slog.LevelWarn, "not ready",
 				slog.String("request_id", requestIDFrom(r.Context())),
 				slog.String("error", err.Error()))
-			return inkform.Errorf(inkform.EUNAVAILABLE, "the server is not ready: a dependency is unavailable")
+			reason := "a dependency is unavailable"
+			if errors.As(err, new(*inkform.Error)) {
+				reason = inkform.ErrorMessage(err)
+			}
+			return inkform.Errorf(inkform.EUNAVAILABLE, "the server is not ready: %s", reason)
 		}
 	}
 	return writeJSON(w, http.StatusOK, healthResponse{Status: "ready", Version: s.Version})

@@ -15,12 +15,6 @@ import (
 	"syscall"
 )
 
-// Build information, set with -ldflags "-X main.version=…".
-var (
-	version = "dev"
-	commit  = ""
-)
-
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -40,6 +34,8 @@ func commands() []command {
 		{"serve", "run the API server (and workers) on embedded defaults or external engines", runServe},
 		{"worker", "run background workers only, with /metrics, /healthz and /readyz on an admin port", runWorker},
 		{"migrate", "apply database migrations and exit", runMigrate},
+		{"cluster settings", "show the settings every node must share, and whether this node's match", runClusterSettings},
+		{"cluster reset-settings", "record this node's shared settings (object store, secret key) as the cluster's", runClusterReset},
 		{"org create", "create an organization: inkform org create NAME", runOrgCreate},
 		{"token create", "create an API token and print it: inkform token create --org NAME --role ROLE", runTokenCreate},
 		{"user create", "create a web UI user (password read from stdin)", runUserCreate},
@@ -84,7 +80,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			}
 			fmt.Fprintf(w, "inkform %s needs a subcommand:\n", args[0])
 			for _, c := range group {
-				fmt.Fprintf(w, "  %-14s %s\n", c.name, c.summary)
+				fmt.Fprintf(w, "  %-*s %s\n", nameWidth, c.name, c.summary)
 			}
 			return code
 		}
@@ -125,24 +121,15 @@ func commandGroup(word string) []command {
 	return out
 }
 
-func printHelp(w io.Writer) {
-	fmt.Fprintf(w, "inkform %s — a server for digital pen & paper forms\n\nUsage: inkform <command> [flags] [args]\n\nCommands:\n", version)
-	for _, c := range commands() {
-		fmt.Fprintf(w, "  %-14s %s\n", c.name, c.summary)
-	}
-	fmt.Fprintf(w, "  %-14s %s\n", "help COMMAND", "show a command's flags")
-	fmt.Fprintf(w, "\nEvery flag can also be set as an environment variable INKFORM_<FLAG> (e.g. --max-body → INKFORM_MAX_BODY); flags win.\nSee docs/configuration.md.\n")
-}
+// nameWidth is the column of command names in help, wide enough for the
+// longest ("cluster reset-settings").
+const nameWidth = 22
 
-func runVersion(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
-	fs := newFlagSet("version", "", stderr)
-	if _, err := parseArgs(fs, args, 0); err != nil {
-		return err
+func printHelp(w io.Writer) {
+	fmt.Fprintf(w, "inkform %s — a server for digital pen & paper forms\n\nUsage: inkform <command> [flags] [args]\n\nCommands:\n", build())
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-*s %s\n", nameWidth, c.name, c.summary)
 	}
-	if commit != "" {
-		fmt.Fprintf(stdout, "inkform %s (%s)\n", version, commit)
-	} else {
-		fmt.Fprintf(stdout, "inkform %s\n", version)
-	}
-	return nil
+	fmt.Fprintf(w, "  %-*s %s\n", nameWidth, "help COMMAND", "show a command's flags")
+	fmt.Fprintf(w, "\nEvery flag can also be set as an environment variable INKFORM_<FLAG> (e.g. --max-body → INKFORM_MAX_BODY); flags win.\nSee docs/configuration.md.\n")
 }

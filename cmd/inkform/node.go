@@ -17,48 +17,88 @@ import (
 
 // node is what every inkform process (serve or worker) runs on: the
 // database, the object store, the metrics registry and, when configured,
-// the background workers, woken at once by enqueues on this node.
+// the background workers, woken at once by enqueues on this node. It has
+// joined the cluster: its shared settings match those in the database.
 type node struct {
 	db      *sqlstore.DB
 	blobs   inkform.BlobStore
 	reg     *prometheus.Registry
 	workers *queue.Client // nil without workers
+	watch   *clusterWatch // nil when the settings are checked only at start
 	logger  *slog.Logger
 
 	stopOnce  sync.Once
 	closeOnce sync.Once
 }
 
-// openNode opens the stores and starts the workers. The caller closes the
-// node on every way out (closeWithin in a defer).
-func openNode(ctx context.Context, store storeConfig, blob blobConfig, workers workerConfig, logger *slog.Logger) (*node, error) {
-	db, err := store.open(ctx, logger)
+// nodeConfig is what openNode needs: the command that runs the node (for
+// the cluster's record) and its flags.
+type nodeConfig struct {
+	command string
+	store   storeConfig
+	blob    blobConfig
+	workers workerConfig
+	cluster clusterConfig
+}
+
+// openNode opens the stores, checks the node against the cluster's shared
+// settings and starts the workers. The caller closes the node on every way
+// out (closeWithin in a defer).
+func openNode(ctx context.Context, cfg nodeConfig, logger *slog.Logger) (*node, error) {
+	db, err := cfg.store.open(ctx, logger)
 	if err != nil {
 		return nil, err
 	}
 	n := &node{db: db, reg: newRegistry(), logger: logger}
-	if err := n.start(ctx, store, blob, workers, logger); err != nil {
+	if err := n.start(ctx, cfg, logger); err != nil {
 		n.Close(context.Background())
 		return nil, err
 	}
 	return n, nil
 }
 
-func (n *node) start(ctx context.Context, store storeConfig, blob blobConfig, workers workerConfig, logger *slog.Logger) error {
-	recs, err := newRecognizers(workers.recognizers, logger)
+func (n *node) start(ctx context.Context, cfg nodeConfig, logger *slog.Logger) error {
+	recs, err := newRecognizers(cfg.workers.recognizers, logger)
 	if err != nil {
 		return err
 	}
-	if n.blobs, err = blob.open(ctx, store.Data); err != nil {
+	if n.blobs, err = cfg.blob.open(ctx, cfg.store.Data); err != nil {
 		return err
 	}
+	// Before any job runs: a worker with another key or object store
+	// would fail its jobs, or do them where no other node looks.
+	self := func(ctx context.Context) (inkform.ClusterNode, error) {
+		return clusterNode(ctx, cfg.command, cfg.store, cfg.blob, n.blobs)
+	}
+	me, err := self(ctx)
+	if err != nil {
+		return err
+	}
+	if err := joinCluster(ctx, n.db, me); err != nil {
+		return err
+	}
+	if cfg.cluster.CheckInterval > 0 {
+		n.watch = startClusterWatch(n.db, self, cfg.cluster.CheckInterval, logger)
+	}
 	// Workers outlive the start-up context: they stop with the node.
-	n.workers, err = startWorkers(context.Background(), n.db, recs, n.blobs, workers, n.reg, logger)
+	n.workers, err = startWorkers(context.Background(), n.db, recs, n.blobs, cfg.workers, n.reg, logger)
 	if err != nil {
 		return err
 	}
 	if n.workers != nil {
 		n.db.SetEnqueueHook(n.workers.Notify)
+	}
+	return nil
+}
+
+// ready is the node's readiness: the database answers and the node's
+// settings still match the cluster's.
+func (n *node) ready(ctx context.Context) error {
+	if err := n.db.Ping(ctx); err != nil {
+		return err
+	}
+	if n.watch != nil {
+		return n.watch.ready()
 	}
 	return nil
 }
@@ -84,6 +124,9 @@ func (n *node) Close(ctx context.Context) error {
 	n.stopWorkers(ctx)
 	var err error
 	n.closeOnce.Do(func() {
+		if n.watch != nil {
+			n.watch.close()
+		}
 		if c, ok := n.blobs.(io.Closer); ok {
 			if cerr := c.Close(); cerr != nil {
 				err = fmt.Errorf("close blob store: %w", cerr)

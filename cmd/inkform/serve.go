@@ -26,6 +26,7 @@ type serveConfig struct {
 	blob    blobConfig
 	log     logConfig
 	workers workerConfig
+	cluster clusterConfig
 
 	Addr            string
 	TLSCert         string
@@ -51,6 +52,7 @@ func (c *serveConfig) register(fs *flag.FlagSet) {
 	c.blob.register(fs)
 	c.log.register(fs)
 	c.workers.register(fs, 2)
+	c.cluster.register(fs)
 	fs.StringVar(&c.Addr, "addr", "127.0.0.1:8080", "address to listen on")
 	fs.StringVar(&c.TLSCert, "tls-cert", "", "TLS certificate file (PEM); with --tls-key serves HTTPS")
 	fs.StringVar(&c.TLSKey, "tls-key", "", "TLS private key file (PEM)")
@@ -116,7 +118,7 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 		}
 		defer stop()
 	}
-	n, err := openNode(ctx, cfg.store, cfg.blob, cfg.workers, logger)
+	n, err := openNode(ctx, nodeConfig{"serve", cfg.store, cfg.blob, cfg.workers, cfg.cluster}, logger)
 	if err != nil {
 		return err
 	}
@@ -128,6 +130,7 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 		return fmt.Errorf("listen: %w", err)
 	}
 	api := newAPI(db, blobs, &cfg, logger)
+	api.Ready = n.ready
 	// The API refuses subscriptions this deployment cannot deliver: e-mail
 	// without an SMTP server, exports to targets it does not know.
 	api.EmailEnabled = cfg.workers.deliver.SMTPURL != ""
@@ -153,7 +156,7 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 		srv.TLSConfig = &tls.Config{MinVersion: tls.VersionTLS12}
 	}
 	baseURL := fmt.Sprintf("%s://%s", scheme, ln.Addr())
-	logger.Info("inkform listening", "url", baseURL, "version", version, "database", db.Dialect())
+	logger.Info("inkform listening", "url", baseURL, "version", build().String(), "database", db.Dialect())
 	if cfg.Demo {
 		if err := setupDemo(ctx, db, baseURL, cfg.store, stdout); err != nil {
 			ln.Close()
@@ -227,8 +230,7 @@ func newAPI(db *sqlstore.DB, blobs inkform.BlobStore, cfg *serveConfig, logger *
 		Cutouts:        &cutout.Service{Documents: db, Forms: db, Blobs: blobs, Logger: logger},
 		Logger:         logger,
 		Limits:         cfg.limits(),
-		Ready:          db.Ping,
-		Version:        version,
+		Version:        build().String(),
 		TokenCacheTTL:  cfg.TokenCacheTTL,
 		TrustedProxies: cfg.TrustedProxies,
 		InkMemory:      cfg.InkMemory,

@@ -18,6 +18,7 @@ type workerNodeConfig struct {
 	blob            blobConfig
 	log             logConfig
 	workers         workerConfig
+	cluster         clusterConfig
 	AdminAddr       string
 	MetricsToken    string
 	ShutdownTimeout time.Duration
@@ -28,6 +29,7 @@ func (c *workerNodeConfig) register(fs *flag.FlagSet) {
 	c.blob.register(fs)
 	c.log.register(fs)
 	c.workers.register(fs, 4)
+	c.cluster.register(fs)
 	fs.StringVar(&c.AdminAddr, "admin-addr", "127.0.0.1:9090", "address of the admin port (/metrics, /healthz, /readyz)")
 	fs.StringVar(&c.MetricsToken, "metrics-token", "", "bearer token that /metrics requires (default: none)")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 30*time.Second, "on SIGTERM: how long running jobs may take before they are handed back")
@@ -50,7 +52,7 @@ func runWorker(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 	if err != nil {
 		return err
 	}
-	n, err := openNode(ctx, cfg.store, cfg.blob, cfg.workers, logger)
+	n, err := openNode(ctx, nodeConfig{"worker", cfg.store, cfg.blob, cfg.workers, cfg.cluster}, logger)
 	if err != nil {
 		return err
 	}
@@ -58,11 +60,11 @@ func runWorker(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 	reg, client := n.reg, n.workers
 
 	// Readiness is the API's own, with its timeout and answers.
-	ready := &ihttp.Server{Ready: n.db.Ping, Logger: logger, Version: version}
+	ready := &ihttp.Server{Ready: n.ready, Logger: logger, Version: build().String()}
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", metricsHandler(reg, cfg.MetricsToken))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
-		fmt.Fprintf(w, "{\"status\":\"ok\",\"version\":%q,\"worker\":%q}\n", version, client.ID())
+		fmt.Fprintf(w, "{\"status\":\"ok\",\"version\":%q,\"worker\":%q}\n", build(), client.ID())
 	})
 	mux.Handle("GET /readyz", ready.ReadinessHandler())
 	ln, err := net.Listen("tcp", cfg.AdminAddr)
