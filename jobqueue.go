@@ -2,8 +2,24 @@ package inkform
 
 import (
 	"context"
+	"fmt"
 	"time"
 )
+
+// MaxJobReaps is how many times a job may lose its worker while running
+// before ReapJobs makes it dead instead of available again. A worker that
+// dies mid-job (out of memory, killed, crashed) may have been killed by the
+// job itself, say by a decompression bomb; with many attempts, such a job
+// would take down one node after another. Three deaths are more than
+// chance: a node restarting or losing its database connection costs one.
+const MaxJobReaps = 3
+
+// JobReapedTooOften returns the LastError of a job that ReapJobs made dead
+// because its worker died MaxJobReaps times while running it.
+func JobReapedTooOften() string {
+	return fmt.Sprintf("its worker died %d times while running it (the lease expired each time); "+
+		"the job may be what kills workers, so it runs again only when retried", MaxJobReaps)
+}
 
 // JobQueue is the storage side of the job queue, implemented by sqlstore and
 // driven by the queue package's runtime. Methods that take a worker act only
@@ -35,7 +51,10 @@ type JobQueue interface {
 	ReleaseJobs(ctx context.Context, worker string, ids []int64) error
 	// ReapJobs makes the running jobs whose lease expired available again
 	// (their worker crashed), or dead when out of attempts; it returns
-	// how many it reaped.
+	// how many it reaped. It counts each job's reaps, and a job reaped
+	// for the MaxJobReaps-th time goes dead whatever attempts it has
+	// left, with JobReapedTooOften as its LastError. RetryJob counts them
+	// afresh.
 	ReapJobs(ctx context.Context) (int, error)
 	// QueueStats counts jobs by queue and state, for metrics and
 	// autoscaling.

@@ -14,6 +14,15 @@ const (
 	// MaxBackgroundBytes limits a background PDF: a printed form is a few
 	// hundred kilobytes; more is a scan that should be a smaller file.
 	MaxBackgroundBytes = 20 << 20
+	// MaxBackgroundInflatedBytes limits what the compressed streams of a
+	// background PDF inflate to, images aside, and separately what its
+	// pages' contents inflate to, counting a content stream once for each
+	// page that draws it. Those are what the server inflates into memory
+	// (the PDF importer several times over) when it renders a document on
+	// the form. A designer's form has well under a megabyte of page
+	// content and a few megabytes of fonts; a few megabytes of compressed
+	// zeros inflate to gigabytes.
+	MaxBackgroundInflatedBytes = 64 << 20
 	// MaxPrintCopies limits one printable-form request and one blank PDF;
 	// larger print runs are split into batches.
 	MaxPrintCopies = 1000

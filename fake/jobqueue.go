@@ -41,6 +41,7 @@ type jobRec struct {
 	job      inkform.Job
 	leasedBy string
 	leaseEnd time.Time // zero when no lease runs
+	reaps    int       // times ReapJobs took it back from a worker that died
 }
 
 // copyJob returns a copy of the job that shares no memory with the store.

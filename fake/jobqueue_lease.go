@@ -100,8 +100,9 @@ func (q *JobQueue) ReleaseJobs(ctx context.Context, worker string, ids []int64) 
 	return nil
 }
 
-// ReapJobs implements inkform.JobQueue. Like sqlstore, it also forgets
-// completed and cancelled jobs a day after they finished.
+// ReapJobs implements inkform.JobQueue. Like sqlstore, it counts a job's
+// reaps, and also forgets completed and cancelled jobs a day after they
+// finished.
 func (q *JobQueue) ReapJobs(ctx context.Context) (int, error) {
 	if err := q.Hook.call("ReapJobs"); err != nil {
 		return 0, err
@@ -115,10 +116,14 @@ func (q *JobQueue) ReapJobs(ctx context.Context) (int, error) {
 		switch {
 		case j.State == inkform.JobRunning && rec.leaseEnd.Before(at):
 			n++
+			rec.reaps++
 			rec.leasedBy, rec.leaseEnd, j.LastError = "", time.Time{}, lostLease
-			if j.Attempt >= j.MaxAttempts {
+			switch {
+			case rec.reaps >= inkform.MaxJobReaps:
+				j.State, j.FinishedAt, j.LastError = inkform.JobDead, &at, inkform.JobReapedTooOften()
+			case j.Attempt >= j.MaxAttempts:
 				j.State, j.FinishedAt = inkform.JobDead, &at
-			} else {
+			default:
 				j.State, j.RunAt = inkform.JobRetryable, at
 			}
 		case (j.State == inkform.JobCompleted || j.State == inkform.JobCancelled) &&

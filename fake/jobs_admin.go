@@ -31,7 +31,8 @@ func (q *JobQueue) ListJobs(ctx context.Context, orgID string, f inkform.JobFilt
 }
 
 // RetryJob implements inkform.JobService. Like sqlstore, the job's
-// attempts count afresh, and a job in any other state is ECONFLICT.
+// attempts and reaps count afresh, and a job in any other state is
+// ECONFLICT.
 func (q *JobQueue) RetryJob(ctx context.Context, orgID string, id int64) error {
 	if err := q.Hook.call("RetryJob", orgID, id); err != nil {
 		return err
@@ -48,6 +49,6 @@ func (q *JobQueue) RetryJob(ctx context.Context, orgID string, id int64) error {
 		return inkform.Errorf(inkform.ECONFLICT, "job %d is %s; only dead, cancelled or retryable jobs can be retried", id, rec.job.State)
 	}
 	rec.job.State, rec.job.Attempt, rec.job.RunAt, rec.job.FinishedAt = inkform.JobAvailable, 0, now(), nil
-	rec.leasedBy, rec.leaseEnd = "", time.Time{}
+	rec.leasedBy, rec.leaseEnd, rec.reaps = "", time.Time{}, 0
 	return nil
 }

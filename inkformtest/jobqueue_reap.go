@@ -2,6 +2,7 @@ package inkformtest
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -9,10 +10,18 @@ import (
 	"github.com/inkform/inkform"
 )
 
-// testReap: jobs whose worker stopped renewing its lease are made
+// testReap runs the scenarios whose leases expire, one after the other:
+// ReapJobs acts on every queue, so one scenario's reaps would count the
+// other's jobs.
+func testReap(t *testing.T, s Stores) {
+	t.Run("LeaseExpired", func(t *testing.T) { testLeaseExpired(t, s) })
+	t.Run("DiedTooOften", func(t *testing.T) { testDiedTooOften(t, s) })
+}
+
+// testLeaseExpired: jobs whose worker stopped renewing its lease are made
 // available again, or dead when out of attempts; a renewed lease is not
 // reaped, and the old worker cannot finish a job another took over.
-func testReap(t *testing.T, s Stores) {
+func testLeaseExpired(t *testing.T, s Stores) {
 	h := newJQ(t, s)
 	ctx := context.Background()
 	const lease = 400 * time.Millisecond
@@ -60,6 +69,45 @@ func testReap(t *testing.T, s Stores) {
 	h.wantState("completed by the rescuer", h.org, lost.ID, inkform.JobCompleted)
 	if n, err := h.q.ReapJobs(ctx); err != nil || n != 0 {
 		t.Errorf("a second reap took %d (%v), want 0", n, err)
+	}
+}
+
+// testDiedTooOften: a job whose worker died while running it
+// MaxJobReaps times is dead, with attempts left, and says why; a retry
+// counts its reaps afresh.
+func testDiedTooOften(t *testing.T, s Stores) {
+	h := newJQ(t, s)
+	ctx := context.Background()
+	const lease = 200 * time.Millisecond
+	job := h.enqueue(h.org, 1, inkform.EnqueueOpts{MaxAttempts: 25})[0]
+	// die claims the job as a worker that dies at once, and reaps it.
+	die := func(worker string) *inkform.Job {
+		t.Helper()
+		if got := h.claim(worker, 1, lease); len(got) != 1 || got[0].ID != job.ID {
+			t.Fatalf("%s claimed %v, want job %d", worker, ids(got), job.ID)
+		}
+		time.Sleep(lease + 100*time.Millisecond)
+		if n, err := h.q.ReapJobs(ctx); err != nil || n != 1 {
+			t.Fatalf("reaped %d jobs (%v), want the one %s held", n, err, worker)
+		}
+		return h.job(h.org, job.ID)
+	}
+	for i := 1; i < inkform.MaxJobReaps; i++ {
+		if got := die(fmt.Sprintf("crashed %d", i)); got.State != inkform.JobRetryable && got.State != inkform.JobAvailable {
+			t.Fatalf("after %d of %d deaths the job is %s (%q), want it waiting to run", i, inkform.MaxJobReaps, got.State, got.LastError)
+		}
+	}
+	got := die("crashed last")
+	if got.State != inkform.JobDead || got.FinishedAt == nil || got.LastError != inkform.JobReapedTooOften() ||
+		got.Attempt != inkform.MaxJobReaps {
+		t.Fatalf("after %d deaths: job %+v, want it dead on attempt %d of 25 with error %q",
+			inkform.MaxJobReaps, got, inkform.MaxJobReaps, inkform.JobReapedTooOften())
+	}
+	if err := h.jobs.RetryJob(ctx, h.org, job.ID); err != nil {
+		t.Fatal(err)
+	}
+	if got := die("crashed after the retry"); got.State != inkform.JobRetryable && got.State != inkform.JobAvailable {
+		t.Errorf("a retried job's first death made it %s (%q), want it waiting to run", got.State, got.LastError)
 	}
 }
 

@@ -5,11 +5,13 @@ import (
 	"math"
 	"os/exec"
 	"regexp"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/inkform/inkform"
+	"github.com/inkform/inkform/pdf/pdftest"
 )
 
 func TestNormalizeBackground(t *testing.T) {
@@ -151,16 +153,25 @@ func TestFilledUniquePatternAddresses(t *testing.T) {
 }
 
 // FuzzNormalizeBackground feeds NormalizeBackground broken PDFs: the PDF
-// reader panics on bad input, which must come back as EUNPROCESSABLE.
+// reader panics on bad input, which must come back as EUNPROCESSABLE, and
+// no input may make it allocate without bound (the seeds include small
+// bombs of every kind for the fuzzer to grow).
 //
-//	go test ./pdf/ -run '^$' -fuzz FuzzNormalizeBackground -fuzztime 60s
+//	go test ./pdf/ -run '^$' -fuzz FuzzNormalizeBackground -fuzztime 60s -fuzzminimizetime 10x
 func FuzzNormalizeBackground(f *testing.F) {
 	a4 := inkform.Size{W: 210, H: 297}
 	valid := makeBackground(f, a4, a4)
 	f.Add(valid)
 	f.Add(valid[:len(valid)-40])
 	f.Add([]byte("%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF"))
+	for _, k := range []pdftest.Kind{pdftest.Contents, pdftest.SharedContents, pdftest.ChainedFilters, pdftest.XRefStream, pdftest.ObjectStreams} {
+		f.Add(pdftest.Bomb(k, 2, 1<<16))
+	}
 	form := sampleForm()
+	// Streams may inflate to MaxBackgroundInflatedBytes, which pdfcpu
+	// holds for an object stream (doubling its buffer as it grows);
+	// parsing costs a multiple of the input.
+	const inflated = 4 * inkform.MaxBackgroundInflatedBytes
 	f.Fuzz(func(t *testing.T, data []byte) {
 		// A parser that loops on a hostile file would stall a worker; an
 		// answer must come within seconds.
@@ -169,15 +180,22 @@ func FuzzNormalizeBackground(f *testing.F) {
 			err error
 		}
 		done := make(chan result, 1)
+		var before runtime.MemStats
+		runtime.ReadMemStats(&before)
 		go func() {
 			out, err := NormalizeBackground(data, form)
 			done <- result{out, err}
 		}()
 		var r result
+		var alloc uint64
 		select {
 		case r = <-done:
+			alloc = allocatedSince(before)
 		case <-time.After(10 * time.Second):
 			t.Fatalf("NormalizeBackground has not answered in 10 s on %d bytes", len(data))
+		}
+		if most := inflated + 64*uint64(len(data)); alloc > most {
+			t.Fatalf("NormalizeBackground allocated %d bytes for %d bytes of input", alloc, len(data))
 		}
 		switch inkform.ErrorCode(r.err) {
 		case "":

@@ -32,19 +32,32 @@ func pdfcpuConfig() *model.Configuration {
 		OptimizeBeforeWriting:     true,
 		OptimizeResourceDicts:     true,
 		Offline:                   true,
-		Limits:                    model.DefaultResourceLimits(),
+		Limits:                    limits(),
 		Cmd:                       model.VALIDATE,
 	}
+}
+
+// limits are pdfcpu's resource limits at this package's: checkStreams
+// refuses more before pdfcpu reads a file, so these only stand behind it.
+func limits() model.ResourceLimits {
+	l := model.DefaultResourceLimits()
+	l.MaxDecodeBytes = inkform.MaxBackgroundInflatedBytes
+	l.MaxObjectCount = maxObjects
+	l.MaxXRefEntries = maxObjects
+	l.MaxObjectStreamCount = maxObjects
+	return l
 }
 
 // NormalizeBackground checks that data is a PDF that can be a background
 // of the form: one page per form page, each the form page's size within
 // ±1 mm (MediaBox, turned as displayed). A mismatch is EUNPROCESSABLE with
 // one problem per page; a file that is not a readable PDF is
-// EUNPROCESSABLE too, and one over MaxBackgroundBytes is ETOOLARGE. It
-// returns the PDF rewritten in the plain form that Filled imports. Storing
-// the result instead of the upload makes later Filled calls a little
-// faster and the stored file smaller.
+// EUNPROCESSABLE too, and so is one whose streams or page contents
+// inflate to more than MaxBackgroundInflatedBytes (measured before
+// anything is inflated into memory); one over MaxBackgroundBytes is
+// ETOOLARGE. It returns the PDF rewritten in the plain form that Filled
+// imports. Storing the result instead of the upload makes later Filled
+// calls a little faster and the stored file smaller.
 func NormalizeBackground(data []byte, form *inkform.Form) ([]byte, error) {
 	ctx, err := checkBackground(data, form)
 	if err != nil {
@@ -58,8 +71,9 @@ func NormalizeBackground(data []byte, form *inkform.Form) ([]byte, error) {
 	return out.Bytes(), nil
 }
 
-// checkBackground reads data with pdfcpu and matches it with the form.
-func checkBackground(data []byte, form *inkform.Form) (*model.Context, error) {
+// checkBackground measures data's streams, reads it with pdfcpu and
+// matches it with the form.
+func checkBackground(data []byte, form *inkform.Form) (ctx *model.Context, err error) {
 	if form == nil {
 		return nil, inkform.Errorf(inkform.EINVALID, "pdf: no form")
 	}
@@ -68,6 +82,16 @@ func checkBackground(data []byte, form *inkform.Form) (*model.Context, error) {
 	}
 	if !bytes.HasPrefix(data, []byte("%PDF-")) {
 		return nil, inkform.Errorf(inkform.EUNPROCESSABLE, "background is not a PDF file")
+	}
+	// The checks use pdfcpu's parser, which is not free of panics on
+	// hostile input.
+	defer func() {
+		if r := recover(); r != nil {
+			ctx, err = nil, unreadable(r)
+		}
+	}()
+	if err := checkStreams(data); err != nil {
+		return nil, err
 	}
 	ctx, sizes, err := readBackground(data)
 	if err != nil {
@@ -78,6 +102,9 @@ func checkBackground(data []byte, form *inkform.Form) (*model.Context, error) {
 	}
 	if ctx.XRefTable.Encrypt != nil {
 		return nil, inkform.Errorf(inkform.EUNPROCESSABLE, "background PDF is encrypted")
+	}
+	if err := checkContents(ctx); err != nil {
+		return nil, err
 	}
 	return ctx, nil
 }

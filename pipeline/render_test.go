@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"slices"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/inkform/inkform"
 	"github.com/inkform/inkform/pdf"
+	"github.com/inkform/inkform/pdf/pdftest"
 	"github.com/inkform/inkform/queue"
 	"github.com/inkform/inkform/sqlstore"
 )
@@ -86,6 +88,15 @@ func renderJob(org, id string) *queue.Job[inkform.RenderPDFArgs] {
 	return &queue.Job[inkform.RenderPDFArgs]{Job: &inkform.Job{OrgID: org}, Args: inkform.RenderPDFArgs{DocumentID: id}}
 }
 
+// renderSetup opens a store with the sample form and a document on it,
+// and a blob store that counts its Puts.
+func renderSetup(t *testing.T) (*sqlstore.DB, *inkform.Org, *inkform.Form, *inkform.Document, *countingPuts) {
+	t.Helper()
+	db, org, form := openSampleStore(t, sqliteDSN(t), sqlstore.Options{}, nil)
+	doc := submitSample(t, db, org.ID, form.ID)
+	return db, org, form, doc, &countingPuts{BlobStore: newDisk(t)}
+}
+
 // countingPuts is a blob store that counts its Puts.
 type countingPuts struct {
 	inkform.BlobStore
@@ -103,9 +114,7 @@ func (c *countingPuts) Put(ctx context.Context, key string, r io.Reader, size in
 func TestRenderSkipsRenderedState(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	db, org, form := openSampleStore(t, sqliteDSN(t), sqlstore.Options{}, nil)
-	doc := submitSample(t, db, org.ID, form.ID)
-	store := &countingPuts{BlobStore: newDisk(t)}
+	db, org, _, doc, store := renderSetup(t)
 	w := newRenderWorker(db, store)
 	job := renderJob(org.ID, doc.ID)
 	if err := w.Work(ctx, job); err != nil {
@@ -173,5 +182,26 @@ func TestRenderDuringPurge(t *testing.T) {
 	})
 	if len(left) > 0 {
 		t.Errorf("objects of the purged document left: %q", left)
+	}
+}
+
+// TestRenderRefusesBombBackground: a background stored before uploads
+// were measured, whose page contents inflate past the limit, cancels the
+// render job (retrying cannot help) instead of filling the node's memory,
+// and stores no PDF.
+func TestRenderRefusesBombBackground(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db, org, form, doc, store := renderSetup(t)
+	bomb := pdftest.Bomb(pdftest.Contents, len(form.Pages), inkform.MaxBackgroundInflatedBytes+1<<20)
+	if err := store.Put(ctx, inkform.FormBackgroundKey(org.ID, form.ID, form.Version), bytes.NewReader(bomb), int64(len(bomb)), "application/pdf"); err != nil {
+		t.Fatal(err)
+	}
+	err := newRenderWorker(db, store).Work(ctx, renderJob(org.ID, doc.ID))
+	if err == nil || !strings.HasPrefix(err.Error(), "cancelled: ") || inkform.ErrorCode(err) != inkform.EUNPROCESSABLE {
+		t.Errorf("render with a bomb background: %v, want it cancelled as unprocessable", err)
+	}
+	if store.puts != 1 {
+		t.Errorf("%d objects stored after the background, want none", store.puts-1)
 	}
 }

@@ -194,13 +194,19 @@ func (db *DB) ReapJobs(ctx context.Context) (int, error) {
 	now := micros(db.now())
 	const lost = "lease expired: the worker stopped (crashed or lost its connection)"
 	reaped := 0
-	for _, q := range []struct{ set, cond string }{
-		{`state = 'dead', finished_at = ?`, `attempt >= max_attempts`},
-		{`state = 'retryable', run_at = ?`, `attempt < max_attempts`},
+	// A reap that makes the job dead for its reaps comes first: its reason
+	// is the one to show, whatever attempts are left.
+	for _, q := range []struct {
+		set, cond, why string
+		args           []any // of cond
+	}{
+		{`state = 'dead', finished_at = ?`, `reaps + 1 >= ?`, inkform.JobReapedTooOften(), []any{inkform.MaxJobReaps}},
+		{`state = 'dead', finished_at = ?`, `attempt >= max_attempts`, lost, nil},
+		{`state = 'retryable', run_at = ?`, `attempt < max_attempts`, lost, nil},
 	} {
-		res, err := db.writer().exec(ctx, `UPDATE jobs SET `+q.set+`, last_error = ?,
+		res, err := db.writer().exec(ctx, `UPDATE jobs SET `+q.set+`, last_error = ?, reaps = reaps + 1,
 			leased_by = NULL, lease_expires_at = NULL
-			WHERE state = 'running' AND lease_expires_at < ? AND `+q.cond, now, lost, now)
+			WHERE state = 'running' AND lease_expires_at < ? AND `+q.cond, append([]any{now, q.why, now}, q.args...)...)
 		if err != nil {
 			return reaped, fmt.Errorf("reap jobs: %w", err)
 		}

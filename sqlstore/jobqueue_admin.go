@@ -31,10 +31,10 @@ func (db *DB) ListJobs(ctx context.Context, orgID string, f inkform.JobFilter) (
 }
 
 // RetryJob implements inkform.JobService: a dead, cancelled or retryable
-// job becomes available now with its attempts counted afresh.
+// job becomes available now with its attempts and reaps counted afresh.
 func (db *DB) RetryJob(ctx context.Context, orgID string, id int64) error {
 	res, err := db.writer().exec(ctx, `UPDATE jobs
-		SET state = 'available', attempt = 0, run_at = ?, finished_at = NULL, leased_by = NULL, lease_expires_at = NULL
+		SET state = 'available', attempt = 0, reaps = 0, run_at = ?, finished_at = NULL, leased_by = NULL, lease_expires_at = NULL
 		WHERE org_id = ? AND id = ? AND state IN ('dead', 'cancelled', 'retryable')`,
 		micros(db.now()), orgID, id)
 	if err != nil {

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/inkform/inkform"
+	"github.com/inkform/inkform/pdf/pdftest"
 )
 
 // needTool returns the path of a command-line tool or skips the test.
@@ -253,5 +254,26 @@ func TestPrintUniquePattern(t *testing.T) {
 	want(t, r2, 200, "print once more")
 	if r2.header.Get("Inkform-First-Copy") != "4" {
 		t.Errorf("second run starts at copy %q, want 4", r2.header.Get("Inkform-First-Copy"))
+	}
+}
+
+// TestBackgroundBombRefused checks the background upload of a small PDF
+// whose page contents inflate past MaxBackgroundInflatedBytes: 422 naming
+// the limit and the object.
+func TestBackgroundBombRefused(t *testing.T) {
+	t.Parallel()
+	s := startServer(t)
+	tok := s.org(t, "clinic", "designer")
+	formID := createSampleForm(t, s, tok["designer"])
+	bomb := pdftest.Bomb(pdftest.Contents, 1, inkform.MaxBackgroundInflatedBytes+1<<20)
+	r := s.call(t, "PUT", "/api/v1/forms/"+formID+"/background", tok["designer"], "application/pdf", bomb)
+	want(t, r, 422, "a background inflating past the limit")
+	var p struct {
+		Detail   string `json:"detail"`
+		Problems []struct{ Path, Message string }
+	}
+	r.json(t, &p)
+	if !strings.Contains(p.Detail, "64 MiB") || len(p.Problems) == 0 || !strings.Contains(p.Problems[0].Message, "by object 4") {
+		t.Errorf("the answer does not name the limit and the object: %s", r.body)
 	}
 }
