@@ -34,6 +34,7 @@ var allowedImports = map[string][]string{
 	"interpret":                   {"", "ink"},
 	"passwd":                      {},
 	"pdf":                         {"", "ink"},
+	"pdf/pdftest":                 {},
 	"pipeline":                    {"", "queue"},
 	"queue":                       {""},
 	"sqlstore":                    {"", "ink"},
