@@ -309,8 +309,10 @@ type FormService interface {
 	FindForm(ctx context.Context, orgID, formID string) (*Form, error)
 	// FindFormVersion returns one version of a form.
 	FindFormVersion(ctx context.Context, orgID, formID string, version int) (*Form, error)
-	// ListForms lists the latest versions of an org's forms, oldest first.
-	ListForms(ctx context.Context, orgID string, filter FormFilter) ([]*Form, error)
+	// ListForms lists the summaries of the latest versions of an org's
+	// forms, oldest first. A list never holds whole templates, so reading
+	// one costs about one template's memory however large the forms are.
+	ListForms(ctx context.Context, orgID string, filter FormFilter) ([]*FormSummary, error)
 	// CreateCopies allocates n printed copies of a unique-pattern form;
 	// a copied-pattern form has none to allocate (EUNPROCESSABLE).
 	CreateCopies(ctx context.Context, orgID, formID string, n int) ([]*Copy, error)

@@ -60,19 +60,19 @@ func (f *Forms) FindFormVersion(ctx context.Context, orgID, formID string, versi
 
 // ListForms implements inkform.FormService: latest versions by ID, which is
 // creation order.
-func (f *Forms) ListForms(ctx context.Context, orgID string, filter inkform.FormFilter) ([]*inkform.Form, error) {
+func (f *Forms) ListForms(ctx context.Context, orgID string, filter inkform.FormFilter) ([]*inkform.FormSummary, error) {
 	if err := f.Hook.call("ListForms", orgID, filter); err != nil {
 		return nil, err
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	out := []*inkform.Form{}
+	out := []*inkform.FormSummary{}
 	for id, rec := range f.forms {
 		if latest := rec.versions[rec.latest]; latest.OrgID == orgID && id > filter.After {
-			out = append(out, cloneForm(latest))
+			out = append(out, latest.Summary())
 		}
 	}
-	slices.SortFunc(out, func(a, b *inkform.Form) int { return strings.Compare(a.ID, b.ID) })
+	slices.SortFunc(out, func(a, b *inkform.FormSummary) int { return strings.Compare(a.ID, b.ID) })
 	if limit := listLimit(filter.Limit); len(out) > limit {
 		out = out[:limit]
 	}

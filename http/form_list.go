@@ -35,10 +35,6 @@ func (s *Server) handleFormList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	forms, next := nextCursor(forms, limit, func(f *inkform.Form) string { return f.ID })
-	out := make([]*inkform.FormSummary, len(forms))
-	for i, f := range forms {
-		out[i] = f.Summary()
-	}
-	return writeJSON(w, http.StatusOK, formListResponse{Forms: out, Next: next})
+	forms, next := nextCursor(forms, limit, func(f *inkform.FormSummary) string { return f.ID })
+	return writeJSON(w, http.StatusOK, formListResponse{Forms: forms, Next: next})
 }

@@ -205,6 +205,9 @@ func testFormList(t *testing.T, s Stores) {
 	if all[1].Version != 2 || all[1].Name != "Form B v2" || all[0].Version != 1 {
 		t.Errorf("listed %+v and %+v; want each form's latest version", all[0], all[1])
 	}
+	if tmpl := template("", inkform.PatternCopied, 1); all[0].Pages != 1 || all[0].Fields != len(tmpl.Fields) || all[0].Pattern != inkform.PatternCopied {
+		t.Errorf("summary %+v; want 1 page and %d fields, copied pattern", all[0], len(tmpl.Fields))
+	}
 	var paged []string
 	for after, pages := "", 0; pages < 5; pages++ {
 		list, err := s.Forms.ListForms(ctx, org.ID, inkform.FormFilter{After: after, Limit: 2})

@@ -76,20 +76,22 @@ func scanForm(s scanner, versionTime bool) (*inkform.Form, error) {
 
 // ListForms lists the latest versions of an org's forms by ID, which is
 // creation order.
-func (db *DB) ListForms(ctx context.Context, orgID string, filter inkform.FormFilter) ([]*inkform.Form, error) {
+func (db *DB) ListForms(ctx context.Context, orgID string, filter inkform.FormFilter) ([]*inkform.FormSummary, error) {
 	rows, err := db.reader().query(ctx, formColumns+`AND v.version = f.version
 		WHERE f.org_id = ? AND f.id > ? ORDER BY f.id LIMIT ?`, orgID, filter.After, listLimit(filter.Limit))
 	if err != nil {
 		return nil, fmt.Errorf("list forms: %w", err)
 	}
 	defer rows.Close()
-	out := []*inkform.Form{}
+	// Rows are read one at a time and each template dropped once
+	// summarised, so a page of large forms never sits in memory at once.
+	out := []*inkform.FormSummary{}
 	for rows.Next() {
 		f, err := scanForm(rows, false)
 		if err != nil {
 			return nil, fmt.Errorf("list forms: %w", err)
 		}
-		out = append(out, f)
+		out = append(out, f.Summary())
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("list forms: %w", err)
