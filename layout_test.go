@@ -39,6 +39,7 @@ var allowedImports = map[string][]string{
 	"sqlstore":                    {"", "ink"},
 	"sqlstore/sqlstoretest":       {},
 	"throttle":                    {},
+	"ui":                          {"", "passwd", "throttle"},
 	"examples/internal/gensample": {"", "inkml"},
 }
 
