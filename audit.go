@@ -8,14 +8,19 @@ import (
 // Audit actions. An action names what was done, "<object kind>.<verb>"; the
 // list grows with the API, so stores keep it as free text.
 const (
-	AuditDocumentRead       = "document.read"
-	AuditDocumentUpdate     = "document.update"
-	AuditDocumentApprove    = "document.approve"
-	AuditDocumentPurge      = "document.purge"
-	AuditDocumentExport     = "document.export"
-	AuditTokenCreate        = "token.create"
-	AuditTokenDelete        = "token.delete"
-	AuditUserCreate         = "user.create"
+	AuditDocumentRead    = "document.read"
+	AuditDocumentUpdate  = "document.update"
+	AuditDocumentApprove = "document.approve"
+	AuditDocumentPurge   = "document.purge"
+	AuditDocumentExport  = "document.export"
+	AuditTokenCreate     = "token.create"
+	AuditTokenDelete     = "token.delete"
+	AuditUserCreate      = "user.create"
+	// Sign-ins to the web UI: AuditUserSignInFail is a wrong password for
+	// an existing user (an unknown address has no org to record it in).
+	AuditUserSignIn         = "user.sign_in"
+	AuditUserSignInFail     = "user.sign_in_fail"
+	AuditUserSignOut        = "user.sign_out"
 	AuditFormCreate         = "form.create"
 	AuditFormUpdate         = "form.update"
 	AuditSubscriptionCreate = "handler.create"

@@ -144,7 +144,19 @@ type UserService interface {
 	CreateUser(ctx context.Context, u *User) error
 	// FindUserByEmail returns ENOTFOUND when the org has no such user.
 	FindUserByEmail(ctx context.Context, orgID, email string) (*User, error)
+	// FindUserByID returns ENOTFOUND when the org has no such user.
+	FindUserByID(ctx context.Context, orgID, id string) (*User, error)
+	// FindUsersByEmail returns the users of every org whose e-mail address
+	// is email, ignoring ASCII case, at most MaxUsersPerEmail of them, in
+	// no particular order; none is not an error. It is the one user lookup
+	// not scoped by org: sign-in uses it to find the org from the address
+	// a person types, and nothing else may.
+	FindUsersByEmail(ctx context.Context, email string) ([]*User, error)
 }
+
+// MaxUsersPerEmail bounds FindUsersByEmail: a person in more orgs than
+// this names the org when signing in.
+const MaxUsersPerEmail = 10
 
 // Principal is who makes a request: a token's or a user's org and role.
 type Principal struct {

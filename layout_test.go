@@ -40,6 +40,7 @@ var allowedImports = map[string][]string{
 	"sqlstore":                    {"", "ink"},
 	"sqlstore/sqlstoretest":       {},
 	"throttle":                    {},
+	"ui":                          {"", "passwd", "throttle"},
 	"examples/internal/gensample": {"", "inkml"},
 }
 

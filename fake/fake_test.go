@@ -15,8 +15,10 @@ import (
 func newStores(t *testing.T) inkformtest.Stores {
 	orgs, queue, docs := &fake.Orgs{}, &fake.JobQueue{}, &fake.Documents{}
 	forms := &fake.Forms{Orgs: orgs}
+	users := &fake.Users{}
 	return inkformtest.Stores{
 		Orgs: orgs, Tokens: &fake.Tokens{}, Forms: forms, Documents: docs, Audit: &fake.Audit{},
+		Users: users, Sessions: &fake.Sessions{Users: users},
 		Subscriptions: &fake.Subscriptions{Forms: forms, Queue: queue},
 		Queue:         queue, Jobs: queue,
 		NewDocument: func(t *testing.T, form *inkform.Form, status inkform.DocumentStatus) *inkform.Document {

@@ -1,50 +1,14 @@
 package http
 
 import (
-	"net"
 	"net/http"
 	"net/netip"
-	"strings"
+
+	"github.com/inkform/inkform/throttle"
 )
 
-// clientAddr returns the address of the client that sent r. Behind a
-// load balancer the connection comes from the balancer, so when it does —
-// its address is in TrustedProxies — the client is the last address in
-// X-Forwarded-For that is not a trusted proxy itself: everything left of
-// it was written by the client and proves nothing. The zero Addr means the
-// address is unknown (tests, odd transports).
+// clientAddr returns the address of the client that sent r, looking
+// through the TrustedProxies (see throttle.ClientAddr).
 func (s *Server) clientAddr(r *http.Request) netip.Addr {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		host = r.RemoteAddr
-	}
-	addr, err := netip.ParseAddr(host)
-	if err != nil {
-		return netip.Addr{}
-	}
-	addr = addr.Unmap()
-	if !s.trusted(addr) {
-		return addr
-	}
-	hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
-	for i := len(hops) - 1; i >= 0; i-- {
-		hop, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
-		if err != nil {
-			break // a garbled hop: trust nothing further left
-		}
-		if hop = hop.Unmap(); !s.trusted(hop) {
-			return hop
-		}
-		addr = hop
-	}
-	return addr
-}
-
-func (s *Server) trusted(a netip.Addr) bool {
-	for _, p := range s.TrustedProxies {
-		if p.Contains(a) {
-			return true
-		}
-	}
-	return false
+	return throttle.ClientAddr(r, s.TrustedProxies)
 }

@@ -27,6 +27,8 @@ import (
 type Stores struct {
 	Orgs          inkform.OrgService
 	Tokens        inkform.TokenService
+	Users         inkform.UserService
+	Sessions      inkform.SessionStore
 	Forms         inkform.FormService
 	Documents     inkform.DocumentService
 	Subscriptions inkform.SubscriptionStore
@@ -54,6 +56,8 @@ func ExerciseAll(t *testing.T, newStores NewStores) {
 	}{
 		{"OrgService", ExerciseOrgService},
 		{"TokenService", ExerciseTokenService},
+		{"UserService", ExerciseUserService},
+		{"SessionStore", ExerciseSessionStore},
 		{"FormService", ExerciseFormService},
 		{"DocumentService", ExerciseDocumentService},
 		{"SubscriptionStore", ExerciseSubscriptionStore},

@@ -118,17 +118,76 @@ func (db *DB) CreateUser(ctx context.Context, u *inkform.User) error {
 	return nil
 }
 
-// FindUserByEmail returns the org's user with the e-mail address.
-func (db *DB) FindUserByEmail(ctx context.Context, orgID, email string) (*inkform.User, error) {
+// userColumns are the columns scanUser reads, in its order.
+const userColumns = "id, org_id, email, name, role, password_hash, created_at"
+
+// scanUser reads a row of userColumns.
+func scanUser(sc interface{ Scan(...any) error }) (*inkform.User, error) {
 	var u inkform.User
 	var role string
 	var created int64
-	err := db.reader().queryRow(ctx, `SELECT id, org_id, email, name, role, password_hash, created_at
-		FROM users WHERE org_id = ? AND email = ?`, orgID, email).
-		Scan(&u.ID, &u.OrgID, &u.Email, &u.Name, &role, &u.PasswordHash, &created)
-	if err != nil {
-		return nil, notFound(err, "user")
+	if err := sc.Scan(&u.ID, &u.OrgID, &u.Email, &u.Name, &role, &u.PasswordHash, &created); err != nil {
+		return nil, err
 	}
 	u.Role, u.CreatedAt = inkform.Role(role), fromMicros(created)
 	return &u, nil
+}
+
+// FindUserByEmail returns the org's user with the e-mail address.
+func (db *DB) FindUserByEmail(ctx context.Context, orgID, email string) (*inkform.User, error) {
+	u, err := scanUser(db.reader().queryRow(ctx, "SELECT "+userColumns+" FROM users WHERE org_id = ? AND email = ?", orgID, email))
+	if err != nil {
+		return nil, notFound(err, "user")
+	}
+	return u, nil
+}
+
+// FindUserByID returns the org's user with the ID.
+func (db *DB) FindUserByID(ctx context.Context, orgID, id string) (*inkform.User, error) {
+	u, err := scanUser(db.reader().queryRow(ctx, "SELECT "+userColumns+" FROM users WHERE org_id = ? AND id = ?", orgID, id))
+	if err != nil {
+		return nil, notFound(err, "user")
+	}
+	return u, nil
+}
+
+// FindUsersByEmail returns every org's users with the e-mail address,
+// ignoring ASCII case, for sign-in. LOWER on the column cannot use the
+// (org_id, email) index; the users table is small (people, not
+// documents) and sign-in is rare and throttled, so a scan is cheap enough.
+// On the primary: a user made a moment ago can sign in at once.
+func (db *DB) FindUsersByEmail(ctx context.Context, email string) ([]*inkform.User, error) {
+	rows, err := db.primary().query(ctx, "SELECT "+userColumns+" FROM users WHERE LOWER(email) = LOWER(?) ORDER BY id LIMIT ?",
+		email, inkform.MaxUsersPerEmail)
+	if err != nil {
+		return nil, fmt.Errorf("find users by email: %w", err)
+	}
+	defer rows.Close()
+	var out []*inkform.User
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return nil, fmt.Errorf("find users by email: %w", err)
+		}
+		// LOWER folds more than ASCII on some engines (not on SQLite); the
+		// promise is ASCII case only, the same on every engine.
+		if asciiLower(u.Email) == asciiLower(email) {
+			out = append(out, u)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("find users by email: %w", err)
+	}
+	return out, nil
+}
+
+// asciiLower lowers ASCII letters only, as SQLite's LOWER does.
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
 }

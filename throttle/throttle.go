@@ -2,7 +2,9 @@
 // — may fail at something, such as presenting a valid token or password.
 // Each key has a bucket of Burst failures that refills at one per Every;
 // a key whose bucket is empty is refused until it refills. Successes cost
-// nothing, so a well-behaved client never notices the limiter.
+// nothing, so a well-behaved client never notices the limiter. ClientAddr
+// and AddressKey turn a request into the key of its client, for the JSON
+// API's bad tokens and the web UI's sign-ins alike.
 package throttle
 
 import (

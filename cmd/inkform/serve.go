@@ -139,8 +139,14 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 		return err
 	}
 	api.Metrics = newRequestMetrics(reg)
+	console, err := newConsole(db, &cfg, logger)
+	if err != nil {
+		ln.Close()
+		return err
+	}
 	api.ExtraRoutes = func(mux *http.ServeMux) {
 		mux.Handle("GET /metrics", metricsHandler(reg, cfg.MetricsToken))
+		console.Register(mux)
 	}
 	srv := &http.Server{
 		Handler:           ihttp.SecurityHeaders(api.Handler(), cfg.TLSCert != ""),

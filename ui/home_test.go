@@ -1,0 +1,76 @@
+package ui
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/inkform/inkform"
+)
+
+// TestHomeByRole: each role's console lists what it may use and never
+// names what it may not — a verifier reads nothing of tokens or
+// subscriptions.
+func TestHomeByRole(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	org := h.org("Clinic")
+	for _, c := range []struct {
+		role   inkform.Role
+		shows  []string
+		hides  []string
+		verify int // GET /verify
+	}{
+		{inkform.RoleVerifier, []string{`href="/verify"`, "Verification"},
+			[]string{"token", "subscription", "handler", "webhook", "Forms", "Quarantine", "Jobs", "Audit"}, http.StatusOK},
+		{inkform.RoleAdmin, []string{`href="/verify"`, "Forms", "Subscriptions", "Quarantine", "Jobs", "API tokens", "Audit log"},
+			nil, http.StatusOK},
+		{inkform.RoleDesigner, []string{"Forms"},
+			[]string{"Verification", "token", "Subscriptions", "Audit"}, http.StatusForbidden},
+		{inkform.RoleIntegrator, []string{"Subscriptions"},
+			[]string{"Verification", "API tokens", "Audit"}, http.StatusForbidden},
+		{inkform.RoleGateway, []string{"nothing to do in the console"},
+			[]string{"Verification", "token", "Subscriptions"}, http.StatusForbidden},
+	} {
+		t.Run(string(c.role), func(t *testing.T) {
+			t.Parallel()
+			email := string(c.role) + "@example.org"
+			h.user(org, email, c.role, password)
+			b := h.browser(t)
+			b.mustSignIn(email, password)
+			home := b.get("/")
+			home.wantStatus(t, "GET /", http.StatusOK)
+			main := home.body[strings.Index(home.body, "<main"):]
+			for _, s := range c.shows {
+				if !strings.Contains(main, s) {
+					t.Errorf("the %s's console does not show %q", c.role, s)
+				}
+			}
+			for _, s := range c.hides {
+				if strings.Contains(strings.ToLower(home.body), strings.ToLower(s)) {
+					t.Errorf("the %s's console names %q", c.role, s)
+				}
+			}
+			b.get("/verify").wantStatus(t, "GET /verify", c.verify)
+		})
+	}
+}
+
+func TestSectionsFor(t *testing.T) {
+	t.Parallel()
+	for _, role := range inkform.Roles() {
+		for _, sec := range sectionsFor(role) {
+			if !role.Can(sec.Perm) {
+				t.Errorf("%s is shown %s, which needs %s", role, sec.Title, sec.Perm)
+			}
+		}
+	}
+	if n := len(sectionsFor(inkform.RoleAdmin)); n != len(sections) {
+		t.Errorf("an admin sees %d of %d sections", n, len(sections))
+	}
+	for _, sec := range sections {
+		if (sec.Path == "") == (sec.API == "") {
+			t.Errorf("section %s needs either a page or the API route that stands in for it", sec.Title)
+		}
+	}
+}

@@ -1,0 +1,45 @@
+package ui
+
+import "github.com/inkform/inkform"
+
+// section is one part of the console on its home page. A role sees the
+// sections its permissions reach and nothing of the others: a verifier
+// never reads of tokens or subscriptions.
+type section struct {
+	Title string
+	Path  string // "" while the console does not have the page yet
+	API   string // where the JSON API offers it meanwhile
+	About string
+	Perm  inkform.Permission
+}
+
+// sections lists the console's parts, most used first. Each is keyed to
+// the permission that sets a role apart (every role but the gateway reads
+// forms and documents, so those are not).
+var sections = []section{
+	{Title: "Verification", Path: "/verify", Perm: inkform.PermDocumentsVerify,
+		About: "Check and correct what the handwriting engine read, and approve documents."},
+	{Title: "Forms", API: "/api/v1/forms", Perm: inkform.PermFormsWrite,
+		About: "Design forms, upload backgrounds and print copies."},
+	{Title: "Subscriptions", API: "/api/v1/forms/{id}/handlers", Perm: inkform.PermSubscriptionsManage,
+		About: "Webhooks, e-mail and exports that receive approved documents, and their delivery logs."},
+	{Title: "Quarantine", API: "/api/v1/quarantine", Perm: inkform.PermQuarantine,
+		About: "Ink that matched no form, to reprocess or delete."},
+	{Title: "Jobs", API: "/api/v1/jobs", Perm: inkform.PermJobsManage,
+		About: "Background work that failed, to retry."},
+	{Title: "API tokens", API: "/api/v1/tokens", Perm: inkform.PermTokensManage,
+		About: "Tokens for pen gateways and integrations."},
+	{Title: "Audit log", API: "/api/v1/audit", Perm: inkform.PermAuditRead,
+		About: "Who read or changed what, and when."},
+}
+
+// sectionsFor returns the sections a role may use.
+func sectionsFor(role inkform.Role) []section {
+	var out []section
+	for _, sec := range sections {
+		if role.Can(sec.Perm) {
+			out = append(out, sec)
+		}
+	}
+	return out
+}
