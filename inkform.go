@@ -67,3 +67,22 @@ func ValidID(s string) bool {
 	}
 	return true
 }
+
+// Page sizes of lists: a filter's Limit of zero means DefaultListLimit,
+// and no page holds more than MaxListLimit.
+const (
+	DefaultListLimit = 50
+	MaxListLimit     = 500
+)
+
+// ListLimit turns a filter's Limit into the size of the page a store
+// returns.
+func ListLimit(n int) int {
+	switch {
+	case n <= 0:
+		return DefaultListLimit
+	case n > MaxListLimit:
+		return MaxListLimit
+	}
+	return n
+}

@@ -87,3 +87,14 @@ func TestTokenSecret(t *testing.T) {
 		t.Errorf("hint %q reveals too much of the secret", h)
 	}
 }
+
+func TestListLimit(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct{ in, want int }{
+		{-1, inkform.DefaultListLimit}, {0, inkform.DefaultListLimit}, {1, 1}, {500, 500}, {501, inkform.MaxListLimit},
+	} {
+		if got := inkform.ListLimit(tt.in); got != tt.want {
+			t.Errorf("ListLimit(%d) = %d, want %d", tt.in, got, tt.want)
+		}
+	}
+}

@@ -78,6 +78,6 @@ func (a *Audit) ListAudit(ctx context.Context, orgID string, f inkform.AuditFilt
 		out = append(out, &c)
 	}
 	slices.SortFunc(out, func(x, y *inkform.AuditEvent) int { return strings.Compare(x.ID, y.ID) })
-	out, next := page(out, listLimit(f.Limit), func(e *inkform.AuditEvent) string { return e.ID })
+	out, next := page(out, inkform.ListLimit(f.Limit), func(e *inkform.AuditEvent) string { return e.ID })
 	return out, next, nil
 }

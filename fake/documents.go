@@ -139,7 +139,7 @@ func (d *Documents) ListDocuments(ctx context.Context, orgID string, f inkform.D
 		out = append(out, cloneDocument(doc))
 	}
 	slices.SortFunc(out, func(a, b *inkform.Document) int { return strings.Compare(a.ID, b.ID) })
-	out, next := page(out, listLimit(f.Limit), func(doc *inkform.Document) string { return doc.ID })
+	out, next := page(out, inkform.ListLimit(f.Limit), func(doc *inkform.Document) string { return doc.ID })
 	return out, next, nil
 }
 

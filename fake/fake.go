@@ -90,23 +90,6 @@ func (r *Recorder) Last(method string) []any {
 	return calls[len(calls)-1].Args
 }
 
-// Limits of list pages, as sqlstore has them.
-const (
-	defaultListLimit = 50
-	maxListLimit     = 500
-)
-
-// listLimit turns a filter's Limit into the page size.
-func listLimit(n int) int {
-	switch {
-	case n <= 0:
-		return defaultListLimit
-	case n > maxListLimit:
-		return maxListLimit
-	}
-	return n
-}
-
 // now is the current time as a database gives it back: UTC, to the
 // microsecond.
 func now() time.Time { return dbTime(time.Now()) }

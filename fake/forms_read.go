@@ -73,7 +73,7 @@ func (f *Forms) ListForms(ctx context.Context, orgID string, filter inkform.Form
 		}
 	}
 	slices.SortFunc(out, func(a, b *inkform.FormSummary) int { return strings.Compare(a.ID, b.ID) })
-	if limit := listLimit(filter.Limit); len(out) > limit {
+	if limit := inkform.ListLimit(filter.Limit); len(out) > limit {
 		out = out[:limit]
 	}
 	return out, nil

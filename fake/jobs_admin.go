@@ -24,7 +24,7 @@ func (q *JobQueue) ListJobs(ctx context.Context, orgID string, f inkform.JobFilt
 		}
 	}
 	slices.SortFunc(out, func(a, b *inkform.Job) int { return int(a.ID - b.ID) })
-	if limit := listLimit(f.Limit); len(out) > limit {
+	if limit := inkform.ListLimit(f.Limit); len(out) > limit {
 		out = out[:limit]
 	}
 	return out, nil

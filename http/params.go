@@ -10,10 +10,11 @@ import (
 	"github.com/inkform/inkform"
 )
 
-// Page sizes of list routes.
+// Page sizes of list routes: the stores' (inkform.DefaultListLimit and
+// MaxListLimit), which a limit beyond is refused rather than cut.
 const (
-	DefaultPageLimit = 50
-	MaxPageLimit     = 500
+	DefaultPageLimit = inkform.DefaultListLimit
+	MaxPageLimit     = inkform.MaxListLimit
 )
 
 // pathID returns the path parameter name when it has the shape of an

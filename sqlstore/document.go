@@ -93,7 +93,7 @@ func (db *DB) ListDocuments(ctx context.Context, orgID string, f inkform.Documen
 	if f.After != "" {
 		add("id > ?", f.After)
 	}
-	limit := listLimit(f.Limit)
+	limit := inkform.ListLimit(f.Limit)
 	// One row more than asked tells whether there is a next page.
 	args = append(args, limit+1)
 	rows, err := db.reader().query(ctx, documentColumns+"WHERE "+strings.Join(where, " AND ")+" ORDER BY id LIMIT ?", args...)

@@ -129,7 +129,7 @@ func (db *DB) ValidatedFeed(ctx context.Context, orgID, formID, after string, li
 	}
 	query := "SELECT feed_seq, " + strings.TrimPrefix(documentColumns, "SELECT ") +
 		"WHERE org_id = ? AND form_id = ? AND feed_seq > ? ORDER BY feed_seq LIMIT ?"
-	rows, err := db.reader().query(ctx, query, orgID, formID, pos, listLimit(limit))
+	rows, err := db.reader().query(ctx, query, orgID, formID, pos, inkform.ListLimit(limit))
 	if err != nil {
 		return nil, fmt.Errorf("read feed: %w", err)
 	}

@@ -10,22 +10,6 @@ import (
 	"github.com/inkform/inkform"
 )
 
-// Limits of list pages.
-const (
-	defaultListLimit = 50
-	maxListLimit     = 500
-)
-
-func listLimit(n int) int {
-	switch {
-	case n <= 0:
-		return defaultListLimit
-	case n > maxListLimit:
-		return maxListLimit
-	}
-	return n
-}
-
 // prepareTemplate copies, normalizes and validates a template, so that the
 // caller's value is never changed behind its back.
 func prepareTemplate(t *inkform.FormTemplate) (inkform.FormTemplate, error) {

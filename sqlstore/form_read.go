@@ -78,7 +78,7 @@ func scanForm(s scanner, versionTime bool) (*inkform.Form, error) {
 // creation order.
 func (db *DB) ListForms(ctx context.Context, orgID string, filter inkform.FormFilter) ([]*inkform.FormSummary, error) {
 	rows, err := db.reader().query(ctx, formColumns+`AND v.version = f.version
-		WHERE f.org_id = ? AND f.id > ? ORDER BY f.id LIMIT ?`, orgID, filter.After, listLimit(filter.Limit))
+		WHERE f.org_id = ? AND f.id > ? ORDER BY f.id LIMIT ?`, orgID, filter.After, inkform.ListLimit(filter.Limit))
 	if err != nil {
 		return nil, fmt.Errorf("list forms: %w", err)
 	}

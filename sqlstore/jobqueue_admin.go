@@ -22,7 +22,7 @@ func (db *DB) ListJobs(ctx context.Context, orgID string, f inkform.JobFilter) (
 		args = append(args, f.Kind)
 	}
 	query += ` ORDER BY id LIMIT ?`
-	args = append(args, listLimit(f.Limit))
+	args = append(args, inkform.ListLimit(f.Limit))
 	jobs, err := db.queryJobs(ctx, db.reader(), query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list jobs: %w", err)
