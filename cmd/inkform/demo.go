@@ -2,12 +2,15 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
 
 	"github.com/inkform/inkform"
 	"github.com/inkform/inkform/examples"
+	"github.com/inkform/inkform/passwd"
 	"github.com/inkform/inkform/sqlstore"
 )
 
@@ -46,6 +49,10 @@ func setupDemo(ctx context.Context, db *sqlstore.DB, baseURL string, store store
 	if err != nil {
 		return fmt.Errorf("demo token: %w", err)
 	}
+	signIn, err := demoUser(ctx, db, org.ID)
+	if err != nil {
+		return err
+	}
 	where := "SQLite in " + store.Data
 	if store.DB != "" {
 		where = "the database of --db"
@@ -81,7 +88,37 @@ Try, from the repository's root in another terminal:
        -d '{"type":"webhook","url":"https://example.org/inkform","events":["document.validated"]}' \
        %[1]s/api/v1/forms/%[4]s/handlers
 
+The web console is at %[1]s/ — %[6]s
+
 The API is described at %[1]s/api/v1/openapi.json; docs/ says more. Stop with Ctrl-C.
-`, baseURL, where, org.Name, formID, secret)
+`, baseURL, where, org.Name, formID, secret, signIn)
 	return nil
+}
+
+// demoEmail is the demo org's console user.
+const demoEmail = "admin@demo.invalid"
+
+// demoUser makes the demo's console user on the first demo start, with a
+// random password shown only then (only its hash is stored), and says how
+// to sign in.
+func demoUser(ctx context.Context, db *sqlstore.DB, orgID string) (string, error) {
+	if _, err := db.FindUserByEmail(ctx, orgID, demoEmail); err == nil {
+		return "sign in as " + demoEmail + " with the password shown on the first demo start\n(or make another user: inkform user create --org demo --email you@example.org --role admin).", nil
+	} else if inkform.ErrorCode(err) != inkform.ENOTFOUND {
+		return "", fmt.Errorf("demo user: %w", err)
+	}
+	var b [12]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", fmt.Errorf("demo user: %w", err)
+	}
+	password := base64.RawURLEncoding.EncodeToString(b[:])
+	hash, err := passwd.Hash(password, passwd.DefaultParams)
+	if err != nil {
+		return "", fmt.Errorf("demo user: %w", err)
+	}
+	u := &inkform.User{OrgID: orgID, Email: demoEmail, Name: "Demo admin", Role: inkform.RoleAdmin, PasswordHash: hash}
+	if err := db.CreateUser(ctx, u); err != nil {
+		return "", fmt.Errorf("demo user: %w", err)
+	}
+	return fmt.Sprintf("sign in as %s with the password %s (shown only now).", demoEmail, password), nil
 }
