@@ -144,6 +144,8 @@ type JobFilter struct {
 // JobService lets admins see and retry an org's jobs.
 type JobService interface {
 	ListJobs(ctx context.Context, orgID string, filter JobFilter) ([]*Job, error)
-	// RetryJob makes a dead, cancelled or retryable job available now.
+	// RetryJob makes a dead, cancelled or retryable job available now,
+	// with its attempts (and reaps) counted afresh. A job in another
+	// state → ECONFLICT; another org's job → ENOTFOUND.
 	RetryJob(ctx context.Context, orgID string, id int64) error
 }

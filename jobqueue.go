@@ -32,7 +32,8 @@ type JobQueue interface {
 	Enqueue(ctx context.Context, orgID string, args JobArgs, opts EnqueueOpts) (*Job, error)
 	// ClaimJobs leases up to max available jobs of a queue whose RunAt
 	// has come to worker, sharing the claim fairly between orgs, and
-	// counts an attempt for each.
+	// counts an attempt for each. Within an org, a lower Priority number
+	// goes first, then the earlier RunAt, then the lower ID.
 	ClaimJobs(ctx context.Context, queue, worker string, max int, lease time.Duration) ([]*Job, error)
 	// ExtendLeases renews the leases worker holds on running jobs.
 	ExtendLeases(ctx context.Context, worker string, ids []int64, lease time.Duration) error
@@ -44,7 +45,8 @@ type JobQueue interface {
 	// SnoozeJob makes a job available again at runAt without counting
 	// the attempt.
 	SnoozeJob(ctx context.Context, worker string, id int64, runAt time.Time) error
-	// CancelJob ends a job for good.
+	// CancelJob ends a job for good, keeping reason as its LastError.
+	// Completed, cancelled and dead jobs get their FinishedAt.
 	CancelJob(ctx context.Context, worker string, id int64, reason string) error
 	// ReleaseJobs hands running jobs back (available now, attempt not
 	// counted), as a node does when it stops.
@@ -56,8 +58,9 @@ type JobQueue interface {
 	// left, with JobReapedTooOften as its LastError. RetryJob counts them
 	// afresh.
 	ReapJobs(ctx context.Context) (int, error)
-	// QueueStats counts jobs by queue and state, for metrics and
-	// autoscaling.
+	// QueueStats counts the unfinished jobs (available, running,
+	// retryable) and the dead ones by queue and state, for metrics and
+	// autoscaling; completed and cancelled jobs are not counted.
 	QueueStats(ctx context.Context) ([]QueueStat, error)
 }
 
