@@ -14,8 +14,11 @@ import (
 )
 
 // NewID returns a new identifier: a UUID version 7 in its canonical text form.
-// IDs sort by creation time (millisecond precision), so they serve as
-// pagination cursors and keep B-tree inserts local.
+// IDs sort by creation time, so they serve as pagination cursors and keep
+// B-tree inserts local. The 12 bits after the millisecond timestamp hold
+// the fraction of the millisecond (RFC 9562, method 3: about 250 ns), so
+// that things done one after the other within a millisecond — a read, then
+// a purge — also sort in that order, as the audit log lists them.
 func NewID() string {
 	return newIDAt(time.Now())
 }
@@ -30,7 +33,9 @@ func newIDAt(t time.Time) string {
 	var ts [8]byte
 	binary.BigEndian.PutUint64(ts[:], ms)
 	copy(u[0:6], ts[2:8])
-	u[6] = (u[6] & 0x0f) | 0x70 // version 7
+	frac := uint16(int64(t.Nanosecond()%1_000_000) * 4096 / 1_000_000) // 0–4095
+	u[6] = 0x70 | byte(frac>>8)                                        // version 7
+	u[7] = byte(frac)
 	u[8] = (u[8] & 0x3f) | 0x80 // RFC 9562 variant
 
 	var b [36]byte
