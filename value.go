@@ -259,3 +259,31 @@ func (f *Field) CheckInk(v any, inked bool) string {
 	_, claim, _ := f.inkWords()
 	return "is marked " + claim + ", but the document has no ink in its box"
 }
+
+// ValueText returns a field value as people read it, in e-mails and PDFs
+// alike: "" for none, "yes" or "no" for a box, options joined by ", ",
+// numbers without exponent.
+func ValueText(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return ""
+	case string:
+		return x
+	case bool:
+		if x {
+			return "yes"
+		}
+		return "no"
+	case []string:
+		return strings.Join(x, ", ")
+	case []any:
+		parts := make([]string, len(x))
+		for i, e := range x {
+			parts[i] = ValueText(e)
+		}
+		return strings.Join(parts, ", ")
+	case float64:
+		return strconv.FormatFloat(x, 'f', -1, 64)
+	}
+	return fmt.Sprint(v)
+}

@@ -120,3 +120,19 @@ func TestDateFormats(t *testing.T) {
 		}
 	}
 }
+
+func TestValueText(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		v    any
+		want string
+	}{
+		{nil, ""}, {"004711", "004711"}, {true, "yes"}, {false, "no"},
+		{[]string{"red", "blue"}, "red, blue"}, {[]any{"red", true}, "red, yes"},
+		{float64(42), "42"}, {1.5e7, "15000000"}, {7, "7"},
+	} {
+		if got := inkform.ValueText(tt.v); got != tt.want {
+			t.Errorf("ValueText(%#v) = %q, want %q", tt.v, got, tt.want)
+		}
+	}
+}

@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
 	"text/template"
 	"time"
@@ -239,34 +238,7 @@ func valuesText(form *inkform.Form, doc *inkform.Document) map[string]string {
 		out[f.Name] = ""
 	}
 	for name, v := range doc.Fields {
-		out[name] = ValueText(v.Value)
+		out[name] = inkform.ValueText(v.Value)
 	}
 	return out
-}
-
-// ValueText returns a field value as a mail shows it: "" for none, "yes"
-// or "no" for a box, options joined by ", ".
-func ValueText(v any) string {
-	switch x := v.(type) {
-	case nil:
-		return ""
-	case string:
-		return x
-	case bool:
-		if x {
-			return "yes"
-		}
-		return "no"
-	case []string:
-		return strings.Join(x, ", ")
-	case []any:
-		parts := make([]string, len(x))
-		for i, e := range x {
-			parts[i] = ValueText(e)
-		}
-		return strings.Join(parts, ", ")
-	case float64:
-		return strconv.FormatFloat(x, 'f', -1, 64)
-	}
-	return fmt.Sprint(v)
 }

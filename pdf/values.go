@@ -12,24 +12,6 @@ import (
 	"github.com/inkform/inkform"
 )
 
-// formatValue writes a field value as people read it.
-func formatValue(v any) string {
-	switch x := v.(type) {
-	case nil:
-		return ""
-	case string:
-		return x
-	case bool:
-		if x {
-			return "yes"
-		}
-		return "no"
-	case []string:
-		return strings.Join(x, ", ")
-	}
-	return fmt.Sprint(v)
-}
-
 // formatMeta says where a value came from and how sure it is.
 func formatMeta(fv inkform.FieldValue) string {
 	s := fmt.Sprintf("%s %d%%", fv.Source, int(math.Round(fv.Confidence*100)))
@@ -57,7 +39,7 @@ func drawValues(pdf *fpdf.Fpdf, form *inkform.Form, doc *inkform.Document, n int
 		if !ok {
 			continue
 		}
-		text := latin(formatValue(fv.Value) + "  (" + formatMeta(fv) + ")")
+		text := latin(inkform.ValueText(fv.Value) + "  (" + formatMeta(fv) + ")")
 		if f.Type == inkform.FieldCheckbox {
 			pdf.Text(a.X+a.W+1.5, a.Y+a.H/2+1, fit(pdf, text, 50))
 			continue
@@ -150,7 +132,7 @@ func drawSummary(pdf *fpdf.Fpdf, form *inkform.Form, doc *inkform.Document, foot
 			cells[1] = fmt.Sprint(r.page)
 		}
 		if r.ok {
-			cells[2], cells[3], cells[4] = formatValue(r.fv.Value), fmt.Sprintf("%d%%", int(math.Round(r.fv.Confidence*100))), string(r.fv.Source)
+			cells[2], cells[3], cells[4] = inkform.ValueText(r.fv.Value), fmt.Sprintf("%d%%", int(math.Round(r.fv.Confidence*100))), string(r.fv.Source)
 			cells[5] = "yes"
 			if !r.fv.Valid {
 				cells[5] = "no"
