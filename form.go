@@ -128,6 +128,12 @@ type Field struct {
 	MinLength *int     `json:"minLength,omitempty"`
 	MaxLength *int     `json:"maxLength,omitempty"`
 	Format    string   `json:"format,omitempty"` // date fields: e.g. DDMMYY, DD.MM.YYYY
+
+	// DoubleEntry makes verifiers type the field twice, blind: two
+	// people's entries must agree, or a third person decides
+	// (VerificationService.Correct). Only for fields people type: text,
+	// number and date.
+	DoubleEntry bool `json:"doubleEntry,omitempty"`
 }
 
 // EffectiveCharset is the character set recognition uses for the field:
