@@ -217,6 +217,7 @@ func TestBrowser(t *testing.T) {
 		t.Fatalf("GET / signed out ended on %s (%d), want the sign-in page", tb.path(), status)
 	}
 	tb.screenshot("signin.png")
+	tb.checkAccessible("the sign-in page")
 	tb.checkFocusVisible()
 
 	// A sign-in form whose token was tampered with is refused.
@@ -237,6 +238,7 @@ func TestBrowser(t *testing.T) {
 		t.Fatalf("sign-in ended on %s (%d): %s", tb.path(), status, tb.text())
 	}
 	tb.screenshot("console.png")
+	tb.checkAccessible("the console's home page")
 
 	// A sign-out form with a forged token, and one posted by another
 	// origin (same site, so the Lax cookie goes along), are refused.
