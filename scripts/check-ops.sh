@@ -18,12 +18,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-log() { printf '== check-ops: %s\n' "$*" >&2; }
-fail() { printf '== check-ops: FAIL: %s\n' "$*" >&2; exit 1; }
-missing() {
-  if [ "${CHECK_DEPLOY_SKIP_MISSING:-}" = 1 ]; then log "SKIP: $1 is not installed"; return 0; fi
-  fail "$1 is not installed (CHECK_DEPLOY_SKIP_MISSING=1 skips it)"
-}
+check_name=check-ops
+# shellcheck source=scripts/check-lib.sh
+. scripts/check-lib.sh
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
