@@ -3,8 +3,10 @@ package sqlstore
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/inkform/inkform"
 )
@@ -19,6 +21,9 @@ const (
 	pagesPerBook   = 1000
 )
 
+// maxOrgRaces bounds the retries of CreateOrg after lost races.
+const maxOrgRaces = 20
+
 // CreateOrg creates an org with the next free shelf as its pattern pool.
 func (db *DB) CreateOrg(ctx context.Context, name string) (*inkform.Org, error) {
 	name = strings.TrimSpace(name)
@@ -27,7 +32,9 @@ func (db *DB) CreateOrg(ctx context.Context, name string) (*inkform.Org, error) 
 	}
 	o := &inkform.Org{ID: inkform.NewID(), Name: name, CreatedAt: db.now()}
 	// Two orgs created at once may pick the same shelf; the unique index
-	// makes one of them fail, and it tries the next number.
+	// makes one of them fail, and it tries the next number. Each round of
+	// racers has one winner, so a burst of n creations needs up to n
+	// rounds: the losers wait a little, at random, to spread out.
 	for attempt := 0; ; attempt++ {
 		err := db.inWrite(ctx, func(tx querier) error {
 			var taken int
@@ -49,8 +56,14 @@ func (db *DB) CreateOrg(ctx context.Context, name string) (*inkform.Org, error) 
 		switch {
 		case err == nil:
 			return o, nil
-		case isUniqueViolation(err) && attempt < 5:
-			continue // lost a race for the name (checked again) or the shelf
+		case isUniqueViolation(err) && attempt < maxOrgRaces:
+			// Lost a race for the name (checked again) or the shelf.
+			select {
+			case <-time.After(time.Duration(1+rand.IntN(min(1<<attempt, 32))) * time.Millisecond):
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			}
+			continue
 		case isUniqueViolation(err):
 			return nil, inkform.Errorf(inkform.ECONFLICT, "an org named %q exists", name)
 		}
