@@ -225,7 +225,7 @@ func newAPI(db *sqlstore.DB, blobs inkform.BlobStore, cfg *serveConfig, logger *
 		Documents:      db,
 		Quarantine:     db,
 		Jobs:           db,
-		Updater:        db,
+		Verification:   newVerification(db).Service,
 		Purger:         db,
 		Audit:          db,
 		Blobs:          blobs,
