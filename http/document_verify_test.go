@@ -23,6 +23,7 @@ func newVerifyEnv(t *testing.T) (*testEnv, *fake.Leases, string) {
 		entries := &fake.Entries{Documents: docs}
 		leases = &fake.Leases{Documents: docs, Entries: entries, Forms: s.Forms}
 		s.Verification = &verify.Service{Forms: s.Forms, Documents: docs, Updater: docs, Leases: leases, Entries: entries}
+		s.Entries = entries
 	})
 	form, err := e.forms.CreateForm(context.Background(), e.orgID, &inkform.FormTemplate{
 		Name: "Intake", Pattern: inkform.PatternCopied, ConfidenceThreshold: 0.9,
@@ -65,6 +66,14 @@ func TestDocumentVerifyRoutes(t *testing.T) {
 	}
 	if code := patch(`{"fields":{"ward":"B2","patient_no":"4711"}}`); code != http.StatusOK {
 		t.Fatalf("PATCH: %d", code)
+	}
+	// The history lists the ward's change by the caller, and not the
+	// blind entry.
+	var hist historyResponse
+	decodeJSONBody(t, e.do(t, inkform.RoleVerifier, "GET", "/api/v1/documents/"+id+"/history", "", ""), &hist)
+	if len(hist.Fields) != 1 || hist.Fields[0].Field != "ward" || hist.Fields[0].To != "B2" || hist.Fields[0].By == "" ||
+		hist.Fields[0].Source != inkform.SourceVerifier {
+		t.Errorf("field history %+v; want ward set to B2 by the caller", hist.Fields)
 	}
 	// The double-entry field waits for a second person: approval names it.
 	w = e.do(t, inkform.RoleVerifier, "POST", "/api/v1/documents/"+id+"/approve", "", "")

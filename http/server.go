@@ -42,6 +42,9 @@ type Server struct {
 	// Verification is the workflow by which verifiers correct and approve
 	// documents (verify.Service); nil makes those routes answer 503.
 	Verification inkform.VerificationService
+	// Entries holds documents' field histories for GET …/history; nil
+	// lists none.
+	Entries inkform.EntryStore
 	// Purger deletes documents for good; nil makes DELETE
 	// /api/v1/documents/{id} answer 503.
 	Purger inkform.DocumentPurger

@@ -226,6 +226,7 @@ func newAPI(db *sqlstore.DB, blobs inkform.BlobStore, cfg *serveConfig, logger *
 		Quarantine:     db,
 		Jobs:           db,
 		Verification:   newVerification(db).Service,
+		Entries:        db,
 		Purger:         db,
 		Audit:          db,
 		Blobs:          blobs,
