@@ -76,7 +76,9 @@ type LeaseStore interface {
 	// this user.
 	LeaseNext(ctx context.Context, orgID, formID, userID string, expiresAt time.Time) (*Lease, error)
 	// LeaseGroup leases up to limit such documents at once, oldest first
-	// (group verification); it may return none.
+	// (group verification), renewing userID's own live leases among
+	// them; it may return none. EINVALID when limit is outside 1 to
+	// MaxGroupSize.
 	LeaseGroup(ctx context.Context, orgID, formID, userID string, limit int, expiresAt time.Time) ([]Lease, error)
 	// LeaseDocument leases one document by ID (a URL opened directly).
 	// ECONFLICT naming no person when someone else holds a live lease,
