@@ -131,6 +131,7 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	}
 	api := newAPI(db, blobs, &cfg, logger)
 	api.Ready = n.ready
+	api.Notifier = n.notifier
 	// The API refuses subscriptions this deployment cannot deliver: e-mail
 	// without an SMTP server, exports to targets it does not know.
 	api.EmailEnabled = cfg.workers.deliver.SMTPURL != ""

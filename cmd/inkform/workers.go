@@ -43,7 +43,8 @@ func (c *workerConfig) register(fs *flag.FlagSet, defaultWorkers int) {
 
 // startWorkers starts a queue client working the configured queues, or
 // returns nil when there are no workers.
-func startWorkers(ctx context.Context, db *sqlstore.DB, recs *pipeline.Recognizers, blobs inkform.BlobStore, cfg workerConfig, reg prometheus.Registerer, logger *slog.Logger) (*queue.Client, error) {
+func startWorkers(ctx context.Context, db *sqlstore.DB, recs *pipeline.Recognizers, blobs inkform.BlobStore, cfg workerConfig,
+	notifier inkform.Notifier, reg prometheus.Registerer, logger *slog.Logger) (*queue.Client, error) {
 	metrics, err := queue.NewMetrics(reg, db, logger)
 	if err != nil {
 		return nil, fmt.Errorf("queue metrics: %w", err)
@@ -75,7 +76,7 @@ func startWorkers(ctx context.Context, db *sqlstore.DB, recs *pipeline.Recognize
 	}
 	client, err := queue.NewClient(queue.Config{
 		Store: db, Workers: ws, Queues: queues,
-		PollInterval: cfg.PollInterval, Lease: cfg.Lease,
+		PollInterval: cfg.PollInterval, Lease: cfg.Lease, Notifier: notifier,
 		Periodic: []queue.PeriodicJob{pipeline.MaintenancePeriodic(cfg.Maintenance)},
 		Logger:   logger, Metrics: metrics,
 	})
