@@ -1,8 +1,14 @@
 package inkform_test
 
 import (
+	"bytes"
 	"context"
+	"errors"
+	"log/slog"
+	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/inkform/inkform"
 )
@@ -67,5 +73,53 @@ func TestParseTokenNotice(t *testing.T) {
 		if ok != tc.ok || (ok && (org != tc.org || id != tc.id)) {
 			t.Errorf("ParseTokenNotice(%q) = %q, %q, %v; want %q, %q, %v", tc.in, org, id, ok, tc.org, tc.id, tc.ok)
 		}
+	}
+}
+
+// TestNotifyRelayRunLogsOnce runs a transport whose connection fails three
+// times, then holds, then fails again: each outage is logged once when it
+// starts and once when it ends, not per attempt.
+func TestNotifyRelayRunLogsOnce(t *testing.T) {
+	t.Parallel()
+	var buf bytes.Buffer
+	logger := slog.New(slog.NewTextHandler(&buf, nil))
+	r := inkform.NewNotifyRelay()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var attempts atomic.Int32
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		r.Run(ctx, logger, "test", func(ctx context.Context, connected func()) error {
+			switch attempts.Add(1) {
+			case 1, 2, 3:
+				return errors.New("refused")
+			case 4:
+				connected()
+				if !r.Connected() {
+					t.Error("not Connected after connected()")
+				}
+				return errors.New("dropped")
+			case 5, 6:
+				return errors.New("refused again")
+			}
+			connected()
+			<-ctx.Done()
+			return ctx.Err()
+		})
+	}()
+	for deadline := time.Now().Add(10 * time.Second); !r.Connected() || attempts.Load() < 7; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("after %d attempts, not connected", attempts.Load())
+		}
+	}
+	cancel()
+	<-done
+	logs := buf.String()
+	if lost, back := strings.Count(logs, "connection lost"), strings.Count(logs, "reconnected"); lost != 2 || back != 2 {
+		t.Errorf("%d attempts logged %d losses and %d reconnections, want 2 and 2:\n%s", attempts.Load(), lost, back, logs)
+	}
+	if r.Connected() {
+		t.Error("Connected after Run returned")
 	}
 }

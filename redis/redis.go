@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"strings"
 	"sync"
 	"time"
 
@@ -35,6 +36,7 @@ type message struct{ topic, msg string }
 type Notifier struct {
 	*inkform.NotifyRelay
 	client *goredis.Client
+	prefix string
 	logger *slog.Logger
 	outbox chan message
 	cancel context.CancelFunc
@@ -43,10 +45,25 @@ type Notifier struct {
 
 var _ inkform.Notifier = (*Notifier)(nil)
 
+// quietOnce routes go-redis's own log lines to the first notifier's logger
+// at debug level. The client logs every failed dial, many a second while
+// Redis is down; Run logs the outage once instead. go-redis has one logger
+// per process, hence the once.
+var quietOnce sync.Once
+
+type debugLog struct{ l *slog.Logger }
+
+func (d debugLog) Printf(ctx context.Context, format string, v ...any) {
+	d.l.DebugContext(ctx, "go-redis: "+fmt.Sprintf(format, v...))
+}
+
 // Open parses a redis:// or rediss:// URL and starts subscribing and
 // publishing in the background. It does not wait for Redis: a node whose
 // Redis is down starts and works by polling until Redis is reachable.
-func Open(url string, logger *slog.Logger) (*Notifier, error) {
+// prefix starts the name of every channel, so that clusters (or tests)
+// sharing one Redis do not hear each other; pub/sub channels ignore the
+// URL's database number.
+func Open(url, prefix string, logger *slog.Logger) (*Notifier, error) {
 	opts, err := goredis.ParseURL(url)
 	if err != nil {
 		return nil, inkform.Errorf(inkform.EINVALID, "redis URL: %v", err)
@@ -54,18 +71,20 @@ func Open(url string, logger *slog.Logger) (*Notifier, error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
+	quietOnce.Do(func() { goredis.SetLogger(debugLog{logger}) })
 	// Pub/sub needs none of RESP3's extras; RESP2 works with every
-	// Redis-compatible server. The Run loop retries, so the client's own
-	// retries would only delay noticing an outage.
+	// Redis-compatible server. One retry lets a publish get past a pooled
+	// connection that died with the previous Redis; more would only delay
+	// the sender while Redis is down.
 	opts.Protocol = 2
 	opts.DisableIdentity = true
-	opts.MaxRetries = -1
+	opts.MaxRetries = 1
 	opts.DialTimeout = sendTimeout
 	opts.ReadTimeout = sendTimeout
 	opts.WriteTimeout = sendTimeout
 	ctx, cancel := context.WithCancel(context.Background())
 	n := &Notifier{NotifyRelay: inkform.NewNotifyRelay(), client: goredis.NewClient(opts),
-		logger: logger, outbox: make(chan message, outboxSize), cancel: cancel}
+		prefix: prefix, logger: logger, outbox: make(chan message, outboxSize), cancel: cancel}
 	n.wg.Add(2)
 	go func() { defer n.wg.Done(); n.Run(ctx, logger, "redis", n.session) }()
 	go func() { defer n.wg.Done(); n.send(ctx) }()
@@ -77,7 +96,7 @@ func Open(url string, logger *slog.Logger) (*Notifier, error) {
 // waiting; it fails only when the outbox is full (Redis has been slow or
 // away for a while), and then the other nodes poll.
 func (n *Notifier) Publish(ctx context.Context, topic, payload string) error {
-	m := message{topic, n.Outgoing(topic, payload)}
+	m := message{n.prefix + topic, n.Outgoing(topic, payload)}
 	select {
 	case n.outbox <- m:
 		return nil
@@ -100,8 +119,15 @@ func (n *Notifier) Close() error {
 // session subscribes to every topic on one connection and delivers what
 // arrives until the connection fails or ctx is done.
 func (n *Notifier) session(ctx context.Context, connected func()) error {
-	ps := n.client.Subscribe(ctx, inkform.Topics()...)
+	var channels []string
+	for _, topic := range inkform.Topics() {
+		channels = append(channels, n.prefix+topic)
+	}
+	ps := n.client.Subscribe(ctx, channels...)
 	defer ps.Close()
+	// A blocked receive does not watch ctx; closing the connection ends
+	// it when the notifier closes.
+	defer context.AfterFunc(ctx, func() { ps.Close() })()
 	// The first reply confirms the subscription: from here on no message
 	// is missed.
 	if _, err := ps.Receive(ctx); err != nil {
@@ -122,7 +148,7 @@ func (n *Notifier) session(ctx context.Context, connected func()) error {
 			return err
 		}
 		if m, ok := msg.(*goredis.Message); ok {
-			n.Incoming(m.Channel, m.Payload)
+			n.Incoming(strings.TrimPrefix(m.Channel, n.prefix), m.Payload)
 		}
 	}
 }

@@ -17,7 +17,7 @@ import (
 func openNotifier(redisURL string, db *sqlstore.DB, logger *slog.Logger) (n inkform.Notifier, closeFn func() error, err error) {
 	switch {
 	case redisURL != "":
-		r, err := redis.Open(redisURL, logger)
+		r, err := redis.Open(redisURL, "", logger)
 		if err != nil {
 			return nil, nil, err
 		}
