@@ -85,7 +85,7 @@ func (n *node) start(ctx context.Context, cfg nodeConfig, logger *slog.Logger) e
 		n.watch = startClusterWatch(n.db, self, cfg.cluster.CheckInterval, logger)
 	}
 	// Before the workers, which subscribe to it.
-	if n.notifier, n.closeNotifier, err = openNotifier(cfg.cluster.Redis, n.db, logger); err != nil {
+	if n.notifier, n.closeNotifier, err = openNotifier(cfg.cluster.Redis, "", n.db, logger); err != nil {
 		return err
 	}
 	// Workers outlive the start-up context: they stop with the node.

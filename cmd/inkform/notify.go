@@ -11,13 +11,14 @@ import (
 // openNotifier picks how this node hears of jobs and revoked tokens from
 // other nodes: Redis pub/sub when --redis names a server (on any database),
 // else PostgreSQL's LISTEN/NOTIFY on PostgreSQL, else nothing beyond this
-// process, where the other nodes, if any, poll. Whichever it is, the
+// process, where the other nodes, if any, poll. prefix starts the Redis
+// channels' names (tests use their own). Whichever it is, the
 // database publishes every enqueue through it. closeFn is nil when there is
 // nothing to close.
-func openNotifier(redisURL string, db *sqlstore.DB, logger *slog.Logger) (n inkform.Notifier, closeFn func() error, err error) {
+func openNotifier(redisURL, prefix string, db *sqlstore.DB, logger *slog.Logger) (n inkform.Notifier, closeFn func() error, err error) {
 	switch {
 	case redisURL != "":
-		r, err := redis.Open(redisURL, "", logger)
+		r, err := redis.Open(redisURL, prefix, logger)
 		if err != nil {
 			return nil, nil, err
 		}

@@ -52,6 +52,7 @@ type testNode struct {
 // poll > 0 starts workers of wakeQueue that report to picked.
 type nodeOpts struct {
 	redis   string
+	prefix  string // of the Redis channels, so tests do not hear each other
 	local   bool
 	poll    time.Duration
 	workers int
@@ -77,7 +78,7 @@ func startTestNode(t testing.TB, dsn string, o nodeOpts) *testNode {
 		l := inkform.NewLocalNotifier()
 		db.SetNotifier(l)
 		n.notifier = l
-	} else if n.notifier, closeNotifier, err = openNotifier(o.redis, db, logger); err != nil {
+	} else if n.notifier, closeNotifier, err = openNotifier(o.redis, o.prefix, db, logger); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
@@ -147,6 +148,11 @@ func redisURL(t testing.TB) string {
 		t.Skip(envRedis + " is not set; skipping Redis (e.g. redis://127.0.0.1:6379/0)")
 	}
 	return url
+}
+
+// channelPrefix returns Redis channel names of this test run alone.
+func channelPrefix(t testing.TB) string {
+	return fmt.Sprintf("%s-%d:", t.Name(), time.Now().UnixNano())
 }
 
 // postgresDSN returns a fresh PostgreSQL database, skipping without one.

@@ -42,8 +42,9 @@ func TestWakeAcrossNodes(t *testing.T) {
 			}
 			dsn := tc.dsn(t)
 			picked := make(chan pickup, 10)
-			api := startTestNode(t, dsn, nodeOpts{redis: url})
-			worker := startTestNode(t, dsn, nodeOpts{redis: url, poll: longPoll, picked: picked})
+			prefix := channelPrefix(t)
+			api := startTestNode(t, dsn, nodeOpts{redis: url, prefix: prefix})
+			worker := startTestNode(t, dsn, nodeOpts{redis: url, prefix: prefix, poll: longPoll, picked: picked})
 			waitConnected(t, 10*time.Second, api, worker)
 			// Past the worker's first claim, which runs at start.
 			time.Sleep(200 * time.Millisecond)
@@ -79,7 +80,8 @@ func TestTokenRevokedAcrossNodes(t *testing.T) {
 				url = redisURL(t)
 			}
 			dsn := postgresDSN(t)
-			a, b := startTestNode(t, dsn, nodeOpts{redis: url}), startTestNode(t, dsn, nodeOpts{redis: url})
+			o := nodeOpts{redis: url, prefix: channelPrefix(t)}
+			a, b := startTestNode(t, dsn, o), startTestNode(t, dsn, o)
 			alone := startTestNode(t, dsn, nodeOpts{local: true})
 			waitConnected(t, 10*time.Second, a, b)
 			ctx := context.Background()
