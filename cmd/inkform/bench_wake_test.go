@@ -9,8 +9,8 @@ import (
 
 // BenchmarkPickupLatency measures how long a job waits between its enqueue
 // on an API node (no workers) and its start on one of 1 or 3 worker nodes,
-// each its own connections to one PostgreSQL database, polling every 500 ms
-// (the default) and woken by nothing else ("poll"), by LISTEN/NOTIFY
+// each its own connections to one PostgreSQL database, polling every 250 ms
+// (--poll-interval's default) and woken by nothing else ("poll"), by LISTEN/NOTIFY
 // ("listen") or by Redis pub/sub ("redis"). Jobs come one every 20 ms, so
 // each finds the workers idle; it reports the median and the 99th
 // percentile in milliseconds, and the median of the enqueue itself (its
@@ -38,7 +38,7 @@ func benchPickup(b *testing.B, transport string, nodes int) {
 	all := []*testNode{api}
 	for range nodes {
 		w := o
-		w.poll, w.workers, w.picked = 500*time.Millisecond, 4, picked
+		w.poll, w.workers, w.picked = 250*time.Millisecond, 4, picked
 		all = append(all, startTestNode(b, dsn, w))
 	}
 	waitConnected(b, 10*time.Second, all...)

@@ -34,7 +34,7 @@ func (c *workerConfig) register(fs *flag.FlagSet, defaultWorkers int) {
 	fs.IntVar(&c.Workers, "workers", defaultWorkers, "jobs run at once per queue in this process (0: no workers)")
 	fs.StringVar(&c.Queues, "queues", strings.Join([]string{inkform.QueueInterpret, inkform.QueueRender, inkform.QueueDeliver, inkform.QueueDefault}, ","),
 		"queues this process works, comma-separated")
-	fs.DurationVar(&c.PollInterval, "poll-interval", 250*time.Millisecond, "how often an idle queue looks for jobs other nodes enqueued")
+	fs.DurationVar(&c.PollInterval, "poll-interval", 250*time.Millisecond, "how often an idle queue looks for jobs that no wake-up announced (other nodes' jobs without PostgreSQL LISTEN/NOTIFY or --redis, or while those are down)")
 	c.recognizers.register(fs)
 	c.deliver.register(fs)
 	fs.DurationVar(&c.Maintenance, "maintenance-interval", time.Hour, "how often expired documents (form retention) are purged and old delivery log entries pruned; whole seconds")
