@@ -37,6 +37,7 @@ var allowedImports = map[string][]string{
 	"pdf/pdftest":                 {},
 	"pipeline":                    {"", "queue"},
 	"queue":                       {""},
+	"redis":                       {""},
 	"sqlstore":                    {"", "ink"},
 	"sqlstore/sqlstoretest":       {},
 	"throttle":                    {},

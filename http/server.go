@@ -88,8 +88,13 @@ type Server struct {
 	Version string
 	// TokenCacheTTL is how long a token lookup is cached in process: zero
 	// means DefaultTokenCacheTTL, a negative value disables the cache. A
-	// revoked token stays usable on other nodes for at most this long.
+	// revoked token stays usable on other nodes for at most this long,
+	// and only while Notifier cannot reach them.
 	TokenCacheTTL time.Duration
+	// Notifier, when set, carries token revocations between nodes
+	// (inkform.TopicTokens): every node drops the token from its cache
+	// at once. Nil keeps the news on this node.
+	Notifier inkform.Notifier
 	// InkMemory bounds the memory that ink submissions being parsed may
 	// hold at once, in bytes (zero: DefaultInkMemory); a submission over
 	// it answers 503 with Retry-After.
@@ -224,6 +229,14 @@ func (s *Server) init() {
 			ttl = DefaultTokenCacheTTL
 		}
 		s.tokens = newTokenCache(ttl, tokenCacheSize, s.now)
+		if s.Notifier != nil {
+			// For the server's lifetime: a node has one Server.
+			s.Notifier.Subscribe(inkform.TopicTokens, func(payload string) {
+				if org, id, ok := inkform.ParseTokenNotice(payload); ok {
+					s.tokens.forget(org, id)
+				}
+			})
+		}
 		if s.InkMemory <= 0 {
 			s.InkMemory = DefaultInkMemory
 		}

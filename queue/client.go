@@ -31,8 +31,12 @@ type Config struct {
 	ID string
 	// PollInterval is how often an idle queue looks for jobs that other
 	// nodes enqueued or whose time came (default 500 ms). Jobs enqueued
-	// on this node wake it at once through Notify.
+	// on this node wake it at once through Notify, and those of other
+	// nodes through Notifier; polling finds what a lost message missed.
 	PollInterval time.Duration
+	// Notifier, when set, wakes a queue's claim loop whenever a
+	// TopicJobs message names it, whichever node enqueued the job.
+	Notifier inkform.Notifier
 	// Lease is how long a claimed job is reserved; heartbeats renew it
 	// every Lease/3, and the reaper frees it when its worker stopped
 	// renewing (default 30 s).
@@ -63,6 +67,8 @@ type Client struct {
 
 	mu      sync.Mutex
 	running map[int64]*inkform.Job
+
+	unsubscribe func() // from Notifier; nil without one
 }
 
 // NewClient checks the configuration and returns a client that is not yet
@@ -136,6 +142,9 @@ func (c *Client) Start(ctx context.Context) error {
 	go func() { defer c.wg.Done(); c.heartbeat() }()
 	go func() { defer c.wg.Done(); c.reap() }()
 	c.startPeriodic()
+	if c.cfg.Notifier != nil {
+		c.unsubscribe = c.cfg.Notifier.Subscribe(inkform.TopicJobs, c.Notify)
+	}
 	c.cfg.Logger.Info("queue started", "worker", c.cfg.ID, "queues", len(c.producers))
 	return nil
 }
@@ -152,7 +161,12 @@ func (c *Client) Notify(queue string) {
 // done; jobs still running then are cancelled and handed back to the queue
 // for another worker. It returns ctx's error when it had to hand jobs back.
 func (c *Client) Stop(ctx context.Context) error {
-	c.stopOnce.Do(func() { close(c.stop) })
+	c.stopOnce.Do(func() {
+		close(c.stop)
+		if c.unsubscribe != nil {
+			c.unsubscribe()
+		}
+	})
 	done := make(chan struct{})
 	go func() {
 		for _, p := range c.producers {

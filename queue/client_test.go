@@ -208,21 +208,47 @@ func TestReaperFreesJobsOfLostWorkers(t *testing.T) {
 	}
 }
 
+// TestNotifyWakesIdleQueue wakes a queue that polls once an hour, directly
+// (a job of this node) and through the Notifier (another node's job); a
+// message for another queue does not count.
 func TestNotifyWakesIdleQueue(t *testing.T) {
 	t.Parallel()
-	s := &fake.JobQueue{}
-	done := make(chan time.Time, 1)
-	c := startClient(t, s, func(ctx context.Context, j *queue.Job[testArgs]) error {
-		done <- time.Now()
-		return nil
-	}, func(c *queue.Config) { c.PollInterval = time.Hour })
-	time.Sleep(20 * time.Millisecond) // let the first (empty) claim pass
-	enqueue(t, s, 1, inkform.EnqueueOpts{})
-	c.Notify(inkform.QueueDefault)
-	select {
-	case <-done:
-	case <-time.After(2 * time.Second):
-		t.Fatal("a notified queue did not pick up the job (poll interval is an hour)")
+	for _, tc := range []struct {
+		name string
+		wake func(c *queue.Client, n *inkform.LocalNotifier)
+		want bool
+	}{
+		{"Notify", func(c *queue.Client, _ *inkform.LocalNotifier) { c.Notify(inkform.QueueDefault) }, true},
+		{"Notifier", func(_ *queue.Client, n *inkform.LocalNotifier) {
+			n.Publish(context.Background(), inkform.TopicJobs, inkform.QueueDefault)
+		}, true},
+		{"another queue", func(_ *queue.Client, n *inkform.LocalNotifier) {
+			n.Publish(context.Background(), inkform.TopicJobs, inkform.QueueRender)
+		}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			s := &fake.JobQueue{}
+			n := inkform.NewLocalNotifier()
+			done := make(chan time.Time, 1)
+			c := startClient(t, s, func(ctx context.Context, j *queue.Job[testArgs]) error {
+				done <- time.Now()
+				return nil
+			}, func(c *queue.Config) { c.PollInterval, c.Notifier = time.Hour, n })
+			time.Sleep(20 * time.Millisecond) // let the first (empty) claim pass
+			enqueue(t, s, 1, inkform.EnqueueOpts{})
+			tc.wake(c, n)
+			select {
+			case <-done:
+				if !tc.want {
+					t.Error("woken by a message for another queue")
+				}
+			case <-time.After(time.Second):
+				if tc.want {
+					t.Fatal("a woken queue did not pick up the job (poll interval is an hour)")
+				}
+			}
+		})
 	}
 }
 

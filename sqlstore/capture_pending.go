@@ -104,5 +104,15 @@ func (db *DB) flush(ctx context.Context, q querier, p *pending) error {
 			return fmt.Errorf("insert captured rows: %w", err)
 		}
 	}
+	notified := map[string]bool{}
+	for _, row := range p.jobRows {
+		// The queue is the second of jobInsertColumns.
+		if queue := row[1].(string); !notified[queue] {
+			notified[queue] = true
+			if err := db.notifyTx(ctx, q, queue); err != nil {
+				return err
+			}
+		}
+	}
 	return nil
 }

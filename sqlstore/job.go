@@ -53,7 +53,7 @@ func (db *DB) enqueueJob(ctx context.Context, tx querier, orgID string, args ink
 	if err != nil {
 		return 0, fmt.Errorf("enqueue %s: %w", args.Kind(), err)
 	}
-	return id, nil
+	return id, db.notifyTx(ctx, tx, opts.Queue)
 }
 
 // jobOptions returns the options of an enqueue of args: those given, else

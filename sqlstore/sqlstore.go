@@ -79,6 +79,11 @@ type DB struct {
 	// enqueued is told the queue of every job a committed transaction
 	// enqueued, so the workers of this node start at once (SetEnqueueHook).
 	enqueued atomic.Pointer[func(queue string)]
+	// notifier tells every node of such jobs (SetNotifier); listener,
+	// when set, does so inside the enqueuing transaction (Listen).
+	notifier atomic.Pointer[inkform.Notifier]
+	listener atomic.Pointer[Listener]
+	dsn      string // of a server database, for the listener's connection
 
 	closeOnce sync.Once
 	stop      chan struct{} // closed by Close to stop background goroutines
@@ -95,7 +100,7 @@ func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
 		return nil, err
 	}
 	opts = withDefaults(d, opts)
-	db := &DB{d: d, opts: opts, stop: make(chan struct{})}
+	db := &DB{d: d, opts: opts, stop: make(chan struct{}), dsn: target}
 	if d.embedded() {
 		err = db.openSQLite(target)
 	} else {

@@ -207,8 +207,10 @@ func (db *DB) WakeDeliveries(ctx context.Context, orgID, documentID string) erro
 		if err != nil {
 			return err
 		}
-		n, err = res.RowsAffected()
-		return err
+		if n, err = res.RowsAffected(); err != nil || n == 0 {
+			return err
+		}
+		return db.notifyTx(ctx, tx, inkform.QueueDeliver)
 	})
 	if err != nil {
 		return fmt.Errorf("wake deliveries: %w", err)

@@ -18,10 +18,12 @@ import (
 // clusterConfig tunes the check of a node's shared settings.
 type clusterConfig struct {
 	CheckInterval time.Duration
+	Redis         string
 }
 
 func (c *clusterConfig) register(fs *flag.FlagSet) {
 	fs.DurationVar(&c.CheckInterval, "cluster-check-interval", time.Minute, "how often a running node compares its shared settings (object store, secret key, schema) with the cluster's again; a node that differs answers /readyz with 503 and says which (0: only at start)")
+	fs.StringVar(&c.Redis, "redis", "", "redis://[:password@]host:port[/db] (rediss:// for TLS): nodes wake each other through Redis pub/sub when jobs are enqueued and tell each other of revoked tokens, on any database (default: PostgreSQL's LISTEN/NOTIFY on PostgreSQL, else polling); while Redis is down the nodes poll")
 }
 
 // resetHint ends every refusal: the way out when the change is deliberate.

@@ -24,8 +24,12 @@ type node struct {
 	blobs   inkform.BlobStore
 	reg     *prometheus.Registry
 	workers *queue.Client // nil without workers
-	watch   *clusterWatch // nil when the settings are checked only at start
-	logger  *slog.Logger
+	// notifier carries wake-ups and cache news between nodes
+	// (notify.go); closeNotifier stops its transport, if it has one.
+	notifier      inkform.Notifier
+	closeNotifier func() error
+	watch         *clusterWatch // nil when the settings are checked only at start
+	logger        *slog.Logger
 
 	stopOnce  sync.Once
 	closeOnce sync.Once
@@ -80,15 +84,13 @@ func (n *node) start(ctx context.Context, cfg nodeConfig, logger *slog.Logger) e
 	if cfg.cluster.CheckInterval > 0 {
 		n.watch = startClusterWatch(n.db, self, cfg.cluster.CheckInterval, logger)
 	}
-	// Workers outlive the start-up context: they stop with the node.
-	n.workers, err = startWorkers(context.Background(), n.db, recs, n.blobs, cfg.workers, n.reg, logger)
-	if err != nil {
+	// Before the workers, which subscribe to it.
+	if n.notifier, n.closeNotifier, err = openNotifier(cfg.cluster.Redis, "", n.db, logger); err != nil {
 		return err
 	}
-	if n.workers != nil {
-		n.db.SetEnqueueHook(n.workers.Notify)
-	}
-	return nil
+	// Workers outlive the start-up context: they stop with the node.
+	n.workers, err = startWorkers(context.Background(), n.db, recs, n.blobs, cfg.workers, n.notifier, n.reg, logger)
+	return err
 }
 
 // ready is the node's readiness: the database answers and the node's
@@ -126,6 +128,11 @@ func (n *node) Close(ctx context.Context) error {
 	n.closeOnce.Do(func() {
 		if n.watch != nil {
 			n.watch.close()
+		}
+		if n.closeNotifier != nil {
+			if cerr := n.closeNotifier(); cerr != nil {
+				err = fmt.Errorf("close notifier: %w", cerr)
+			}
 		}
 		if c, ok := n.blobs.(io.Closer); ok {
 			if cerr := c.Close(); cerr != nil {

@@ -63,7 +63,7 @@ func (c *serveConfig) register(fs *flag.FlagSet) {
 	fs.IntVar(&c.MaxPoints, "max-points", inkform.DefaultMaxPoints, "most pen samples in one submission")
 	fs.IntVar(&c.MaxTraces, "max-traces", inkform.DefaultMaxTraces, "most strokes in one submission")
 	fs.IntVar(&c.MaxPages, "max-pages", inkform.DefaultMaxPagesPerSubmit, "most pages in one submission")
-	fs.DurationVar(&c.TokenCacheTTL, "token-cache-ttl", 30*time.Second, "how long an authenticated token is trusted without asking the database (a deleted token works that much longer at most)")
+	fs.DurationVar(&c.TokenCacheTTL, "token-cache-ttl", 30*time.Second, "how long an authenticated token is trusted without asking the database (a deleted token works that much longer at most, on nodes that LISTEN/NOTIFY or --redis cannot reach)")
 	fs.Int64Var(&c.InkMemory, "ink-memory", ihttp.DefaultInkMemory, "bytes of memory that ink submissions being parsed may hold at once (each reserves 16× its size); beyond it a submission answers 503 with Retry-After")
 	fs.Var(&c.TrustedProxies, "trusted-proxies", "comma-separated addresses or CIDR ranges of load balancers whose X-Forwarded-For names the client (for throttling bad tokens per client)")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 30*time.Second, "on SIGTERM: how long to finish requests and jobs")
@@ -131,6 +131,7 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	}
 	api := newAPI(db, blobs, &cfg, logger)
 	api.Ready = n.ready
+	api.Notifier = n.notifier
 	// The API refuses subscriptions this deployment cannot deliver: e-mail
 	// without an SMTP server, exports to targets it does not know.
 	api.EmailEnabled = cfg.workers.deliver.SMTPURL != ""

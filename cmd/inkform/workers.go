@@ -34,7 +34,7 @@ func (c *workerConfig) register(fs *flag.FlagSet, defaultWorkers int) {
 	fs.IntVar(&c.Workers, "workers", defaultWorkers, "jobs run at once per queue in this process (0: no workers)")
 	fs.StringVar(&c.Queues, "queues", strings.Join([]string{inkform.QueueInterpret, inkform.QueueRender, inkform.QueueDeliver, inkform.QueueDefault}, ","),
 		"queues this process works, comma-separated")
-	fs.DurationVar(&c.PollInterval, "poll-interval", 250*time.Millisecond, "how often an idle queue looks for jobs other nodes enqueued")
+	fs.DurationVar(&c.PollInterval, "poll-interval", 250*time.Millisecond, "how often an idle queue looks for jobs that no wake-up announced (other nodes' jobs without PostgreSQL LISTEN/NOTIFY or --redis, or while those are down)")
 	c.recognizers.register(fs)
 	c.deliver.register(fs)
 	fs.DurationVar(&c.Maintenance, "maintenance-interval", time.Hour, "how often expired documents (form retention) are purged and old delivery log entries pruned; whole seconds")
@@ -43,7 +43,8 @@ func (c *workerConfig) register(fs *flag.FlagSet, defaultWorkers int) {
 
 // startWorkers starts a queue client working the configured queues, or
 // returns nil when there are no workers.
-func startWorkers(ctx context.Context, db *sqlstore.DB, recs *pipeline.Recognizers, blobs inkform.BlobStore, cfg workerConfig, reg prometheus.Registerer, logger *slog.Logger) (*queue.Client, error) {
+func startWorkers(ctx context.Context, db *sqlstore.DB, recs *pipeline.Recognizers, blobs inkform.BlobStore, cfg workerConfig,
+	notifier inkform.Notifier, reg prometheus.Registerer, logger *slog.Logger) (*queue.Client, error) {
 	metrics, err := queue.NewMetrics(reg, db, logger)
 	if err != nil {
 		return nil, fmt.Errorf("queue metrics: %w", err)
@@ -75,7 +76,7 @@ func startWorkers(ctx context.Context, db *sqlstore.DB, recs *pipeline.Recognize
 	}
 	client, err := queue.NewClient(queue.Config{
 		Store: db, Workers: ws, Queues: queues,
-		PollInterval: cfg.PollInterval, Lease: cfg.Lease,
+		PollInterval: cfg.PollInterval, Lease: cfg.Lease, Notifier: notifier,
 		Periodic: []queue.PeriodicJob{pipeline.MaintenancePeriodic(cfg.Maintenance)},
 		Logger:   logger, Metrics: metrics,
 	})
