@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/inkform/inkform"
+	"github.com/inkform/inkform/blob"
+	"github.com/inkform/inkform/cutout"
 	"github.com/inkform/inkform/fake"
 	"github.com/inkform/inkform/passwd"
 )
@@ -44,6 +46,9 @@ type harness struct {
 	sessions *fake.Sessions
 	audit    *fake.Audit
 	clock    *testClock
+	docs     *fake.Documents
+	forms    *fake.Forms
+	flow     *workflow
 }
 
 // newHarness starts a console; configure may change the Server before it
@@ -54,7 +59,16 @@ func newHarness(t *testing.T, configure ...func(*Server)) *harness {
 	users := &fake.Users{}
 	h := &harness{t: t, orgs: &fake.Orgs{}, users: users, audit: &fake.Audit{}, clock: clock,
 		sessions: &fake.Sessions{Users: users, Now: clock.now}}
+	h.docs, h.forms = &fake.Documents{}, &fake.Forms{}
+	h.flow = &workflow{docs: h.docs, forms: h.forms, now: clock.now, leases: map[string]inkform.Lease{},
+		changes: map[string][]inkform.FieldChange{}, flagged: map[string]string{}}
+	blobs, err := blob.NewDisk(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
 	h.srv = &Server{Users: h.users, Orgs: h.orgs, Sessions: h.sessions, Audit: h.audit, now: clock.now,
+		Documents: h.docs, Forms: h.forms, Leases: h.flow, Entries: h.flow, Verification: h.flow,
+		Cutouts: &cutout.Service{Documents: h.docs, Forms: h.forms, Blobs: blobs},
 		// Every client of httptest comes from 127.0.0.1: trusting it lets
 		// a test name the client's address in X-Forwarded-For.
 		TrustedProxies: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}}
