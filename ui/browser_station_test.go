@@ -120,3 +120,37 @@ func TestBrowserStation(t *testing.T) {
 		t.Errorf("the Content-Security-Policy blocked: %q", v)
 	}
 }
+
+// TestBrowserTwoVerifiers: two people press Start at the same moment and
+// get different documents; one cannot open the other's; when the first
+// leaves the page, its script releases the lease and the document is
+// free at once.
+func TestBrowserTwoVerifiers(t *testing.T) {
+	t.Parallel()
+	c := newClinic(t, 2)
+	ann, bob := newTab(t), newTab(t)
+	ann.signIn(c.ts.URL, "ann@example.org")
+	bob.signIn(c.ts.URL, "bob@example.org")
+	start := chromedp.Click(chromedp.CSS(`form[action="/verify/forms/01form0intake/start"] button`))
+	for _, tb := range []*tab{ann, bob} {
+		tb.do(chromedp.Navigate(c.ts.URL + "/verify"))
+	}
+	done := make(chan error, 2)
+	for _, tb := range []*tab{ann, bob} {
+		go func() { _, err := chromedp.RunResponse(tb.ctx, start); done <- err }()
+	}
+	for range 2 {
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+	}
+	annDoc, bobDoc := ann.path(), bob.path()
+	if annDoc == bobDoc || !strings.HasPrefix(annDoc, "/verify/documents/") || !strings.HasPrefix(bobDoc, "/verify/documents/") {
+		t.Fatalf("ann is on %s and bob on %s", annDoc, bobDoc)
+	}
+	if status := bob.submit("bob opens ann's", chromedp.Navigate(c.ts.URL+annDoc)); status != 409 || !strings.Contains(bob.text(), "Another person is verifying") {
+		t.Fatalf("bob opened ann's document: %d %s", status, bob.text())
+	}
+	ann.do(chromedp.Navigate(c.ts.URL + "/"))
+	bob.waitFor("ann's document released", `fetch("`+annDoc+`").then(r => r.status === 200)`)
+}
