@@ -148,6 +148,9 @@ func (t *FormTemplate) validateFields(v *validator) {
 			if f.Comb != 0 || f.Charset != "" || f.Pattern != "" || f.MinLength != nil || f.MaxLength != nil || f.Format != "" {
 				v.add(path, "comb, charset, pattern, minLength, maxLength and format apply only to text, number and date fields")
 			}
+			if f.DoubleEntry {
+				v.add(path+".doubleEntry", "applies only to text, number and date fields, which people type")
+			}
 		}
 		if f.Type != FieldNumber && (f.Min != nil || f.Max != nil) {
 			v.add(path, "min and max apply only to number fields")

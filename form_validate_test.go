@@ -59,6 +59,7 @@ func TestTemplateValidateErrors(t *testing.T) {
 		{"bad date format", func(t *inkform.FormTemplate) { t.Fields[1].Format = "DDMM" }, "fields[1].format", "needs DD, MM and YY"},
 		{"comb on checkbox", func(t *inkform.FormTemplate) { t.Fields[2].Comb = 3 }, "fields[2]", "only to text, number and date"},
 		{"min on text", func(t *inkform.FormTemplate) { v := 1.0; t.Fields[4].Min = &v }, "fields[4]", "only to number fields"},
+		{"double entry on checkbox", func(t *inkform.FormTemplate) { t.Fields[2].DoubleEntry = true }, "fields[2].doubleEntry", "people type"},
 		{"choice without options", func(t *inkform.FormTemplate) { t.Fields[3].Options = nil }, "fields[3].options", "at least one option"},
 		{"duplicate option", func(t *inkform.FormTemplate) { t.Fields[3].Options[1].Value = "none" }, "fields[3].options[1].value", "duplicate option"},
 		{"missing box", func(t *inkform.FormTemplate) { t.Fields[4].Box = nil }, "fields[4].box", "is required"},

@@ -92,13 +92,20 @@ type LeaseStore interface {
 	// ListVerificationQueues lists, for each form with waiting documents,
 	// what waits, oldest first.
 	ListVerificationQueues(ctx context.Context, orgID string) ([]VerificationQueue, error)
+	// FlagDocument records in a document's status history that userID
+	// flagged it (a change to the status it already has, caused by
+	// "flagged by userID: reason") and ends userID's lease on it, in one
+	// step; the document keeps waiting. ENOTFOUND when the org has no
+	// such document.
+	FlagDocument(ctx context.Context, orgID, docID, userID, reason string) error
 }
 
 // EntryStore keeps the blind entries of double-entry fields and the
 // history of field values. Every method is scoped by org.
 type EntryStore interface {
 	// AddEntries stores userID's entries for a document; ECONFLICT when
-	// userID already typed one of these fields on this document.
+	// userID already typed one of these fields on this document, and
+	// then none is stored.
 	AddEntries(ctx context.Context, orgID, docID, userID string, values map[string]any) error
 	// ListEntries returns a document's entries, oldest first.
 	ListEntries(ctx context.Context, orgID, docID string) ([]Entry, error)
@@ -128,6 +135,11 @@ type VerificationService interface {
 	// each document left with nothing doubtful is approved. It returns
 	// the documents approved.
 	Confirm(ctx context.Context, orgID, formID, field, actor string, docIDs []string, raw map[string]json.RawMessage) ([]string, error)
+	// Flag sets a document aside for someone else: the reason goes into
+	// its status history, the actor's lease ends and the document keeps
+	// waiting. EINVALID without a reason; ECONFLICT when another person
+	// holds a live lease on it.
+	Flag(ctx context.Context, orgID, docID, actor, reason string) error
 }
 
 // Doubtful reports whether a person should look at a field's value: it
@@ -143,4 +155,62 @@ func (t *FormTemplate) Doubtful(fv FieldValue) bool {
 		return false
 	}
 	return fv.Confidence < t.ConfidenceThreshold
+}
+
+// EntryState is where the blind entries of one field stand.
+type EntryState int
+
+// Entry states, by the number of people who typed the field.
+const (
+	// EntriesPending: one person typed it; a second must.
+	EntriesPending EntryState = iota
+	// EntriesAgree: two people typed the same value, which stands.
+	EntriesAgree
+	// EntriesConflict: two people typed different values; a third
+	// decides.
+	EntriesConflict
+	// EntriesDecided: a third person typed the value that stands.
+	EntriesDecided
+)
+
+// Settled reports whether the field's value is known: agreed or decided.
+func (s EntryState) Settled() bool { return s == EntriesAgree || s == EntriesDecided }
+
+// FieldEntries is where one field's blind entries stand and, once settled,
+// the value that stands.
+type FieldEntries struct {
+	State EntryState
+	Value any
+}
+
+// EntryStates returns, for each field with entries (oldest first, as
+// EntryStore.ListEntries lists them), where they stand. Two values agree
+// when their JSON encodings are equal, so a number read back from a
+// database agrees with the same number typed.
+func EntryStates(entries []Entry) map[string]FieldEntries {
+	byField := map[string][]Entry{}
+	for _, e := range entries {
+		byField[e.Field] = append(byField[e.Field], e)
+	}
+	out := make(map[string]FieldEntries, len(byField))
+	for name, es := range byField {
+		switch {
+		case len(es) == 1:
+			out[name] = FieldEntries{State: EntriesPending}
+		case len(es) == 2 && SameValue(es[0].Value, es[1].Value):
+			out[name] = FieldEntries{State: EntriesAgree, Value: es[1].Value}
+		case len(es) == 2:
+			out[name] = FieldEntries{State: EntriesConflict}
+		default:
+			out[name] = FieldEntries{State: EntriesDecided, Value: es[2].Value}
+		}
+	}
+	return out
+}
+
+// SameValue reports whether two values encode to the same JSON.
+func SameValue(a, b any) bool {
+	x, errX := json.Marshal(a)
+	y, errY := json.Marshal(b)
+	return errX == nil && errY == nil && string(x) == string(y)
 }

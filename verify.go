@@ -25,8 +25,11 @@ type DocumentUpdater interface {
 	// when the result was dropped because newer ink arrived.
 	SaveInterpretation(ctx context.Context, orgID, docID string, in *Interpretation) (bool, error)
 	// UpdateFields sets the given fields (already checked against the
-	// form's rules) and leaves the others as they are.
-	UpdateFields(ctx context.Context, orgID, docID string, fields map[string]FieldValue, cause string) (*Document, error)
+	// form's rules) and leaves the others as they are. In the same
+	// transaction it records a FieldChange, by the user or token ID by,
+	// for each field whose value changed, so the history never misses a
+	// stored value.
+	UpdateFields(ctx context.Context, orgID, docID string, fields map[string]FieldValue, by, cause string) (*Document, error)
 	// SetStatus moves a document to status.
 	SetStatus(ctx context.Context, orgID, docID string, status DocumentStatus, cause string) (*Document, error)
 }

@@ -16,7 +16,9 @@ func newStores(t *testing.T) inkformtest.Stores {
 	orgs, queue, docs := &fake.Orgs{}, &fake.JobQueue{}, &fake.Documents{}
 	forms := &fake.Forms{Orgs: orgs}
 	users := &fake.Users{}
+	entries := &fake.Entries{Documents: docs}
 	return inkformtest.Stores{
+		Updater: docs, Entries: entries, Leases: &fake.Leases{Documents: docs, Entries: entries, Forms: forms},
 		Orgs: orgs, Tokens: &fake.Tokens{}, Forms: forms, Documents: docs, Audit: &fake.Audit{},
 		Users: users, Sessions: &fake.Sessions{Users: users},
 		Subscriptions: &fake.Subscriptions{Forms: forms, Queue: queue},
@@ -50,4 +52,6 @@ func putDocument(docs *fake.Documents, form *inkform.Form, status inkform.Docume
 func TestConformance(t *testing.T) {
 	t.Parallel()
 	inkformtest.ExerciseAll(t, newStores)
+	t.Run("LeaseStore", func(t *testing.T) { inkformtest.ExerciseLeaseStore(t, newStores) })
+	t.Run("EntryStore", func(t *testing.T) { inkformtest.ExerciseEntryStore(t, newStores) })
 }

@@ -65,7 +65,7 @@ func (s *Server) handleDocumentUpdate(w http.ResponseWriter, r *http.Request) er
 		slices.SortStableFunc(problems, func(a, b inkform.Problem) int { return strings.Compare(a.Path, b.Path) })
 		return valuesError(problems)
 	}
-	doc, err = s.Updater.UpdateFields(r.Context(), org, id, values, "verifier "+principalName(r)+" set "+strings.Join(sortedKeys(values), ", "))
+	doc, err = s.Updater.UpdateFields(r.Context(), org, id, values, principalID(r), "verifier "+principalName(r)+" set "+strings.Join(sortedKeys(values), ", "))
 	if err != nil {
 		return err
 	}
@@ -123,4 +123,17 @@ func principalName(r *http.Request) string {
 		return fmt.Sprintf("user %s", p.UserID)
 	}
 	return fmt.Sprintf("token %s", p.TokenID)
+}
+
+// principalID is the caller's user or token ID: the actor the verification
+// workflow records in leases, entries and field history.
+func principalID(r *http.Request) string {
+	p := inkform.PrincipalFromContext(r.Context())
+	switch {
+	case p == nil:
+		return "unknown"
+	case p.UserID != "":
+		return p.UserID
+	}
+	return p.TokenID
 }

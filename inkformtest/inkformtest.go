@@ -35,6 +35,9 @@ type Stores struct {
 	Audit         inkform.AuditLog
 	Queue         inkform.JobQueue
 	Jobs          inkform.JobService
+	Updater       inkform.DocumentUpdater
+	Leases        inkform.LeaseStore
+	Entries       inkform.EntryStore
 
 	// NewDocument stores a document of form (a copied-pattern form of
 	// one page, made through Forms) with ink on that page, and moves it

@@ -110,7 +110,7 @@ func (db *DB) SaveInterpretation(ctx context.Context, orgID, id string, in *inkf
 }
 
 // UpdateFields implements inkform.DocumentUpdater.
-func (db *DB) UpdateFields(ctx context.Context, orgID, id string, fields map[string]inkform.FieldValue, cause string) (*inkform.Document, error) {
+func (db *DB) UpdateFields(ctx context.Context, orgID, id string, fields map[string]inkform.FieldValue, by, cause string) (*inkform.Document, error) {
 	var doc *inkform.Document
 	err := db.inWrite(ctx, func(tx querier) error {
 		d, err := db.lockDocument(ctx, tx, orgID, id)

@@ -41,7 +41,7 @@ func TestSaveInterpretation(t *testing.T) {
 		// A verifier corrects a value; a later interpretation keeps it.
 		if _, err := db.UpdateFields(ctx, org.ID, id, map[string]inkform.FieldValue{
 			"patient": {Value: "ANNE", Confidence: 1, Source: inkform.SourceVerifier, Valid: true},
-		}, "verifier"); err != nil {
+		}, "ann", "verifier"); err != nil {
 			t.Fatal(err)
 		}
 		// New ink arrives: an interpretation of the old ink is dropped.
@@ -65,7 +65,7 @@ func TestSaveInterpretation(t *testing.T) {
 		other := newOrg(t, db)
 		_, err = db.SetStatus(ctx, other.ID, id, inkform.StatusValidated, "x")
 		wantCode(t, err, inkform.ENOTFOUND)
-		_, err = db.UpdateFields(ctx, other.ID, id, nil, "x")
+		_, err = db.UpdateFields(ctx, other.ID, id, nil, "x", "x")
 		wantCode(t, err, inkform.ENOTFOUND)
 		_, err = db.SaveInterpretation(ctx, other.ID, id, in)
 		wantCode(t, err, inkform.ENOTFOUND)

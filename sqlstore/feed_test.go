@@ -97,7 +97,7 @@ func TestValidatedFeed(t *testing.T) {
 		}
 		// Editing a validated document's values moves it to the end, so
 		// a client following the feed gets the new values.
-		if _, err := db.UpdateFields(ctx, org.ID, ids[0], map[string]inkform.FieldValue{"patient": {Value: "X", Valid: true}}, "edit"); err != nil {
+		if _, err := db.UpdateFields(ctx, org.ID, ids[0], map[string]inkform.FieldValue{"patient": {Value: "X", Valid: true}}, "test", "edit"); err != nil {
 			t.Fatal(err)
 		}
 		p5 := feed(t, db, org.ID, form.ID, p4.Next, 10)

@@ -46,7 +46,7 @@ func TestDocumentChangesEnqueueRender(t *testing.T) {
 		if len(jobs) != 1 || jobs[0].Queue != inkform.QueueRender || jobs[0].UniqueKey != id {
 			t.Fatalf("after interpretation: jobs %+v", jobs)
 		}
-		if _, err := db.UpdateFields(ctx, org.ID, id, map[string]inkform.FieldValue{"a": {Value: "1", Source: inkform.SourceVerifier}}, "fix"); err != nil {
+		if _, err := db.UpdateFields(ctx, org.ID, id, map[string]inkform.FieldValue{"a": {Value: "1", Source: inkform.SourceVerifier}}, "test", "fix"); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := db.SetStatus(ctx, org.ID, id, inkform.StatusValidated, "approved"); err != nil {

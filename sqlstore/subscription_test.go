@@ -157,7 +157,7 @@ func TestStatusChangeEnqueuesDeliveries(t *testing.T) {
 		if _, err := db.SetStatus(ctx, org.ID, id, inkform.StatusNeedsVerification, "again"); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := db.UpdateFields(ctx, org.ID, id, map[string]inkform.FieldValue{"patient": {Value: "A", Valid: true}}, "edit"); err != nil {
+		if _, err := db.UpdateFields(ctx, org.ID, id, map[string]inkform.FieldValue{"patient": {Value: "A", Valid: true}}, "test", "edit"); err != nil {
 			t.Fatal(err)
 		}
 		if n := len(withoutEvent(deliverJobs(t, db, org.ID), "document.received")); n != 1 {

@@ -82,7 +82,7 @@ func TestSignaturesNeedInk(t *testing.T) {
 		}
 		id = beside["id"].(string)
 		if _, err := db.UpdateFields(ctx, org.ID, id, map[string]inkform.FieldValue{
-			"signature": {Value: true, Confidence: 1, Source: inkform.SourceVerifier, Valid: true, Problems: []string{}}}, "old rules"); err != nil {
+			"signature": {Value: true, Confidence: 1, Source: inkform.SourceVerifier, Valid: true, Problems: []string{}}}, "test", "old rules"); err != nil {
 			t.Fatal(err)
 		}
 		r = s.call(t, "POST", "/api/v1/documents/"+id+"/approve", tok["verifier"], "", nil)
