@@ -50,8 +50,12 @@ func (s *Server) handleVerifyApprove(w http.ResponseWriter, r *http.Request, v *
 	if err != nil {
 		return fmt.Errorf("find form: %w", err)
 	}
+	entries, err := s.Entries.ListEntries(ctx, v.Org.ID, doc.ID)
+	if err != nil {
+		return fmt.Errorf("list entries: %w", err)
+	}
 	notice := ""
-	raw := corrections(form, doc, in)
+	raw := corrections(form, doc, inkform.EntryStates(entries), in)
 	if len(raw) > 0 {
 		corrected, err := s.Verification.Correct(ctx, v.Org.ID, doc.ID, v.User.ID, raw)
 		if err != nil {
@@ -59,7 +63,11 @@ func (s *Server) handleVerifyApprove(w http.ResponseWriter, r *http.Request, v *
 		}
 		doc = corrected
 	}
-	if typedEntries(form, raw) && pendingEntries(form, doc) {
+	pending, err := s.pending(r, v, doc.ID, form, raw)
+	if err != nil {
+		return err
+	}
+	if pending {
 		// The person's blind entries are stored; the document waits for
 		// another person's, so there is nothing to approve yet.
 		notice = "Your entries are saved; the document waits for another person's."
@@ -79,14 +87,23 @@ func (s *Server) handleVerifyApprove(w http.ResponseWriter, r *http.Request, v *
 	return nil
 }
 
-// typedEntries reports whether raw holds a double-entry field's entry.
-func typedEntries(form *inkform.Form, raw map[string]json.RawMessage) bool {
+// pending reports whether the person typed blind entries (in raw) of
+// which one still waits for another person's entry or a decision.
+func (s *Server) pending(r *http.Request, v *visit, docID string, form *inkform.Form, raw map[string]json.RawMessage) (bool, error) {
+	typed := false
 	for name := range raw {
 		if f := form.Field(name); f != nil && f.DoubleEntry {
-			return true
+			typed = true
 		}
 	}
-	return false
+	if !typed {
+		return false, nil
+	}
+	entries, err := s.Entries.ListEntries(r.Context(), v.Org.ID, docID)
+	if err != nil {
+		return false, fmt.Errorf("list entries: %w", err)
+	}
+	return pendingEntries(raw, form, inkform.EntryStates(entries)), nil
 }
 
 // stationRefusal answers a save or flag the workflow refused: problems

@@ -208,18 +208,21 @@ func (w *workflow) Confirm(context.Context, string, string, string, string, []st
 	return nil, nil
 }
 
+func (w *workflow) FlagDocument(_ context.Context, _, docID, userID, reason string) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.flagged[docID] = reason
+	if l, ok := w.leases[docID]; ok && l.UserID == userID {
+		delete(w.leases, docID)
+	}
+	return nil
+}
+
+// Flag sets the document aside as the workflow does: it keeps waiting,
+// the actor's lease ends.
 func (w *workflow) Flag(ctx context.Context, orgID, docID, actor, reason string) error {
 	if err := w.holder(docID, actor); err != nil {
 		return err
 	}
-	d, err := w.docs.FindDocument(ctx, orgID, docID)
-	if err != nil {
-		return err
-	}
-	d.Status = "flagged"
-	w.save(ctx, d)
-	w.mu.Lock()
-	w.flagged[docID] = reason
-	w.mu.Unlock()
-	return nil
+	return w.FlagDocument(ctx, orgID, docID, actor, reason)
 }

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"context"
 	"net/http"
 	"strings"
 	"unicode/utf8"
@@ -13,12 +12,6 @@ import (
 // looks at the document next.
 const maxFlagReason = 500
 
-// flagger is the part of the workflow that sets a document aside with a
-// reason, for someone else to look at (VerificationService.Flag).
-type flagger interface {
-	Flag(ctx context.Context, orgID, docID, actor, reason string) error
-}
-
 // flagRequest is the station script's flag.
 type flagRequest struct {
 	Reason string `json:"reason"`
@@ -26,8 +19,10 @@ type flagRequest struct {
 
 // handleVerifyFlag serves POST /verify/documents/{id}/flag: the person
 // cannot verify the document (the writer struck out a page, the wrong
-// form was used …) and sets it aside with a reason, then gets the next
-// document of the form. JSON in and out for the script; a form posting
+// form was used …) and sets it aside with a reason, recorded in its
+// history for whoever looks next, then gets the next document of the
+// form (not this one again: Flag ends the lease, and LeaseNext may hand
+// it to someone else). JSON in and out for the script; a form posting
 // reason answers 303, as approval does.
 func (s *Server) handleVerifyFlag(w http.ResponseWriter, r *http.Request, v *visit) error {
 	asJSON := isJSON(r)
@@ -45,19 +40,15 @@ func (s *Server) handleVerifyFlag(w http.ResponseWriter, r *http.Request, v *vis
 			Problems: []inkform.Problem{{Path: "reason", Message: "must be 1 to 500 characters"}}}
 		return s.stationRefusal(w, r, v, nil, nil, err)
 	}
-	fl, ok := s.Verification.(flagger)
-	if !ok {
-		return inkform.Errorf(inkform.EUNAVAILABLE, "this server's verification workflow cannot flag documents")
-	}
 	ctx := r.Context()
 	doc, err := s.Documents.FindDocument(ctx, v.Org.ID, r.PathValue("id"))
 	if err != nil {
 		return s.stationRefusal(w, r, v, nil, nil, err)
 	}
-	if err := fl.Flag(ctx, v.Org.ID, doc.ID, v.User.ID, reason); err != nil {
+	if err := s.Verification.Flag(ctx, v.Org.ID, doc.ID, v.User.ID, reason); err != nil {
 		return s.stationRefusal(w, r, v, nil, nil, err)
 	}
-	next, err := s.nextURL(r, v, doc.FormID)
+	next, err := s.nextAfterFlag(r, v, doc)
 	if err != nil {
 		return err
 	}
@@ -67,4 +58,42 @@ func (s *Server) handleVerifyFlag(w http.ResponseWriter, r *http.Request, v *vis
 	}
 	http.Redirect(w, r, next, http.StatusSeeOther)
 	return nil
+}
+
+// nextAfterFlag leases the next document of the form after one the
+// person flagged. A flagged document keeps waiting, so LeaseNext may hand
+// it straight back to the person who set it aside; then the one after it
+// is leased instead, or the queues answer.
+func (s *Server) nextAfterFlag(r *http.Request, v *visit, flagged *inkform.Document) (string, error) {
+	ctx := r.Context()
+	exp := s.now().Add(inkform.DefaultLeaseTTL)
+	lease, err := s.Leases.LeaseNext(ctx, v.Org.ID, flagged.FormID, v.User.ID, exp)
+	switch {
+	case inkform.ErrorCode(err) == inkform.ENOTFOUND:
+		return "/verify?done=" + flagged.FormID, nil
+	case err != nil:
+		return "", err
+	case lease.DocumentID != flagged.ID:
+		return stationURL(lease.DocumentID), nil
+	}
+	if err := s.Leases.ReleaseLease(ctx, v.Org.ID, flagged.ID, v.User.ID); err != nil {
+		return "", err
+	}
+	filter := inkform.DocumentFilter{FormID: flagged.FormID, Status: inkform.StatusNeedsVerification, After: flagged.ID, Limit: 20}
+	docs, _, err := s.Documents.ListDocuments(ctx, v.Org.ID, filter)
+	if err != nil {
+		return "", err
+	}
+	for _, d := range docs {
+		_, err := s.Leases.LeaseDocument(ctx, v.Org.ID, d.ID, v.User.ID, exp)
+		switch inkform.ErrorCode(err) {
+		case "":
+			return stationURL(d.ID), nil
+		case inkform.ECONFLICT, inkform.EUNPROCESSABLE:
+			continue
+		default:
+			return "", err
+		}
+	}
+	return "/verify?done=" + flagged.FormID, nil
 }

@@ -79,8 +79,9 @@ func (s *Server) buildStation(ctx context.Context, v *visit, doc *inkform.Docume
 	}
 	st := &stationView{Doc: doc, Form: form, ReadOnly: doc.Status != inkform.StatusNeedsVerification,
 		Threshold: percent(form.ConfidenceThreshold)}
+	states := inkform.EntryStates(entries)
 	for i := range form.Fields {
-		fv := s.fieldOf(v, doc, form, &form.Fields[i], entries)
+		fv := fieldOf(doc, form, &form.Fields[i], entries, states)
 		if st.Current == "" && fv.Doubtful && fv.Editable {
 			st.Current = fv.Name
 		}
@@ -105,7 +106,7 @@ func (s *Server) buildStation(ctx context.Context, v *visit, doc *inkform.Docume
 }
 
 // fieldOf is the panel's view of one field of a document.
-func (s *Server) fieldOf(v *visit, doc *inkform.Document, form *inkform.Form, f *inkform.Field, entries []inkform.Entry) fieldView {
+func fieldOf(doc *inkform.Document, form *inkform.Form, f *inkform.Field, entries []inkform.Entry, states map[string]inkform.FieldEntries) fieldView {
 	val := doc.Fields[f.Name]
 	fv := fieldView{Name: f.Name, Label: labelOf(f), Type: f.Type, Input: "v." + f.Name, Multiple: f.Multiple,
 		Source: val.Source, Problems: val.Problems, Doubtful: form.Doubtful(val), DoubleEntry: f.DoubleEntry,
@@ -140,8 +141,8 @@ func (s *Server) fieldOf(v *visit, doc *inkform.Document, form *inkform.Form, f 
 		fv.Value, _ = val.Value.(string)
 		fv.Alts = val.Alternatives[:min(len(val.Alternatives), maxAlternatives)]
 	}
-	if f.DoubleEntry && val.Source != inkform.SourceVerifier {
-		s.doubleEntry(&fv, v, entries)
+	if st, ok := states[f.Name]; f.DoubleEntry && (!ok || !st.State.Settled()) {
+		doubleEntry(&fv, entries)
 	}
 	return fv
 }
@@ -150,7 +151,7 @@ func (s *Server) fieldOf(v *visit, doc *inkform.Document, form *inkform.Form, f 
 // second person type without the value read or each other's entry; once
 // two entries disagree the third sees both, offered as the alternatives,
 // and types or picks the value that decides.
-func (s *Server) doubleEntry(fv *fieldView, v *visit, entries []inkform.Entry) {
+func doubleEntry(fv *fieldView, entries []inkform.Entry) {
 	var mine []inkform.Entry
 	for _, e := range entries {
 		if e.Field == fv.Name {

@@ -211,7 +211,8 @@ func TestVerifyLease(t *testing.T) {
 }
 
 // TestVerifyFlag: a flag needs a reason; with one the document is set
-// aside and the next one opened.
+// aside (it keeps waiting, for someone else) and the next one opened,
+// not the flagged one again.
 func TestVerifyFlag(t *testing.T) {
 	t.Parallel()
 	c := newClinic(t, 2)

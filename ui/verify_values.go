@@ -18,7 +18,7 @@ const inputPrefix = "v."
 // double-entry field is the exception: what the person typed is their
 // entry whatever the engine read, and an empty one is no entry.
 // Fields without an input (signatures, drawings) are left alone.
-func corrections(form *inkform.Form, doc *inkform.Document, in url.Values) map[string]json.RawMessage {
+func corrections(form *inkform.Form, doc *inkform.Document, states map[string]inkform.FieldEntries, in url.Values) map[string]json.RawMessage {
 	raw := map[string]json.RawMessage{}
 	for i := range form.Fields {
 		f := &form.Fields[i]
@@ -50,7 +50,7 @@ func corrections(form *inkform.Form, doc *inkform.Document, in url.Values) map[s
 			}
 		default:
 			text := strings.TrimSpace(strings.Join(vals, ""))
-			if f.DoubleEntry && cur.Source != inkform.SourceVerifier {
+			if f.DoubleEntry && !states[f.Name].State.Settled() {
 				if text != "" {
 					raw[f.Name] = mustJSON(text)
 				}
@@ -86,11 +86,11 @@ func mustJSON(v any) json.RawMessage {
 	return data
 }
 
-// pendingEntries reports whether a double-entry field of the document
+// pendingEntries reports whether a double-entry field the person typed
 // still waits for another person's entry or a decision.
-func pendingEntries(form *inkform.Form, doc *inkform.Document) bool {
-	for i := range form.Fields {
-		if form.Fields[i].DoubleEntry && doc.Fields[form.Fields[i].Name].Source != inkform.SourceVerifier {
+func pendingEntries(raw map[string]json.RawMessage, form *inkform.Form, states map[string]inkform.FieldEntries) bool {
+	for name := range raw {
+		if f := form.Field(name); f != nil && f.DoubleEntry && !states[name].State.Settled() {
 			return true
 		}
 	}
