@@ -35,10 +35,10 @@ func eval[T any](tb *tab, expr string) T {
 }
 
 // waitFor waits until a JavaScript expression is true, failing the test
-// after 10 seconds with what.
+// after 20 seconds with what.
 func (tb *tab) waitFor(what, expr string) {
 	tb.t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(20 * time.Second)
 	for {
 		// A poll breaks off when the page navigates; it is asked again on
 		// the new page.
