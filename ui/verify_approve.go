@@ -3,8 +3,10 @@ package ui
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/inkform/inkform"
@@ -62,6 +64,7 @@ func (s *Server) handleVerifyApprove(w http.ResponseWriter, r *http.Request, v *
 			return s.stationRefusal(w, r, v, in, doc, err)
 		}
 		doc = corrected
+		s.auditChange(r, v, inkform.AuditDocumentUpdate, doc.ID, "set "+strings.Join(slices.Sorted(maps.Keys(raw)), ", "))
 	}
 	pending, err := s.pending(r, v, doc.ID, form, raw)
 	if err != nil {
@@ -74,6 +77,8 @@ func (s *Server) handleVerifyApprove(w http.ResponseWriter, r *http.Request, v *
 		_ = s.Leases.ReleaseLease(ctx, v.Org.ID, doc.ID, v.User.ID)
 	} else if _, err := s.Verification.Approve(ctx, v.Org.ID, doc.ID, v.User.ID); err != nil {
 		return s.stationRefusal(w, r, v, in, doc, err)
+	} else {
+		s.auditChange(r, v, inkform.AuditDocumentApprove, doc.ID, "")
 	}
 	next, err := s.nextURL(r, v, doc.FormID)
 	if err != nil {

@@ -40,6 +40,10 @@ func (s *Server) handleVerifyCutout(w http.ResponseWriter, r *http.Request, v *v
 		w.WriteHeader(http.StatusNotModified)
 		return nil
 	}
+	// Recorded before the image is served; a 304 shows nothing new.
+	if err := s.auditRead(r, v, c.DocumentID, "cutout "+c.Field+".png"); err != nil {
+		return err
+	}
 	rc, info, err := s.Cutouts.OpenCutout(ctx, c)
 	if err != nil {
 		return err

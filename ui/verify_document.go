@@ -49,6 +49,9 @@ func (s *Server) showStation(w http.ResponseWriter, r *http.Request, v *visit, d
 	if err != nil {
 		return err
 	}
+	if err := s.auditRead(r, v, doc.ID, "station"); err != nil {
+		return err
+	}
 	refill(st, typed)
 	if len(problems) > 0 {
 		st.Problem = "The document was not approved. Correct the fields marked below and try again."

@@ -48,6 +48,7 @@ func (s *Server) handleVerifyFlag(w http.ResponseWriter, r *http.Request, v *vis
 	if err := s.Verification.Flag(ctx, v.Org.ID, doc.ID, v.User.ID, reason); err != nil {
 		return s.stationRefusal(w, r, v, nil, nil, err)
 	}
+	s.auditChange(r, v, inkform.AuditDocumentUpdate, doc.ID, "flagged: "+reason)
 	next, err := s.nextAfterFlag(r, v, doc)
 	if err != nil {
 		return err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -84,6 +85,13 @@ func TestVerifyDocumentPage(t *testing.T) {
 	}
 	ann.do("GET", "/verify/documents/"+c.docs[0]+"/fields/patient_no/cutout.png", nil, "If-None-Match", img.Header.Get("ETag")).
 		wantStatus(t, "the cutout again", http.StatusNotModified)
+	var reads []string
+	for _, e := range c.events(c.org.ID, inkform.AuditDocumentRead) {
+		reads = append(reads, e.Actor+" "+e.Object.ID+" "+e.Detail)
+	}
+	if want := []string{"user " + c.ann.ID + " " + c.docs[0] + " station", "user " + c.ann.ID + " " + c.docs[0] + " cutout patient_no.png"}; !slices.Equal(slices.Sorted(slices.Values(reads)), slices.Sorted(slices.Values(want))) {
+		t.Errorf("audited reads %q, want %q", reads, want)
+	}
 
 	// Bob may not open the document Ann holds.
 	bob := c.signedIn(t, "bob@example.org")
@@ -139,6 +147,12 @@ func TestVerifyApproveForm(t *testing.T) {
 	}
 	if d.Fields["name"].Source != inkform.SourceICR {
 		t.Errorf("a value left as read was rewritten: %+v", d.Fields["name"])
+	}
+	if ev := c.events(c.org.ID, inkform.AuditDocumentUpdate); len(ev) != 1 || ev[0].Detail != "set patient_no, smoker" {
+		t.Errorf("audited updates %+v", ev)
+	}
+	if ev := c.events(c.org.ID, inkform.AuditDocumentApprove); len(ev) != 1 || ev[0].Object.ID != id || ev[0].Actor != "user "+c.ann.ID {
+		t.Errorf("audited approvals %+v", ev)
 	}
 	changes, _ := c.flow.ListFieldChanges(context.Background(), c.org.ID, id)
 	if len(changes) != 2 {
