@@ -94,7 +94,7 @@ func (s *Server) neighbours(ctx context.Context, orgID string, doc *inkform.Docu
 	if len(after) > 0 {
 		next = stationURL(after[0].ID)
 	}
-	filter = inkform.DocumentFilter{FormID: doc.FormID, Status: inkform.StatusNeedsVerification, Limit: 100}
+	filter = inkform.DocumentFilter{FormID: doc.FormID, Status: inkform.StatusNeedsVerification, Limit: 50}
 	for seen := 0; seen < maxNeighbourScan; {
 		docs, cursor, err := s.Documents.ListDocuments(ctx, orgID, filter)
 		if err != nil {
