@@ -105,3 +105,23 @@ func Unavailable(err error, message string, retryAfter time.Duration) error {
 	}
 	return fmt.Errorf("%w: %w", &Error{Code: EUNAVAILABLE, Message: message, RetryAfter: retryAfter}, err)
 }
+
+// ValuesError is the EUNPROCESSABLE error for field values a request
+// cannot use: the message names the first problem in full and counts the
+// rest, which are all in Problems, so a person reading only the message
+// still knows where to look.
+func ValuesError(problems []Problem) *Error {
+	first := problems[0].Path + " " + problems[0].Message
+	var msg string
+	switch n := len(problems) - 1; n {
+	case 0:
+		msg = "a field value cannot be used: " + first
+	case 1:
+		msg = "field values cannot be used: " + first + ", and one more problem (see problems)"
+	default:
+		msg = fmt.Sprintf("field values cannot be used: %s, and %d more problems (see problems)", first, n)
+	}
+	e := Errorf(EUNPROCESSABLE, "%s", msg)
+	e.Problems = problems
+	return e
+}

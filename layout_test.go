@@ -41,6 +41,7 @@ var allowedImports = map[string][]string{
 	"sqlstore/sqlstoretest":       {},
 	"throttle":                    {},
 	"ui":                          {"", "passwd", "throttle"},
+	"verify":                      {"", "ink"},
 	"examples/internal/gensample": {"", "inkml"},
 }
 

@@ -52,6 +52,4 @@ func putDocument(docs *fake.Documents, form *inkform.Form, status inkform.Docume
 func TestConformance(t *testing.T) {
 	t.Parallel()
 	inkformtest.ExerciseAll(t, newStores)
-	t.Run("LeaseStore", func(t *testing.T) { inkformtest.ExerciseLeaseStore(t, newStores) })
-	t.Run("EntryStore", func(t *testing.T) { inkformtest.ExerciseEntryStore(t, newStores) })
 }

@@ -66,6 +66,8 @@ func ExerciseAll(t *testing.T, newStores NewStores) {
 		{"SubscriptionStore", ExerciseSubscriptionStore},
 		{"AuditLog", ExerciseAuditLog},
 		{"JobQueue", ExerciseJobQueue},
+		{"LeaseStore", ExerciseLeaseStore},
+		{"EntryStore", ExerciseEntryStore},
 	} {
 		t.Run(s.name, func(t *testing.T) {
 			t.Parallel()

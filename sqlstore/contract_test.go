@@ -18,6 +18,7 @@ func TestContracts(t *testing.T) {
 	forEachDB(t, func(t *testing.T, db *sqlstore.DB) {
 		stores := inkformtest.Stores{
 			Orgs: db, Tokens: db, Users: db, Sessions: db, Forms: db, Documents: db, Subscriptions: db, Audit: db, Queue: db, Jobs: db,
+			Updater: db, Leases: db, Entries: db,
 			NewDocument: func(t *testing.T, form *inkform.Form, status inkform.DocumentStatus) *inkform.Document {
 				return newDocument(t, db, form, status)
 			},

@@ -120,6 +120,9 @@ func (db *DB) UpdateFields(ctx context.Context, orgID, id string, fields map[str
 		if d.Fields == nil {
 			d.Fields = map[string]inkform.FieldValue{}
 		}
+		if err := db.insertFieldChanges(ctx, tx, d, d.Fields, fields, by, cause); err != nil {
+			return err
+		}
 		for name, v := range fields {
 			d.Fields[name] = v
 		}

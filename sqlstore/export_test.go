@@ -72,3 +72,9 @@ func (db *DB) LimitSQLitePages(t testing.TB, n int) {
 		t.Fatalf("max_page_count: %v", err)
 	}
 }
+
+// HasTable reports whether the schema has a table.
+func (db *DB) HasTable(table string) bool {
+	var n int
+	return db.writer().queryRow(context.Background(), "SELECT COUNT(*) FROM "+table).Scan(&n) == nil
+}

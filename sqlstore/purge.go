@@ -38,6 +38,9 @@ func (db *DB) purge(ctx context.Context, orgID, id, actor string, keep func(tx q
 			{"ink", `DELETE FROM ink WHERE org_id = ? AND document_id = ?`},
 			{"status changes", `DELETE FROM status_changes WHERE org_id = ? AND document_id = ?`},
 			{"render", `DELETE FROM document_renders WHERE org_id = ? AND document_id = ?`},
+			{"leases", `DELETE FROM document_leases WHERE org_id = ? AND document_id = ?`},
+			{"entries", `DELETE FROM double_entries WHERE org_id = ? AND document_id = ?`},
+			{"field changes", `DELETE FROM field_changes WHERE org_id = ? AND document_id = ?`},
 			{"document", `DELETE FROM documents WHERE org_id = ? AND id = ?`},
 		}
 		for _, d := range deletes {
