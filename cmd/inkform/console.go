@@ -6,6 +6,7 @@ import (
 	"github.com/inkform/inkform"
 	"github.com/inkform/inkform/sqlstore"
 	"github.com/inkform/inkform/ui"
+	"github.com/inkform/inkform/verify"
 )
 
 // newConsole wires the web console to the store. Its sign-in forms are
@@ -16,7 +17,8 @@ import (
 //
 // The verification station reads documents, forms and cutouts through
 // the same services as the API (cutouts is the API's, so both share one
-// cache).
+// cache) and works through the same workflow (verify.Service), so a
+// person's corrections meet the API's rules.
 func newConsole(db *sqlstore.DB, cutouts inkform.CutoutService, cfg *serveConfig, logger *slog.Logger) (*ui.Server, error) {
 	key, err := cfg.store.secretKey()
 	if err != nil {
@@ -24,7 +26,8 @@ func newConsole(db *sqlstore.DB, cutouts inkform.CutoutService, cfg *serveConfig
 	}
 	return &ui.Server{
 		Users: db, Orgs: db, Sessions: db, Audit: db,
-		Documents: db, Forms: db, Cutouts: cutouts,
+		Documents: db, Forms: db, Cutouts: cutouts, Leases: db, Entries: db,
+		Verification:   &verify.Service{Forms: db, Documents: db, Updater: db, Leases: db, Entries: db},
 		Logger:         logger,
 		Key:            key,
 		SecureCookies:  cfg.TLSCert != "" || cfg.BehindTLSProxy,
