@@ -49,7 +49,8 @@ func (tb *tab) waitFor(what, expr string) {
 			return
 		}
 		if time.Now().After(deadline) {
-			tb.t.Fatalf("%s: %v (the page is %s: %s)", what, err, tb.path(), tb.text())
+			focus, _ := chromedp.Run(tb.ctx, chromedp.Evaluate[string](`document.activeElement ? document.activeElement.id || document.activeElement.tagName : ""`))
+			tb.t.Fatalf("%s: %v (the page is %s, the focus on %q: %s)", what, err, tb.path(), focus, tb.text())
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
@@ -94,8 +95,10 @@ func TestBrowserStation(t *testing.T) {
 	if d, _ := c.harness.docs.FindDocument(context.Background(), c.org.ID, c.docs[0]); d.Status != inkform.StatusNeedsVerification {
 		t.Fatalf("a refused approval changed the document: %s", d.Status)
 	}
-	// Shift+Enter goes back to the name, Enter forward to the number,
-	// whose value is selected again, so typing replaces it.
+	// The cursor is on the refused field; Shift+Enter goes back to the
+	// name, Enter forward to the number, whose value is selected again, so
+	// typing replaces it.
+	tb.waitFor("the cursor on the refused field", `document.activeElement.id === "in-patient_no"`)
 	tb.key("\r", chromedp.ModifierShift)
 	tb.waitFor("Shift+Enter to the name", `document.activeElement.id === "in-name"`)
 	tb.key("\r")

@@ -46,13 +46,14 @@ func waitingDoc(orgID, id string, created time.Time) *inkform.Document {
 		}}
 }
 
-// inkOf is ink in the patient number's box and in the name's.
+// inkOf is ink in the patient number's box, the name's and the
+// signature's.
 func inkOf(docID string) *inkform.DocumentInk {
 	line := func(x0, y0, x1, y1 float64) inkform.Stroke {
 		return inkform.Stroke{Points: []inkform.Point{{X: x0, Y: y0}, {X: (x0 + x1) / 2, Y: (y0 + y1) / 2, T: 10}, {X: x1, Y: y1, T: 20}}}
 	}
 	return &inkform.DocumentInk{DocumentID: docID, PenID: "pen-1", Pages: []inkform.PageInk{{Address: "1.2.3.4",
-		Strokes: []inkform.Stroke{line(22, 62, 30, 73), line(24, 33, 60, 40)}}}}
+		Strokes: []inkform.Stroke{line(22, 62, 30, 73), line(24, 33, 60, 40), line(30, 250, 90, 258)}}}}
 }
 
 // clinic is a harness with an org, two verifiers and n waiting documents
