@@ -39,8 +39,12 @@ type Server struct {
 	// Jobs may be nil until the queue is wired in; the job routes then
 	// answer 503.
 	Jobs inkform.JobService
-	// Updater changes documents on a verifier's behalf.
-	Updater inkform.DocumentUpdater
+	// Verification is the workflow by which verifiers correct and approve
+	// documents (verify.Service); nil makes those routes answer 503.
+	Verification inkform.VerificationService
+	// Entries holds documents' field histories for GET …/history; nil
+	// lists none.
+	Entries inkform.EntryStore
 	// Purger deletes documents for good; nil makes DELETE
 	// /api/v1/documents/{id} answer 503.
 	Purger inkform.DocumentPurger

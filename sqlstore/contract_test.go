@@ -29,7 +29,7 @@ func TestContracts(t *testing.T) {
 
 // newDocument captures two strokes on the form's first page and, unless
 // status is received, moves the document there as a verifier would.
-func newDocument(t *testing.T, db *sqlstore.DB, form *inkform.Form, status inkform.DocumentStatus) *inkform.Document {
+func newDocument(t testing.TB, db *sqlstore.DB, form *inkform.Form, status inkform.DocumentStatus) *inkform.Document {
 	t.Helper()
 	ctx := context.Background()
 	res := capture(t, db, form.OrgID, submission("", pageInk(form.Pages[0].Address, 2, 5)))

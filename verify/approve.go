@@ -80,6 +80,11 @@ func (s *Service) approvalProblems(ctx context.Context, doc *inkform.Document, f
 			problems = append(problems, inkform.Problem{Path: "fields." + f.Name, Message: "waits for a second person's blind entry (double entry)"})
 		case st.State == inkform.EntriesConflict:
 			problems = append(problems, inkform.Problem{Path: "fields." + f.Name, Message: "two blind entries disagree: a third person decides"})
+		case doc.Fields[f.Name].Source != inkform.SourceVerifier:
+			// Entries are stored before the value, in two steps: a
+			// failure between them leaves the agreed value unset, and
+			// the engine's reading must not be approved in its place.
+			problems = append(problems, inkform.Problem{Path: "fields." + f.Name, Message: "the blind entries agree, but the value was not stored: type it once more"})
 		}
 	}
 	return problems, nil

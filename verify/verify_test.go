@@ -80,6 +80,30 @@ func TestDoubleEntryAgree(t *testing.T) {
 	}
 }
 
+// TestDoubleEntryValueLost stores the entries of a failed correction: they
+// agree, but the value never reached the document. Approval refuses the
+// engine's reading, and one more correction stores the value.
+func TestDoubleEntryValueLost(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := context.Background()
+	id := e.put(t, waiting())
+	for _, user := range []string{"ann", "bob"} {
+		if err := e.entries.AddEntries(ctx, e.orgID, id, user, map[string]any{"patient_no": "4712"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, err := e.svc.Approve(ctx, e.orgID, id, "cy")
+	wantProblem(t, "approve the engine's reading", err, "fields.patient_no")
+	doc, err := e.svc.Correct(ctx, e.orgID, id, "cy", raw(t, map[string]any{"patient_no": "4712"}))
+	if err != nil || doc.Fields["patient_no"].Value != "4712" {
+		t.Fatalf("the correction after agreement: %v (%v)", doc, err)
+	}
+	if _, err := e.svc.Approve(ctx, e.orgID, id, "cy"); err != nil {
+		t.Errorf("approve: %v", err)
+	}
+}
+
 func TestDoubleEntryConflict(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)

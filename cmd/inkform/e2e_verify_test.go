@@ -118,6 +118,10 @@ func TestVerifyAndApprove(t *testing.T) {
 	}
 	var hist struct {
 		Changes []struct{ From, To, Cause string }
+		Fields  []struct {
+			Field, By, Source string
+			From, To          any
+		}
 	}
 	s.call(t, "GET", "/api/v1/documents/"+id+"/history", tok["verifier"], "", nil).json(t, &hist)
 	last := hist.Changes[len(hist.Changes)-1]
@@ -126,6 +130,17 @@ func TestVerifyAndApprove(t *testing.T) {
 	}
 	if len(hist.Changes) < 3 || hist.Changes[0].To != "received" {
 		t.Errorf("history %+v; want received → … → validated", hist.Changes)
+	}
+	// The field history holds the verifier's corrections: who, from what,
+	// to what.
+	var corrected bool
+	for _, f := range hist.Fields {
+		if f.Field == "patient_no" && f.To == "004711" && f.From == nil && f.By != "" && f.Source == "verifier" {
+			corrected = true
+		}
+	}
+	if !corrected {
+		t.Errorf("field history %+v lacks patient_no set to 004711 after it was cleared", hist.Fields)
 	}
 	b, _ := json.Marshal(hist)
 	if strings.Contains(string(b), "ifk_") {
