@@ -6,7 +6,6 @@ import (
 	"github.com/inkform/inkform"
 	"github.com/inkform/inkform/sqlstore"
 	"github.com/inkform/inkform/ui"
-	"github.com/inkform/inkform/verify"
 )
 
 // newConsole wires the web console to the store. Its sign-in forms are
@@ -17,17 +16,18 @@ import (
 //
 // The verification station reads documents, forms and cutouts through
 // the same services as the API (cutouts is the API's, so both share one
-// cache) and works through the same workflow (verify.Service), so a
-// person's corrections meet the API's rules.
+// cache) and works through the same workflow (newVerification), so a
+// person's corrections meet the API's rules and its leases.
 func newConsole(db *sqlstore.DB, cutouts inkform.CutoutService, cfg *serveConfig, logger *slog.Logger) (*ui.Server, error) {
+	vf := newVerification(db)
 	key, err := cfg.store.secretKey()
 	if err != nil {
 		return nil, err
 	}
 	return &ui.Server{
 		Users: db, Orgs: db, Sessions: db, Audit: db,
-		Documents: db, Forms: db, Cutouts: cutouts, Leases: db, Entries: db,
-		Verification:   &verify.Service{Forms: db, Documents: db, Updater: db, Leases: db, Entries: db},
+		Documents: db, Forms: db, Cutouts: cutouts,
+		Verification: vf.Service, Leases: vf.Leases, Entries: vf.Entries,
 		Logger:         logger,
 		Key:            key,
 		SecureCookies:  cfg.TLSCert != "" || cfg.BehindTLSProxy,
