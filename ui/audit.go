@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"log/slog"
 	"net/http"
 
@@ -20,5 +21,36 @@ func (s *Server) audit(r *http.Request, u *inkform.User, actor, action, detail s
 	if err != nil {
 		s.Logger.ErrorContext(r.Context(), "audit event not recorded",
 			slog.String("action", action), slog.String("user", u.ID), slog.Any("err", err))
+	}
+}
+
+// auditRead records that the visitor read a document (its page in the
+// station, or a cutout), as the API records its reads. Unlike sign-ins,
+// a read that cannot be recorded is not shown: the caller answers 500.
+func (s *Server) auditRead(r *http.Request, v *visit, docID, detail string) error {
+	if s.Audit == nil {
+		return nil
+	}
+	err := s.Audit.RecordAudit(r.Context(), v.Org.ID, &inkform.AuditEvent{Actor: v.Actor(), Action: inkform.AuditDocumentRead,
+		Object: inkform.AuditObject{Kind: "document", ID: docID}, Detail: detail})
+	if err != nil {
+		return fmt.Errorf("record document read: %w", err)
+	}
+	return nil
+}
+
+// auditChange records a change to a document the workflow has already
+// committed, as the API records its changes. A failure is logged rather
+// than returned: answering 500 for a committed change would invite the
+// person to make it twice.
+func (s *Server) auditChange(r *http.Request, v *visit, action, docID, detail string) {
+	if s.Audit == nil {
+		return
+	}
+	err := s.Audit.RecordAudit(r.Context(), v.Org.ID, &inkform.AuditEvent{Actor: v.Actor(), Action: action,
+		Object: inkform.AuditObject{Kind: "document", ID: docID}, Detail: detail})
+	if err != nil {
+		s.Logger.ErrorContext(r.Context(), "audit event not recorded", slog.String("action", action),
+			slog.String("document", docID), slog.Any("err", err))
 	}
 }

@@ -12,6 +12,12 @@ import (
 // token on every form that changes something.
 const csrfField = "csrf"
 
+// csrfHeader carries the CSRF token of the station's fetch() requests,
+// whose bodies are JSON. A page of another site cannot set it on a
+// cross-origin request without a CORS preflight, which the server never
+// grants.
+const csrfHeader = "X-CSRF-Token"
+
 // b64 encodes tokens for cookies and form fields as they are.
 var b64 = base64.RawURLEncoding
 

@@ -15,8 +15,11 @@ import (
 	"time"
 
 	"github.com/inkform/inkform"
+	"github.com/inkform/inkform/blob"
+	"github.com/inkform/inkform/cutout"
 	"github.com/inkform/inkform/fake"
 	"github.com/inkform/inkform/passwd"
+	"github.com/inkform/inkform/verify"
 )
 
 // cheap are argon2id parameters that make unit tests fast; the server
@@ -44,6 +47,10 @@ type harness struct {
 	sessions *fake.Sessions
 	audit    *fake.Audit
 	clock    *testClock
+	docs     *fake.Documents
+	forms    *fake.Forms
+	leases   *fake.Leases
+	entries  *fake.Entries
 }
 
 // newHarness starts a console; configure may change the Server before it
@@ -54,7 +61,20 @@ func newHarness(t *testing.T, configure ...func(*Server)) *harness {
 	users := &fake.Users{}
 	h := &harness{t: t, orgs: &fake.Orgs{}, users: users, audit: &fake.Audit{}, clock: clock,
 		sessions: &fake.Sessions{Users: users, Now: clock.now}}
+	// The station runs on the real workflow over the fakes. Their leases
+	// live by the wall clock and the console's end in 2030, so leases
+	// here end only when released.
+	h.docs, h.forms = &fake.Documents{}, &fake.Forms{}
+	h.entries = &fake.Entries{Documents: h.docs}
+	h.leases = &fake.Leases{Documents: h.docs, Entries: h.entries, Forms: h.forms}
+	workflow := &verify.Service{Forms: h.forms, Documents: h.docs, Updater: h.docs, Leases: h.leases, Entries: h.entries, Now: clock.now}
+	blobs, err := blob.NewDisk(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
 	h.srv = &Server{Users: h.users, Orgs: h.orgs, Sessions: h.sessions, Audit: h.audit, now: clock.now,
+		Documents: h.docs, Forms: h.forms, Leases: h.leases, Entries: h.entries, Verification: workflow,
+		Cutouts: &cutout.Service{Documents: h.docs, Forms: h.forms, Blobs: blobs},
 		// Every client of httptest comes from 127.0.0.1: trusting it lets
 		// a test name the client's address in X-Forwarded-For.
 		TrustedProxies: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}}

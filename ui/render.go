@@ -36,23 +36,32 @@ type view struct {
 	IdleFor    string    // how long the session survives without use
 	EndsAt     time.Time // when the session ends at the latest
 	Back       string    // the error page's way back
+
+	Queues  []queueRow   // the verification queues
+	Station *stationView // one document in the verification station
 }
 
 // mustParsePages parses each page template with the layout. The files
 // are embedded, so a parse error is a bug that fails at start (and in
 // every test), never in front of a person.
 func mustParsePages(st *staticFiles) map[string]*template.Template {
-	funcs := template.FuncMap{"static": st.url}
+	funcs := template.FuncMap{"static": st.url, "mm": mm, "inc": func(i int) int { return i + 1 }}
+	// Partials (templates/part_*.html) are parsed into every page, so a
+	// page can use them and the lead's next pages can share them.
+	partials, err := fs.Glob(files, "templates/part_*.html")
+	if err != nil {
+		panic(err)
+	}
 	names, err := fs.Glob(files, "templates/*.html")
 	if err != nil {
 		panic(err)
 	}
 	pages := map[string]*template.Template{}
 	for _, name := range names {
-		if path.Base(name) == "layout.html" {
+		if path.Base(name) == "layout.html" || strings.HasPrefix(path.Base(name), "part_") {
 			continue
 		}
-		t := template.Must(template.New(path.Base(name)).Funcs(funcs).ParseFS(files, "templates/layout.html", name))
+		t := template.Must(template.New(path.Base(name)).Funcs(funcs).ParseFS(files, append([]string{"templates/layout.html", name}, partials...)...))
 		pages[strings.TrimSuffix(path.Base(name), ".html")] = t
 	}
 	return pages

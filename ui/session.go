@@ -40,6 +40,36 @@ type pageHandler func(w http.ResponseWriter, r *http.Request, v *visit) error
 // signing in again is what the person needs). A POST must carry the
 // session's CSRF token, or it is refused (403) and changes nothing.
 func (s *Server) signedIn(perm inkform.Permission, h pageHandler) http.Handler {
+	return s.guard(perm, maxFormBytes, h)
+}
+
+// verifier is signedIn for the verification station's pages, which need
+// its services: a server wired without them says so instead of failing.
+func (s *Server) verifier(h pageHandler) http.Handler {
+	return s.guard(inkform.PermDocumentsVerify, maxFormBytes, s.withStation(h))
+}
+
+// station is verifier for the station's saves, whose bodies carry a value
+// per field of a form and may be larger.
+func (s *Server) station(h pageHandler) http.Handler {
+	return s.guard(inkform.PermDocumentsVerify, maxStationBytes, s.withStation(h))
+}
+
+// withStation runs h when the station's services are wired.
+func (s *Server) withStation(h pageHandler) pageHandler {
+	return func(w http.ResponseWriter, r *http.Request, v *visit) error {
+		if s.Verification == nil || s.Leases == nil || s.Entries == nil || s.Documents == nil || s.Forms == nil {
+			s.problem(w, r, v, http.StatusServiceUnavailable, "The verification station is not set up on this server.")
+			return nil
+		}
+		return h(w, r, v)
+	}
+}
+
+// guard is signedIn with a bound on a POST's body. The CSRF token comes
+// in the form field or, from the station's script (whose bodies are
+// JSON), in the csrfHeader.
+func (s *Server) guard(perm inkform.Permission, maxBody int64, h pageHandler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		v, err := s.visit(r)
 		if err != nil {
@@ -51,12 +81,16 @@ func (s *Server) signedIn(perm inkform.Permission, h pageHandler) http.Handler {
 			return
 		}
 		if r.Method == http.MethodPost {
-			r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+			r.Body = http.MaxBytesReader(w, r.Body, maxBody)
 			if err := r.ParseForm(); err != nil {
 				s.problem(w, r, v, http.StatusBadRequest, "The form could not be read.")
 				return
 			}
-			if !equal(r.PostFormValue(csrfField), v.CSRF) {
+			token := r.Header.Get(csrfHeader)
+			if token == "" {
+				token = r.PostFormValue(csrfField)
+			}
+			if !equal(token, v.CSRF) {
 				s.problem(w, r, v, http.StatusForbidden, forgedMessage)
 				return
 			}
@@ -78,6 +112,10 @@ const forgedMessage = "This form is out of date or did not come from this page. 
 
 // maxFormBytes bounds a posted form: the console's forms are small.
 const maxFormBytes = 16 << 10
+
+// maxStationBytes bounds a station's save: a value per field, up to
+// inkform.MaxFields of them.
+const maxStationBytes = 1 << 20
 
 // visit returns the request's live session with its user and org, nil
 // when there is none (no cookie, unknown, expired or signed out), and an

@@ -51,8 +51,18 @@ type Server struct {
 	Orgs     inkform.OrgService
 	Sessions inkform.SessionStore
 	// Audit records sign-ins and sign-outs; nil records nothing.
-	Audit  inkform.AuditLog
-	Logger *slog.Logger // nil: slog.Default()
+	Audit inkform.AuditLog
+	// The verification station's services (docs/ui.md): leases hand out
+	// documents, the workflow corrects, approves and flags them, the
+	// others show a document's page, history and cutouts. Nil Cutouts
+	// shows the station without cutout images.
+	Verification inkform.VerificationService
+	Leases       inkform.LeaseStore
+	Entries      inkform.EntryStore
+	Documents    inkform.DocumentService
+	Forms        inkform.FormService
+	Cutouts      inkform.CutoutService
+	Logger       *slog.Logger // nil: slog.Default()
 
 	// Key signs the sign-in form's CSRF token. Every node behind one load
 	// balancer needs the same key, or a form fetched from one node is
@@ -135,7 +145,14 @@ func (s *Server) routes() []route {
 		{"POST /login", http.HandlerFunc(s.handleLoginSubmit)},
 		{"POST /logout", s.signedIn("", s.handleLogout)},
 		{"POST /logout/everywhere", s.signedIn("", s.handleLogoutEverywhere)},
-		{"GET /verify", s.signedIn(inkform.PermDocumentsVerify, s.handleVerifyShow)},
+		{"GET /verify", s.verifier(s.handleVerifyQueues)},
+		{"POST /verify/forms/{form}/start", s.verifier(s.handleVerifyStart)},
+		{"GET /verify/documents/{id}", s.verifier(s.handleVerifyDocument)},
+		{"POST /verify/documents/{id}/approve", s.station(s.handleVerifyApprove)},
+		{"POST /verify/documents/{id}/flag", s.station(s.handleVerifyFlag)},
+		{"POST /verify/documents/{id}/lease", s.verifier(s.handleVerifyRenew)},
+		{"POST /verify/documents/{id}/release", s.verifier(s.handleVerifyRelease)},
+		{"GET /verify/documents/{id}/fields/{name}/cutout.png", s.verifier(s.handleVerifyCutout)},
 		{"GET /static/{name}", http.HandlerFunc(s.handleStatic)},
 	}
 }

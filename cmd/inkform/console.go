@@ -3,6 +3,7 @@ package main
 import (
 	"log/slog"
 
+	"github.com/inkform/inkform"
 	"github.com/inkform/inkform/sqlstore"
 	"github.com/inkform/inkform/ui"
 )
@@ -12,13 +13,21 @@ import (
 // of a deployment shares, so a form fetched from one node signs in on
 // another. Cookies are Secure when browsers use HTTPS: TLS here or at the
 // load balancer.
-func newConsole(db *sqlstore.DB, cfg *serveConfig, logger *slog.Logger) (*ui.Server, error) {
+//
+// The verification station reads documents, forms and cutouts through
+// the same services as the API (cutouts is the API's, so both share one
+// cache) and works through the same workflow (newVerification), so a
+// person's corrections meet the API's rules and its leases.
+func newConsole(db *sqlstore.DB, cutouts inkform.CutoutService, cfg *serveConfig, logger *slog.Logger) (*ui.Server, error) {
+	vf := newVerification(db)
 	key, err := cfg.store.secretKey()
 	if err != nil {
 		return nil, err
 	}
 	return &ui.Server{
 		Users: db, Orgs: db, Sessions: db, Audit: db,
+		Documents: db, Forms: db, Cutouts: cutouts,
+		Verification: vf.Service, Leases: vf.Leases, Entries: vf.Entries,
 		Logger:         logger,
 		Key:            key,
 		SecureCookies:  cfg.TLSCert != "" || cfg.BehindTLSProxy,

@@ -88,19 +88,19 @@ type page struct {
 	body string
 }
 
-func getPage(t *testing.T, c *http.Client, u string) page {
+func getPage(t testing.TB, c *http.Client, u string) page {
 	t.Helper()
 	resp, err := c.Get(u)
 	return readPage(t, resp, err)
 }
 
-func postPage(t *testing.T, c *http.Client, u string, form url.Values) page {
+func postPage(t testing.TB, c *http.Client, u string, form url.Values) page {
 	t.Helper()
 	resp, err := c.PostForm(u, form)
 	return readPage(t, resp, err)
 }
 
-func readPage(t *testing.T, resp *http.Response, err error) page {
+func readPage(t testing.TB, resp *http.Response, err error) page {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
