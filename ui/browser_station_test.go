@@ -75,6 +75,7 @@ func TestBrowserStation(t *testing.T) {
 	tb.signIn(c.ts.URL, "ann@example.org")
 	tb.do(chromedp.Navigate(c.ts.URL + "/verify"))
 	tb.screenshot("verify-queues.png")
+	tb.checkAccessible("the verification queues")
 	status := tb.submit("start", chromedp.Click(chromedp.CSS(`form[action="/verify/forms/01form0intake/start"] button`)))
 	if status != 200 || tb.path() != "/verify/documents/"+c.docs[0] {
 		t.Fatalf("Start ended on %s (%d)", tb.path(), status)
@@ -84,6 +85,7 @@ func TestBrowserStation(t *testing.T) {
 		t.Errorf("the value is not selected for typing over: %q", sel)
 	}
 	tb.screenshot("station.png")
+	tb.checkAccessible("the verification station")
 
 	// Too many digits: refused, shown on the field, nothing saved.
 	tb.key("1234567")
