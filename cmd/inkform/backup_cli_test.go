@@ -13,15 +13,22 @@ func smallSystem(t *testing.T, data string, extra ...string) (*server, string, s
 	t.Helper()
 	s := startServerArgs(t, []string{"--data", data}, extra)
 	tok := s.org(t, "clinic", "admin", "integrator")
-	formID := createSampleForm(t, s, tok["admin"])
-	r := s.call(t, "POST", "/api/v1/forms/"+formID+"/submissions", tok["integrator"], "application/json",
-		[]byte(`{"fields":{"patient_no":"004711","visit_date":"271126","dressing_changed":true,"pain":"some",
-			"signature":{"strokes":[{"points":[[5,10],[20,4],[35,15]]}]}}}`))
+	id := submitDigital(t, s, tok["integrator"], createSampleForm(t, s, tok["admin"]))
+	waitPDF(t, s, id, tok["admin"])
+	return s, tok["admin"], id
+}
+
+// submitDigital submits a complete digital copy of the sample form and
+// returns the document's ID.
+func submitDigital(t *testing.T, s *server, token, formID string) string {
+	t.Helper()
+	body := `{"fields":{"patient_no":"004711","visit_date":"271126","dressing_changed":true,"pain":"some",
+		"signature":{"strokes":[{"points":[[5,10],[20,4],[35,15],[50,5],[70,12]]}]}}}`
+	r := s.call(t, "POST", "/api/v1/forms/"+formID+"/submissions", token, "application/json", []byte(body))
 	want(t, r, 201, "digital submission")
 	var doc struct{ ID string }
 	r.json(t, &doc)
-	waitPDF(t, s, doc.ID, tok["admin"])
-	return s, tok["admin"], doc.ID
+	return doc.ID
 }
 
 // TestRestoreRefusesDamagedArchive runs the commands as an operator would:

@@ -96,15 +96,7 @@ func TestBackupRestoreWhileIngesting(t *testing.T) {
 	var handler struct{ ID string }
 	r.json(t, &handler)
 
-	submit := func() string {
-		body := `{"fields":{"patient_no":"004711","visit_date":"271126","dressing_changed":true,"pain":"some",
-			"signature":{"strokes":[{"points":[[5,10],[20,4],[35,15],[50,5],[70,12]]}]}}}`
-		r := s.call(t, "POST", "/api/v1/forms/"+formID+"/submissions", tok["integrator"], "application/json", []byte(body))
-		want(t, r, 201, "digital submission")
-		var doc struct{ ID string }
-		r.json(t, &doc)
-		return doc.ID
-	}
+	submit := func() string { return submitDigital(t, s, tok["integrator"], formID) }
 	var pre []string
 	for range 3 {
 		pre = append(pre, submit())
