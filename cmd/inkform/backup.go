@@ -105,6 +105,13 @@ func runBackup(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 		if opts.Passphrase, err = a.passphrase(); err != nil {
 			return err
 		}
+		// secretKey makes a key file when there is none, which would
+		// seal a key that never encrypted anything.
+		if a.store.SecretKey == "" {
+			if _, err := os.Stat(filepath.Join(a.store.Data, "secret.key")); err != nil {
+				return fmt.Errorf("--with-keys: no secret key: set %s as on the nodes, or --data to the directory holding secret.key (%v)", envName("secret-key"), err)
+			}
+		}
 		if opts.SecretKey, err = a.store.secretKey(); err != nil {
 			return err
 		}
@@ -194,6 +201,10 @@ func runRestore(ctx context.Context, args []string, _ io.Reader, stdout, stderr 
 	if res.SecretKey != nil {
 		if err := a.store.writeKey(res.SecretKey); err != nil {
 			return err
+		}
+		if a.store.SecretKey == "" {
+			fmt.Fprintf(stderr, "the archive's secret key is in %s: give every node of this system that key (%s)\n",
+				filepath.Join(a.store.Data, "secret.key"), envName("secret-key"))
 		}
 	}
 	m := res.Manifest

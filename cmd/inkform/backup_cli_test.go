@@ -92,3 +92,37 @@ func TestBackupRestoreS3(t *testing.T) {
 		t.Errorf("restore into a used object store: exit %d, %s", code, errs)
 	}
 }
+
+// TestBackupWithKeys: the key travels sealed and lands in the target's key
+// file; a target with another key, a wrong passphrase and a source without
+// a key are refused.
+func TestBackupWithKeys(t *testing.T) {
+	t.Parallel()
+	src := t.TempDir()
+	smallSystem(t, src)
+	pass := filepath.Join(t.TempDir(), "pass")
+	os.WriteFile(pass, []byte("correct horse battery staple\n"), 0o600)
+	archive := filepath.Join(t.TempDir(), "archive")
+	mustCLI(t, "backup", "--to", archive, "--data", src, "--with-keys", "--passphrase-file", pass)
+	if _, errs, code := cli(t, "backup", "--to", t.TempDir(), "--db", "sqlite:"+filepath.Join(src, "inkform.db"),
+		"--data", t.TempDir(), "--with-keys", "--passphrase-file", pass); code != 1 || !strings.Contains(errs, "no secret key") {
+		t.Errorf("--with-keys without a key: exit %d, %s", code, errs)
+	}
+	key := readFile(t, filepath.Join(src, "secret.key"))
+
+	other := t.TempDir()
+	os.WriteFile(filepath.Join(other, "secret.key"), []byte("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n"), 0o600)
+	if _, errs, code := cli(t, "restore", "--from", archive, "--data", other, "--with-keys", "--passphrase-file", pass); code != 1 || !strings.Contains(errs, "differs") {
+		t.Errorf("restore into a system with another key: exit %d, %s", code, errs)
+	}
+	wrong := filepath.Join(t.TempDir(), "wrong")
+	os.WriteFile(wrong, []byte("incorrect horse battery staple\n"), 0o600)
+	dst := t.TempDir()
+	if _, errs, code := cli(t, "restore", "--from", archive, "--data", dst, "--with-keys", "--passphrase-file", wrong); code != 1 || !strings.Contains(errs, "passphrase does not open") {
+		t.Errorf("restore with a wrong passphrase: exit %d, %s", code, errs)
+	}
+	mustCLI(t, "restore", "--from", archive, "--data", dst, "--with-keys", "--passphrase-file", pass)
+	if got := readFile(t, filepath.Join(dst, "secret.key")); string(got) != string(key) {
+		t.Errorf("restored key file %q, want the source's %q", got, key)
+	}
+}
