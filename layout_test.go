@@ -18,6 +18,7 @@ import (
 // so a new one gets its place in the map.
 var allowedImports = map[string][]string{
 	"":                            {},
+	"backup":                      {""},
 	"blob":                        {""},
 	"cutout":                      {"", "ink"},
 	"deliver":                     {""},

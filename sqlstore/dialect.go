@@ -281,3 +281,34 @@ func isConflict(err error) bool {
 	}
 	return false
 }
+
+// snapshotTxOptions are the options of a backup's read transaction: one
+// snapshot for every statement in it. SQLite readers in WAL mode have that
+// already and refuse other levels.
+func (d dialect) snapshotTxOptions() *sql.TxOptions {
+	if d == dialectSQLite {
+		return nil
+	}
+	return &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true}
+}
+
+// importInsert is the start of an INSERT that loads rows with their own ids
+// into table: PostgreSQL refuses values for a GENERATED ALWAYS identity
+// column unless told to take them.
+func (d dialect) importInsert(table, columns string, serial bool) string {
+	s := "INSERT INTO " + table + " (" + columns + ")"
+	if serial && d == dialectPostgres {
+		s += " OVERRIDING SYSTEM VALUE"
+	}
+	return s + " VALUES "
+}
+
+// afterImport is the statement that moves table's id counter past the
+// loaded ids, or "": MySQL and SQLite move it on every insert of an
+// explicit id, PostgreSQL's sequences do not.
+func (d dialect) afterImport(table string) string {
+	if d != dialectPostgres {
+		return ""
+	}
+	return "SELECT setval(pg_get_serial_sequence('" + table + "', 'id'), COALESCE((SELECT MAX(id) FROM " + table + "), 0) + 1, false)"
+}

@@ -129,3 +129,16 @@ func (l sqliteLocker) SessionUnlock(ctx context.Context, conn *sql.Conn) error {
 	_, err := conn.ExecContext(ctx, "DELETE FROM inkform_migrate_lock WHERE owner = ?", l.owner)
 	return err
 }
+
+// migrateTo applies the migrations up to version and no further: a restore
+// loads an archive into the schema it was made from.
+func (db *DB) migrateTo(ctx context.Context, version int64) error {
+	p, err := db.migrator()
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	if _, err := p.UpTo(ctx, version); err != nil {
+		return fmt.Errorf("migrate to %d: %w", version, err)
+	}
+	return nil
+}

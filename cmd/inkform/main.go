@@ -36,6 +36,8 @@ func commands() []command {
 		{"migrate", "apply database migrations and exit", runMigrate},
 		{"cluster settings", "show the settings every node must share, and whether this node's match", runClusterSettings},
 		{"cluster reset-settings", "record this node's shared settings (object store, secret key) as the cluster's", runClusterReset},
+		{"backup", "write an archive of the system (database, objects, manifest): inkform backup --to DIR|s3://bucket/prefix", runBackup},
+		{"restore", "fill an empty system from an archive, on any engine: inkform restore --from DIR|s3://bucket/prefix", runRestore},
 		{"org create", "create an organization: inkform org create NAME", runOrgCreate},
 		{"token create", "create an API token and print it: inkform token create --org NAME --role ROLE", runTokenCreate},
 		{"user create", "create a web UI user (password read from stdin)", runUserCreate},
