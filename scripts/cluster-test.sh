@@ -56,8 +56,12 @@ log() { printf '== cluster-test: %s\n' "$*" >&2; }
 fail() { printf '== cluster-test: FAIL: %s\n' "$*" >&2; failed=1; }
 die() { printf '== cluster-test: FAIL: %s\n' "$*" >&2; exit 1; }
 freeport() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-waitready() { # waitready URL SECONDS
-  for _ in $(seq $((${2:-20} * 10))); do curl -sf -o /dev/null "$1" && return 0; sleep 0.1; done
+waitready() { # waitready URL SECONDS [PID]: fails early when PID has exited
+  for _ in $(seq $((${2:-20} * 10))); do
+    curl -sf -o /dev/null "$1" && return 0
+    if [ -n "${3:-}" ] && ! kill -0 "$3" 2>/dev/null; then return 1; fi
+    sleep 0.1
+  done
   return 1
 }
 
@@ -95,7 +99,7 @@ stop_node() { # stop_node NAME SIGNAL
   kill "-$2" "$p" 2>/dev/null || true
   wait "$p" 2>/dev/null || true
 }
-node_url() { case $1 in api*) echo "http://127.0.0.1:${port[$1]}" ;; *) echo "http://127.0.0.1:${port[$1]}" ;; esac; }
+node_url() { echo "http://127.0.0.1:${port[$1]}"; } # serve's address, or worker's --admin-addr
 
 run_engine() {
   local engine=$1 dsn read_db="" run
@@ -128,6 +132,14 @@ run_engine() {
   if [ -n "${INKFORM_TEST_S3_ENDPOINT:-}" ]; then
     export INKFORM_S3_ACCESS_KEY=$INKFORM_TEST_S3_ACCESS_KEY INKFORM_S3_SECRET_KEY=$INKFORM_TEST_S3_SECRET_KEY
     store="$store --blob s3://$INKFORM_TEST_S3_BUCKET/cluster-$run?region=us-east-1&endpoint=$INKFORM_TEST_S3_ENDPOINT&path-style=true"
+    # The bucket may not exist yet on a fresh server (409 when it does).
+    # (x-amz-content-sha256: the hash of the empty body; curl signs it.)
+    curl -s -o /dev/null --aws-sigv4 "aws:amz:us-east-1:s3" --user "$INKFORM_S3_ACCESS_KEY:$INKFORM_S3_SECRET_KEY" \
+      -H "x-amz-content-sha256: $(printf '' | sha256sum | cut -d' ' -f1)" \
+      -X PUT "$INKFORM_TEST_S3_ENDPOINT/$INKFORM_TEST_S3_BUCKET" || true
+    log "$engine: objects in S3 at $INKFORM_TEST_S3_ENDPOINT/$INKFORM_TEST_S3_BUCKET/cluster-$run"
+  else
+    log "$engine: objects in a shared directory"
   fi
   "$tmp/inkform" migrate --db "$dsn" >/dev/null 2>&1 || die "$engine: migrate"
   "$tmp/inkform" org create "$run" --db "$dsn" --data "$tmp/$engine-shared" >/dev/null 2>&1
@@ -148,7 +160,7 @@ run_engine() {
   args[hook]="$tmp/inkload -receive 127.0.0.1:${port[hook]} -out $tmp/$engine-deliveries"
   : >"$tmp/$engine-deliveries"
   for n in api1 api2 w1 w2 hook; do start "$n"; done
-  for n in api1 api2 w1 w2; do waitready "$(node_url "$n")/readyz" 30 || die "$engine: $n is not ready: $(tail -n 5 "$tmp/$n.log")"; done
+  for n in api1 api2 w1 w2; do waitready "$(node_url "$n")/readyz" 30 "${pid[$n]}" || die "$engine: $n is not ready: $(tail -n 5 "$tmp/$n.log")"; done
 
   # haproxy with the shipped configuration: loopback, plain HTTP (inkload
   # does not trust a throw-away certificate), checks every 500 ms so a
@@ -187,7 +199,7 @@ run_engine() {
   for n in api1 api2 w1 w2; do
     stop_node "$n" TERM
     start "$n"
-    waitready "$(node_url "$n")/readyz" 30 || fail "$engine: $n not ready after its restart"
+    waitready "$(node_url "$n")/readyz" 30 "${pid[$n]}" || fail "$engine: $n not ready after its restart: $(tail -n 3 "$tmp/$n.log")"
     sleep 1.2 # haproxy's rise 2 × 500 ms before the next node goes
   done
   wait "$load" || fail "$engine: the load generator failed: $(tail -n 3 "$tmp/$engine-load.err")"

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"sync"
 	"sync/atomic"
@@ -51,12 +52,9 @@ func (q querier) query(ctx context.Context, query string, args ...any) (*sql.Row
 // queryRow runs a statement that returns at most one row.
 func (q querier) queryRow(ctx context.Context, query string, args ...any) row {
 	query = q.db.binds.bind(q.db.d, query)
-	r := row{r: q.x.QueryRowContext(ctx, query, args...)}
+	r := row{r: q.x.QueryRowContext(ctx, query, args...), db: q.db}
 	if q.fallback != nil {
-		r.retry = func(err error) *sql.Row {
-			q.db.rep.markDown(err)
-			return q.fallback.QueryRowContext(ctx, query, args...)
-		}
+		r.retry = func() *sql.Row { return q.fallback.QueryRowContext(ctx, query, args...) }
 	}
 	return r
 }
@@ -65,16 +63,29 @@ func (q querier) queryRow(ctx context.Context, query string, args ...any) row {
 // database/sql reports only when the row is scanned.
 type row struct {
 	r *sql.Row
-	// retry runs the query again on the primary, for a read that the
-	// replica failed; nil elsewhere.
-	retry func(err error) *sql.Row
+	// retry runs the query again on the primary, for a read on the
+	// replica; nil elsewhere.
+	retry func() *sql.Row
+	db    *DB
 }
 
-// Scan copies the row's columns into dest, as sql.Row.Scan does.
+// Scan copies the row's columns into dest, as sql.Row.Scan does. A read
+// on the replica runs again on the primary when the replica failed it,
+// and when the row is missing there: a lagging replica may not have it
+// yet, and a row looked up by its key (a token, a document a webhook
+// links to) must not be "not found" a moment after it was made. Missing
+// rows are rare, so this costs the primary little.
 func (r row) Scan(dest ...any) error {
 	err := r.r.Scan(dest...)
-	if err != nil && r.retry != nil && replicaFailed(err) {
-		err = r.retry(err).Scan(dest...)
+	if err != nil && r.retry != nil {
+		switch {
+		case replicaFailed(err):
+			r.db.rep.markDown(err)
+			err = r.retry().Scan(dest...)
+		case errors.Is(err, sql.ErrNoRows):
+			r.db.rep.missed()
+			err = r.retry().Scan(dest...)
+		}
 	}
 	return outage(err)
 }

@@ -30,10 +30,11 @@ const (
 	ReadAfterWrite     = "read_after_write" // primary: the client wrote after the replica's position
 	ReadReplicaDown    = "replica_down"     // primary: the replica did not answer
 	ReadReplicaLagging = "replica_lagging"  // primary: the replica is more than ReplicaMaxLag behind
-	readReasons        = 4
+	ReadReplicaMissing = "replica_missing"  // primary again: the row looked up was not on the replica (yet)
+	readReasons        = 5
 )
 
-var readReasonNames = [readReasons]string{ReadReplica, ReadAfterWrite, ReadReplicaDown, ReadReplicaLagging}
+var readReasonNames = [readReasons]string{ReadReplica, ReadAfterWrite, ReadReplicaDown, ReadReplicaLagging, ReadReplicaMissing}
 
 // ReplicaStatus is the read replica's state as this node sees it, for
 // metrics.
@@ -160,6 +161,10 @@ func (r *replica) setUp(err error) {
 // markDown records a failed read on the replica; the next check brings it
 // back when it answers again.
 func (r *replica) markDown(err error) { r.setUp(err) }
+
+// missed counts a row the replica did not have, looked up again on the
+// primary.
+func (r *replica) missed() { r.reads[4].Add(1) }
 
 // lag returns how far behind the replica may be, and whether that is known.
 func (r *replica) lag() (time.Duration, bool) {

@@ -83,6 +83,35 @@ func TestReplicaRouting(t *testing.T) {
 	}
 }
 
+// TestReplicaBehind reads through a "replica" that has none of the
+// primary's rows (another, empty database): lists come from it (and are
+// empty), while a row looked up by its key is read again on the primary,
+// so a lagging replica never makes a fresh row "not found".
+func TestReplicaBehind(t *testing.T) {
+	t.Parallel()
+	dsn := sqlstoretest.NewDatabase(t, "postgres")
+	behind := sqlstoretest.NewDatabase(t, "postgres")
+	openWithReplica(t, behind, "").Close() // migrated, and empty
+	db := openWithReplica(t, dsn, behind)
+	ctx := context.Background()
+	org := newOrg(t, db)
+	newForm(t, db, org.ID, inkform.PatternCopied, 1)
+	var forms []*inkform.FormSummary
+	var err error
+	d := readsDelta(db, func() { forms, err = db.ListForms(ctx, org.ID, inkform.FormFilter{}) })
+	if err != nil || len(forms) != 0 || d[sqlstore.ReadReplica] != 1 {
+		t.Errorf("list: %d forms, err %v, reads %v; want the replica's empty list", len(forms), err, d)
+	}
+	var got *inkform.Org
+	d = readsDelta(db, func() { got, err = db.FindOrgByID(ctx, org.ID) })
+	if err != nil || got.ID != org.ID || d[sqlstore.ReadReplicaMissing] != 1 {
+		t.Errorf("find: %v, %v, reads %v; want the org, read again on the primary", got, err, d)
+	}
+	if _, err := db.FindOrgByID(ctx, inkform.NewID()); inkform.ErrorCode(err) != inkform.ENOTFOUND {
+		t.Errorf("find a missing org: %v, want ENOTFOUND", err)
+	}
+}
+
 // TestReplicaNotThere opens a store whose replica never answers: the node
 // starts, is ready, and reads from the primary.
 func TestReplicaNotThere(t *testing.T) {

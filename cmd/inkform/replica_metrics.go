@@ -12,7 +12,7 @@ var (
 	replicaLagDesc = prometheus.NewDesc("inkform_db_replica_lag_seconds",
 		"How far the read replica may be behind the primary: it holds every commit older than this (PostgreSQL; measured in steps of 250 ms).", nil, nil)
 	replicaReadsDesc = prometheus.NewDesc("inkform_db_reads_total",
-		"Reads that may go to the read replica, by the pool that answered and why (replica; primary: read_after_write, replica_down, replica_lagging).",
+		"Reads that may go to the read replica, by the pool that answered and why (replica; primary: read_after_write, replica_down, replica_lagging, and replica_missing for a row the replica did not have yet, read again).",
 		[]string{"pool", "reason"}, nil)
 )
 
