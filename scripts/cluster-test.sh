@@ -54,7 +54,7 @@ if [ "$short" = 1 ]; then duration=20 rate=20; else duration=60 rate=30; fi
 
 log() { printf '== cluster-test: %s\n' "$*" >&2; }
 fail() { printf '== cluster-test: FAIL: %s\n' "$*" >&2; failed=1; }
-die() { printf '== cluster-test: FAIL: %s\n' "$*" >&2; exit 1; }
+die() { printf '== cluster-test: FAIL: %s\n' "$*" >&2; failed=1; exit 1; }
 freeport() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 waitready() { # waitready URL SECONDS [PID]: fails early when PID has exited
   for _ in $(seq $((${2:-20} * 10))); do
@@ -77,6 +77,13 @@ cleanup() {
   replica_stop || true
   hba_undo || true
   [ -n "${drop_db:-}" ] && eval "$drop_db" >/dev/null 2>&1 || true
+  if [ "$failed" != 0 ]; then
+    # The nodes' logs are what explains a failure: keep them.
+    local keep
+    keep=$(mktemp -d /tmp/cluster-test-logs.XXXXXX)
+    cp "$tmp"/*.log* "$tmp"/*-accepted "$tmp"/*-db "$tmp"/*-deliveries "$keep"/ 2>/dev/null || true
+    printf '== cluster-test: logs kept in %s\n' "$keep" >&2
+  fi
   rm -rf "$tmp"
 }
 trap cleanup EXIT
