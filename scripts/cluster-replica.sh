@@ -32,8 +32,11 @@ replica_start() {
     die "replica: the server has wal_level=minimal; run ALTER SYSTEM SET wal_level = replica and restart it (the test does not restart a shared server)"
   fi
   hba=$(pg_primary "SHOW hba_file")
-  if ! grep -Eq '^[[:space:]]*host[[:space:]]+replication[[:space:]]+(all|postgres)[[:space:]]+127\.0\.0\.1/32[[:space:]]+trust' "$hba"; then
-    printf 'host replication postgres 127.0.0.1/32 trust # inkform cluster-test\n' >>"$hba"
+  # A line of this run's own (marked with its PID), added even when
+  # another run's is there: that run removes its line when it ends, and
+  # this replica must keep streaming after that.
+  if ! grep -Eq '^[[:space:]]*host[[:space:]]+replication[[:space:]]+(all|postgres)[[:space:]]+127\.0\.0\.1/32[[:space:]]+trust[[:space:]]*$' "$hba"; then
+    printf 'host replication postgres 127.0.0.1/32 trust # inkform cluster-test %s\n' "$$" >>"$hba"
     hba_added=$hba
     pg_primary "SELECT pg_reload_conf()" >/dev/null
   fi
@@ -59,6 +62,21 @@ CONF
     die "replica: the copy is not in recovery"
 }
 
+# replica_streaming DB: waits until the replica streams from the primary and
+# has replayed DB's migrations (a replica that cannot connect stays at its
+# base backup, which the nodes must then not read — but the test needs one
+# that works).
+replica_streaming() {
+  for _ in $(seq 100); do
+    if [ "$(on_replica "$1" "SELECT status FROM pg_stat_wal_receiver" 2>/dev/null)" = streaming ] &&
+      [ "$(on_replica "$1" "SELECT to_regclass('tokens') IS NOT NULL" 2>/dev/null)" = t ]; then
+      return 0
+    fi
+    sleep 0.1
+  done
+  die "replica: not streaming the primary's changes after 10 s: $(tail -n 3 "$replica_dir/log")"
+}
+
 replica_stop() {
   [ -n "$replica_dir" ] || return 0
   as_pg "$pgbin/pg_ctl" -D "$replica_dir/data" -m fast -w stop >/dev/null 2>&1 || true
@@ -68,7 +86,7 @@ replica_stop() {
 
 hba_undo() {
   [ -n "$hba_added" ] || return 0
-  sed -i '/# inkform cluster-test$/d' "$hba_added"
+  sed -i "/# inkform cluster-test $$\$/d" "$hba_added"
   pg_primary "SELECT pg_reload_conf()" >/dev/null
   hba_added=""
 }

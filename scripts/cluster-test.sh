@@ -149,6 +149,7 @@ run_engine() {
     log "$engine: objects in a shared directory"
   fi
   "$tmp/inkform" migrate --db "$dsn" >/dev/null 2>&1 || die "$engine: migrate"
+  [ -n "$read_db" ] && replica_streaming "$run"
   "$tmp/inkform" org create "$run" --db "$dsn" --data "$tmp/$engine-shared" >/dev/null 2>&1
   local admin gateway
   admin=$("$tmp/inkform" token create --org "$run" --role admin --db "$dsn" --data "$tmp/$engine-shared" 2>/dev/null)

@@ -29,7 +29,7 @@ const (
 	ReadReplica        = "replica"          // the replica was fresh enough
 	ReadAfterWrite     = "read_after_write" // primary: the client wrote after the replica's position
 	ReadReplicaDown    = "replica_down"     // primary: the replica did not answer
-	ReadReplicaLagging = "replica_lagging"  // primary: the replica is more than ReplicaMaxLag behind
+	ReadReplicaLagging = "replica_lagging"  // primary: the replica is more than ReplicaMaxLag behind, or not known to have caught up
 	ReadReplicaMissing = "replica_missing"  // primary again: the row looked up was not on the replica (yet)
 	readReasons        = 5
 )
@@ -61,6 +61,8 @@ type replica struct {
 	maxLag   time.Duration
 	logger   *slog.Logger
 
+	measured bool // the dialect compares positions (walPosition)
+
 	up       atomic.Bool
 	caughtUp atomic.Int64 // Unix µs on this node's clock; 0 while unknown
 	reads    [readReasons]atomic.Uint64
@@ -78,7 +80,8 @@ type walSample struct {
 
 func newReplica(db *DB) *replica {
 	o := db.opts
-	r := &replica{db: db, interval: o.ReplicaCheckInterval, maxLag: o.ReplicaMaxLag, logger: o.Logger}
+	primarySQL, _ := db.d.walPosition()
+	r := &replica{db: db, interval: o.ReplicaCheckInterval, maxLag: o.ReplicaMaxLag, logger: o.Logger, measured: primarySQL != ""}
 	if r.logger == nil {
 		r.logger = slog.Default()
 	}
@@ -189,6 +192,12 @@ func (r *replica) reason(ctx context.Context) int {
 	}
 	lag, known := r.lag()
 	if known && lag > r.maxLag {
+		return 3
+	}
+	if !known && r.measured {
+		// A replica never seen caught up may be stuck anywhere (a broken
+		// replication connection leaves it at its base backup): until a
+		// check finds it holding the primary's position, it is not read.
 		return 3
 	}
 	if after, ok := inkform.ReadAfter(ctx); ok {
