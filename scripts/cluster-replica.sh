@@ -8,10 +8,11 @@
 # restart a server that has minimal) and a pg_hba.conf line that lets
 # postgres connect for replication from 127.0.0.1: when the server has
 # none, one marked "# inkform cluster-test" is added and the server
-# reloaded; hba_undo removes it. replica_stop stops the replica and removes
-# its directory. Commands run as the postgres user (via runuser when root).
+# reloaded; hba_undo removes it. The copy holds a replication slot of its
+# own; replica_stop stops the replica, removes its directory and drops the
+# slot. Commands run as the postgres user (via runuser when root).
 
-replica_dir="" replica_port="" hba_added="" pgbin=""
+replica_dir="" replica_port="" replica_slot="" hba_added="" pgbin=""
 
 as_pg() {
   if [ "$(id -un)" = postgres ]; then "$@"
@@ -44,8 +45,17 @@ replica_start() {
   chown postgres: "$replica_dir" 2>/dev/null || true
   chmod 700 "$replica_dir"
   replica_port=$(freeport)
-  as_pg "$pgbin/pg_basebackup" -h 127.0.0.1 -p 5432 -U postgres -D "$replica_dir/data" -R -X stream -c fast ||
-    die "replica: pg_basebackup failed"
+  # A replication slot keeps the WAL the replica still needs: without one a
+  # busy primary may recycle it between the copy and the replica's start
+  # ("requested WAL segment … has already been removed"). Slots of runs
+  # that died without removing theirs would keep WAL forever: dropped.
+  local slot
+  for slot in $(pg_primary "SELECT slot_name FROM pg_replication_slots WHERE slot_name LIKE 'inkform_cluster_%' AND NOT active"); do
+    kill -0 "${slot##*_}" 2>/dev/null || pg_primary "SELECT pg_drop_replication_slot('$slot')" >/dev/null || true
+  done
+  replica_slot="inkform_cluster_$$"
+  as_pg "$pgbin/pg_basebackup" -h 127.0.0.1 -p 5432 -U postgres -D "$replica_dir/data" -R -X stream -c fast \
+    -C -S "$replica_slot" || die "replica: pg_basebackup failed"
   # Debian keeps the configuration outside the data directory, so the copy
   # has none: the replica's own, on loopback and its own port.
   as_pg sh -c "cat >'$replica_dir/data/postgresql.conf'" <<CONF
@@ -82,6 +92,10 @@ replica_stop() {
   as_pg "$pgbin/pg_ctl" -D "$replica_dir/data" -m fast -w stop >/dev/null 2>&1 || true
   rm -rf "$replica_dir"
   replica_dir=""
+  if [ -n "$replica_slot" ]; then
+    pg_primary "SELECT pg_drop_replication_slot('$replica_slot')" >/dev/null 2>&1 || true
+    replica_slot=""
+  fi
 }
 
 hba_undo() {
