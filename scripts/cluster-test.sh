@@ -158,7 +158,10 @@ run_engine() {
   declare -gA port=()
   for n in api1 api2 w1 w2 hook lb; do port[$n]=$(freeport); done
   for n in api1 api2; do
-    args[$n]="$tmp/inkform serve --addr 127.0.0.1:${port[$n]} --workers 0 $store ${read_db:+--read-db $read_db}
+    # --read-db-max-lag 60s: the read-your-writes check pauses the replica's
+    # replay, and on a busy machine its requests may take longer than the
+    # default 10 s after which a lagging replica is not read at all.
+    args[$n]="$tmp/inkform serve --addr 127.0.0.1:${port[$n]} --workers 0 $store ${read_db:+--read-db $read_db --read-db-max-lag 60s}
       --trusted-proxies 127.0.0.1 --drain-delay 1500ms --shutdown-timeout 5s --log-level warn"
   done
   for n in w1 w2; do
