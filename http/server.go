@@ -256,7 +256,7 @@ func (s *Server) Handler() http.Handler {
 	if s.ExtraRoutes != nil {
 		s.ExtraRoutes(mux)
 	}
-	return s.observe(s.recoverPanics(&router{mux: mux, srv: s}))
+	return s.observe(s.recoverPanics(s.readYourWrites(&router{mux: mux, srv: s})))
 }
 
 // Drain makes /readyz answer 503 from now on, so a load balancer stops

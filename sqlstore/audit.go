@@ -82,7 +82,7 @@ func (db *DB) ListAudit(ctx context.Context, orgID string, f inkform.AuditFilter
 	}
 	limit := inkform.ListLimit(f.Limit)
 	args = append(args, limit+1) // one more tells whether there is a next page
-	rows, err := db.reader().query(ctx, `SELECT id, created_at, actor, action, object_kind, object_id, detail
+	rows, err := db.reader(ctx).query(ctx, `SELECT id, created_at, actor, action, object_kind, object_id, detail
 		FROM audit_events WHERE `+strings.Join(where, " AND ")+" ORDER BY id LIMIT ?", args...)
 	if err != nil {
 		return nil, "", fmt.Errorf("list audit: %w", err)

@@ -40,7 +40,7 @@ func (db *DB) Authenticate(ctx context.Context, secret string) (*inkform.Token, 
 	var t inkform.Token
 	var role string
 	var created int64
-	err := db.reader().queryRow(ctx, `SELECT id, org_id, name, role, hint, created_at FROM tokens WHERE hash = ?`,
+	err := db.reader(ctx).queryRow(ctx, `SELECT id, org_id, name, role, hint, created_at FROM tokens WHERE hash = ?`,
 		inkform.HashTokenSecret(secret)).Scan(&t.ID, &t.OrgID, &t.Name, &role, &t.Hint, &created)
 	if err != nil {
 		if inkform.ErrorCode(notFound(err, "token")) == inkform.ENOTFOUND {
@@ -54,7 +54,7 @@ func (db *DB) Authenticate(ctx context.Context, secret string) (*inkform.Token, 
 
 // ListTokens lists an org's tokens, oldest first.
 func (db *DB) ListTokens(ctx context.Context, orgID string) ([]*inkform.Token, error) {
-	rows, err := db.reader().query(ctx, `SELECT id, org_id, name, role, hint, created_at
+	rows, err := db.reader(ctx).query(ctx, `SELECT id, org_id, name, role, hint, created_at
 		FROM tokens WHERE org_id = ? ORDER BY id`, orgID)
 	if err != nil {
 		return nil, fmt.Errorf("list tokens: %w", err)
@@ -135,7 +135,7 @@ func scanUser(sc interface{ Scan(...any) error }) (*inkform.User, error) {
 
 // FindUserByEmail returns the org's user with the e-mail address.
 func (db *DB) FindUserByEmail(ctx context.Context, orgID, email string) (*inkform.User, error) {
-	u, err := scanUser(db.reader().queryRow(ctx, "SELECT "+userColumns+" FROM users WHERE org_id = ? AND email = ?", orgID, email))
+	u, err := scanUser(db.reader(ctx).queryRow(ctx, "SELECT "+userColumns+" FROM users WHERE org_id = ? AND email = ?", orgID, email))
 	if err != nil {
 		return nil, notFound(err, "user")
 	}
@@ -144,7 +144,7 @@ func (db *DB) FindUserByEmail(ctx context.Context, orgID, email string) (*inkfor
 
 // FindUserByID returns the org's user with the ID.
 func (db *DB) FindUserByID(ctx context.Context, orgID, id string) (*inkform.User, error) {
-	u, err := scanUser(db.reader().queryRow(ctx, "SELECT "+userColumns+" FROM users WHERE org_id = ? AND id = ?", orgID, id))
+	u, err := scanUser(db.reader(ctx).queryRow(ctx, "SELECT "+userColumns+" FROM users WHERE org_id = ? AND id = ?", orgID, id))
 	if err != nil {
 		return nil, notFound(err, "user")
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -311,4 +312,36 @@ func (d dialect) afterImport(table string) string {
 		return ""
 	}
 	return "SELECT setval(pg_get_serial_sequence('" + table + "', 'id'), COALESCE((SELECT MAX(id) FROM " + table + "), 0) + 1, false)"
+}
+
+// walPosition returns the statements that read the primary's position in
+// its write-ahead log (every synchronous commit so far is at or before it)
+// and how far a replica has replayed that log, each as text parsed by
+// parseWALPosition; "" when the dialect has no way to compare them, so a
+// replica's lag is unknown. A replica that is not in recovery (a read-only
+// DSN naming the primary itself) reports the primary's position.
+func (d dialect) walPosition() (primary, replica string) {
+	if d == dialectPostgres {
+		return `SELECT pg_current_wal_flush_lsn()::text`,
+			`SELECT COALESCE(pg_last_wal_replay_lsn(), pg_current_wal_flush_lsn())::text`
+	}
+	return "", ""
+}
+
+// parseWALPosition turns a PostgreSQL LSN ("16/B374D848") into a number
+// that orders positions.
+func parseWALPosition(s string) (uint64, error) {
+	hi, lo, ok := strings.Cut(strings.TrimSpace(s), "/")
+	if !ok {
+		return 0, fmt.Errorf("wal position %q: no /", s)
+	}
+	h, err := strconv.ParseUint(hi, 16, 32)
+	if err != nil {
+		return 0, fmt.Errorf("wal position %q: %w", s, err)
+	}
+	l, err := strconv.ParseUint(lo, 16, 32)
+	if err != nil {
+		return 0, fmt.Errorf("wal position %q: %w", s, err)
+	}
+	return h<<32 | l, nil
 }

@@ -17,7 +17,7 @@ const documentColumns = `SELECT id, org_id, form_id, form_version, copy_id, stat
 
 // FindDocument returns a document of the org.
 func (db *DB) FindDocument(ctx context.Context, orgID, id string) (*inkform.Document, error) {
-	return db.findDocument(ctx, db.reader(), orgID, id)
+	return db.findDocument(ctx, db.reader(ctx), orgID, id)
 }
 
 func (db *DB) findDocument(ctx context.Context, q querier, orgID, id string) (*inkform.Document, error) {
@@ -96,7 +96,7 @@ func (db *DB) ListDocuments(ctx context.Context, orgID string, f inkform.Documen
 	limit := inkform.ListLimit(f.Limit)
 	// One row more than asked tells whether there is a next page.
 	args = append(args, limit+1)
-	rows, err := db.reader().query(ctx, documentColumns+"WHERE "+strings.Join(where, " AND ")+" ORDER BY id LIMIT ?", args...)
+	rows, err := db.reader(ctx).query(ctx, documentColumns+"WHERE "+strings.Join(where, " AND ")+" ORDER BY id LIMIT ?", args...)
 	if err != nil {
 		return nil, "", fmt.Errorf("list documents: %w", err)
 	}
@@ -124,11 +124,11 @@ func (db *DB) ListDocuments(ctx context.Context, orgID string, f inkform.Documen
 // order received. SHA256 covers the stored encodings concatenated in that
 // order, and Rows counts them, so both change whenever ink is added.
 func (db *DB) FindDocumentInk(ctx context.Context, orgID, id string) (*inkform.DocumentInk, error) {
-	d, err := db.findDocument(ctx, db.reader(), orgID, id)
+	d, err := db.findDocument(ctx, db.reader(ctx), orgID, id)
 	if err != nil {
 		return nil, err
 	}
-	rows, err := db.reader().query(ctx, `SELECT data FROM ink WHERE org_id = ? AND document_id = ?
+	rows, err := db.reader(ctx).query(ctx, `SELECT data FROM ink WHERE org_id = ? AND document_id = ?
 		ORDER BY received_at, id`, orgID, id)
 	if err != nil {
 		return nil, fmt.Errorf("find ink: %w", err)
@@ -166,10 +166,10 @@ func (db *DB) FindDocumentInk(ctx context.Context, orgID, id string) (*inkform.D
 
 // ListStatusChanges returns a document's status history, oldest first.
 func (db *DB) ListStatusChanges(ctx context.Context, orgID, id string) ([]inkform.StatusChange, error) {
-	if _, err := db.findDocument(ctx, db.reader(), orgID, id); err != nil {
+	if _, err := db.findDocument(ctx, db.reader(ctx), orgID, id); err != nil {
 		return nil, err
 	}
-	rows, err := db.reader().query(ctx, `SELECT from_status, to_status, cause, changed_at FROM status_changes
+	rows, err := db.reader(ctx).query(ctx, `SELECT from_status, to_status, cause, changed_at FROM status_changes
 		WHERE org_id = ? AND document_id = ? ORDER BY id`, orgID, id)
 	if err != nil {
 		return nil, fmt.Errorf("list status changes: %w", err)

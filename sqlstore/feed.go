@@ -124,12 +124,12 @@ func (db *DB) ValidatedFeed(ctx context.Context, orgID, formID, after string, li
 		return nil, err
 	}
 	var one int
-	if err := db.reader().queryRow(ctx, `SELECT 1 FROM forms WHERE org_id = ? AND id = ?`, orgID, formID).Scan(&one); err != nil {
+	if err := db.reader(ctx).queryRow(ctx, `SELECT 1 FROM forms WHERE org_id = ? AND id = ?`, orgID, formID).Scan(&one); err != nil {
 		return nil, notFound(err, "form")
 	}
 	query := "SELECT feed_seq, " + strings.TrimPrefix(documentColumns, "SELECT ") +
 		"WHERE org_id = ? AND form_id = ? AND feed_seq > ? ORDER BY feed_seq LIMIT ?"
-	rows, err := db.reader().query(ctx, query, orgID, formID, pos, inkform.ListLimit(limit))
+	rows, err := db.reader(ctx).query(ctx, query, orgID, formID, pos, inkform.ListLimit(limit))
 	if err != nil {
 		return nil, fmt.Errorf("read feed: %w", err)
 	}

@@ -21,7 +21,7 @@ func (db *DB) orgExists(ctx context.Context, q querier, orgID string) error {
 
 // FindForm returns the latest version of a form.
 func (db *DB) FindForm(ctx context.Context, orgID, formID string) (*inkform.Form, error) {
-	return db.findForm(ctx, db.reader(), orgID, formID, 0, false)
+	return db.findForm(ctx, db.reader(ctx), orgID, formID, 0, false)
 }
 
 // FindFormVersion returns one version of a form; its UpdatedAt is when that
@@ -30,7 +30,7 @@ func (db *DB) FindFormVersion(ctx context.Context, orgID, formID string, version
 	if version < 1 {
 		return nil, inkform.Errorf(inkform.ENOTFOUND, "form version %d not found", version)
 	}
-	return db.findForm(ctx, db.reader(), orgID, formID, version, false)
+	return db.findForm(ctx, db.reader(ctx), orgID, formID, version, false)
 }
 
 const formColumns = `SELECT f.id, f.org_id, v.version, f.created_at, f.updated_at, v.created_at, v.template
@@ -77,7 +77,7 @@ func scanForm(s scanner, versionTime bool) (*inkform.Form, error) {
 // ListForms lists the latest versions of an org's forms by ID, which is
 // creation order.
 func (db *DB) ListForms(ctx context.Context, orgID string, filter inkform.FormFilter) ([]*inkform.FormSummary, error) {
-	rows, err := db.reader().query(ctx, formColumns+`AND v.version = f.version
+	rows, err := db.reader(ctx).query(ctx, formColumns+`AND v.version = f.version
 		WHERE f.org_id = ? AND f.id > ? ORDER BY f.id LIMIT ?`, orgID, filter.After, inkform.ListLimit(filter.Limit))
 	if err != nil {
 		return nil, fmt.Errorf("list forms: %w", err)
@@ -102,7 +102,7 @@ func (db *DB) ListForms(ctx context.Context, orgID string, filter inkform.FormFi
 // ResolveAddress finds the form page (and for unique pattern the copy) that
 // a page address names.
 func (db *DB) ResolveAddress(ctx context.Context, orgID, address string) (*inkform.PageRef, error) {
-	refs, err := db.resolveAddresses(ctx, db.reader(), orgID, []string{address})
+	refs, err := db.resolveAddresses(ctx, db.reader(ctx), orgID, []string{address})
 	if err != nil {
 		return nil, err
 	}

@@ -232,7 +232,7 @@ func (db *DB) purgeFinishedJobs(ctx context.Context) error {
 // they say nothing about load and would make the scrape scan them all.
 func (db *DB) QueueStats(ctx context.Context) ([]inkform.QueueStat, error) {
 	now := db.now()
-	rows, err := db.reader().query(ctx, `SELECT queue, state, COUNT(*),
+	rows, err := db.reader(ctx).query(ctx, `SELECT queue, state, COUNT(*),
 		MIN(CASE WHEN run_at <= ? THEN run_at END)
 		FROM jobs WHERE state IN ('available', 'retryable', 'running', 'dead')
 		GROUP BY queue, state`, micros(now))

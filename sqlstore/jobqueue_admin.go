@@ -23,7 +23,7 @@ func (db *DB) ListJobs(ctx context.Context, orgID string, f inkform.JobFilter) (
 	}
 	query += ` ORDER BY id LIMIT ?`
 	args = append(args, inkform.ListLimit(f.Limit))
-	jobs, err := db.queryJobs(ctx, db.reader(), query, args...)
+	jobs, err := db.queryJobs(ctx, db.reader(ctx), query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list jobs: %w", err)
 	}

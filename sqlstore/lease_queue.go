@@ -12,7 +12,7 @@ import (
 // JSON encodings compare as text, as inkform.EntryStates compares them.
 func (db *DB) ListVerificationQueues(ctx context.Context, orgID string) ([]inkform.VerificationQueue, error) {
 	waiting := string(inkform.StatusNeedsVerification)
-	rows, err := db.reader().query(ctx, `SELECT d.form_id, COUNT(*), MIN(d.created_at),
+	rows, err := db.reader(ctx).query(ctx, `SELECT d.form_id, COUNT(*), MIN(d.created_at),
 		(SELECT COUNT(*) FROM documents c WHERE c.org_id = d.org_id AND c.form_id = d.form_id AND c.status = ?
 			AND c.id IN (SELECT e.document_id FROM double_entries e WHERE e.org_id = ?
 				GROUP BY e.document_id, e.field HAVING COUNT(*) = 2 AND MIN(e.value) <> MAX(e.value)))

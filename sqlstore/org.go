@@ -84,7 +84,7 @@ func (db *DB) FindOrgByName(ctx context.Context, name string) (*inkform.Org, err
 func (db *DB) findOrg(ctx context.Context, column, value string) (*inkform.Org, error) {
 	var o inkform.Org
 	var created int64
-	err := db.reader().queryRow(ctx, "SELECT id, name, pattern_pool, created_at FROM orgs WHERE "+column+" = ?", value).
+	err := db.reader(ctx).queryRow(ctx, "SELECT id, name, pattern_pool, created_at FROM orgs WHERE "+column+" = ?", value).
 		Scan(&o.ID, &o.Name, &o.PatternPool, &created)
 	if err != nil {
 		return nil, notFound(err, "org")

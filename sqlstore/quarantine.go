@@ -13,7 +13,7 @@ const quarantineColumns = `SELECT id, org_id, pen_id, submission_id, addresses, 
 // ListQuarantine lists an org's quarantined submissions, oldest first,
 // without their bodies.
 func (db *DB) ListQuarantine(ctx context.Context, orgID string) ([]*inkform.QuarantinedSubmission, error) {
-	rows, err := db.reader().query(ctx, quarantineColumns+`, LENGTH(body) FROM quarantine WHERE org_id = ? ORDER BY id`, orgID)
+	rows, err := db.reader(ctx).query(ctx, quarantineColumns+`, LENGTH(body) FROM quarantine WHERE org_id = ? ORDER BY id`, orgID)
 	if err != nil {
 		return nil, fmt.Errorf("list quarantine: %w", err)
 	}
@@ -58,7 +58,7 @@ func scanQuarantined(s scanner, body *[]byte) (*inkform.QuarantinedSubmission, e
 // FindQuarantined returns an entry and its raw body.
 func (db *DB) FindQuarantined(ctx context.Context, orgID, id string) (*inkform.QuarantinedSubmission, []byte, error) {
 	var body []byte
-	q, err := scanQuarantined(db.reader().queryRow(ctx, quarantineColumns+`, body FROM quarantine
+	q, err := scanQuarantined(db.reader(ctx).queryRow(ctx, quarantineColumns+`, body FROM quarantine
 		WHERE org_id = ? AND id = ?`, orgID, id), &body)
 	if err != nil {
 		return nil, nil, notFound(err, "quarantined submission")

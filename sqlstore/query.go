@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"sync"
 	"sync/atomic"
@@ -25,6 +26,10 @@ type execer interface {
 type querier struct {
 	db *DB
 	x  execer
+	// fallback is the primary when x is a read replica: a read that fails
+	// because of the replica (see replicaFailed) runs again there, so
+	// reads keep working while the replica is down.
+	fallback execer
 }
 
 // exec runs a statement that returns no rows.
@@ -35,21 +40,55 @@ func (q querier) exec(ctx context.Context, query string, args ...any) (sql.Resul
 
 // query runs a statement that returns rows.
 func (q querier) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	rows, err := q.x.QueryContext(ctx, q.db.binds.bind(q.db.d, query), args...)
+	query = q.db.binds.bind(q.db.d, query)
+	rows, err := q.x.QueryContext(ctx, query, args...)
+	if err != nil && q.fallback != nil && replicaFailed(err) {
+		q.db.rep.markDown(err)
+		rows, err = q.fallback.QueryContext(ctx, query, args...)
+	}
 	return rows, outage(err)
 }
 
 // queryRow runs a statement that returns at most one row.
 func (q querier) queryRow(ctx context.Context, query string, args ...any) row {
-	return row{q.x.QueryRowContext(ctx, q.db.binds.bind(q.db.d, query), args...)}
+	query = q.db.binds.bind(q.db.d, query)
+	r := row{r: q.x.QueryRowContext(ctx, query, args...), db: q.db}
+	if q.fallback != nil {
+		r.retry = func() *sql.Row { return q.fallback.QueryRowContext(ctx, query, args...) }
+	}
+	return r
 }
 
 // row is a *sql.Row whose Scan marks an outage (see outage), which
 // database/sql reports only when the row is scanned.
-type row struct{ r *sql.Row }
+type row struct {
+	r *sql.Row
+	// retry runs the query again on the primary, for a read on the
+	// replica; nil elsewhere.
+	retry func() *sql.Row
+	db    *DB
+}
 
-// Scan copies the row's columns into dest, as sql.Row.Scan does.
-func (r row) Scan(dest ...any) error { return outage(r.r.Scan(dest...)) }
+// Scan copies the row's columns into dest, as sql.Row.Scan does. A read
+// on the replica runs again on the primary when the replica failed it,
+// and when the row is missing there: a lagging replica may not have it
+// yet, and a row looked up by its key (a token, a document a webhook
+// links to) must not be "not found" a moment after it was made. Missing
+// rows are rare, so this costs the primary little.
+func (r row) Scan(dest ...any) error {
+	err := r.r.Scan(dest...)
+	if err != nil && r.retry != nil {
+		switch {
+		case replicaFailed(err):
+			r.db.rep.markDown(err)
+			err = r.retry().Scan(dest...)
+		case errors.Is(err, sql.ErrNoRows):
+			r.db.rep.missed()
+			err = r.retry().Scan(dest...)
+		}
+	}
+	return outage(err)
+}
 
 // Err returns the error of running the query, as sql.Row.Err does.
 func (r row) Err() error { return outage(r.r.Err()) }
@@ -70,15 +109,25 @@ func (q querier) prepared() querier {
 // its own.
 func (db *DB) writer() querier { return querier{db: db, x: db.w} }
 
-// reader runs read-only statements, on a replica when one is configured.
-func (db *DB) reader() querier { return querier{db: db, x: db.r} }
+// reader runs read-only statements, on a replica when one is configured
+// and it holds what ctx must see (inkform.ReadAfter); on the primary when
+// it does not, lags too far or does not answer (replica.go).
+func (db *DB) reader(ctx context.Context) querier {
+	if db.rep == nil {
+		return querier{db: db, x: db.r}
+	}
+	if db.rep.choose(ctx) != ReadReplica {
+		return querier{db: db, x: db.w}
+	}
+	return querier{db: db, x: db.r, fallback: db.w}
+}
 
 // primary runs read-only statements that must see the latest commit: on
 // SQLite the read pool (the same file, which never lags), elsewhere the
 // writer's pool, since the read pool may be a replica.
 func (db *DB) primary() querier {
 	if db.d.embedded() {
-		return db.reader()
+		return querier{db: db, x: db.r}
 	}
 	return db.writer()
 }

@@ -24,7 +24,7 @@ func (db *DB) FindRender(ctx context.Context, orgID, documentID string) (*inkfor
 		r               inkform.DocumentRender
 		source, created int64
 	)
-	err := db.reader().queryRow(ctx, `SELECT document_id, source_updated_at, blob_key, sha256, size, created_at
+	err := db.reader(ctx).queryRow(ctx, `SELECT document_id, source_updated_at, blob_key, sha256, size, created_at
 		FROM document_renders WHERE org_id = ? AND document_id = ?`, orgID, documentID).
 		Scan(&r.DocumentID, &source, &r.Key, &r.SHA256, &r.Size, &created)
 	if err != nil {

@@ -46,7 +46,7 @@ func (db *DB) ExpiredDocuments(ctx context.Context, now time.Time, limit int) ([
 		// The cutoff depends on the form, so it is computed per joined
 		// form row; the comparison still uses the document index as
 		// the inner side of the join.
-		rows, err := db.reader().query(ctx, `SELECT d.org_id, d.id FROM forms f
+		rows, err := db.reader(ctx).query(ctx, `SELECT d.org_id, d.id FROM forms f
 			JOIN documents d ON d.org_id = f.org_id AND d.form_id = f.id
 			WHERE f.retention_after = ? AND d.`+c.column+` < ? - f.retention_days * ?
 			LIMIT ?`, c.after, micros(now), microsPerDay, limit-len(refs))

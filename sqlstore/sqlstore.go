@@ -14,6 +14,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"log/slog"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -42,9 +43,18 @@ const (
 // Options tune a DB. Zero values take the defaults.
 type Options struct {
 	// ReadOnlyDSN names a read replica for read-only queries (finders and
-	// lists). A replica lags, so callers that must read their own writes
-	// should not configure one. Ignored for SQLite.
+	// lists). A replica lags: reads whose context demands a recent write
+	// (inkform.WithReadAfter) go to the primary until the replica holds it,
+	// and so do all reads while it does not answer. Ignored for SQLite.
 	ReadOnlyDSN string
+	// ReplicaCheckInterval is how often the replica's position and health
+	// are read (DefaultReplicaCheckInterval); ReplicaMaxLag is how far
+	// behind it may fall before every read goes to the primary
+	// (DefaultReplicaMaxLag). See replica.go.
+	ReplicaCheckInterval time.Duration
+	ReplicaMaxLag        time.Duration
+	// Logger receives the replica's state changes (slog.Default when nil).
+	Logger *slog.Logger
 	// BatchMax and BatchWait bound one group commit of captured ink: at most
 	// BatchMax submissions, collected for at most BatchWait after the first.
 	BatchMax  int
@@ -69,6 +79,7 @@ type DB struct {
 	binds bindCache // statements rebound for d (query.go)
 	w     *sql.DB   // writes; for SQLite the single writer connection
 	r     *sql.DB   // reads; for SQLite a read-only pool, else w or the replica
+	rep   *replica  // the replica's health and position; nil without one
 	opts  Options
 
 	path    string // SQLite file, for the checkpointer
@@ -121,6 +132,13 @@ func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
 		db.bg.Add(1)
 		go db.checkpointLoop()
 	}
+	if db.rep != nil {
+		// The first check before any read, so reads start on the replica
+		// when it is there and on the primary when it is not.
+		db.rep.check(ctx)
+		db.bg.Add(1)
+		go db.rep.loop()
+	}
 	return db, nil
 }
 
@@ -142,6 +160,12 @@ func withDefaults(d dialect, o Options) Options {
 	}
 	if o.Now == nil {
 		o.Now = time.Now
+	}
+	if o.ReplicaCheckInterval <= 0 {
+		o.ReplicaCheckInterval = DefaultReplicaCheckInterval
+	}
+	if o.ReplicaMaxLag <= 0 {
+		o.ReplicaMaxLag = DefaultReplicaMaxLag
 	}
 	return o
 }
@@ -172,6 +196,10 @@ func (db *DB) openServer(driver, dsn string) error {
 		w.Close()
 		return fmt.Errorf("open replica: %w", err)
 	}
+	db.r.SetMaxOpenConns(db.opts.Writers + 16)
+	db.r.SetMaxIdleConns(db.opts.Writers + 16)
+	db.r.SetConnMaxIdleTime(5 * time.Minute)
+	db.rep = newReplica(db)
 	return nil
 }
 
@@ -180,7 +208,9 @@ func (db *DB) Ping(ctx context.Context) error {
 	if err := db.w.PingContext(ctx); err != nil {
 		return fmt.Errorf("ping %s: %w", db.d, err)
 	}
-	if db.r != db.w {
+	// A replica that does not answer is not an outage: reads fall back to
+	// the primary (replica.go), so it does not make the node unready.
+	if db.r != db.w && db.rep == nil {
 		if err := db.r.PingContext(ctx); err != nil {
 			return fmt.Errorf("ping %s reader: %w", db.d, err)
 		}

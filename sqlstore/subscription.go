@@ -112,7 +112,7 @@ func scanSubscription(row interface{ Scan(...any) error }) (*inkform.Subscriptio
 
 // FindSubscription implements inkform.SubscriptionStore.
 func (db *DB) FindSubscription(ctx context.Context, orgID, id string) (*inkform.Subscription, error) {
-	h, err := scanSubscription(db.reader().queryRow(ctx, `SELECT `+handlerColumnsList+`
+	h, err := scanSubscription(db.reader(ctx).queryRow(ctx, `SELECT `+handlerColumnsList+`
 		FROM handlers WHERE org_id = ? AND id = ?`, orgID, id))
 	if err != nil {
 		return nil, notFound(err, "handler")
@@ -146,7 +146,7 @@ func (db *DB) FindSubscriptionSecret(ctx context.Context, orgID, id string) (*in
 
 // ListSubscriptions implements inkform.SubscriptionStore.
 func (db *DB) ListSubscriptions(ctx context.Context, orgID, formID string) ([]*inkform.Subscription, error) {
-	hs, err := db.formSubscriptions(ctx, db.reader(), orgID, formID)
+	hs, err := db.formSubscriptions(ctx, db.reader(ctx), orgID, formID)
 	if err != nil {
 		return nil, fmt.Errorf("list handlers: %w", err)
 	}

@@ -100,7 +100,7 @@ func (db *DB) ListDeliveries(ctx context.Context, orgID, handlerID string, limit
 	if _, err := db.FindSubscription(ctx, orgID, handlerID); err != nil {
 		return nil, err
 	}
-	rows, err := db.reader().query(ctx, `SELECT `+deliveryColumns+`
+	rows, err := db.reader(ctx).query(ctx, `SELECT `+deliveryColumns+`
 		FROM handler_deliveries WHERE org_id = ? AND handler_id = ?
 		ORDER BY id DESC LIMIT ?`, orgID, handlerID, limit)
 	if err != nil {
@@ -123,7 +123,7 @@ func (db *DB) ListDeliveries(ctx context.Context, orgID, handlerID string, limit
 
 // FindDelivery implements inkform.SubscriptionStore.
 func (db *DB) FindDelivery(ctx context.Context, orgID, handlerID string, id int64) (*inkform.Delivery, error) {
-	d, err := scanDelivery(db.reader().queryRow(ctx, `SELECT `+deliveryColumns+`
+	d, err := scanDelivery(db.reader(ctx).queryRow(ctx, `SELECT `+deliveryColumns+`
 		FROM handler_deliveries WHERE org_id = ? AND handler_id = ? AND id = ?`, orgID, handlerID, id))
 	if err != nil {
 		return nil, notFound(err, "delivery")

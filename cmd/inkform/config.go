@@ -24,6 +24,7 @@ type storeConfig struct {
 	Data      string
 	DB        string
 	ReadDB    string
+	ReadLag   time.Duration
 	Migrate   bool
 	BatchMax  int
 	BatchWait time.Duration
@@ -33,7 +34,8 @@ type storeConfig struct {
 func (c *storeConfig) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.Data, "data", "./inkform-data", "directory for the SQLite database (when --db is empty) and local files")
 	fs.StringVar(&c.DB, "db", "", "database DSN: postgres://…, mysql://user:pass@tcp(host:port)/db, or sqlite:PATH (default: SQLite in --data)")
-	fs.StringVar(&c.ReadDB, "read-db", "", "optional read-replica DSN for read-only queries")
+	fs.StringVar(&c.ReadDB, "read-db", "", "optional read-replica DSN for read-only queries (lists, finders); reads fall back to --db while it does not answer")
+	fs.DurationVar(&c.ReadLag, "read-db-max-lag", sqlstore.DefaultReplicaMaxLag, "a read replica further behind than this is not read at all")
 	fs.BoolVar(&c.Migrate, "migrate", true, "apply database migrations at start")
 	fs.IntVar(&c.BatchMax, "batch-max", 64, "group commit: most submissions per transaction")
 	fs.DurationVar(&c.BatchWait, "batch-wait", 2*time.Millisecond, "group commit: longest wait to fill a batch")
@@ -63,11 +65,13 @@ func (c *storeConfig) open(ctx context.Context, logger *slog.Logger) (*sqlstore.
 		return nil, err
 	}
 	db, err := sqlstore.Open(ctx, dsn, sqlstore.Options{
-		SecretKey:   key,
-		ReadOnlyDSN: c.ReadDB,
-		BatchMax:    c.BatchMax,
-		BatchWait:   c.BatchWait,
-		MaxPoints:   inkform.DefaultMaxPoints,
+		SecretKey:     key,
+		ReadOnlyDSN:   c.ReadDB,
+		ReplicaMaxLag: c.ReadLag,
+		Logger:        logger,
+		BatchMax:      c.BatchMax,
+		BatchWait:     c.BatchWait,
+		MaxPoints:     inkform.DefaultMaxPoints,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)

@@ -54,6 +54,7 @@ func openNode(ctx context.Context, cfg nodeConfig, logger *slog.Logger) (*node, 
 		return nil, err
 	}
 	n := &node{db: db, reg: newRegistry(), logger: logger}
+	n.reg.MustRegister(replicaCollector{db: db})
 	if err := n.start(ctx, cfg, logger); err != nil {
 		n.Close(context.Background())
 		return nil, err

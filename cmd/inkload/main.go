@@ -6,6 +6,13 @@
 //
 // It is bounded by -duration and -n, and refuses non-loopback targets
 // unless -allow-remote is given.
+//
+// With -keys, it behaves as a pen gateway should: every submission carries
+// an Idempotency-Key and is retried with the same key until it is accepted
+// (or -retries run out), and -accepted writes each accepted submission's key
+// and documents, so a cluster test can compare what clients were told with
+// what the database holds. -receive runs a webhook receiver instead
+// (receive.go).
 package main
 
 import (
@@ -32,6 +39,10 @@ type config struct {
 	duration, warmup              time.Duration
 	n                             int
 	allowRemote                   bool
+	// keys prefixes the Idempotency-Key of each submission; "" sends none.
+	keys     string
+	retries  int
+	accepted string // file for "key document-id…" lines; "" for none
 }
 
 func main() {
@@ -46,7 +57,19 @@ func main() {
 	flag.DurationVar(&c.warmup, "warmup", 2*time.Second, "how long to send before measuring")
 	flag.IntVar(&c.n, "n", 10_000_000, "most requests in all")
 	flag.BoolVar(&c.allowRemote, "allow-remote", false, "allow a target that is not on this machine")
+	flag.StringVar(&c.keys, "keys", "", "send Idempotency-Key PREFIX-N with each submission and retry it until accepted")
+	flag.IntVar(&c.retries, "retries", 30, "with -keys: most retries of one submission")
+	flag.StringVar(&c.accepted, "accepted", "", "with -keys: write each accepted submission's key and document IDs to this file")
+	receive := flag.String("receive", "", "run a webhook receiver on this address instead (see -out)")
+	out := flag.String("out", "", "with -receive: append one line per delivery (webhook-id, document, event) to this file")
 	flag.Parse()
+	if *receive != "" {
+		if err := receiveWebhooks(*receive, *out); err != nil {
+			fmt.Fprintln(os.Stderr, "inkload:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if err := run(c, os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "inkload:", err)
 		os.Exit(1)
@@ -71,12 +94,27 @@ func run(c config, out io.Writer) error {
 	defer cancel()
 	measureFrom := time.Now().Add(c.warmup)
 	var sent atomic.Int64
+	acc, err := newAcceptLog(c.accepted)
+	if err != nil {
+		return err
+	}
+	defer acc.close()
 	send := func(due time.Time) bool {
-		if sent.Add(1) > int64(c.n) {
+		n := sent.Add(1)
+		if n > int64(c.n) {
 			cancel() // the budget of requests is spent
 			return false
 		}
-		status, err := post(ctx, client, c, body)
+		if c.keys != "" {
+			// A gateway's submission: counted whether or not it falls in
+			// the measured time, since the cluster test needs every one.
+			status, err := postKeyed(ctx, client, c, body, fmt.Sprintf("%s-%d", c.keys, n), rec, acc)
+			if !due.Before(measureFrom) {
+				rec.add(time.Since(due), status, err)
+			}
+			return true
+		}
+		status, _, err := post(ctx, client, c, body, "")
 		if due.Before(measureFrom) || ctx.Err() != nil {
 			return true
 		}
@@ -90,26 +128,32 @@ func run(c config, out io.Writer) error {
 		closedLoop(ctx, c, send)
 	}
 	rec.report(out, c, time.Since(start)-c.warmup, len(body))
+	if c.keys != "" {
+		rec.reportKeyed(out)
+	}
 	if rec.ok() == 0 {
 		return errors.New("no request succeeded")
 	}
 	return nil
 }
 
-func post(ctx context.Context, client *http.Client, c config, body []byte) (int, error) {
+func post(ctx context.Context, client *http.Client, c config, body []byte, key string) (int, []byte, error) {
 	req, err := http.NewRequestWithContext(ctx, "POST", c.url, bytes.NewReader(body))
 	if err != nil {
-		return 0, err
+		return 0, nil, err
 	}
 	req.Header.Set("Content-Type", c.contentType)
 	req.Header.Set("Authorization", "Bearer "+c.token)
+	if key != "" {
+		req.Header.Set("Idempotency-Key", key)
+	}
 	resp, err := client.Do(req)
 	if err != nil {
-		return 0, err
+		return 0, nil, err
 	}
-	io.Copy(io.Discard, resp.Body)
+	answer, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	resp.Body.Close()
-	return resp.StatusCode, nil
+	return resp.StatusCode, answer, err
 }
 
 func closedLoop(ctx context.Context, c config, send func(time.Time) bool) {
@@ -164,6 +208,9 @@ type recorder struct {
 	latencies []time.Duration
 	codes     map[int]int
 	errors    int
+	// With -keys: submissions accepted and given up, and attempts that
+	// failed and were retried (what a gateway's user would not see).
+	accepted, givenUp, retried int
 }
 
 func (r *recorder) add(d time.Duration, status int, err error) {
