@@ -95,9 +95,10 @@ type RenderStore interface {
 	// FindRender returns the latest render of a document; ENOTFOUND when
 	// the org has no such document or it was never rendered.
 	FindRender(ctx context.Context, orgID, documentID string) (*DocumentRender, error)
-	// SaveRender records a render unless one of a newer state of the
-	// document is already recorded (a slow worker must not replace a
-	// newer PDF); it reports whether it stored r. ENOTFOUND when the org
+	// SaveRender records a render unless one of the same or a newer state
+	// of the document is already recorded (a slow worker must not replace
+	// a newer PDF, and the first render of a state keeps its ETag); it
+	// reports whether it stored r. ENOTFOUND when the org
 	// has no such document.
 	SaveRender(ctx context.Context, orgID string, r *DocumentRender) (bool, error)
 	// RequestRender enqueues a RenderPDFArgs job for the document unless
@@ -152,10 +153,18 @@ func DocumentBlobPrefix(orgID, documentID string) string {
 }
 
 // DocumentPDFKey is the blob key of a document's PDF made from the state
-// at source (its UpdatedAt). The state is part of the key so that a record
-// and the object it names always match, even when two renders race.
-func DocumentPDFKey(orgID, documentID string, source time.Time) string {
-	return DocumentBlobPrefix(orgID, documentID) + "pdf/" + strconv.FormatInt(source.UnixMicro(), 10) + ".pdf"
+// at source (its UpdatedAt) with the hex SHA-256 sum of its bytes. State and
+// sum are part of the key so that a record and the object it names always
+// match, even when two renders of one state race: PDFs with a background
+// differ in bytes from one rendering to the next (the importer writes
+// dictionaries in map order), and the loser must not overwrite the
+// winner's file. An empty sum leaves it out.
+func DocumentPDFKey(orgID, documentID string, source time.Time, sum string) string {
+	key := DocumentBlobPrefix(orgID, documentID) + "pdf/" + strconv.FormatInt(source.UnixMicro(), 10)
+	if sum != "" {
+		key += "-" + sum[:min(len(sum), 16)]
+	}
+	return key + ".pdf"
 }
 
 // CutoutPrefix is the prefix of a document's cutouts of one state of its

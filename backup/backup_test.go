@@ -74,7 +74,7 @@ func (s *system) fill(t *testing.T) {
 		docs = append(docs, res.Documents[0].ID)
 	}
 	for i, id := range docs {
-		key := inkform.DocumentPDFKey(org.ID, id, time.Now())
+		key := inkform.DocumentPDFKey(org.ID, id, time.Now(), "")
 		if i == 0 {
 			pdf := []byte("%PDF-1.7 not really\x00\xff")
 			if err := s.blobs.Put(ctx, key, bytes.NewReader(pdf), int64(len(pdf)), "application/pdf"); err != nil {

@@ -149,7 +149,7 @@ func newExportFixture(t *testing.T, format string, fields map[string]inkform.Fie
 	h := &inkform.Subscription{ID: "h1", OrgID: "o1", FormID: "f1", Type: inkform.SubscriptionExport, Target: "archive",
 		Format: format, Path: inkform.DefaultExportPath, Events: []string{inkform.EventDocumentValidated}}
 	pdf := []byte("%PDF-1.7 the document\n%%EOF\n")
-	render := &inkform.DocumentRender{DocumentID: "d1", SourceUpdatedAt: updated, Key: inkform.DocumentPDFKey("o1", "d1", updated)}
+	render := &inkform.DocumentRender{DocumentID: "d1", SourceUpdatedAt: updated, Key: inkform.DocumentPDFKey("o1", "d1", updated, "")}
 	pdfs := &memBlobs{objs: map[string]memBlob{render.Key: {data: pdf, ct: "application/pdf"}}}
 	f := &exportFixture{store: newOneSubscription(h, ""), docs: oneDoc(doc), target: newMemBlobs(), marks: &marks{}, doc: doc, pdf: pdf, handler: h,
 		args: inkform.DeliverArgs{SubscriptionID: "h1", DocumentID: "d1", Event: inkform.EventDocumentValidated, MessageID: "msg_1",

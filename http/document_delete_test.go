@@ -45,7 +45,7 @@ func TestDocumentDelete(t *testing.T) {
 		inkform.FormBackgroundKey(e.orgID, inkform.NewID(), 1),
 	}
 	ours := []string{
-		inkform.DocumentPDFKey(e.orgID, id, time.Unix(1, 0)),
+		inkform.DocumentPDFKey(e.orgID, id, time.Unix(1, 0), ""),
 		inkform.CutoutKey(e.orgID, id, "abc", "patient", 200, "png"),
 	}
 	put := func(keys ...string) {

@@ -65,10 +65,11 @@ func (w *RenderWorker) Work(ctx context.Context, job *queue.Job[inkform.RenderPD
 		return fmt.Errorf("render pdf: %w", err)
 	}
 	sum := sha256.Sum256(buf.Bytes())
+	sha := hex.EncodeToString(sum[:])
 	rec := &inkform.DocumentRender{
 		DocumentID: id, SourceUpdatedAt: doc.UpdatedAt,
-		Key:    inkform.DocumentPDFKey(org, id, doc.UpdatedAt),
-		SHA256: hex.EncodeToString(sum[:]), Size: int64(buf.Len()),
+		Key:    inkform.DocumentPDFKey(org, id, doc.UpdatedAt, sha),
+		SHA256: sha, Size: int64(buf.Len()),
 	}
 	// The object is stored before the record names it, so a recorded
 	// render always has its file.
@@ -93,15 +94,19 @@ func (w *RenderWorker) Work(ctx context.Context, job *queue.Job[inkform.RenderPD
 	}
 	switch {
 	case !saved:
-		w.deleteBlob(ctx, rec.Key) // a newer state was rendered meanwhile
+		// This state or a newer one was rendered meanwhile. The same bytes
+		// have the same key as the render that won: delete only our own.
+		if cur, err := w.Renders.FindRender(ctx, org, id); err == nil && cur.Key != rec.Key {
+			w.deleteBlob(ctx, rec.Key)
+		}
 	case prev != nil && prev.Key != rec.Key:
 		w.deleteBlob(ctx, prev.Key)
 	}
-	var sha string
+	var inkSHA string
 	if di != nil {
-		sha = di.SHA256
+		inkSHA = di.SHA256
 	}
-	if err := w.dropStaleCutouts(ctx, org, id, sha); err != nil {
+	if err := w.dropStaleCutouts(ctx, org, id, inkSHA); err != nil {
 		w.Logger.Warn("drop stale cutouts", "document", id, "err", err)
 	}
 	w.Logger.Debug("rendered pdf", "document", id, "bytes", rec.Size, "saved", saved)

@@ -37,12 +37,12 @@ func TestDropStaleCutouts(t *testing.T) {
 				inkform.CutoutKey(org, doc, oldSHA, "pain", 200, "svg"),
 				inkform.CutoutKey(org, doc, newSHA, "pain", 200, "png"),
 				inkform.CutoutKey(org, other, oldSHA, "pain", 200, "png"),
-				inkform.DocumentPDFKey(org, doc, time.UnixMicro(1)),
+				inkform.DocumentPDFKey(org, doc, time.UnixMicro(1), ""),
 			},
 			after: []string{
 				inkform.CutoutKey(org, doc, newSHA, "pain", 200, "png"),
 				inkform.CutoutKey(org, other, oldSHA, "pain", 200, "png"),
-				inkform.DocumentPDFKey(org, doc, time.UnixMicro(1)),
+				inkform.DocumentPDFKey(org, doc, time.UnixMicro(1), ""),
 			},
 		},
 		{

@@ -35,7 +35,7 @@ func fullDocument(t *testing.T, db *sqlstore.DB, orgID string) string {
 		t.Fatalf("set status: %v", err)
 	}
 	if _, err := db.SaveRender(ctx, orgID, &inkform.DocumentRender{DocumentID: id, SourceUpdatedAt: doc.UpdatedAt,
-		Key: inkform.DocumentPDFKey(orgID, id, doc.UpdatedAt), SHA256: strings.Repeat("a", 64), Size: 1}); err != nil {
+		Key: inkform.DocumentPDFKey(orgID, id, doc.UpdatedAt, ""), SHA256: strings.Repeat("a", 64), Size: 1}); err != nil {
 		t.Fatalf("save render: %v", err)
 	}
 	return id

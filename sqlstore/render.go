@@ -53,8 +53,8 @@ func (db *DB) SaveRender(ctx context.Context, orgID string, r *inkform.DocumentR
 		case errors.Is(err, sql.ErrNoRows):
 		case err != nil:
 			return fmt.Errorf("read render: %w", err)
-		case have > micros(r.SourceUpdatedAt):
-			return nil // a newer state is already rendered
+		case have >= micros(r.SourceUpdatedAt):
+			return nil // this state or a newer one is already rendered
 		default:
 			if _, err := tx.exec(ctx, `DELETE FROM document_renders WHERE org_id = ? AND document_id = ?`,
 				orgID, r.DocumentID); err != nil {

@@ -83,9 +83,9 @@ func TestSaveRender(t *testing.T) {
 		}{
 			{"first", org.ID, r2, true, "", "k2"},
 			{"older state is refused", org.ID, r1, false, "", "k2"},
-			{"same state replaces", org.ID, &inkform.DocumentRender{DocumentID: id, SourceUpdatedAt: t2, Key: "k3", SHA256: "cc", Size: 30}, true, "", "k3"},
-			{"other org", other.ID, &inkform.DocumentRender{DocumentID: id, SourceUpdatedAt: t2.Add(time.Hour), Key: "x", SHA256: "dd"}, false, inkform.ENOTFOUND, "k3"},
-			{"no key", org.ID, &inkform.DocumentRender{DocumentID: id, SourceUpdatedAt: t2}, false, inkform.EINVALID, "k3"},
+			{"same state keeps the first", org.ID, &inkform.DocumentRender{DocumentID: id, SourceUpdatedAt: t2, Key: "k3", SHA256: "cc", Size: 30}, false, "", "k2"},
+			{"other org", other.ID, &inkform.DocumentRender{DocumentID: id, SourceUpdatedAt: t2.Add(time.Hour), Key: "x", SHA256: "dd"}, false, inkform.ENOTFOUND, "k2"},
+			{"no key", org.ID, &inkform.DocumentRender{DocumentID: id, SourceUpdatedAt: t2}, false, inkform.EINVALID, "k2"},
 		}
 		for _, tt := range tests {
 			saved, err := db.SaveRender(ctx, tt.org, tt.r)
@@ -98,7 +98,7 @@ func TestSaveRender(t *testing.T) {
 			}
 		}
 		got, _ := db.FindRender(ctx, org.ID, id)
-		if !got.SourceUpdatedAt.Equal(t2) || got.SHA256 != "cc" || got.Size != 30 || got.CreatedAt.IsZero() {
+		if !got.SourceUpdatedAt.Equal(t2) || got.SHA256 != "bb" || got.Size != 20 || got.CreatedAt.IsZero() {
 			t.Errorf("stored render %+v", got)
 		}
 		if _, err := db.FindRender(ctx, other.ID, id); inkform.ErrorCode(err) != inkform.ENOTFOUND {
