@@ -4,8 +4,11 @@ import "net/http"
 
 // contentSecurityPolicy allows the console's own files and nothing else:
 // no inline script or style (so injected markup cannot run), no plugins,
-// no framing by other sites, forms posted only back to this server.
-const contentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; " +
+// no framing by other sites, forms posted only back to this server. The
+// station's PDF renderer (pdf.js) runs its parser in a worker from our
+// own files; it is told not to compile code (isEvalSupported: false), so
+// no 'unsafe-eval'.
+const contentSecurityPolicy = "default-src 'none'; script-src 'self'; worker-src 'self'; style-src 'self'; img-src 'self'; " +
 	"connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 
 // withHeaders sets the headers of every console response. Pages carry a

@@ -51,6 +51,7 @@ type harness struct {
 	forms    *fake.Forms
 	leases   *fake.Leases
 	entries  *fake.Entries
+	blobs    inkform.BlobStore
 }
 
 // newHarness starts a console; configure may change the Server before it
@@ -72,9 +73,10 @@ func newHarness(t *testing.T, configure ...func(*Server)) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
+	h.blobs = blobs
 	h.srv = &Server{Users: h.users, Orgs: h.orgs, Sessions: h.sessions, Audit: h.audit, now: clock.now,
 		Documents: h.docs, Forms: h.forms, Leases: h.leases, Entries: h.entries, Verification: workflow,
-		Cutouts: &cutout.Service{Documents: h.docs, Forms: h.forms, Blobs: blobs},
+		Cutouts: &cutout.Service{Documents: h.docs, Forms: h.forms, Blobs: blobs}, Blobs: blobs,
 		// Every client of httptest comes from 127.0.0.1: trusting it lets
 		// a test name the client's address in X-Forwarded-For.
 		TrustedProxies: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}}

@@ -7,6 +7,7 @@ import (
 	"mime"
 	"net/http"
 	"path"
+	"strings"
 )
 
 // staticFile is one embedded file with what serving it needs.
@@ -22,24 +23,38 @@ type staticFiles map[string]*staticFile
 // mustLoadStatic reads the embedded static files. They are compiled in, so
 // a failure is a bug that shows at start.
 func mustLoadStatic() *staticFiles {
-	entries, err := fs.ReadDir(files, "static")
+	st := staticFiles{}
+	err := fs.WalkDir(files, "static", func(name string, e fs.DirEntry, err error) error {
+		if err != nil || e.IsDir() || path.Ext(name) == ".md" {
+			return err
+		}
+		data, err := fs.ReadFile(files, name)
+		if err != nil {
+			return err
+		}
+		sum := sha256.Sum256(data)
+		st[strings.TrimPrefix(name, "static/")] = &staticFile{data: data, contentType: contentTypeOf(name), hash: hex.EncodeToString(sum[:6])}
+		return nil
+	})
 	if err != nil {
 		panic(err)
 	}
-	st := staticFiles{}
-	for _, e := range entries {
-		data, err := fs.ReadFile(files, "static/"+e.Name())
-		if err != nil {
-			panic(err)
-		}
-		sum := sha256.Sum256(data)
-		ct := mime.TypeByExtension(path.Ext(e.Name()))
-		if ct == "" {
-			ct = "application/octet-stream"
-		}
-		st[e.Name()] = &staticFile{data: data, contentType: ct, hash: hex.EncodeToString(sum[:6])}
-	}
 	return &st
+}
+
+// contentTypeOf is a static file's type by its extension. Scripts are
+// named here rather than left to the system's MIME table, which may lack
+// .mjs: browsers refuse an ES module served under any other type.
+func contentTypeOf(name string) string {
+	switch ext := path.Ext(name); ext {
+	case ".js", ".mjs":
+		return "text/javascript; charset=utf-8"
+	default:
+		if ct := mime.TypeByExtension(ext); ct != "" {
+			return ct
+		}
+		return "application/octet-stream"
+	}
 }
 
 // url returns the URL of a static file, versioned by its content so that
@@ -54,7 +69,8 @@ func (st *staticFiles) url(name string) (string, error) {
 	return "/static/" + name + "?v=" + f.hash, nil
 }
 
-// handleStatic serves GET /static/{name}. A request for the current
+// handleStatic serves GET /static/{name...} (vendored files live in
+// folders, vendor/pdfjs/pdf.min.mjs). A request for the current
 // version may be cached for a year; any other must be revalidated.
 func (s *Server) handleStatic(w http.ResponseWriter, r *http.Request) {
 	f, ok := (*s.static)[r.PathValue("name")]

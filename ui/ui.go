@@ -62,7 +62,10 @@ type Server struct {
 	Documents    inkform.DocumentService
 	Forms        inkform.FormService
 	Cutouts      inkform.CutoutService
-	Logger       *slog.Logger // nil: slog.Default()
+	// Blobs holds the forms' uploaded backgrounds, which the station
+	// draws under the page; nil draws the layout alone.
+	Blobs  inkform.BlobStore
+	Logger *slog.Logger // nil: slog.Default()
 
 	// Key signs the sign-in form's CSRF token. Every node behind one load
 	// balancer needs the same key, or a form fetched from one node is
@@ -153,7 +156,8 @@ func (s *Server) routes() []route {
 		{"POST /verify/documents/{id}/lease", s.verifier(s.handleVerifyRenew)},
 		{"POST /verify/documents/{id}/release", s.verifier(s.handleVerifyRelease)},
 		{"GET /verify/documents/{id}/fields/{name}/cutout.png", s.verifier(s.handleVerifyCutout)},
-		{"GET /static/{name}", http.HandlerFunc(s.handleStatic)},
+		{"GET /verify/forms/{form}/versions/{version}/background.pdf", s.verifier(s.handleVerifyBackground)},
+		{"GET /static/{name...}", http.HandlerFunc(s.handleStatic)},
 	}
 }
 

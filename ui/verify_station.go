@@ -28,6 +28,9 @@ type stationView struct {
 	Problem   string // why the document could not be saved, for a 422
 	ReadOnly  bool   // the document no longer needs verification
 	Threshold string // the form's confidence threshold, for the legend
+	// Background is the URL of the form version's uploaded background
+	// PDF, drawn under the pages by background.js; "" without one.
+	Background string
 }
 
 // fieldView is one field in the station's panel.
@@ -96,6 +99,9 @@ func (s *Server) buildStation(ctx context.Context, v *visit, doc *inkform.Docume
 		}
 	}
 	st.Pages = drawPages(form, doc, di, st.Current)
+	if st.Background, err = s.backgroundURL(ctx, form); err != nil {
+		return nil, fmt.Errorf("find background: %w", err)
+	}
 	if st.History, err = s.history(ctx, v, doc.ID); err != nil {
 		return nil, err
 	}

@@ -16,9 +16,9 @@ import (
 //
 // The verification station reads documents, forms and cutouts through
 // the same services as the API (cutouts is the API's, so both share one
-// cache) and works through the same workflow (newVerification), so a
+// cache; blobs holds the forms' backgrounds) and works through the same workflow (newVerification), so a
 // person's corrections meet the API's rules and its leases.
-func newConsole(db *sqlstore.DB, cutouts inkform.CutoutService, cfg *serveConfig, logger *slog.Logger) (*ui.Server, error) {
+func newConsole(db *sqlstore.DB, blobs inkform.BlobStore, cutouts inkform.CutoutService, cfg *serveConfig, logger *slog.Logger) (*ui.Server, error) {
 	vf := newVerification(db)
 	key, err := cfg.store.secretKey()
 	if err != nil {
@@ -26,7 +26,7 @@ func newConsole(db *sqlstore.DB, cutouts inkform.CutoutService, cfg *serveConfig
 	}
 	return &ui.Server{
 		Users: db, Orgs: db, Sessions: db, Audit: db,
-		Documents: db, Forms: db, Cutouts: cutouts,
+		Documents: db, Forms: db, Cutouts: cutouts, Blobs: blobs,
 		Verification: vf.Service, Leases: vf.Leases, Entries: vf.Entries,
 		Logger:         logger,
 		Key:            key,

@@ -140,7 +140,7 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 		return err
 	}
 	api.Metrics = newRequestMetrics(reg)
-	console, err := newConsole(db, api.Cutouts, &cfg, logger)
+	console, err := newConsole(db, blobs, api.Cutouts, &cfg, logger)
 	if err != nil {
 		ln.Close()
 		return err
