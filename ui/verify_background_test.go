@@ -69,7 +69,7 @@ func TestVerifyBackground(t *testing.T) {
 	ann.get(path).wantStatus(t, "a form without a background", http.StatusNotFound)
 	plain := ann.get("/verify/documents/" + c.docs[0])
 	plain.wantStatus(t, "the station without a background", http.StatusOK)
-	if strings.Contains(plain.body, "data-background") || strings.Contains(plain.body, "background.js") || strings.Contains(plain.body, "pdfjs") {
+	if strings.Contains(plain.body, "data-background") || strings.Contains(plain.body, "/static/background.") || strings.Contains(plain.body, "pdfjs") {
 		t.Error("a station without a background links one, or its script")
 	}
 
@@ -80,7 +80,7 @@ func TestVerifyBackground(t *testing.T) {
 	if m == nil || !strings.HasPrefix(m[1], path+"?v=") {
 		t.Fatalf("the station links no background: %v", m)
 	}
-	for _, want := range []string{`src="/static/background.js?v=`, `data-pdfjs="/static/vendor/pdfjs/pdf.min.mjs?v=`, `data-pdfjs-worker="/static/vendor/pdfjs/pdf.worker.min.mjs?v=`} {
+	for _, want := range []string{`src="/static/background.js?v=`, `href="/static/background.css?v=`, `data-pdfjs="/static/vendor/pdfjs/pdf.min.mjs?v=`, `data-pdfjs-worker="/static/vendor/pdfjs/pdf.worker.min.mjs?v=`} {
 		if !strings.Contains(p.body, want) {
 			t.Errorf("the station lacks %q", want)
 		}

@@ -21,13 +21,11 @@ var (
 	imgRef    = regexp.MustCompile(`<img class="cutout" src="([^"]+)"`)
 )
 
-// TestStationWeight weighs the station on the sample form with the
-// sample's real ink (examples/wound-check.*): what a browser loads with
-// an empty cache must stay under 150 KB.
-//
-//	go test ./ui -run TestStationWeight -v
-func TestStationWeight(t *testing.T) {
-	t.Parallel()
+// woundStation is a harness with a verifier signed in and one document
+// of the sample form (examples/wound-check.*) with the sample's real ink
+// waiting for them; it returns the browser, the form and the document.
+func woundStation(t *testing.T) (*browser, *inkform.Form, string) {
+	t.Helper()
 	h := newHarness(t)
 	org := h.org("Clinic")
 	h.user(org, "ann@example.org", inkform.RoleVerifier, password)
@@ -35,7 +33,8 @@ func TestStationWeight(t *testing.T) {
 	if err := json.Unmarshal(examples.WoundCheckForm, &tmpl); err != nil {
 		t.Fatal(err)
 	}
-	h.forms.Put(&inkform.Form{ID: "01formwound", OrgID: org.ID, Version: 1, FormTemplate: tmpl})
+	form := &inkform.Form{ID: "01formwound", OrgID: org.ID, Version: 1, FormTemplate: tmpl}
+	h.forms.Put(form)
 	data, err := os.ReadFile("../examples/wound-check.inkml")
 	if err != nil {
 		t.Fatal(err)
@@ -56,7 +55,18 @@ func TestStationWeight(t *testing.T) {
 	h.docs.Put(doc, &inkform.DocumentInk{DocumentID: doc.ID, Pages: sub.Pages})
 	b := h.browser(t)
 	b.mustSignIn("ann@example.org", password)
-	p := b.get("/verify/documents/" + doc.ID)
+	return b, form, doc.ID
+}
+
+// TestStationWeight weighs the station on the sample form with the
+// sample's real ink (examples/wound-check.*): what a browser loads with
+// an empty cache must stay under 150 KB.
+//
+//	go test ./ui -run TestStationWeight -v
+func TestStationWeight(t *testing.T) {
+	t.Parallel()
+	b, form, id := woundStation(t)
+	p := b.get("/verify/documents/" + id)
 	p.wantStatus(t, "the station", 200)
 	html, static, images := len(p.body), 0, 0
 	seen := map[string]bool{}
@@ -74,7 +84,7 @@ func TestStationWeight(t *testing.T) {
 	}
 	total := html + static + images
 	t.Logf("station page weight: %d bytes = HTML %d + %d static files %d + %d cutouts %d", total, html, len(seen), static, len(cutouts), images)
-	if len(cutouts) != len(tmpl.Fields) || total > maxStationWeight {
+	if len(cutouts) != len(form.Fields) || total > maxStationWeight {
 		t.Errorf("the station weighs %d bytes with %d cutouts; want every field's cutout and at most %d", total, len(cutouts), maxStationWeight)
 	}
 }
