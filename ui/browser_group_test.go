@@ -7,8 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/cdp"
-	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
@@ -53,28 +51,8 @@ func (ty *typist) press(keys string, mods ...chromedp.Modifier) {
 	} else {
 		ty.keys += len([]rune(keys))
 	}
-	if keys == "\r" && len(mods) == 0 {
-		ty.do(enter)
-		return
-	}
 	ty.key(keys, mods...)
 }
-
-// enter presses Enter as a keyboard does: chromedp's KeyEvent follows the
-// key down with a "char" event of its own, which a page's preventDefault
-// on keydown cannot stop, so it would also submit the form the input is
-// in; a keyboard's Enter, once the page prevented its keydown, does not.
-var enter = chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
-	for _, k := range kb.Encode('\r') {
-		if k.Type == kb.KeyChar {
-			continue
-		}
-		if _, err := cdp.Call(ctx, t, input.DispatchKeyEvent, *k); err != nil {
-			return err
-		}
-	}
-	return nil
-})
 
 // figures logs what a measurement found, in the words of docs/performance.md.
 func figures(t *testing.T, mode string, fields, keys int, took time.Duration) {
