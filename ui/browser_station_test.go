@@ -6,7 +6,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 
 	"github.com/inkform/inkform"
 )
@@ -56,10 +59,33 @@ func (tb *tab) waitFor(what, expr string) {
 	}
 }
 
-// key presses a key with modifiers.
+// key presses a key with modifiers. Enter (and Shift+Enter) is pressed
+// as a keyboard presses it: chromedp's KeyEvent follows the key down with
+// a "char" event of its own, which a page's preventDefault on keydown
+// cannot stop, so in a text input it would also submit the input's form
+// (approving a document mid-way), which a keyboard's Enter does not.
 func (tb *tab) key(keys string, mods ...chromedp.Modifier) {
 	tb.t.Helper()
-	tb.do(chromedp.KeyEvent(keys, chromedp.KeyModifiers(mods...)))
+	var m chromedp.Modifier
+	for _, x := range mods {
+		m |= x
+	}
+	if keys != "\r" || m&^chromedp.ModifierShift != 0 {
+		tb.do(chromedp.KeyEvent(keys, chromedp.KeyModifiers(mods...)))
+		return
+	}
+	tb.do(chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		for _, k := range kb.Encode('\r') {
+			k.Modifiers = int64(m)
+			if k.Type == kb.KeyChar {
+				continue
+			}
+			if _, err := cdp.Call(ctx, t, input.DispatchKeyEvent, *k); err != nil {
+				return err
+			}
+		}
+		return nil
+	}))
 }
 
 // TestBrowserStation verifies with the keyboard alone, in chromium: the

@@ -150,6 +150,8 @@ func (s *Server) routes() []route {
 		{"POST /logout/everywhere", s.signedIn("", s.handleLogoutEverywhere)},
 		{"GET /verify", s.verifier(s.handleVerifyQueues)},
 		{"POST /verify/forms/{form}/start", s.verifier(s.handleVerifyStart)},
+		{"GET /verify/forms/{form}/group", s.verifier(s.handleVerifyGroup)},
+		{"POST /verify/forms/{form}/group", s.station(s.handleVerifyGroupConfirm)},
 		{"GET /verify/documents/{id}", s.verifier(s.handleVerifyDocument)},
 		{"POST /verify/documents/{id}/approve", s.station(s.handleVerifyApprove)},
 		{"POST /verify/documents/{id}/flag", s.station(s.handleVerifyFlag)},

@@ -13,6 +13,10 @@ type queueRow struct {
 	Conflicts        int
 	Oldest           time.Time
 	Age              string // how long the oldest document has waited, in words
+	// Group lists the fields that can be verified in a group (Value: the
+	// name); Blind the labels of double-entry fields, which cannot.
+	Group []optionView
+	Blind []string
 }
 
 // handleVerifyQueues serves GET /verify: what waits on each form, and a
@@ -29,8 +33,21 @@ func (s *Server) handleVerifyQueues(w http.ResponseWriter, r *http.Request, v *v
 		if q.Waiting == 0 {
 			continue
 		}
-		page.Queues = append(page.Queues, queueRow{FormID: q.FormID, FormName: q.FormName, Waiting: q.Waiting,
-			Conflicts: q.Conflicts, Oldest: q.Oldest, Age: ageText(now.Sub(q.Oldest))})
+		row := queueRow{FormID: q.FormID, FormName: q.FormName, Waiting: q.Waiting,
+			Conflicts: q.Conflicts, Oldest: q.Oldest, Age: ageText(now.Sub(q.Oldest))}
+		form, err := s.Forms.FindForm(r.Context(), v.Org.ID, q.FormID)
+		if err != nil {
+			return fmt.Errorf("find form: %w", err)
+		}
+		for i := range form.Fields {
+			f := &form.Fields[i]
+			if groupable(f) {
+				row.Group = append(row.Group, optionView{Value: f.Name, Label: labelOf(f)})
+			} else if f.DoubleEntry {
+				row.Blind = append(row.Blind, labelOf(f))
+			}
+		}
+		page.Queues = append(page.Queues, row)
 	}
 	if r.URL.Query().Has("done") {
 		page.Notice = "Nothing more waits for you on that form: the rest is done or being verified by others."
