@@ -39,45 +39,53 @@ func (o *otherRenderBeforePut) Put(ctx context.Context, key string, r io.Reader,
 func TestRenderRaceKeepsFirst(t *testing.T) {
 	t.Parallel()
 	for _, withBackground := range []bool{false, true} {
-		ctx := context.Background()
-		db, org, form, doc, disk := renderSetup(t)
-		if withBackground {
-			// The form's own blank page is a valid background.
-			var blank bytes.Buffer
-			if err := pdf.Blank(ctx, &blank, form, nil); err != nil {
-				t.Fatal(err)
-			}
-			if err := disk.Put(ctx, inkform.FormBackgroundKey(org.ID, form.ID, form.Version), bytes.NewReader(blank.Bytes()), int64(blank.Len()), "application/pdf"); err != nil {
-				t.Fatal(err)
-			}
-		}
-		winner := newRenderWorker(db, disk)
-		racing := &otherRenderBeforePut{BlobStore: disk, other: func(ctx context.Context) error {
-			return winner.Work(ctx, renderJob(org.ID, doc.ID))
-		}}
-		if err := newRenderWorker(db, racing).Work(ctx, renderJob(org.ID, doc.ID)); err != nil {
-			t.Fatal(err)
-		}
-		rec, err := db.FindRender(ctx, org.ID, doc.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		rc, _, err := disk.Get(ctx, rec.Key)
-		if err != nil {
-			t.Fatalf("background %v: the recorded PDF %s is gone: %v", withBackground, rec.Key, err)
-		}
-		b, _ := io.ReadAll(rc)
-		rc.Close()
-		if sum := sha256.Sum256(b); hex.EncodeToString(sum[:]) != rec.SHA256 {
-			t.Errorf("background %v: the object's sum differs from the record's (the loser overwrote it)", withBackground)
-		}
-		var keys []string
-		err = disk.List(ctx, inkform.DocumentBlobPrefix(org.ID, doc.ID)+"pdf/", func(bi inkform.BlobInfo) error {
-			keys = append(keys, bi.Key)
-			return nil
+		t.Run(map[bool]string{false: "plain", true: "background"}[withBackground], func(t *testing.T) {
+			t.Parallel()
+			raceRenders(t, withBackground)
 		})
-		if err != nil || len(keys) != 1 {
-			t.Errorf("background %v: PDF objects after the race: %v, %v; want the winner's only", withBackground, keys, err)
+	}
+}
+
+// raceRenders runs the race of TestRenderRaceKeepsFirst once.
+func raceRenders(t *testing.T, withBackground bool) {
+	ctx := context.Background()
+	db, org, form, doc, disk := renderSetup(t)
+	if withBackground {
+		// The form's own blank page is a valid background.
+		var blank bytes.Buffer
+		if err := pdf.Blank(ctx, &blank, form, nil); err != nil {
+			t.Fatal(err)
 		}
+		if err := disk.Put(ctx, inkform.FormBackgroundKey(org.ID, form.ID, form.Version), bytes.NewReader(blank.Bytes()), int64(blank.Len()), "application/pdf"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	winner := newRenderWorker(db, disk)
+	racing := &otherRenderBeforePut{BlobStore: disk, other: func(ctx context.Context) error {
+		return winner.Work(ctx, renderJob(org.ID, doc.ID))
+	}}
+	if err := newRenderWorker(db, racing).Work(ctx, renderJob(org.ID, doc.ID)); err != nil {
+		t.Fatal(err)
+	}
+	rec, err := db.FindRender(ctx, org.ID, doc.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rc, _, err := disk.Get(ctx, rec.Key)
+	if err != nil {
+		t.Fatalf("the recorded PDF %s is gone: %v", rec.Key, err)
+	}
+	b, _ := io.ReadAll(rc)
+	rc.Close()
+	if sum := sha256.Sum256(b); hex.EncodeToString(sum[:]) != rec.SHA256 {
+		t.Errorf("the object's sum differs from the record's (the loser overwrote it)")
+	}
+	var keys []string
+	err = disk.List(ctx, inkform.DocumentBlobPrefix(org.ID, doc.ID)+"pdf/", func(bi inkform.BlobInfo) error {
+		keys = append(keys, bi.Key)
+		return nil
+	})
+	if err != nil || len(keys) != 1 {
+		t.Errorf("PDF objects after the race: %v, %v; want the winner's only", keys, err)
 	}
 }
