@@ -1,13 +1,11 @@
 package pdf
 
 import (
-	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
 	"fmt"
-	"io"
 	"math"
-
-	"codeberg.org/go-pdf/fpdf"
-	fpdi "codeberg.org/go-pdf/fpdf/contrib/gofpdi"
+	"sync"
 
 	"github.com/inkform/inkform"
 )
@@ -54,31 +52,67 @@ func matchSizes(sizes []inkform.Size, form *inkform.Form) error {
 	}
 }
 
-// background imports the pages of a background PDF into a document.
-type background struct {
-	imp *fpdi.Importer
-	rs  io.ReadSeeker
+// BackgroundCache keeps backgrounds prepared for drawing (read, checked
+// and turned into Form XObjects), so that the documents of a form
+// version, which all share its background, do not each pay for that.
+// Entries are found by the SHA-256 of the background and the form's page
+// sizes, so a replaced background or a form with other pages is never
+// served from an old entry. The oldest entries make way when the cache
+// holds more than its size. A nil *BackgroundCache caches nothing.
+type BackgroundCache struct {
+	max     int
+	mu      sync.Mutex
+	size    int
+	entries map[[32]byte]*preparedBackground
+	order   [][32]byte // oldest first
 }
 
-// openBackground checks data against the form and prepares the import of
-// its normalised form (see NormalizeBackground).
-func openBackground(data []byte, form *inkform.Form) (*background, error) {
-	plain, err := NormalizeBackground(data, form)
+// NewBackgroundCache returns a cache holding up to maxBytes of prepared
+// backgrounds.
+func NewBackgroundCache(maxBytes int) *BackgroundCache {
+	return &BackgroundCache{max: maxBytes, entries: map[[32]byte]*preparedBackground{}}
+}
+
+// prepare returns data prepared for the form, from the cache when it has
+// it.
+func (c *BackgroundCache) prepare(data []byte, form *inkform.Form) (*preparedBackground, error) {
+	if c == nil {
+		return prepareBackground(data, form)
+	}
+	h := sha256.New()
+	var b [8]byte
+	for _, p := range form.Pages {
+		h.Write(binary.LittleEndian.AppendUint64(b[:0], math.Float64bits(p.Size.W)))
+		h.Write(binary.LittleEndian.AppendUint64(b[:0], math.Float64bits(p.Size.H)))
+	}
+	h.Write(data)
+	var key [32]byte
+	h.Sum(key[:0])
+	c.mu.Lock()
+	bg, ok := c.entries[key]
+	c.mu.Unlock()
+	if ok {
+		return bg, nil
+	}
+	// Two renders that miss together both prepare: cheaper than making
+	// one wait, and the second store is a no-op.
+	bg, err := prepareBackground(data, form)
 	if err != nil {
 		return nil, err
 	}
-	return &background{imp: fpdi.NewImporter(), rs: bytes.NewReader(plain)}, nil
-}
-
-// draw puts background page n (1-based) on the current page, scaled to
-// the form page's size (they differ by at most the tolerance).
-func (b *background) draw(pdf *fpdf.Fpdf, n int, size inkform.Size) (err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = unreadable(r)
-		}
-	}()
-	tpl := b.imp.ImportPageFromStream(pdf, &b.rs, n, "/MediaBox")
-	b.imp.UseImportedTemplate(pdf, tpl, 0, 0, size.W, size.H)
-	return nil
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, ok := c.entries[key]; ok || len(bg.data) > c.max {
+		return bg, nil
+	}
+	c.entries[key] = bg
+	c.order = append(c.order, key)
+	c.size += len(bg.data)
+	for c.size > c.max {
+		old := c.order[0]
+		c.order = c.order[1:]
+		c.size -= len(c.entries[old].data)
+		delete(c.entries, old)
+	}
+	return bg, nil
 }

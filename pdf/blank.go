@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"io"
 
-	"codeberg.org/go-pdf/fpdf"
-
 	"github.com/inkform/inkform"
 )
 
@@ -41,25 +39,28 @@ func Blank(ctx context.Context, w io.Writer, form *inkform.Form, copies [][]stri
 			return inkform.Errorf(inkform.EINVALID, "pdf: copy %d has %d page addresses, the form %d pages", i+1, len(c), len(form.Pages))
 		}
 	}
-	pdf := newDocument(form.UpdatedAt, form.UpdatedAt)
-	pdf.SetTitle(form.Name, true)
-	pdf.SetSubject(fmt.Sprintf("blank form, %d copies", len(copies)), true)
+	d := newDocument(nil)
+	defer d.release()
 	for _, addresses := range copies {
 		for i, page := range form.Pages {
 			if err := ctx.Err(); err != nil {
 				return fmt.Errorf("pdf: blank form: %w", err)
 			}
-			pdf.AddPageFormat("P", fpdf.SizeType{Wd: page.Size.W, Ht: page.Size.H})
-			drawFormPage(pdf, form, i+1, addresses[i])
+			d.addPage(page.Size)
+			drawFormPage(&d.c, form, i+1, addresses[i], page.Size.W)
 		}
 	}
-	return output(pdf, w)
+	return d.finish(w, form.Name, fmt.Sprintf("blank form, %d copies", len(copies)), form.UpdatedAt, form.UpdatedAt)
 }
 
 // Printer is inkform.FormPrinter and inkform.DocumentPrinter with this
 // package: the API's blank forms and background checks and the pipeline's
 // filled documents, without either depending on the PDF library.
-type Printer struct{}
+type Printer struct {
+	// Backgrounds keeps backgrounds prepared between filled documents;
+	// nil prepares each document's anew.
+	Backgrounds *BackgroundCache
+}
 
 var (
 	_ inkform.FormPrinter     = Printer{}
@@ -67,8 +68,8 @@ var (
 )
 
 // Filled implements inkform.DocumentPrinter.
-func (Printer) Filled(w io.Writer, form *inkform.Form, doc *inkform.Document, di *inkform.DocumentInk, background []byte) error {
-	return Filled(w, FilledInput{Form: form, Doc: doc, Ink: di, Background: background})
+func (p Printer) Filled(w io.Writer, form *inkform.Form, doc *inkform.Document, di *inkform.DocumentInk, background []byte) error {
+	return filledWith(w, FilledInput{Form: form, Doc: doc, Ink: di, Background: background}, p.Backgrounds)
 }
 
 // NormalizeBackground implements inkform.FormPrinter.

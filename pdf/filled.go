@@ -1,18 +1,15 @@
-// Package pdf renders PDFs of forms with codeberg.org/go-pdf/fpdf: a filled
-// form (the form's background or a drawn form, the real ink as vector
-// paths, the values as a coloured layer and a summary page) and printable
-// blank forms for pattern printing.
+// Package pdf renders PDFs of forms: a filled form (the form's background
+// or a drawn form, the real ink as vector paths, the values as a coloured
+// layer and a summary page) and printable blank forms for pattern
+// printing. It writes the files itself (writer.go): pages, the standard
+// fonts, a background's pages as Form XObjects read with pdfcpu.
 //
 // Output is deterministic: dates come from the document or form and no
 // random IDs are written, so the same input gives the same file.
 package pdf
 
 import (
-	"fmt"
 	"io"
-	"time"
-
-	"codeberg.org/go-pdf/fpdf"
 
 	"github.com/inkform/inkform"
 	"github.com/inkform/inkform/ink"
@@ -35,6 +32,12 @@ type FilledInput struct {
 // Every page has a footer with the document ID, form name and version,
 // created and updated times and the SHA-256 of the stored ink.
 func Filled(w io.Writer, in FilledInput) error {
+	return filledWith(w, in, nil)
+}
+
+// filledWith is Filled taking prepared backgrounds from cache (which may
+// be nil).
+func filledWith(w io.Writer, in FilledInput, cache *BackgroundCache) error {
 	if in.Form == nil || in.Doc == nil {
 		return inkform.Errorf(inkform.EINVALID, "pdf: a filled form needs the form and the document")
 	}
@@ -45,32 +48,29 @@ func Filled(w io.Writer, in FilledInput) error {
 	if err != nil {
 		return err
 	}
-	var bg *background
+	var bg *preparedBackground
 	if len(in.Background) > 0 {
-		if bg, err = openBackground(in.Background, in.Form); err != nil {
+		if bg, err = cache.prepare(in.Background, in.Form); err != nil {
 			return err
 		}
 	}
-	pdf := newDocument(in.Doc.CreatedAt, in.Doc.UpdatedAt)
-	pdf.SetTitle(in.Form.Name, true)
-	pdf.SetSubject("document "+in.Doc.ID, true)
+	d := newDocument(bg)
+	defer d.release()
 	foot := footer(in)
 	for i, page := range in.Form.Pages {
 		n := i + 1
-		pdf.AddPageFormat("P", fpdf.SizeType{Wd: page.Size.W, Ht: page.Size.H})
+		d.addPage(page.Size)
 		if bg != nil {
-			if err := bg.draw(pdf, n, page.Size); err != nil {
-				return err
-			}
+			d.drawBackground(n, page.Size)
 		} else {
-			drawFormPage(pdf, in.Form, n, in.Form.PageAddress(in.Doc, n))
+			drawFormPage(&d.c, in.Form, n, in.Form.PageAddress(in.Doc, n), page.Size.W)
 		}
-		drawInk(pdf, strokes[n], ink.NewPen(strokes[n]))
-		drawValues(pdf, in.Form, in.Doc, n)
-		drawFooter(pdf, page.Size, foot)
+		drawInk(&d.c, strokes[n], ink.NewPen(strokes[n]))
+		drawValues(&d.c, in.Form, in.Doc, n)
+		drawFooter(&d.c, page.Size, foot)
 	}
-	drawSummary(pdf, in.Form, in.Doc, foot)
-	return output(pdf, w)
+	drawSummary(d, in.Form, in.Doc, foot)
+	return d.finish(w, in.Form.Name, "document "+in.Doc.ID, in.Doc.CreatedAt, in.Doc.UpdatedAt)
 }
 
 // inkByPage groups the document's ink by form page number. Ink sent later
@@ -91,35 +91,3 @@ func inkByPage(form *inkform.Form, doc *inkform.Document, di *inkform.DocumentIn
 	return out, nil
 }
 
-// newDocument returns an empty document in millimetres whose file is the
-// same on every run: fixed dates (the Unix epoch stands in for a missing
-// one, as fpdf would otherwise use the clock), sorted resources, no
-// automatic page breaks.
-func newDocument(created, updated time.Time) *fpdf.Fpdf {
-	pdf := fpdf.NewCustom(&fpdf.InitType{UnitStr: "mm", Size: fpdf.SizeType{Wd: 210, Ht: 297}})
-	pdf.SetMargins(0, 0, 0)
-	pdf.SetAutoPageBreak(false, 0)
-	pdf.SetCatalogSort(true)
-	pdf.SetProducer("inkform", false)
-	pdf.SetCreator("inkform", false)
-	epoch := time.Unix(0, 0).UTC()
-	if created.IsZero() {
-		created = epoch
-	}
-	if updated.IsZero() {
-		updated = created
-	}
-	pdf.SetCreationDate(created.UTC())
-	pdf.SetModificationDate(updated.UTC())
-	return pdf
-}
-
-func output(pdf *fpdf.Fpdf, w io.Writer) error {
-	if err := pdf.Error(); err != nil {
-		return fmt.Errorf("pdf: %w", err)
-	}
-	if err := pdf.Output(w); err != nil {
-		return fmt.Errorf("pdf: write: %w", err)
-	}
-	return nil
-}

@@ -7,8 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"codeberg.org/go-pdf/fpdf"
-
 	"github.com/inkform/inkform"
 )
 
@@ -25,10 +23,9 @@ func formatMeta(fv inkform.FieldValue) string {
 // to the right of a checkbox (below it is where the next field's label
 // usually stands), below any other box, or inside the box's bottom when the
 // footer is in the way.
-func drawValues(pdf *fpdf.Fpdf, form *inkform.Form, doc *inkform.Document, n int) {
-	_, h := pdf.GetPageSize()
-	pdf.SetFont("Helvetica", "", valuePt)
-	setText(pdf, valueColour)
+func drawValues(c *canvas, form *inkform.Form, doc *inkform.Document, n int) {
+	h := c.h
+	c.setFont(helvetica, valuePt)
 	for i := range form.Fields {
 		f := &form.Fields[i]
 		fv, ok := doc.Fields[f.Name]
@@ -41,14 +38,14 @@ func drawValues(pdf *fpdf.Fpdf, form *inkform.Form, doc *inkform.Document, n int
 		}
 		text := latin(inkform.ValueText(fv.Value) + "  (" + formatMeta(fv) + ")")
 		if f.Type == inkform.FieldCheckbox {
-			pdf.Text(a.X+a.W+1.5, a.Y+a.H/2+1, fit(pdf, text, 50))
+			c.text(a.X+a.W+1.5, a.Y+a.H/2+1, valueColour, c.fit(text, 50))
 			continue
 		}
 		y := a.Y + a.H + 2.6
 		if y > h-6 {
 			y = a.Y + a.H - 0.8
 		}
-		pdf.Text(a.X+0.5, y, fit(pdf, text, max(a.W, 50)))
+		c.text(a.X+0.5, y, valueColour, c.fit(text, max(a.W, 50)))
 	}
 }
 
@@ -67,7 +64,7 @@ func footer(in FilledInput) footerText {
 // drawSummary adds pages listing every field: label, page, value,
 // confidence, source, valid, and the problems of invalid values. Fields of
 // the document that the form version lacks come last, by name.
-func drawSummary(pdf *fpdf.Fpdf, form *inkform.Form, doc *inkform.Document, foot footerText) {
+func drawSummary(d *document, form *inkform.Form, doc *inkform.Document, foot footerText) {
 	a4 := inkform.Size{W: 210, H: 297}
 	// Table columns: left edge and width in mm.
 	summaryColumns := [...]struct {
@@ -103,23 +100,23 @@ func drawSummary(pdf *fpdf.Fpdf, form *inkform.Form, doc *inkform.Document, foot
 		rows = append(rows, row{name, 0, doc.Fields[name], true})
 	}
 
+	c := &d.c
 	y := 0.0
 	newPage := func() {
-		pdf.AddPageFormat("P", fpdf.SizeType{Wd: a4.W, Ht: a4.H})
-		drawFooter(pdf, a4, foot)
-		setText(pdf, 0)
-		pdf.SetFont("Helvetica", "B", 12)
-		pdf.Text(15, 18, "Field values")
-		pdf.SetFont("Helvetica", "", 8)
-		pdf.Text(15, 24, fit(pdf, latin(fmt.Sprintf("%s v%d • document %s • status %s • pen %s",
+		d.addPage(a4)
+		drawFooter(c, a4, foot)
+		c.setFont(helveticaBold, 12)
+		c.text(15, 18, 0, "Field values")
+		c.setFont(helvetica, 8)
+		c.text(15, 24, 0, c.fit(latin(fmt.Sprintf("%s v%d • document %s • status %s • pen %s",
 			form.Name, form.Version, doc.ID, doc.Status, doc.PenID)), 180))
-		pdf.SetFont("Helvetica", "B", 7.5)
-		for _, c := range summaryColumns {
-			pdf.Text(c.x, 32, c.title)
+		c.setFont(helveticaBold, 7.5)
+		for _, col := range summaryColumns {
+			c.text(col.x, 32, 0, col.title)
 		}
-		pdf.SetLineWidth(lineMM)
-		setDraw(pdf, printColour)
-		pdf.Line(15, 33.5, 195, 33.5)
+		c.lineWidth(lineMM)
+		c.strokeColour(printColour)
+		c.line(15, 33.5, 195, 33.5)
 		y = 38.5
 	}
 	newPage()
@@ -140,22 +137,21 @@ func drawSummary(pdf *fpdf.Fpdf, form *inkform.Form, doc *inkform.Document, foot
 		} else {
 			cells[2] = "(no value)"
 		}
-		pdf.SetFont("Helvetica", "", 7.5)
-		setText(pdf, 0)
+		c.setFont(helvetica, 7.5)
+		colour := rgb(0)
 		if r.ok && !r.fv.Valid {
-			setText(pdf, valueColour)
+			colour = valueColour
 		}
-		for i, c := range summaryColumns {
-			pdf.Text(c.x, y, fit(pdf, latin(cells[i]), c.w-1))
+		for i, col := range summaryColumns {
+			c.text(col.x, y, colour, c.fit(latin(cells[i]), col.w-1))
 		}
 		if r.ok && len(r.fv.Problems) > 0 {
 			y += 3.5
-			pdf.SetFont("Helvetica", "", 6.5)
-			setText(pdf, valueColour)
-			pdf.Text(summaryColumns[2].x, y, fit(pdf, latin(strings.Join(r.fv.Problems, "; ")), 120))
+			c.setFont(helvetica, 6.5)
+			c.text(summaryColumns[2].x, y, valueColour, c.fit(latin(strings.Join(r.fv.Problems, "; ")), 120))
 		}
-		setDraw(pdf, 0xdddddd)
-		pdf.Line(15, y+1.6, 195, y+1.6)
+		c.strokeColour(0xdddddd)
+		c.line(15, y+1.6, 195, y+1.6)
 		y += 5
 	}
 }
