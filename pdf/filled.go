@@ -90,4 +90,3 @@ func inkByPage(form *inkform.Form, doc *inkform.Document, di *inkform.DocumentIn
 	}
 	return out, nil
 }
-

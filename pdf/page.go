@@ -129,10 +129,10 @@ func drawInk(c *canvas, strokes []inkform.Stroke, pen ink.Pen) {
 		return
 	}
 	col := ink.InkColor()
-	ink := rgb(col.R)<<16 | rgb(col.G)<<8 | rgb(col.B)
+	blue := rgb(col.R)<<16 | rgb(col.G)<<8 | rgb(col.B)
 	c.b = append(c.b, "q 1 J 1 j "...)
-	c.colour(ink, "RG")
-	c.colour(ink, "rg")
+	c.colour(blue, "RG")
+	c.colour(blue, "rg")
 	for i := range strokes {
 		pen.Runs(&strokes[i], func(width float64, pts []inkform.Point) {
 			c.num(width * ptPerMM)

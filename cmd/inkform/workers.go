@@ -17,6 +17,11 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 )
 
+// backgroundCacheBytes is how much of form backgrounds, prepared for
+// drawing, the render workers keep between documents: every document of a
+// form version shares its background.
+const backgroundCacheBytes = 64 << 20
+
 // workerConfig configures the background workers of a process.
 type workerConfig struct {
 	recognizers  recognizerConfig
@@ -59,7 +64,7 @@ func startWorkers(ctx context.Context, db *sqlstore.DB, recs *pipeline.Recognize
 	ws := queue.NewWorkers()
 	pipeline.Workers{
 		Interpret: &pipeline.InterpretWorker{Documents: db, Forms: db, Updater: db, Interpreter: interpret.Engine{}, Recognizers: recs, Logger: logger},
-		Render: &pipeline.RenderWorker{Documents: db, Forms: db, Renders: db, Printer: pdf.Printer{}, Deliveries: db, Blobs: blobs,
+		Render: &pipeline.RenderWorker{Documents: db, Forms: db, Renders: db, Printer: pdf.Printer{Backgrounds: pdf.NewBackgroundCache(backgroundCacheBytes)}, Deliveries: db, Blobs: blobs,
 			Logger: logger},
 		Deliver: deliver,
 		Maintenance: &pipeline.MaintenanceWorker{Retention: db, Deliveries: db, Blobs: blobs, Logger: logger,
