@@ -34,6 +34,13 @@ func (c rgb) parts() (int, int, int) { return int(c >> 16 & 0xff), int(c >> 8 & 
 // latin turns text into the Windows-1252 bytes the PDF core fonts use;
 // characters outside it become "?" and control characters spaces.
 func latin(s string) string {
+	plain := true
+	for i := 0; i < len(s) && plain; i++ {
+		plain = s[i] >= 0x20 && s[i] < 0x7f
+	}
+	if plain {
+		return s // nothing to change: no copy
+	}
 	var b strings.Builder
 	b.Grow(len(s))
 	for _, r := range s {

@@ -3,6 +3,7 @@ package pdf
 import (
 	"bytes"
 	"image"
+	"strconv"
 	"testing"
 
 	"codeberg.org/go-pdf/fpdf"
@@ -196,4 +197,24 @@ func darkOverlap(want, got image.Image) (dark, kept int) {
 		}
 	}
 	return dark, kept
+}
+
+func TestAppendFixed2(t *testing.T) {
+	t.Parallel()
+	for _, v := range []float64{0, 1, -1, 0.004, -0.004, 0.006, -0.006, 12.345678, -841.89, 595.2755905511812, 99.995001, 1e11 + 0.25, 2e12 + 0.25, 3e20, -7.1} {
+		want := strconv.AppendFloat(nil, v, 'f', 2, 64)
+		if string(want) == "-0.00" {
+			want = []byte("0.00")
+		}
+		if got := appendFixed2(nil, v); string(got) != string(want) {
+			t.Errorf("appendFixed2(%v) = %s, want %s", v, got, want)
+		}
+	}
+	// Coordinates of a page: every hundredth of a millimetre on A4.
+	for i := range 29700 {
+		v := float64(i) / 100 * ptPerMM
+		if got, want := appendFixed2(nil, v), strconv.AppendFloat(nil, v, 'f', 2, 64); string(got) != string(want) {
+			t.Errorf("appendFixed2(%v) = %s, want %s", v, got, want)
+		}
+	}
 }
