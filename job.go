@@ -60,6 +60,10 @@ type EnqueueOpts struct {
 	// same org, kind and key waits to run (a running one does not count:
 	// it may have read its data before the enqueuing change).
 	UniqueKey string
+	// LimitKey, when set, names what the job's kind limits the running
+	// jobs of (a delivery's handler): a claim that passes a per-key limit
+	// skips the jobs whose key has that many running on the claiming node.
+	LimitKey string
 }
 
 // JobArgsWithInsertOpts are JobArgs that carry their own enqueue options,
@@ -94,6 +98,9 @@ func JobInsertOpts(args JobArgs, opts EnqueueOpts) EnqueueOpts {
 	}
 	if opts.UniqueKey == "" {
 		opts.UniqueKey = own.UniqueKey
+	}
+	if opts.LimitKey == "" {
+		opts.LimitKey = own.LimitKey
 	}
 	return opts
 }

@@ -15,7 +15,8 @@ func (plainArgs) Kind() string { return "plain" }
 func TestJobInsertOpts(t *testing.T) {
 	t.Parallel()
 	at := time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)
-	deliver := inkform.DeliverArgs{DocumentID: "d"}
+	deliver := inkform.DeliverArgs{DocumentID: "d", SubscriptionID: "h"}
+	limit := inkform.DeliveryLimitKey("h")
 	render := inkform.RenderPDFArgs{DocumentID: "d"}
 	tests := []struct {
 		name string
@@ -25,11 +26,13 @@ func TestJobInsertOpts(t *testing.T) {
 	}{
 		{"plain args: opts as given", plainArgs{}, inkform.EnqueueOpts{Priority: 2}, inkform.EnqueueOpts{Priority: 2}},
 		{"args' own", deliver, inkform.EnqueueOpts{},
-			inkform.EnqueueOpts{Queue: inkform.QueueDeliver, MaxAttempts: inkform.DeliverMaxAttempts}},
+			inkform.EnqueueOpts{Queue: inkform.QueueDeliver, MaxAttempts: inkform.DeliverMaxAttempts, LimitKey: limit}},
 		{"given fields win one by one", deliver, inkform.EnqueueOpts{MaxAttempts: 3, RunAt: at},
-			inkform.EnqueueOpts{Queue: inkform.QueueDeliver, MaxAttempts: 3, RunAt: at}},
+			inkform.EnqueueOpts{Queue: inkform.QueueDeliver, MaxAttempts: 3, RunAt: at, LimitKey: limit}},
 		{"given queue wins", deliver, inkform.EnqueueOpts{Queue: "q"},
-			inkform.EnqueueOpts{Queue: "q", MaxAttempts: inkform.DeliverMaxAttempts}},
+			inkform.EnqueueOpts{Queue: "q", MaxAttempts: inkform.DeliverMaxAttempts, LimitKey: limit}},
+		{"given limit key wins", deliver, inkform.EnqueueOpts{LimitKey: "k"},
+			inkform.EnqueueOpts{Queue: inkform.QueueDeliver, MaxAttempts: inkform.DeliverMaxAttempts, LimitKey: "k"}},
 		{"unique key from the args", render, inkform.EnqueueOpts{Priority: 1},
 			inkform.EnqueueOpts{Queue: inkform.QueueRender, Priority: 1, UniqueKey: "d"}},
 		{"given unique key wins", inkform.InterpretArgs{DocumentID: "d"}, inkform.EnqueueOpts{UniqueKey: "k"},

@@ -33,8 +33,11 @@ type JobQueue interface {
 	// ClaimJobs leases up to max available jobs of a queue whose RunAt
 	// has come to worker, sharing the claim fairly between orgs, and
 	// counts an attempt for each. Within an org, a lower Priority number
-	// goes first, then the earlier RunAt, then the lower ID.
-	ClaimJobs(ctx context.Context, queue, worker string, max int, lease time.Duration) ([]*Job, error)
+	// goes first, then the earlier RunAt, then the lower ID. With
+	// perKey > 0, a job with a LimitKey is skipped while perKey jobs of
+	// its key run under worker's lease (those claimed now included), so
+	// the claim takes other jobs instead.
+	ClaimJobs(ctx context.Context, queue, worker string, max int, lease time.Duration, perKey int) ([]*Job, error)
 	// ExtendLeases renews the leases worker holds on running jobs.
 	ExtendLeases(ctx context.Context, worker string, ids []int64, lease time.Duration) error
 	// CompleteJobs marks jobs completed.

@@ -21,10 +21,17 @@ const (
 	// TopicTokens says an API token was revoked or changed; the payload
 	// is TokenNotice's. Nodes drop it from their token caches.
 	TopicTokens = "inkform_tokens"
+	// TopicRenders says a document's PDF was saved; the payload is
+	// DocumentNotice's. Deliveries waiting for that PDF go out at once:
+	// one that was checking for it while it was saved does not snooze.
+	TopicRenders = "inkform_renders"
 )
 
 // Topics lists every topic, for transports that subscribe up front.
-func Topics() []string { return []string{TopicJobs, TopicTokens} }
+func Topics() []string { return []string{TopicJobs, TopicTokens, TopicRenders} }
+
+// DocumentNotice is the TopicRenders payload naming one document of an org.
+func DocumentNotice(orgID, documentID string) string { return orgID + "/" + documentID }
 
 // TokenNotice is the TopicTokens payload naming one token of an org.
 func TokenNotice(orgID, tokenID string) string { return orgID + "/" + tokenID }

@@ -257,10 +257,16 @@ type PurgedRecord struct {
 }
 
 // InsertOpts implements JobArgsWithInsertOpts: deliveries have a queue of
-// their own, and attempts that span about a day.
-func (DeliverArgs) InsertOpts() EnqueueOpts {
-	return EnqueueOpts{Queue: QueueDeliver, MaxAttempts: DeliverMaxAttempts}
+// their own, attempts that span about a day, and their handler as limit
+// key, so a node runs at most its per-handler limit of one handler's
+// deliveries at once and claims others meanwhile.
+func (a DeliverArgs) InsertOpts() EnqueueOpts {
+	return EnqueueOpts{Queue: QueueDeliver, MaxAttempts: DeliverMaxAttempts, LimitKey: DeliveryLimitKey(a.SubscriptionID)}
 }
+
+// DeliveryLimitKey is the limit key (EnqueueOpts.LimitKey) of the
+// deliveries to one subscription.
+func DeliveryLimitKey(subscriptionID string) string { return "handler " + subscriptionID }
 
 // JobDocumentID implements DocumentJobArgs.
 func (a DeliverArgs) JobDocumentID() string { return a.DocumentID }

@@ -42,6 +42,7 @@ type jobRec struct {
 	leasedBy string
 	leaseEnd time.Time // zero when no lease runs
 	reaps    int       // times ReapJobs took it back from a worker that died
+	limitKey string    // EnqueueOpts.LimitKey
 }
 
 // copyJob returns a copy of the job that shares no memory with the store.
@@ -143,14 +144,14 @@ func (q *JobQueue) Enqueue(ctx context.Context, orgID string, args inkform.JobAr
 	q.nextID++
 	rec := &jobRec{job: inkform.Job{ID: q.nextID, OrgID: orgID, Queue: opts.Queue, Kind: args.Kind(), Args: raw,
 		State: inkform.JobAvailable, Priority: opts.Priority, MaxAttempts: opts.MaxAttempts,
-		RunAt: dbTime(opts.RunAt), UniqueKey: opts.UniqueKey, CreatedAt: at}}
+		RunAt: dbTime(opts.RunAt), UniqueKey: opts.UniqueKey, CreatedAt: at}, limitKey: opts.LimitKey}
 	q.jobs[rec.job.ID] = rec
 	return rec.copyJob(), nil
 }
 
 // ClaimJobs implements inkform.JobQueue.
-func (q *JobQueue) ClaimJobs(ctx context.Context, queue, worker string, limit int, lease time.Duration) ([]*inkform.Job, error) {
-	if err := q.Hook.call("ClaimJobs", queue, worker, limit, lease); err != nil {
+func (q *JobQueue) ClaimJobs(ctx context.Context, queue, worker string, limit int, lease time.Duration, perKey int) ([]*inkform.Job, error) {
+	if err := q.Hook.call("ClaimJobs", queue, worker, limit, lease, perKey); err != nil {
 		return nil, err
 	}
 	if limit <= 0 {
@@ -171,6 +172,15 @@ func (q *JobQueue) ClaimJobs(ctx context.Context, queue, worker string, limit in
 			orgs[rec.job.OrgID] = true
 		}
 	}
+	var running map[string]int // limit key → jobs running under worker's lease
+	if perKey > 0 {
+		running = map[string]int{}
+		for _, rec := range q.jobs {
+			if rec.job.Queue == queue && rec.job.State == inkform.JobRunning && rec.leasedBy == worker && rec.limitKey != "" {
+				running[rec.limitKey]++
+			}
+		}
+	}
 	orgIDs := slices.Sorted(maps.Keys(orgs))
 	orgIDs = orgIDs[:min(len(orgIDs), maxClaimOrgs)]
 	var ids []int64
@@ -182,13 +192,13 @@ func (q *JobQueue) ClaimJobs(ctx context.Context, queue, worker string, limit in
 				break
 			}
 			want := min(share, limit-len(ids))
-			got := q.due(queue, org, at, want, ids)
+			got := q.due(queue, org, at, want, ids, running, perKey)
 			ids = append(ids, got...)
 			fillUp = fillUp || len(got) == want
 		}
 	}
 	if fillUp && len(ids) < limit {
-		ids = append(ids, q.due(queue, "", at, limit-len(ids), ids)...)
+		ids = append(ids, q.due(queue, "", at, limit-len(ids), ids, running, perKey)...)
 	}
 	out := make([]*inkform.Job, len(ids))
 	for i, id := range ids {
@@ -201,9 +211,10 @@ func (q *JobQueue) ClaimJobs(ctx context.Context, queue, worker string, limit in
 }
 
 // due returns up to n due available jobs of the queue — of one org, or of
-// any for "" — in priority, due-time and ID order, skipping taken. Callers
-// hold q.mu.
-func (q *JobQueue) due(queue, org string, at time.Time, n int, taken []int64) []int64 {
+// any for "" — in priority, due-time and ID order, skipping taken and the
+// jobs whose limit key has perKey running (counted in running, which it
+// updates; nil for no limit). Callers hold q.mu.
+func (q *JobQueue) due(queue, org string, at time.Time, n int, taken []int64, running map[string]int, perKey int) []int64 {
 	var recs []*jobRec
 	for _, rec := range q.jobs {
 		j := rec.job
@@ -222,7 +233,16 @@ func (q *JobQueue) due(queue, org string, at time.Time, n int, taken []int64) []
 		return int(a.job.ID - b.job.ID)
 	})
 	ids := make([]int64, 0, min(n, len(recs)))
-	for _, rec := range recs[:min(n, len(recs))] {
+	for _, rec := range recs {
+		if len(ids) == n {
+			break
+		}
+		if running != nil && rec.limitKey != "" {
+			if running[rec.limitKey] >= perKey {
+				continue
+			}
+			running[rec.limitKey]++
+		}
 		ids = append(ids, rec.job.ID)
 	}
 	return ids

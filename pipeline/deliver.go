@@ -33,8 +33,11 @@ const (
 //
 // One slow or failing endpoint must not hold up the others: each
 // subscription may have at most PerSubscription deliveries running on this
-// node, and a delivery over that snoozes briefly, leaving the node's workers
-// to other subscriptions (claims are already fair between orgs).
+// node. The claim enforces it (deliveries carry their handler as limit key,
+// queue.QueueConfig.PerKey), leaving the others in the queue while the
+// node's workers take other subscriptions' (claims are already fair between
+// orgs). Deliveries stored without a limit key (before migration 00015)
+// are counted here instead, and one over the limit snoozes briefly.
 type DeliverWorker struct {
 	Subscriptions inkform.SubscriptionStore
 	Documents     inkform.DocumentService
@@ -48,10 +51,17 @@ type DeliverWorker struct {
 	// EmailDomains, when set, are the only domains e-mail may go to; a
 	// subscription made before the operator narrowed them is stopped here.
 	EmailDomains []string
-	Logger       *slog.Logger
+	// Notifier, when set, tells the worker of saved renders
+	// (TopicRenders): a delivery waiting for its PDF then snoozes until
+	// the render wakes it (pdfWoken), where without one it polls
+	// (pdfWait).
+	Notifier inkform.Notifier
+	Logger   *slog.Logger
 
-	once     sync.Once
-	inFlight *limiter
+	once      sync.Once
+	inFlight  *limiter
+	watchOnce sync.Once
+	watching  *pdfWatch
 }
 
 // Work implements queue.Worker.
@@ -84,10 +94,10 @@ func (w *DeliverWorker) Work(ctx context.Context, job *queue.Job[inkform.Deliver
 		if job.CreatedAt.After(since) {
 			since = job.CreatedAt
 		}
-		if wait, err := w.awaitPDF(ctx, job.OrgID, a, since); err != nil {
+		if wait, err := w.waitForPDF(ctx, job.OrgID, a, since); err != nil {
 			return w.gone(job, err)
-		} else if wait {
-			return queue.Snooze(jitter(pdfWait(time.Since(since))))
+		} else if wait > 0 {
+			return queue.Snooze(jitter(wait))
 		}
 	}
 	d := w.ByType[h.Type]

@@ -32,7 +32,10 @@ type RenderWorker struct {
 	// Deliveries are woken when a new PDF is saved: deliveries that need
 	// it wait for it.
 	Deliveries inkform.DeliveryWaker
-	Blobs      inkform.BlobStore
+	// Notifier, when set, hears of every saved render (TopicRenders), so
+	// deliveries that were checking for the PDF as it was saved go out.
+	Notifier inkform.Notifier
+	Blobs    inkform.BlobStore
 	Logger     *slog.Logger
 }
 
@@ -86,10 +89,15 @@ func (w *RenderWorker) Work(ctx context.Context, job *queue.Job[inkform.RenderPD
 		return fmt.Errorf("record render: %w", err)
 	}
 	if saved {
-		// Deliveries waiting for this PDF poll for it; telling them saves
-		// their users a poll interval.
+		// Deliveries waiting for this PDF snooze until it is saved: wake
+		// the snoozed ones, and tell those checking for it right now.
 		if err := w.Deliveries.WakeDeliveries(ctx, org, id); err != nil {
 			w.Logger.Warn("wake deliveries", "document", id, "err", err)
+		}
+		if w.Notifier != nil {
+			if err := w.Notifier.Publish(ctx, inkform.TopicRenders, inkform.DocumentNotice(org, id)); err != nil {
+				w.Logger.Warn("announce render", "document", id, "err", err)
+			}
 		}
 	}
 	switch {

@@ -18,6 +18,10 @@ import (
 type QueueConfig struct {
 	// MaxWorkers is how many jobs of the queue run at once in this client.
 	MaxWorkers int
+	// PerKey, when above 0, is how many jobs with one limit key
+	// (inkform.EnqueueOpts.LimitKey: a delivery's handler) run at once in
+	// this client: the claim itself leaves the others in the queue.
+	PerKey int
 }
 
 // Config configures a Client.
@@ -112,7 +116,7 @@ func NewClient(cfg Config) (*Client, error) {
 		if qc.MaxWorkers <= 0 {
 			return nil, fmt.Errorf("queue: queue %q needs MaxWorkers > 0", name)
 		}
-		c.producers[name] = newProducer(c, name, qc.MaxWorkers)
+		c.producers[name] = newProducer(c, name, qc)
 	}
 	return c, nil
 }

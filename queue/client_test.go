@@ -196,7 +196,7 @@ func TestReaperFreesJobsOfLostWorkers(t *testing.T) {
 	s := &fake.JobQueue{}
 	j := enqueue(t, s, 1, inkform.EnqueueOpts{})
 	// A worker that claims and then vanishes (no heartbeats, no outcome).
-	if _, err := s.ClaimJobs(context.Background(), inkform.QueueDefault, "lost-worker", 1, 50*time.Millisecond); err != nil {
+	if _, err := s.ClaimJobs(context.Background(), inkform.QueueDefault, "lost-worker", 1, 50*time.Millisecond, 0); err != nil {
 		t.Fatal(err)
 	}
 	startClient(t, s, func(ctx context.Context, j *queue.Job[testArgs]) error { return nil }, func(c *queue.Config) {

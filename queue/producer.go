@@ -14,8 +14,9 @@ import (
 // max at a time.
 type producer struct {
 	c     *Client
-	queue string
-	max   int
+	queue  string
+	max    int
+	perKey int // QueueConfig.PerKey
 
 	wakeCh chan struct{} // buffered 1: a wake-up is never lost, never blocks
 	doneCh chan struct{} // a job finished: a slot is free
@@ -24,9 +25,9 @@ type producer struct {
 	active int
 }
 
-func newProducer(c *Client, queue string, max int) *producer {
-	return &producer{c: c, queue: queue, max: max,
-		wakeCh: make(chan struct{}, 1), doneCh: make(chan struct{}, max)}
+func newProducer(c *Client, queue string, qc QueueConfig) *producer {
+	return &producer{c: c, queue: queue, max: qc.MaxWorkers, perKey: qc.PerKey,
+		wakeCh: make(chan struct{}, 1), doneCh: make(chan struct{}, qc.MaxWorkers)}
 }
 
 func (p *producer) wake() {
@@ -82,7 +83,7 @@ func (p *producer) slots() (free, active int) {
 // due jobs than it got.
 func (p *producer) claim(free int) bool {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	jobs, err := p.c.cfg.Store.ClaimJobs(ctx, p.queue, p.c.cfg.ID, free, p.c.cfg.Lease)
+	jobs, err := p.c.cfg.Store.ClaimJobs(ctx, p.queue, p.c.cfg.ID, free, p.c.cfg.Lease, p.perKey)
 	cancel()
 	if err != nil {
 		p.c.cfg.Logger.Warn("claim jobs", "queue", p.queue, "err", err)

@@ -74,7 +74,7 @@ func backupTables() []backupTable {
 		table("audit_events", "id", "id:t org_id:t created_at:i actor:t action:t object_kind:t object_id:t detail:t"),
 		table("handlers", "id", "id:t org_id:t form_id:t type:t url:t events:t secret:t created_at:i settings:t updated_at:i"),
 		serial(table("handler_deliveries", "id", "id:i org_id:t handler_id:t message_id:t event:t document_id:t event_at:i attempt:i status_code:i latency_ms:i error_message:t attempted_at:i")),
-		serial(table("jobs", "id", "id:i org_id:t queue:t kind:t args:t state:t priority:i attempt:i max_attempts:i run_at:i unique_key:t? last_error:t leased_by:t? lease_expires_at:i? created_at:i finished_at:i? document_id:t? reaps:i")),
+		serial(table("jobs", "id", "id:i org_id:t queue:t kind:t args:t state:t priority:i attempt:i max_attempts:i run_at:i unique_key:t? last_error:t leased_by:t? lease_expires_at:i? created_at:i finished_at:i? document_id:t? reaps:i limit_key:t?")),
 	}
 }
 

@@ -74,7 +74,7 @@ func jobOptions(args inkform.JobArgs, opts inkform.EnqueueOpts, now time.Time) i
 
 // jobInsertColumns are the columns of a new job, in the order of jobRow.
 const jobInsertColumns = `org_id, queue, kind, args, document_id, state, priority, attempt, max_attempts, run_at,
-	unique_key, last_error, created_at`
+	unique_key, last_error, created_at, limit_key`
 
 // jobRow returns the values of jobInsertColumns for a new job of args;
 // opts must come from jobOptions. The document a job works on is stored
@@ -85,13 +85,16 @@ func jobRow(orgID string, args inkform.JobArgs, opts inkform.EnqueueOpts, now ti
 	if err != nil {
 		return nil, fmt.Errorf("enqueue %s: %w", args.Kind(), err)
 	}
-	var doc, unique any
+	var doc, unique, limit any
 	if id := inkform.JobDocumentID(args); id != "" {
 		doc = id
 	}
 	if opts.UniqueKey != "" {
 		unique = opts.UniqueKey
 	}
+	if opts.LimitKey != "" {
+		limit = opts.LimitKey
+	}
 	return []any{orgID, opts.Queue, args.Kind(), string(raw), doc, string(inkform.JobAvailable), opts.Priority, 0,
-		opts.MaxAttempts, micros(opts.RunAt), unique, "", micros(now)}, nil
+		opts.MaxAttempts, micros(opts.RunAt), unique, "", micros(now), limit}, nil
 }

@@ -2,7 +2,9 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/inkform/inkform"
@@ -26,7 +28,14 @@ const maxClaimOrgs = 64
 // with FOR UPDATE SKIP LOCKED, so claimers on many nodes never take the same
 // job and never wait for each other; SQLite runs the claim on its single
 // writer connection in an immediate transaction, which excludes other writers.
-func (db *DB) ClaimJobs(ctx context.Context, queue, worker string, limit int, lease time.Duration) ([]*inkform.Job, error) {
+//
+// Per-key limit: with perKey > 0, jobs with a limit key (a delivery's
+// handler) are claimed only while fewer than perKey jobs of that key run
+// under this worker's lease, counting those the claim takes. The limit is
+// per worker (node), not cluster-wide: a node's claims of one queue follow
+// one another, so its count is exact without a lock that every node's
+// claims would queue behind.
+func (db *DB) ClaimJobs(ctx context.Context, queue, worker string, limit int, lease time.Duration, perKey int) ([]*inkform.Job, error) {
 	if limit <= 0 {
 		return nil, nil
 	}
@@ -34,7 +43,7 @@ func (db *DB) ClaimJobs(ctx context.Context, queue, worker string, limit int, le
 	err := db.retryConflicts(ctx, func() error {
 		jobs = nil
 		return db.inLeaseWrite(ctx, func(tx querier) error {
-			return db.claimTx(ctx, tx, queue, worker, limit, lease, &jobs)
+			return db.claimTx(ctx, tx, queue, worker, limit, lease, perKey, &jobs)
 		})
 	})
 	if err != nil {
@@ -44,12 +53,16 @@ func (db *DB) ClaimJobs(ctx context.Context, queue, worker string, limit int, le
 }
 
 // claimTx is one attempt at a claim, in tx; it sets *jobs to what it leased.
-func (db *DB) claimTx(ctx context.Context, tx querier, queue, worker string, limit int, lease time.Duration, jobs *[]*inkform.Job) error {
+func (db *DB) claimTx(ctx context.Context, tx querier, queue, worker string, limit int, lease time.Duration, perKey int, jobs *[]*inkform.Job) error {
 	now := db.now()
 	if err := db.promoteRetryable(ctx, tx, queue, now); err != nil {
 		return err
 	}
 	orgs, err := db.dueOrgs(ctx, tx, queue)
+	if err != nil {
+		return err
+	}
+	keys, err := db.runningByKey(ctx, tx, queue, worker, perKey)
 	if err != nil {
 		return err
 	}
@@ -62,7 +75,7 @@ func (db *DB) claimTx(ctx context.Context, tx querier, queue, worker string, lim
 				break
 			}
 			want := min(share, limit-len(ids))
-			got, err := db.lockDue(ctx, tx, queue, org, now, want, nil)
+			got, err := db.lockDue(ctx, tx, queue, org, now, want, nil, keys)
 			if err != nil {
 				return err
 			}
@@ -71,7 +84,7 @@ func (db *DB) claimTx(ctx context.Context, tx querier, queue, worker string, lim
 		}
 	}
 	if fillUp && len(ids) < limit {
-		got, err := db.lockDue(ctx, tx, queue, "", now, limit-len(ids), ids)
+		got, err := db.lockDue(ctx, tx, queue, "", now, limit-len(ids), ids, keys)
 		if err != nil {
 			return err
 		}
@@ -159,9 +172,44 @@ func (db *DB) dueOrgs(ctx context.Context, tx querier, queue string) ([]string, 
 }
 
 // lockDue selects and locks up to n due available jobs of the queue — of
-// one org, or of any when org is "" — skipping the ids already taken.
-func (db *DB) lockDue(ctx context.Context, tx querier, queue, org string, now time.Time, n int, taken []int64) ([]int64, error) {
-	query := `SELECT id FROM jobs WHERE queue = ? AND state = 'available'`
+// one org, or of any when org is "" — skipping the ids already taken and
+// the jobs whose limit key is full. Jobs it locks but leaves (their key
+// filled up within this claim) stay available when the claim commits.
+func (db *DB) lockDue(ctx context.Context, tx querier, queue, org string, now time.Time, n int, taken []int64, keys *keyLimit) ([]int64, error) {
+	var ids []int64
+	skip := slices.Clone(taken)
+	for len(ids) < n {
+		got, err := db.lockDueOnce(ctx, tx, queue, org, now, n-len(ids), skip, keys.full())
+		if err != nil {
+			return nil, err
+		}
+		left := false
+		for _, j := range got {
+			skip = append(skip, j.id)
+			if keys.take(j.key) {
+				ids = append(ids, j.id)
+			} else {
+				left = true
+			}
+		}
+		// Only a job left for its key's limit can hide more due jobs
+		// behind it; otherwise the query found all there were.
+		if !left {
+			break
+		}
+	}
+	return ids, nil
+}
+
+// dueJob is a due job's ID and limit key ("" for none).
+type dueJob struct {
+	id  int64
+	key string
+}
+
+// lockDueOnce is one query of lockDue, skipping the jobs of full keys.
+func (db *DB) lockDueOnce(ctx context.Context, tx querier, queue, org string, now time.Time, n int, taken []int64, full []string) ([]dueJob, error) {
+	query := `SELECT id, limit_key FROM jobs WHERE queue = ? AND state = 'available'`
 	args := []any{queue}
 	if org != "" {
 		query += ` AND org_id = ?`
@@ -174,6 +222,12 @@ func (db *DB) lockDue(ctx context.Context, tx querier, queue, org string, now ti
 		query += ` AND NOT ` + in
 		args = append(args, idArgs...)
 	}
+	if len(full) > 0 {
+		query += ` AND (limit_key IS NULL OR limit_key NOT IN (` + placeholders(len(full)) + `))`
+		for _, k := range full {
+			args = append(args, k)
+		}
+	}
 	query += ` ORDER BY priority, run_at, id LIMIT ?`
 	args = append(args, n)
 	query += db.d.forUpdateSkipLocked()
@@ -182,13 +236,15 @@ func (db *DB) lockDue(ctx context.Context, tx querier, queue, org string, now ti
 		return nil, fmt.Errorf("lock due jobs: %w", err)
 	}
 	defer rows.Close()
-	var ids []int64
+	var jobs []dueJob
 	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
+		var j dueJob
+		var key sql.NullString
+		if err := rows.Scan(&j.id, &key); err != nil {
 			return nil, err
 		}
-		ids = append(ids, id)
+		j.key = key.String
+		jobs = append(jobs, j)
 	}
-	return ids, rows.Err()
+	return jobs, rows.Err()
 }

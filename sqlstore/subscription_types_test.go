@@ -221,7 +221,7 @@ func TestWakeDeliveries(t *testing.T) {
 		if err := db.WakeDeliveries(ctx, org.ID, doc); err != nil {
 			t.Fatal(err)
 		}
-		jobs, err := db.ClaimJobs(ctx, inkform.QueueDeliver, "w", 10, time.Minute)
+		jobs, err := db.ClaimJobs(ctx, inkform.QueueDeliver, "w", 10, time.Minute, 0)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -61,10 +61,11 @@ func startWorkers(ctx context.Context, db *sqlstore.DB, recs *pipeline.Recognize
 	if err != nil {
 		return nil, err
 	}
+	deliver.Notifier = notifier
 	ws := queue.NewWorkers()
 	pipeline.Workers{
 		Interpret: &pipeline.InterpretWorker{Documents: db, Forms: db, Updater: db, Interpreter: interpret.Engine{}, Recognizers: recs, Logger: logger},
-		Render: &pipeline.RenderWorker{Documents: db, Forms: db, Renders: db, Printer: pdf.Printer{Backgrounds: pdf.NewBackgroundCache(backgroundCacheBytes)}, Deliveries: db, Blobs: blobs,
+		Render: &pipeline.RenderWorker{Documents: db, Forms: db, Renders: db, Printer: pdf.Printer{Backgrounds: pdf.NewBackgroundCache(backgroundCacheBytes)}, Deliveries: db, Notifier: notifier, Blobs: blobs,
 			Logger: logger},
 		Deliver: deliver,
 		Maintenance: &pipeline.MaintenanceWorker{Retention: db, Deliveries: db, Blobs: blobs, Logger: logger,
@@ -73,8 +74,15 @@ func startWorkers(ctx context.Context, db *sqlstore.DB, recs *pipeline.Recognize
 	queues := map[string]queue.QueueConfig{}
 	for _, q := range strings.Split(cfg.Queues, ",") {
 		switch q = strings.TrimSpace(q); {
-		case q == inkform.QueueDeliver && cfg.deliver.Workers > 0:
-			queues[q] = queue.QueueConfig{MaxWorkers: cfg.deliver.Workers}
+		case q == inkform.QueueDeliver:
+			// The claim leaves a handler's deliveries in the queue while
+			// it has its limit running here (the worker's own limiter
+			// then only sees jobs stored without a limit key).
+			n := cfg.deliver.Workers
+			if n <= 0 {
+				n = cfg.Workers
+			}
+			queues[q] = queue.QueueConfig{MaxWorkers: n, PerKey: cfg.deliver.PerSubscription}
 		case q != "":
 			queues[q] = queue.QueueConfig{MaxWorkers: cfg.Workers}
 		}

@@ -12,7 +12,9 @@
 // (or -retries run out), and -accepted writes each accepted submission's key
 // and documents, so a cluster test can compare what clients were told with
 // what the database holds. -receive runs a webhook receiver instead
-// (receive.go).
+// (receive.go). -e2e N measures the whole path: it posts N submissions,
+// receives their webhooks itself and reports documents per second, the
+// time from POST to webhook, lost and repeated deliveries (e2e.go).
 package main
 
 import (
@@ -62,7 +64,21 @@ func main() {
 	flag.StringVar(&c.accepted, "accepted", "", "with -keys: write each accepted submission's key and document IDs to this file")
 	receive := flag.String("receive", "", "run a webhook receiver on this address instead (see -out)")
 	out := flag.String("out", "", "with -receive: append one line per delivery (webhook-id, document, event) to this file")
+	e2e := flag.Int("e2e", 0, "end to end: post this many submissions, receive their webhooks on -receive and report POST→webhook times (see e2e.go)")
+	wait := flag.Duration("wait", 5*time.Minute, "with -e2e: most time to wait for the last webhook after the last POST")
+	pids := flag.String("pids", "", "with -e2e: comma-separated process IDs of the server nodes, whose CPU time is reported per document")
 	flag.Parse()
+	if *e2e > 0 {
+		p, err := parsePIDs(*pids)
+		if err == nil {
+			err = runE2E(e2eConfig{config: c, docs: *e2e, receive: *receive, wait: *wait, pids: p}, os.Stdout)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "inkload:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if *receive != "" {
 		if err := receiveWebhooks(*receive, *out); err != nil {
 			fmt.Fprintln(os.Stderr, "inkload:", err)

@@ -1,9 +1,7 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"os"
 	"sync"
@@ -29,19 +27,13 @@ func receiveWebhooks(addr, out string) error {
 			http.Error(w, "POST only", http.StatusMethodNotAllowed)
 			return
 		}
-		var msg struct {
-			Type string `json:"type"`
-			Data struct {
-				ID string `json:"id"`
-			} `json:"data"`
-		}
-		body, err := io.ReadAll(io.LimitReader(r.Body, 16<<20))
-		if err != nil || json.Unmarshal(body, &msg) != nil || r.Header.Get("webhook-id") == "" {
+		id, doc, event, err := webhookOf(r)
+		if err != nil {
 			http.Error(w, "not a webhook", http.StatusBadRequest)
 			return
 		}
 		mu.Lock()
-		_, err = fmt.Fprintf(f, "%s %s %s\n", r.Header.Get("webhook-id"), msg.Data.ID, msg.Type)
+		_, err = fmt.Fprintf(f, "%s %s %s\n", id, doc, event)
 		mu.Unlock()
 		if err != nil {
 			http.Error(w, err.Error(), http.StatusInternalServerError)

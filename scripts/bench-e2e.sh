@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Measures the whole path of issue 13, pen ink to delivered webhook: one
+# `inkform serve` with its default in-process workers (plus NODES-1
+# `inkform worker` nodes), a webhook handler for document.validated and
+# document.needs_verification pointing at a receiver in `inkload -e2e`, and
+# DOCS one-page submissions of the sample form posted closed loop with CONNS
+# connections (or open loop at RATE/s). inkload prints documents/s from the
+# first POST to the last delivery, p50/p99 POST→webhook, lost and duplicated
+# deliveries, and the server nodes' CPU seconds per document.
+#
+#   scripts/bench-e2e.sh                    # SQLite in a fresh temp directory
+#   scripts/bench-e2e.sh 'postgres://postgres@127.0.0.1:5432/bench?sslmode=disable'
+#   NODES=2 scripts/bench-e2e.sh 'postgres://…'    # a second (worker) node
+#   RATE=150 DOCS=3000 scripts/bench-e2e.sh         # open loop
+#   PROFILE=/tmp/e2e.pprof scripts/bench-e2e.sh     # CPU profile of serve
+#
+# DOCS (default 3000), CONNS (16), RATE (0: closed loop), NODES (1),
+# INK (examples/wound-check.inkml), SERVE_ARGS (extra flags for every node).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+docs=${DOCS:-3000} conns=${CONNS:-16} rate=${RATE:-0} nodes=${NODES:-1} ink=${INK:-examples/wound-check.inkml}
+tmp=$(mktemp -d)
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill -INT "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+go build -o "$tmp/inkform" ./cmd/inkform
+go build -o "$tmp/inkload" ./cmd/inkload
+freeport() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+store=(--data "$tmp/data")
+[ $# -ge 1 ] && store=(--db "$1" --data "$tmp/data")
+"$tmp/inkform" migrate "${store[@]}" >/dev/null 2>&1 || true
+org="e2e-$(date +%s)-$$"
+"$tmp/inkform" org create "$org" "${store[@]}" >/dev/null 2>&1
+admin=$("$tmp/inkform" token create --org "$org" --role admin "${store[@]}" 2>/dev/null)
+gateway=$("$tmp/inkform" token create --org "$org" --role gateway "${store[@]}" 2>/dev/null)
+addr=127.0.0.1:$(freeport) hook=127.0.0.1:$(freeport)
+# shellcheck disable=SC2086
+"$tmp/inkform" serve --addr "$addr" "${store[@]}" --webhook-allow-private --log-level error \
+  ${PROFILE:+--cpu-profile "$PROFILE"} ${SERVE_ARGS:-} &
+pids+=($!)
+for i in $(seq 2 "$nodes"); do
+  # shellcheck disable=SC2086
+  "$tmp/inkform" worker --admin-addr "127.0.0.1:$(freeport)" "${store[@]}" --webhook-allow-private --log-level error ${SERVE_ARGS:-} &
+  pids+=($!)
+done
+for _ in $(seq 100); do curl -sf "http://$addr/readyz" >/dev/null && break; sleep 0.1; done
+# The sample's page address must be free in this database: use a fresh one.
+page="73.$((RANDOM % 1000)).$((RANDOM % 1000)).5"
+sed "s/70\.3\.12\.5/$page/" examples/wound-check.json >"$tmp/form.json"
+sed "s/70\.3\.12\.5/$page/" "$ink" >"$tmp/ink.inkml"
+auth=(-H "Authorization: Bearer $admin" -H 'Content-Type: application/json')
+form=$(curl -sf "${auth[@]}" --data-binary @"$tmp/form.json" "http://$addr/api/v1/forms" |
+  python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+curl -sf "${auth[@]}" "http://$addr/api/v1/forms/$form/handlers" \
+  --data-binary "{\"type\":\"webhook\",\"url\":\"http://$hook/hook\",\"events\":[\"document.validated\",\"document.needs_verification\"]}" >/dev/null
+echo "== $(git rev-parse --short HEAD) store=${1:-sqlite} nodes=$nodes $(nproc) cores, ink $(wc -c <"$tmp/ink.inkml") bytes"
+"$tmp/inkload" -e2e "$docs" -receive "$hook" -url "http://$addr/api/v1/ink" -token "$gateway" -file "$tmp/ink.inkml" \
+  -c "$conns" -rate "$rate" -pids "$(IFS=,; echo "${pids[*]}")"
