@@ -2,8 +2,6 @@ package icrtrain
 
 import (
 	"fmt"
-	"hash/fnv"
-	"io"
 	"slices"
 	"sort"
 
@@ -18,28 +16,32 @@ import (
 // sizes and tablets) and must not be changed to flatter the figures.
 func TestSources() []string { return []string{"aga", "ced", "imp", "pri"} }
 
-// SplitSamples divides the corpus by source folder: the TestSources are
-// the test set; of the other sources' writers about one in eight (chosen
-// by a hash of the writer) is held out for calibration, the rest trains.
-func SplitSamples(all []Sample) (train, calib, test []Sample) {
-	testSrc := TestSources()
+// ValidationSources returns the UNIPEN source folders that choose models,
+// thresholds and the cascade and that calibrate the temperatures: no
+// writer of theirs is trained on, and, unlike the test sources, they are
+// read as often as the choices need. They were picked before the
+// convolutional network's first run: the development sources with both
+// digits and letters from more than one writer, after the test sources,
+// leaving most of the data for training.
+func ValidationSources() []string { return []string{"app", "art"} }
+
+// SplitSamples divides the corpus by source folder (institution), never by
+// sample or writer: the TestSources are the test set, the
+// ValidationSources the validation set (which also calibrates), and the
+// other sources train.
+func SplitSamples(all []Sample) (train, val, test []Sample) {
+	testSrc, valSrc := TestSources(), ValidationSources()
 	for _, s := range all {
 		switch {
 		case slices.Contains(testSrc, s.Source):
 			test = append(test, s)
-		case calibWriter(s.Writer):
-			calib = append(calib, s)
+		case slices.Contains(valSrc, s.Source):
+			val = append(val, s)
 		default:
 			train = append(train, s)
 		}
 	}
-	return train, calib, test
-}
-
-func calibWriter(w string) bool {
-	h := fnv.New32a()
-	_, _ = io.WriteString(h, w)
-	return h.Sum32()%8 == 0
+	return train, val, test
 }
 
 // EvalResult is the accuracy of a model on labelled samples for one
