@@ -54,7 +54,9 @@ type EvalResult struct {
 	// Accepted counts characters whose top probability reached the
 	// threshold; AcceptedWrong those of them that were wrong.
 	Accepted, AcceptedWrong int
-	Confusions              []Confusion // most frequent first
+	// CNN counts characters the cascade sent to the convolutional network.
+	CNN        int
+	Confusions []Confusion // most frequent first
 }
 
 // Confusion is how often the truth was read as another character.
@@ -73,7 +75,10 @@ func Evaluate(e *icr.Engine, samples []Sample, cs inkform.Charset, threshold flo
 			continue
 		}
 		r.N++
-		cands := e.Classify(s.Strokes, cs)
+		cands, usedCNN := e.ClassifyCascade(s.Strokes, cs)
+		if usedCNN {
+			r.CNN++
+		}
 		if len(cands) == 0 {
 			continue
 		}
@@ -109,8 +114,8 @@ func Evaluate(e *icr.Engine, samples []Sample, cs inkform.Charset, threshold flo
 }
 
 // String formats the result as one Markdown table row: charset, n, top-1,
-// top-3, share accepted at the threshold, wrong among accepted, and the
-// five worst confusions.
+// top-3, share accepted at the threshold, wrong among accepted, share sent
+// to the CNN, and the five worst confusions.
 func (r EvalResult) String() string {
 	pct := func(a, b int) string {
 		if b == 0 {
@@ -122,6 +127,6 @@ func (r EvalResult) String() string {
 	for _, c := range r.Confusions[:min(5, len(r.Confusions))] {
 		worst = append(worst, fmt.Sprintf("%c→%c %d", c.Truth, c.Read, c.N))
 	}
-	return fmt.Sprintf("| %s | %d | %s | %s | %s | %s (%d) | %v |", r.Charset, r.N, pct(r.Top1, r.N), pct(r.Top3, r.N),
-		pct(r.Accepted, r.N), pct(r.AcceptedWrong, r.Accepted), r.AcceptedWrong, worst)
+	return fmt.Sprintf("| %s | %d | %s | %s | %s | %s (%d) | %s | %v |", r.Charset, r.N, pct(r.Top1, r.N), pct(r.Top3, r.N),
+		pct(r.Accepted, r.N), pct(r.AcceptedWrong, r.Accepted), r.AcceptedWrong, pct(r.CNN, r.N), worst)
 }

@@ -239,11 +239,17 @@ func Cascade(m *Model, c *CNN, s *Scorer, sc *CNNScratch, strokes []inkform.Stro
 	if c == nil || top >= c.Gate || !c.Probs(sc, strokes, cs) {
 		return false, true
 	}
-	w := c.MixWeight
-	for j := lo; j < hi; j++ {
-		p := (1-w)*s.Probs[j] + w*sc.Probs[j]
-		s.netProbs[j] = float32(math.Log(math.Max(float64(p), 1e-30)))
-	}
-	SoftmaxSubset(s.netProbs, s.Probs, lo, hi, c.MixTemp[cs])
+	Mix(s.Probs, sc.Probs, s.netProbs, lo, hi, c.MixWeight, c.MixTemp[cs])
 	return true, true
+}
+
+// Mix replaces mlp[lo:hi] by the average (1−w)·mlp + w·cnn sharpened by
+// the temperature temp (p^(1/temp), renormalised); scratch is a buffer of
+// at least hi values.
+func Mix(mlp, cnn, scratch []float32, lo, hi int, w, temp float32) {
+	for j := lo; j < hi; j++ {
+		p := (1-w)*mlp[j] + w*cnn[j]
+		scratch[j] = float32(math.Log(math.Max(float64(p), 1e-30)))
+	}
+	SoftmaxSubset(scratch, mlp, lo, hi, temp)
 }
