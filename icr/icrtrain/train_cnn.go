@@ -388,32 +388,3 @@ func (a *adamW) step(grads [][]float32, lr float64, batch int) {
 		adamUpdate(p, grads[k], a.m[k], a.v[k], scale, stepSize, decay)
 	}
 }
-
-// EvalCNNOnly returns the CNN's top-1 accuracy alone on samples, digits
-// and letters each restricted to their set.
-func EvalCNNOnly(c *charnet.CNN, samples []Sample) string {
-	sc := c.NewScratch()
-	var n, ok [2]int
-	for _, s := range samples {
-		lab := charnet.ClassIndex(s.Label)
-		g := 0
-		if lab >= 10 {
-			g = 1
-		}
-		if !c.Forward(sc, s.Strokes) {
-			continue
-		}
-		lo, hi := charnet.CharsetRange(charnet.CharsetID(g))
-		best := lo
-		for i := lo; i < hi; i++ {
-			if sc.Logits[i] > sc.Logits[best] {
-				best = i
-			}
-		}
-		n[g]++
-		if best == lab {
-			ok[g]++
-		}
-	}
-	return fmt.Sprintf("digits %.2f%% (%d) upper %.2f%% (%d)", 100*float64(ok[0])/float64(n[0]), n[0], 100*float64(ok[1])/float64(n[1]), n[1])
-}
