@@ -16,8 +16,10 @@ const MaxCandidates = 5
 
 // Engine is the built-in recogniser. It is safe for concurrent use.
 type Engine struct {
-	model *Model
-	pool  sync.Pool // *scorer
+	model   *Model
+	cnn     *CNN      // nil: the MLP ensemble alone
+	pool    sync.Pool // *charnet.Scorer
+	cnnPool sync.Pool // *charnet.CNNScratch
 }
 
 var _ inkform.Recognizer = (*Engine)(nil)
@@ -27,25 +29,49 @@ var _ inkform.Recognizer = (*Engine)(nil)
 //go:embed model.bin
 var modelFile []byte
 
-// embeddedModel decodes modelFile once; every Engine made by New shares the
-// result, which is never modified after decoding.
-var embeddedModel = sync.OnceValues(func() (*Model, error) {
-	return DecodeModel(modelFile)
+// cnnFile is the convolutional network written by cmd/icrtrain with its
+// default flags, calibrated together with model.bin.
+//
+//go:embed cnn.bin
+var cnnFile []byte
+
+// embedded decodes the embedded files once; every Engine made by New
+// shares the result, which is never modified after decoding.
+var embedded = sync.OnceValues(func() (*Engine, error) {
+	m, err := DecodeModel(modelFile)
+	if err != nil {
+		return nil, err
+	}
+	c, err := DecodeCNN(cnnFile)
+	if err != nil {
+		return nil, err
+	}
+	return NewCascade(m, c), nil
 })
 
-// New returns an engine with the model embedded in the binary.
+// New returns the engine embedded in the binary: the MLP ensemble, and
+// the convolutional network for the characters it doubts (NewCascade).
 func New() (*Engine, error) {
-	m, err := embeddedModel()
+	e, err := embedded()
 	if err != nil {
 		return nil, fmt.Errorf("icr: %w", err)
 	}
-	return NewWithModel(m), nil
+	return NewCascade(e.model, e.cnn), nil
 }
 
-// NewWithModel returns an engine for m, e.g. a freshly trained one.
-func NewWithModel(m *Model) *Engine {
-	e := &Engine{model: m}
+// NewWithModel returns an engine for m alone, e.g. a freshly trained one.
+func NewWithModel(m *Model) *Engine { return NewCascade(m, nil) }
+
+// NewCascade returns an engine that reads every character with m and,
+// where m's top probability is below c's gate, with c too, averaging
+// their calibrated probabilities (c's settings say how). A nil c is m
+// alone.
+func NewCascade(m *Model, c *CNN) *Engine {
+	e := &Engine{model: m, cnn: c}
 	e.pool.New = func() any { return m.NewScorer() }
+	if c != nil {
+		e.cnnPool.New = func() any { return c.NewScratch() }
+	}
 	return e
 }
 
@@ -54,11 +80,24 @@ func NewWithModel(m *Model) *Engine {
 // probabilities that sum to 1 over the whole set. It returns nil for ink
 // without points.
 func (e *Engine) Classify(strokes []inkform.Stroke, cs inkform.Charset) []inkform.Candidate {
+	out, _ := e.ClassifyCascade(strokes, cs)
+	return out
+}
+
+// ClassifyCascade is Classify that also reports whether the
+// convolutional network was run for the character (the MLP doubted it).
+func (e *Engine) ClassifyCascade(strokes []inkform.Stroke, cs inkform.Charset) (_ []inkform.Candidate, usedCNN bool) {
 	s := e.pool.Get().(*charnet.Scorer)
 	defer e.pool.Put(s)
 	id := charnet.CharsetOf(cs)
-	if !e.model.EnsembleProbs(s, strokes, id) {
-		return nil
+	var sc *charnet.CNNScratch
+	if e.cnn != nil {
+		sc = e.cnnPool.Get().(*charnet.CNNScratch)
+		defer e.cnnPool.Put(sc)
+	}
+	usedCNN, ok := charnet.Cascade(e.model, e.cnn, s, sc, strokes, id)
+	if !ok {
+		return nil, false
 	}
 	lo, hi := charnet.CharsetRange(id)
 	out := make([]inkform.Candidate, 0, MaxCandidates)
@@ -74,7 +113,7 @@ func (e *Engine) Classify(strokes []inkform.Stroke, cs inkform.Charset) []inkfor
 		out = append(out, inkform.Candidate{Char: rune(charnet.Classes[best]), P: float64(s.Probs[best])})
 		s.Probs[best] = -1
 	}
-	return out
+	return out, usedCNN
 }
 
 // Recognize implements inkform.Recognizer. With req.Cells > 0 each

@@ -1,14 +1,18 @@
-// Command icrtrain trains the handwriting model that package icr embeds,
-// from the UNIPEN 1a/1b archive, and evaluates it on the held-out source
-// folders (icrtrain.TestSources). Training is seeded and single-threaded, so the
-// same archive and flags write the same model file byte for byte.
+// Command icrtrain trains the handwriting models that package icr embeds,
+// the MLP ensemble (icr/model.bin) and the convolutional network of the
+// cascade (icr/cnn.bin), from the UNIPEN 1a/1b archive; it calibrates both
+// and chooses the cascade on the validation sources
+// (icrtrain.ValidationSources) and evaluates there. The test sources
+// (icrtrain.TestSources) are read only with -test. Training is seeded, so
+// the same archive and flags write the same files byte for byte.
 //
-//	go run ./cmd/icrtrain                       # train, write icr/model.bin, print the evaluation
-//	go run ./cmd/icrtrain -model icr/model.bin  # evaluate the committed model only
+//	go run ./cmd/icrtrain                                  # train both, write them, evaluate on validation
+//	go run ./cmd/icrtrain -model icr/model.bin -cnn-model icr/cnn.bin -test  # evaluate the committed models
 package main
 
 import (
 	"context"
+	"crypto/sha256"
 	"flag"
 	"fmt"
 	"io"
@@ -40,6 +44,13 @@ func run(args []string, stdout io.Writer) error {
 	epochs := fs.Int("epochs", def.Epochs, "epochs per network")
 	lr := fs.Float64("lr", def.LR, "initial learning rate")
 	verbose := fs.Bool("v", false, "log every epoch")
+	cdef := icrtrain.DefaultCNNConfig()
+	cnnOut := fs.String("cnn-out", "icr/cnn.bin", "convolutional network file to write")
+	cnnModel := fs.String("cnn-model", "", "use this trained convolutional network instead of training one (it is calibrated anew unless -model is set too)")
+	cnnEpochs := fs.Int("cnn-epochs", cdef.Epochs, "epochs of the convolutional network")
+	cnnWorkers := fs.Int("cnn-workers", cdef.Workers, "goroutines training the convolutional network (another count gives another network)")
+	mlpOnly := fs.Bool("mlp-only", false, "no convolutional network: the MLP ensemble alone")
+	test := fs.Bool("test", false, "also evaluate the test sources (read them once, at the end)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -52,17 +63,13 @@ func run(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	train, calib, test := icrtrain.SplitSamples(all)
-	fmt.Fprintf(stdout, "corpus: %d characters (%+v); train %d, calibration %d, test %d (sources %v)\n",
-		len(all), st, len(train), len(calib), len(test), icrtrain.TestSources())
+	train, val, testSet := icrtrain.SplitSamples(all)
+	fmt.Fprintf(stdout, "corpus: %d characters (%+v); train %d, validation %d (sources %v), test %d (sources %v)\n",
+		len(all), st, len(train), len(val), icrtrain.ValidationSources(), len(testSet), icrtrain.TestSources())
 
 	var m *icr.Model
 	if *model != "" {
-		b, err := os.ReadFile(*model)
-		if err != nil {
-			return fmt.Errorf("read model: %w", err)
-		}
-		if m, err = icr.DecodeModel(b); err != nil {
+		if m, err = readFile(*model, icr.DecodeModel); err != nil {
 			return err
 		}
 	} else {
@@ -75,26 +82,91 @@ func run(args []string, stdout io.Writer) error {
 			cfg.Log = stdout
 		}
 		start := time.Now()
-		if m, err = icrtrain.Train(train, calib, cfg); err != nil {
+		if m, err = icrtrain.Train(train, val, cfg); err != nil {
 			return err
 		}
-		b := m.Encode()
-		if err := os.WriteFile(*out, b, 0o644); err != nil {
-			return fmt.Errorf("write model: %w", err)
+		if err := writeFile(stdout, *out, m.Encode()); err != nil {
+			return err
 		}
-		fmt.Fprintf(stdout, "trained %+v in %s; wrote %s (%d bytes)\n", cfg, time.Since(start).Round(time.Second), *out, len(b))
+		fmt.Fprintf(stdout, "trained %+v in %s\n", cfg, time.Since(start).Round(time.Second))
 	}
-	return report(stdout, icr.NewWithModel(m), test)
+	mlp := icr.NewWithModel(m)
+	fmt.Fprintln(stdout, "\nMLP ensemble alone, validation sources")
+	if err := report(stdout, mlp, val); err != nil {
+		return err
+	}
+	engine := mlp
+	if !*mlpOnly {
+		var c *icr.CNN
+		if *cnnModel != "" {
+			if c, err = readFile(*cnnModel, icr.DecodeCNN); err != nil {
+				return err
+			}
+		} else {
+			cfg := cdef
+			cfg.Seed, cfg.Epochs, cfg.Workers = *seed, *cnnEpochs, *cnnWorkers
+			if *verbose {
+				cfg.Log = stdout
+			}
+			start := time.Now()
+			if c, err = icrtrain.TrainCNN(train, cfg); err != nil {
+				return err
+			}
+			fmt.Fprintf(stdout, "trained the CNN (%s) in %s\n", cfg, time.Since(start).Round(time.Second))
+		}
+		if *cnnModel == "" || *model == "" {
+			icrtrain.CalibrateCascade(m, c, val, stdout)
+			if err := writeFile(stdout, *cnnOut, c.Encode()); err != nil {
+				return err
+			}
+		}
+		engine = icr.NewCascade(m, c)
+		fmt.Fprintln(stdout, "\ncascade, validation sources")
+		if err := report(stdout, engine, val); err != nil {
+			return err
+		}
+	}
+	if !*test {
+		return nil
+	}
+	fmt.Fprintln(stdout, "\nMLP ensemble alone, TEST sources")
+	if err := report(stdout, mlp, testSet); err != nil {
+		return err
+	}
+	if engine != mlp {
+		fmt.Fprintln(stdout, "\ncascade, TEST sources")
+		return report(stdout, engine, testSet)
+	}
+	return nil
+}
+
+// readFile reads and decodes a model file.
+func readFile[T any](name string, decode func([]byte) (T, error)) (T, error) {
+	b, err := os.ReadFile(name)
+	if err != nil {
+		var zero T
+		return zero, fmt.Errorf("read model: %w", err)
+	}
+	return decode(b)
+}
+
+// writeFile writes a model file and prints its size and SHA-256.
+func writeFile(w io.Writer, name string, b []byte) error {
+	if err := os.WriteFile(name, b, 0o644); err != nil {
+		return fmt.Errorf("write model: %w", err)
+	}
+	fmt.Fprintf(w, "wrote %s (%d bytes, sha256 %x)\n", name, len(b), sha256.Sum256(b))
+	return nil
 }
 
 // report prints the evaluation table of docs/recognition.md and the
 // single-goroutine speed.
 func report(w io.Writer, e *icr.Engine, test []icrtrain.Sample) error {
-	fmt.Fprintf(w, "threshold %.2f\n| charset | n | top-1 | top-3 | accepted | wrong among accepted | worst confusions |\n|---|---|---|---|---|---|---|\n", inkform.DefaultConfidenceThreshold)
+	fmt.Fprintf(w, "threshold %.2f\n| charset | n | top-1 | top-3 | accepted | wrong among accepted | to the CNN | worst confusions |\n|---|---|---|---|---|---|---|---|\n", inkform.DefaultConfidenceThreshold)
 	for _, cs := range []inkform.Charset{inkform.CharsetDigits, inkform.CharsetUpper, inkform.CharsetAlnum} {
 		fmt.Fprintln(w, icrtrain.Evaluate(e, test, cs, inkform.DefaultConfidenceThreshold))
 	}
-	fmt.Fprintf(w, "\nfree-text fields of 4 held-out characters, segmented by the engine\n| charset | fields | segmented right | read exactly | accepted | wrong among accepted |\n|---|---|---|---|---|---|\n")
+	fmt.Fprintf(w, "\nfree-text fields of 4 characters, segmented by the engine\n| charset | fields | segmented right | read exactly | accepted | wrong among accepted |\n|---|---|---|---|---|---|\n")
 	for _, cs := range []inkform.Charset{inkform.CharsetDigits, inkform.CharsetUpper} {
 		r, err := icrtrain.EvaluateFields(context.Background(), e, test, cs, 4, inkform.DefaultConfidenceThreshold)
 		if err != nil {

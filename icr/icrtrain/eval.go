@@ -2,8 +2,6 @@ package icrtrain
 
 import (
 	"fmt"
-	"hash/fnv"
-	"io"
 	"slices"
 	"sort"
 
@@ -18,28 +16,32 @@ import (
 // sizes and tablets) and must not be changed to flatter the figures.
 func TestSources() []string { return []string{"aga", "ced", "imp", "pri"} }
 
-// SplitSamples divides the corpus by source folder: the TestSources are
-// the test set; of the other sources' writers about one in eight (chosen
-// by a hash of the writer) is held out for calibration, the rest trains.
-func SplitSamples(all []Sample) (train, calib, test []Sample) {
-	testSrc := TestSources()
+// ValidationSources returns the UNIPEN source folders that choose models,
+// thresholds and the cascade and that calibrate the temperatures: no
+// writer of theirs is trained on, and, unlike the test sources, they are
+// read as often as the choices need. They were picked before the
+// convolutional network's first run: the development sources with both
+// digits and letters from more than one writer, after the test sources,
+// leaving most of the data for training.
+func ValidationSources() []string { return []string{"app", "art"} }
+
+// SplitSamples divides the corpus by source folder (institution), never by
+// sample or writer: the TestSources are the test set, the
+// ValidationSources the validation set (which also calibrates), and the
+// other sources train.
+func SplitSamples(all []Sample) (train, val, test []Sample) {
+	testSrc, valSrc := TestSources(), ValidationSources()
 	for _, s := range all {
 		switch {
 		case slices.Contains(testSrc, s.Source):
 			test = append(test, s)
-		case calibWriter(s.Writer):
-			calib = append(calib, s)
+		case slices.Contains(valSrc, s.Source):
+			val = append(val, s)
 		default:
 			train = append(train, s)
 		}
 	}
-	return train, calib, test
-}
-
-func calibWriter(w string) bool {
-	h := fnv.New32a()
-	_, _ = io.WriteString(h, w)
-	return h.Sum32()%8 == 0
+	return train, val, test
 }
 
 // EvalResult is the accuracy of a model on labelled samples for one
@@ -52,7 +54,9 @@ type EvalResult struct {
 	// Accepted counts characters whose top probability reached the
 	// threshold; AcceptedWrong those of them that were wrong.
 	Accepted, AcceptedWrong int
-	Confusions              []Confusion // most frequent first
+	// CNN counts characters the cascade sent to the convolutional network.
+	CNN        int
+	Confusions []Confusion // most frequent first
 }
 
 // Confusion is how often the truth was read as another character.
@@ -71,7 +75,10 @@ func Evaluate(e *icr.Engine, samples []Sample, cs inkform.Charset, threshold flo
 			continue
 		}
 		r.N++
-		cands := e.Classify(s.Strokes, cs)
+		cands, usedCNN := e.ClassifyCascade(s.Strokes, cs)
+		if usedCNN {
+			r.CNN++
+		}
 		if len(cands) == 0 {
 			continue
 		}
@@ -107,8 +114,8 @@ func Evaluate(e *icr.Engine, samples []Sample, cs inkform.Charset, threshold flo
 }
 
 // String formats the result as one Markdown table row: charset, n, top-1,
-// top-3, share accepted at the threshold, wrong among accepted, and the
-// five worst confusions.
+// top-3, share accepted at the threshold, wrong among accepted, share sent
+// to the CNN, and the five worst confusions.
 func (r EvalResult) String() string {
 	pct := func(a, b int) string {
 		if b == 0 {
@@ -120,6 +127,6 @@ func (r EvalResult) String() string {
 	for _, c := range r.Confusions[:min(5, len(r.Confusions))] {
 		worst = append(worst, fmt.Sprintf("%c→%c %d", c.Truth, c.Read, c.N))
 	}
-	return fmt.Sprintf("| %s | %d | %s | %s | %s | %s (%d) | %v |", r.Charset, r.N, pct(r.Top1, r.N), pct(r.Top3, r.N),
-		pct(r.Accepted, r.N), pct(r.AcceptedWrong, r.Accepted), r.AcceptedWrong, worst)
+	return fmt.Sprintf("| %s | %d | %s | %s | %s | %s (%d) | %s | %v |", r.Charset, r.N, pct(r.Top1, r.N), pct(r.Top3, r.N),
+		pct(r.Accepted, r.N), pct(r.AcceptedWrong, r.Accepted), r.AcceptedWrong, pct(r.CNN, r.N), worst)
 }

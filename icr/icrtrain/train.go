@@ -117,10 +117,7 @@ func trainNet(train []Sample, labels []int, m *charnet.Model, cfg TrainConfig, n
 	var sc charnet.FeatureScratch
 	var aug augmenter
 	x := make([]float32, charnet.NumFeatures)
-	order := make([]int, len(train))
-	for i := range order {
-		order[i] = i
-	}
+	order := identity(len(train))
 	steps := cfg.Epochs * ((len(train) + cfg.Batch - 1) / cfg.Batch)
 	step := 0
 	for ep := 0; ep < cfg.Epochs; ep++ {

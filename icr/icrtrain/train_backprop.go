@@ -120,23 +120,32 @@ func (t *trainer) accumulate(x []float32, label int) (float64, bool) {
 
 // adam applies one Adam step with the batch-mean gradient.
 func (t *trainer) adam(lr float64, batch int) {
-	const b1, b2, eps = 0.9, 0.999, 1e-8
 	t.t++
-	c1 := 1 - math.Pow(b1, float64(t.t))
-	c2 := 1 - math.Pow(b2, float64(t.t))
-	step := float32(lr * math.Sqrt(c2) / c1)
-	scale := 1 / float32(batch)
-	upd := func(p, g, m, v []float32) {
-		for i := range p {
-			gi := g[i] * scale
-			m[i] = b1*m[i] + (1-b1)*gi
-			v[i] = b2*v[i] + (1-b2)*gi*gi
-			p[i] -= step * m[i] / (float32(math.Sqrt(float64(v[i]))) + eps)
-		}
-	}
+	step, scale := adamStep(t.t, lr), 1/float32(batch)
 	for li := range t.n.Layers {
 		l := &t.n.Layers[li]
-		upd(l.W, t.gW[li], t.mW[li], t.vW[li])
-		upd(l.B, t.gB[li], t.mB[li], t.vB[li])
+		adamUpdate(l.W, t.gW[li], t.mW[li], t.vW[li], scale, step, 1)
+		adamUpdate(l.B, t.gB[li], t.mB[li], t.vB[li], scale, step, 1)
+	}
+}
+
+// adamStep is Adam's bias-corrected step size at step t (from 1).
+func adamStep(t int, lr float64) float32 {
+	const b1, b2 = 0.9, 0.999
+	c1 := 1 - math.Pow(b1, float64(t))
+	c2 := 1 - math.Pow(b2, float64(t))
+	return float32(lr * math.Sqrt(c2) / c1)
+}
+
+// adamUpdate applies one Adam step to p with the gradient g·scale and the
+// moments m and v, after multiplying p by decay (AdamW's decoupled weight
+// decay; 1 for none).
+func adamUpdate(p, g, m, v []float32, scale, step, decay float32) {
+	const b1, b2, eps = 0.9, 0.999, 1e-8
+	for i := range p {
+		gi := g[i] * scale
+		m[i] = b1*m[i] + (1-b1)*gi
+		v[i] = b2*v[i] + (1-b2)*gi*gi
+		p[i] = p[i]*decay - step*m[i]/(float32(math.Sqrt(float64(v[i])))+eps)
 	}
 }

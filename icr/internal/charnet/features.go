@@ -66,28 +66,11 @@ type FeatureScratch struct {
 func (sc *FeatureScratch) Features(strokes []inkform.Stroke, dst []float32) bool {
 	dst = dst[:NumFeatures]
 	clear(dst)
-	minX, minY := math.Inf(1), math.Inf(1)
-	maxX, maxY := math.Inf(-1), math.Inf(-1)
-	nStrokes := 0
-	for i := range strokes {
-		if len(strokes[i].Points) == 0 {
-			continue
-		}
-		nStrokes++
-		for _, p := range strokes[i].Points {
-			minX, maxX = min(minX, p.X), max(maxX, p.X)
-			minY, maxY = min(minY, p.Y), max(maxY, p.Y)
-		}
-	}
-	if nStrokes == 0 {
+	b := inkBox(strokes)
+	if b.strokes == 0 {
 		return false
 	}
-	w, h := maxX-minX, maxY-minY
-	scale := max(w, h)
-	if scale <= 0 {
-		scale = 1 // a dot: every point maps to the centre
-	}
-	cx, cy := (minX+maxX)/2, (minY+maxY)/2
+	w, h, scale, cx, cy, nStrokes := b.w, b.h, b.scale, b.cx, b.cy, b.strokes
 
 	sc.path = sc.path[:0]
 	for i := range strokes {
@@ -199,22 +182,40 @@ func splatDirection(grid []float32, mx, my, dx, dy, d float64) {
 	d0 := int(f) % directions
 	d1 := (d0 + 1) % directions
 	w1 := f - math.Floor(f)
-	gx := math.Max(0, math.Min(gridSide-1, (mx+0.5)*(gridSide-1)))
-	gy := math.Max(0, math.Min(gridSide-1, (my+0.5)*(gridSide-1)))
-	x0, y0 := int(gx), int(gy)
-	x1, y1 := min(x0+1, gridSide-1), min(y0+1, gridSide-1)
-	fx, fy := gx-float64(x0), gy-float64(y0)
-	cells := [4]struct {
-		i int
-		w float64
-	}{
-		{y0*gridSide + x0, (1 - fx) * (1 - fy)},
-		{y0*gridSide + x1, fx * (1 - fy)},
-		{y1*gridSide + x0, (1 - fx) * fy},
-		{y1*gridSide + x1, fx * fy},
+	for _, c := range bilinear(gridSide, (mx+0.5)*(gridSide-1), (my+0.5)*(gridSide-1)) {
+		grid[c.i*directions+d0] += float32(d * float64(c.w) * (1 - w1))
+		grid[c.i*directions+d1] += float32(d * float64(c.w) * w1)
 	}
-	for _, c := range cells {
-		grid[c.i*directions+d0] += float32(d * c.w * (1 - w1))
-		grid[c.i*directions+d1] += float32(d * c.w * w1)
+}
+
+// box is a character's bounding box: its width and height, the larger of
+// the two (1 for a dot, whose points all map to the centre), its centre,
+// and how many strokes have points.
+type box struct {
+	w, h, scale, cx, cy float64
+	strokes             int
+}
+
+// inkBox returns the bounding box of the strokes' points.
+func inkBox(strokes []inkform.Stroke) box {
+	minX, minY := math.Inf(1), math.Inf(1)
+	maxX, maxY := math.Inf(-1), math.Inf(-1)
+	var b box
+	for i := range strokes {
+		if len(strokes[i].Points) == 0 {
+			continue
+		}
+		b.strokes++
+		for _, p := range strokes[i].Points {
+			minX, maxX = min(minX, p.X), max(maxX, p.X)
+			minY, maxY = min(minY, p.Y), max(maxY, p.Y)
+		}
 	}
+	b.w, b.h = maxX-minX, maxY-minY
+	b.scale = max(b.w, b.h)
+	if b.scale <= 0 {
+		b.scale = 1
+	}
+	b.cx, b.cy = (minX+maxX)/2, (minY+maxY)/2
+	return b
 }

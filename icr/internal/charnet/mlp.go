@@ -45,15 +45,21 @@ func NewNet(rng *rand.Rand, from, to int, hidden []int) Net {
 	n := Net{From: from, To: to}
 	in := to - from
 	for _, out := range append(append([]int(nil), hidden...), NumClasses) {
-		l := Layer{In: in, Out: out, W: make([]float32, in*out), B: make([]float32, out)}
-		sd := math.Sqrt(2 / float64(in))
-		for i := range l.W {
-			l.W[i] = float32(rng.NormFloat64() * sd)
-		}
-		n.Layers = append(n.Layers, l)
+		n.Layers = append(n.Layers, newLayer(rng, in, out))
 		in = out
 	}
 	return n
+}
+
+// newLayer returns an in→out layer with He-initialised weights and zero
+// biases.
+func newLayer(rng *rand.Rand, in, out int) Layer {
+	l := Layer{In: in, Out: out, W: make([]float32, in*out), B: make([]float32, out)}
+	sd := math.Sqrt(2 / float64(in))
+	for i := range l.W {
+		l.W[i] = float32(rng.NormFloat64() * sd)
+	}
+	return l
 }
 
 // Width returns the widest layer output, the size of a scratch buffer.
@@ -75,22 +81,27 @@ func (n *Net) Forward(x, a, b, out []float32) {
 		if li == len(n.Layers)-1 {
 			dst = out[:l.Out]
 		}
-		relu := li < len(n.Layers)-1
-		o := 0
-		for ; o+4 <= l.Out; o += 4 {
-			s0, s1, s2, s3 := dot4(cur, l.W[o*l.In:(o+4)*l.In])
-			dst[o], dst[o+1], dst[o+2], dst[o+3] = l.B[o]+s0, l.B[o+1]+s1, l.B[o+2]+s2, l.B[o+3]+s3
-		}
-		for ; o < l.Out; o++ {
-			dst[o] = l.B[o] + Dot(cur, l.W[o*l.In:(o+1)*l.In])
-		}
-		if relu {
-			for i, v := range dst {
-				dst[i] = max(v, 0)
-			}
-		}
+		l.forward(cur, dst, li < len(n.Layers)-1)
 		cur = dst
 		a, b = b, a
+	}
+}
+
+// forward writes l's outputs for in into dst[:l.Out], through a ReLU
+// when relu is set; four output rows share each pass over the input.
+func (l *Layer) forward(in, dst []float32, relu bool) {
+	o := 0
+	for ; o+4 <= l.Out; o += 4 {
+		s0, s1, s2, s3 := dot4(in, l.W[o*l.In:(o+4)*l.In])
+		dst[o], dst[o+1], dst[o+2], dst[o+3] = l.B[o]+s0, l.B[o+1]+s1, l.B[o+2]+s2, l.B[o+3]+s3
+	}
+	for ; o < l.Out; o++ {
+		dst[o] = l.B[o] + Dot(in, l.W[o*l.In:(o+1)*l.In])
+	}
+	if relu {
+		for i, v := range dst[:l.Out] {
+			dst[i] = max(v, 0)
+		}
 	}
 }
 

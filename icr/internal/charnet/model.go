@@ -38,8 +38,7 @@ const modelVersion = 2
 func (m *Model) Encode() []byte {
 	var b bytes.Buffer
 	b.WriteString(modelMagic)
-	u32 := func(v int) { _ = binary.Write(&b, binary.LittleEndian, uint32(v)) }
-	f32s := func(v []float32) { _ = binary.Write(&b, binary.LittleEndian, v) }
+	u32, f32s := writers(&b)
 	u32(modelVersion)
 	u32(NumFeatures)
 	u32(NumClasses)
@@ -70,15 +69,9 @@ func (m *Model) Encode() []byte {
 // float32 temperatures (digits, upper, alnum) and its layers (uint32 in, out; float32 weights out×in row-major; float32 biases). It
 // checks every size against the engine's feature layout and the limits.
 func DecodeModel(data []byte) (*Model, error) {
-	if len(data) > MaxModelBytes {
-		return nil, fmt.Errorf("decode model: %d bytes, limit %d", len(data), MaxModelBytes)
-	}
-	if !bytes.HasPrefix(data, []byte(modelMagic)) {
-		return nil, errors.New("decode model: not an inkform icr model")
-	}
-	d := &decoder{r: bytes.NewReader(data[len(modelMagic):])}
-	if v := d.u32(); v != modelVersion {
-		return nil, fmt.Errorf("decode model: version %d, want %d", v, modelVersion)
+	d, err := openModel(data, modelMagic, modelVersion, "icr model")
+	if err != nil {
+		return nil, fmt.Errorf("decode model: %w", err)
 	}
 	if nf, nc := d.u32(), d.u32(); d.err == nil && (nf != NumFeatures || nc != NumClasses) {
 		return nil, fmt.Errorf("decode model: %d features and %d classes, engine has %d and %d", nf, nc, NumFeatures, NumClasses)
@@ -108,20 +101,9 @@ func DecodeModel(data []byte) (*Model, error) {
 		if d.err == nil && (nl < 1 || nl > MaxLayers) {
 			return nil, fmt.Errorf("decode model: network %d has %d layers", i, nl)
 		}
-		in := n.To - n.From
-		for j := 0; j < nl && d.err == nil; j++ {
-			li, lo := d.u32(), d.u32()
-			if d.err != nil {
-				break
-			}
-			if li != in || lo < 1 || lo > maxLayerSide || (j == nl-1 && lo != NumClasses) {
-				return nil, fmt.Errorf("decode model: network %d layer %d is %d×%d", i, j, li, lo)
-			}
-			n.Layers = append(n.Layers, Layer{In: li, Out: lo, W: d.f32s(li * lo), B: d.f32s(lo)})
-			in = lo
-		}
-		if d.err == nil && in != NumClasses {
-			return nil, fmt.Errorf("decode model: network %d ends with %d outputs", i, in)
+		var err error
+		if n.Layers, err = d.layers(nl, n.To-n.From); err != nil {
+			return nil, fmt.Errorf("decode model: network %d: %w", i, err)
 		}
 		m.Nets = append(m.Nets, n)
 	}
@@ -132,6 +114,29 @@ func DecodeModel(data []byte) (*Model, error) {
 		return nil, fmt.Errorf("decode model: %d trailing bytes", d.r.Len())
 	}
 	return m, nil
+}
+
+// writers returns functions appending little-endian uint32 and float32
+// values to b.
+func writers(b *bytes.Buffer) (u32 func(int), f32s func([]float32)) {
+	return func(v int) { _ = binary.Write(b, binary.LittleEndian, uint32(v)) },
+		func(v []float32) { _ = binary.Write(b, binary.LittleEndian, v) }
+}
+
+// openModel checks a model file's size, magic and version and returns a
+// decoder positioned after the version.
+func openModel(data []byte, magic string, version int, what string) (*decoder, error) {
+	if len(data) > MaxModelBytes {
+		return nil, fmt.Errorf("%d bytes, limit %d", len(data), MaxModelBytes)
+	}
+	if !bytes.HasPrefix(data, []byte(magic)) {
+		return nil, fmt.Errorf("not an inkform %s", what)
+	}
+	d := &decoder{r: bytes.NewReader(data[len(magic):])}
+	if v := d.u32(); v != version {
+		return nil, fmt.Errorf("version %d, want %d", v, version)
+	}
+	return d, nil
 }
 
 // checkTemps refuses temperatures that would make probabilities
@@ -162,6 +167,24 @@ func (d *decoder) u32() int {
 		return 0
 	}
 	return int(v)
+}
+
+// layers reads nl fully connected layers, the first with in inputs, the
+// last with NumClasses outputs; a truncation is left in d.err.
+func (d *decoder) layers(nl, in int) ([]Layer, error) {
+	var out []Layer
+	for j := 0; j < nl && d.err == nil; j++ {
+		li, lo := d.u32(), d.u32()
+		if d.err != nil {
+			break
+		}
+		if li != in || lo < 1 || lo > maxLayerSide || (j == nl-1 && lo != NumClasses) {
+			return nil, fmt.Errorf("layer %d is %d×%d", j, li, lo)
+		}
+		out = append(out, Layer{In: li, Out: lo, W: d.f32s(li * lo), B: d.f32s(lo)})
+		in = lo
+	}
+	return out, nil
 }
 
 // f32s reads n finite floats; n was checked against the limits, and the

@@ -1,0 +1,255 @@
+package charnet
+
+import (
+	"iter"
+	"math"
+
+	"github.com/inkform/inkform"
+)
+
+// Conv is a 3×3 convolution with zero padding, stride 1 and ReLU, over
+// maps stored pixel-major (HWC), optionally followed by a 2×2 max pool.
+// W holds one row of Out weights per input tap: row (ky·3+kx)·In+ci, so
+// that the inner loop runs over contiguous output channels and skips the
+// zeros that sparse ink and ReLU leave in the input.
+type Conv struct {
+	In, Out int
+	Pool    bool
+	W, B    []float32
+}
+
+// CNN is the convolutional character network: ink maps (InkMaps) through
+// a few Conv layers, flattened, joined by the global values, then fully
+// connected layers (ReLU between them) to NumClasses logits. It also
+// carries its calibration and the cascade's settings (see Cascade).
+type CNN struct {
+	Side  int
+	Convs []Conv
+	Dense []Layer
+	// Temp is the softmax temperature of the CNN alone, per character set.
+	Temp [NumCharsets]float32
+	// Gate: the cascade runs the CNN only for characters whose MLP top
+	// probability is below it (above 1: always).
+	Gate float32
+	// MixWeight is the CNN's share when its calibrated probabilities are
+	// averaged with the MLP's; MixTemp calibrates that average.
+	MixWeight float32
+	MixTemp   [NumCharsets]float32
+	// Settings records how the network was trained (cmd/icrtrain flags).
+	Settings string
+}
+
+// CNNScratch holds the activations of one forward pass; training reads
+// them back for the gradient. Make one with (*CNN).NewScratch.
+type CNNScratch struct {
+	Feat FeatureScratch
+	// Maps is the input; ConvOut[l] the output of conv l after ReLU,
+	// Pooled[l] after its pool (the same slice without one) and ArgMax[l]
+	// the pooled pixels' sources.
+	Maps    []float32
+	ConvOut [][]float32
+	Pooled  [][]float32
+	ArgMax  [][]int32
+	// DenseIn[0] is the flattened maps and the globals; DenseIn[i] the
+	// input of dense layer i.
+	DenseIn [][]float32
+	Logits  []float32
+	Probs   []float32
+}
+
+// SideAt returns the map side at the input of conv l.
+func (c *CNN) SideAt(l int) int {
+	s := c.Side
+	for i := 0; i < l; i++ {
+		if c.Convs[i].Pool {
+			s /= 2
+		}
+	}
+	return s
+}
+
+// FlatSize is the number of values the last conv layer hands to the
+// dense layers (the globals come on top).
+func (c *CNN) FlatSize() int {
+	last := len(c.Convs) - 1
+	s := c.SideAt(last)
+	if c.Convs[last].Pool {
+		s /= 2
+	}
+	return s * s * c.Convs[last].Out
+}
+
+// NewScratch returns buffers sized for c.
+func (c *CNN) NewScratch() *CNNScratch {
+	sc := &CNNScratch{Maps: make([]float32, c.Side*c.Side*MapChannels), Logits: make([]float32, NumClasses), Probs: make([]float32, NumClasses)}
+	for l, cv := range c.Convs {
+		s := c.SideAt(l)
+		out := make([]float32, s*s*cv.Out)
+		sc.ConvOut = append(sc.ConvOut, out)
+		if cv.Pool {
+			sc.Pooled = append(sc.Pooled, make([]float32, s*s/4*cv.Out))
+			sc.ArgMax = append(sc.ArgMax, make([]int32, s*s/4*cv.Out))
+		} else {
+			sc.Pooled = append(sc.Pooled, out)
+			sc.ArgMax = append(sc.ArgMax, nil)
+		}
+	}
+	for _, l := range c.Dense {
+		sc.DenseIn = append(sc.DenseIn, make([]float32, l.In))
+	}
+	return sc
+}
+
+// Forward computes the logits of one character into sc.Logits; false
+// when the ink has no points. It allocates nothing.
+func (c *CNN) Forward(sc *CNNScratch, strokes []inkform.Stroke) bool {
+	flat := c.FlatSize()
+	if !sc.Feat.InkMaps(strokes, c.Side, sc.Maps, sc.DenseIn[0][flat:]) {
+		return false
+	}
+	x := sc.Maps
+	for l := range c.Convs {
+		cv := &c.Convs[l]
+		s := c.SideAt(l)
+		ConvForward(cv, s, x, sc.ConvOut[l])
+		if cv.Pool {
+			maxPool(sc.ConvOut[l], s, cv.Out, sc.Pooled[l], sc.ArgMax[l])
+		}
+		x = sc.Pooled[l]
+	}
+	copy(sc.DenseIn[0][:flat], x)
+	for li := range c.Dense {
+		l := &c.Dense[li]
+		in := sc.DenseIn[li]
+		dst := sc.Logits
+		if li < len(c.Dense)-1 {
+			dst = sc.DenseIn[li+1]
+		}
+		l.forward(in, dst, li < len(c.Dense)-1)
+	}
+	return true
+}
+
+// Probs writes the CNN's calibrated probabilities over the classes of cs
+// into sc.Probs; false when the ink has no points.
+func (c *CNN) Probs(sc *CNNScratch, strokes []inkform.Stroke, cs CharsetID) bool {
+	if !c.Forward(sc, strokes) {
+		return false
+	}
+	lo, hi := CharsetRange(cs)
+	SoftmaxSubset(sc.Logits, sc.Probs, lo, hi, c.Temp[cs])
+	return true
+}
+
+// ConvForward applies cv to x (side×side×cv.In) into y (side×side×cv.Out),
+// ReLU included.
+func ConvForward(cv *Conv, side int, x, y []float32) {
+	in, out := cv.In, cv.Out
+	for oy := 0; oy < side; oy++ {
+		for ox := 0; ox < side; ox++ {
+			dst := y[(oy*side+ox)*out:][:out]
+			copy(dst, cv.B)
+			for px, tap := range Taps(side, oy, ox) {
+				w := cv.W[tap*in*out:]
+				for ci, v := range x[px*in:][:in] {
+					if v != 0 {
+						axpy(dst, v, w[ci*out:][:out])
+					}
+				}
+			}
+			for i, v := range dst {
+				dst[i] = max(v, 0)
+			}
+		}
+	}
+}
+
+// Taps yields, for the output pixel (oy, ox) of a side×side map, each
+// input pixel of its 3×3 window inside the map and the tap's index
+// ky·3+kx, in that order.
+func Taps(side, oy, ox int) iter.Seq2[int, int] {
+	return func(yield func(pixel, tap int) bool) {
+		for ky := 0; ky < 3; ky++ {
+			iy := oy + ky - 1
+			if iy < 0 || iy >= side {
+				continue
+			}
+			for kx := 0; kx < 3; kx++ {
+				ix := ox + kx - 1
+				if ix >= 0 && ix < side && !yield(iy*side+ix, ky*3+kx) {
+					return
+				}
+			}
+		}
+	}
+}
+
+// axpy adds v·w to dst (len(w) ≥ len(dst)).
+func axpy(dst []float32, v float32, w []float32) {
+	w = w[:len(dst)]
+	i := 0
+	for ; i+4 <= len(dst); i += 4 {
+		dst[i] += v * w[i]
+		dst[i+1] += v * w[i+1]
+		dst[i+2] += v * w[i+2]
+		dst[i+3] += v * w[i+3]
+	}
+	for ; i < len(dst); i++ {
+		dst[i] += v * w[i]
+	}
+}
+
+// maxPool halves x (side×side×ch) into y, recording in arg which value of
+// x each output took.
+func maxPool(x []float32, side, ch int, y []float32, arg []int32) {
+	h := side / 2
+	for py := 0; py < h; py++ {
+		for px := 0; px < h; px++ {
+			o := (py*h + px) * ch
+			i00 := ((2*py)*side + 2*px) * ch
+			i01, i10 := i00+ch, i00+side*ch
+			i11 := i10 + ch
+			for c := 0; c < ch; c++ {
+				best, v := i00+c, x[i00+c]
+				for _, j := range [3]int{i01 + c, i10 + c, i11 + c} {
+					if x[j] > v {
+						best, v = j, x[j]
+					}
+				}
+				y[o+c], arg[o+c] = v, int32(best)
+			}
+		}
+	}
+}
+
+// Cascade is the engine's reading of one character: the MLP ensemble
+// first, and where its top probability is below the CNN's gate, the CNN
+// too, their calibrated probabilities averaged and calibrated again. It
+// writes into s.Probs and reports whether the CNN ran; ok is false for
+// ink without points.
+func Cascade(m *Model, c *CNN, s *Scorer, sc *CNNScratch, strokes []inkform.Stroke, cs CharsetID) (usedCNN, ok bool) {
+	if !m.EnsembleProbs(s, strokes, cs) {
+		return false, false
+	}
+	lo, hi := CharsetRange(cs)
+	top := float32(0)
+	for _, p := range s.Probs[lo:hi] {
+		top = max(top, p)
+	}
+	if c == nil || top >= c.Gate || !c.Probs(sc, strokes, cs) {
+		return false, true
+	}
+	Mix(s.Probs, sc.Probs, s.netProbs, lo, hi, c.MixWeight, c.MixTemp[cs])
+	return true, true
+}
+
+// Mix replaces mlp[lo:hi] by the average (1−w)·mlp + w·cnn sharpened by
+// the temperature temp (p^(1/temp), renormalised); scratch is a buffer of
+// at least hi values.
+func Mix(mlp, cnn, scratch []float32, lo, hi int, w, temp float32) {
+	for j := lo; j < hi; j++ {
+		p := (1-w)*mlp[j] + w*cnn[j]
+		scratch[j] = float32(math.Log(math.Max(float64(p), 1e-30)))
+	}
+	SoftmaxSubset(scratch, mlp, lo, hi, temp)
+}
