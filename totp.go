@@ -106,7 +106,7 @@ func HashRecoveryCode(userID, code string) string {
 
 // Audit actions of second factors and single sign-on: enrolment, a reset
 // by an admin, a wrong code, a recovery code spent, a sign-in through the
-// identity provider and a user it made.
+// identity provider and a user it made, an org's rule changed.
 const (
 	AuditUserTOTPEnrol    = "user.totp_enrol"
 	AuditUserTOTPReset    = "user.totp_reset"
@@ -114,4 +114,5 @@ const (
 	AuditUserRecoveryUsed = "user.recovery_code_used"
 	AuditUserSignInSSO    = "user.sign_in_sso"
 	AuditUserCreateSSO    = "user.create_sso"
+	AuditOrgRequireTOTP   = "org.require_totp"
 )
