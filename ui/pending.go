@@ -60,10 +60,9 @@ func (s *Server) authInit() *authState {
 
 // pending is a half-signed-in person.
 type pending struct {
-	Purpose string
-	User    *inkform.User
-	Org     *inkform.Org
-	CSRF    string // the token of the pending page's form
+	User *inkform.User
+	Org  *inkform.Org
+	CSRF string // the token of the pending page's form
 }
 
 // setPending gives the browser a pending cookie for u.
@@ -108,7 +107,7 @@ func (s *Server) findPending(ctx context.Context, r *http.Request, purpose strin
 	if err != nil {
 		return nil, err
 	}
-	return &pending{Purpose: purpose, User: u, Org: org, CSRF: mac(a.pendingKey, "csrf\x00"+c.Value)}, nil
+	return &pending{User: u, Org: org, CSRF: mac(a.pendingKey, "csrf\x00"+c.Value)}, nil
 }
 
 // passwordAccepted goes on from a right password: to the code page when
