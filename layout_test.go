@@ -31,6 +31,8 @@ var allowedImports = map[string][]string{
 	"icr/internal/icrtest":        {""},
 	"ink":                         {""},
 	"inkformtest":                 {""},
+	"oidc":                        {""},
+	"oidc/oidctest":               {},
 	"inkml":                       {""},
 	"interpret":                   {"", "ink"},
 	"passwd":                      {},
@@ -42,7 +44,8 @@ var allowedImports = map[string][]string{
 	"sqlstore":                    {"", "ink"},
 	"sqlstore/sqlstoretest":       {},
 	"throttle":                    {},
-	"ui":                          {"", "passwd", "throttle"},
+	"twofactor":                   {},
+	"ui":                          {"", "passwd", "throttle", "twofactor"},
 	"verify":                      {"", "ink"},
 	"examples/internal/gensample": {"", "inkml"},
 }

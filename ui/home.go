@@ -10,6 +10,7 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request, v *visit) er
 		Sections: sectionsFor(v.User.Role),
 		IdleFor:  waitText(s.IdleTimeout),
 		EndsAt:   v.Session.ExpiresAt,
+		Auth:     s.homeAuth(),
 	})
 	return nil
 }

@@ -34,5 +34,8 @@ func (s *Server) showLogin(w http.ResponseWriter, r *http.Request, status int, p
 	s.setCookie(w, r, loginCookie, nonce, loginCookieAge)
 	page.Title = "Sign in"
 	page.CSRF = s.loginToken(nonce)
+	if s.SSO != nil {
+		page.Auth = &authView{SSOName: s.SSO.Provider.Name()}
+	}
 	s.render(w, r, status, "login", page)
 }

@@ -13,7 +13,8 @@ import (
 
 // handleLoginSubmit serves POST /login: the form's email and password (and
 // optional org) with its CSRF token. A good sign-in answers 303 to the
-// console with the session cookie set; anything else shows the form again
+// console with the session cookie set (or to the second factor's page,
+// see passwordAccepted); anything else shows the form again
 // with a message that tells nothing of who has an account.
 func (s *Server) handleLoginSubmit(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
@@ -58,13 +59,7 @@ func (s *Server) handleLoginSubmit(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, nil, err)
 		return
 	}
-	if _, err := s.startSession(w, r, u); err != nil {
-		s.serverError(w, r, nil, err)
-		return
-	}
-	s.clearCookie(w, r, loginCookie)
-	s.audit(r, u, "user "+u.ID, inkform.AuditUserSignIn, "from "+address)
-	http.Redirect(w, r, "/", http.StatusSeeOther)
+	s.passwordAccepted(w, r, u, address)
 }
 
 // throttled returns how long the address or the account must wait before

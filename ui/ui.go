@@ -85,6 +85,10 @@ type Server struct {
 	MaxAge      time.Duration
 	// PasswordWorkers bounds concurrent password checks (zero: default).
 	PasswordWorkers int
+	// TOTP keeps second factors (docs/ui.md); nil offers none.
+	TOTP inkform.TOTPStore
+	// SSO offers sign-in through an identity provider; nil offers none.
+	SSO *SSO
 
 	once      sync.Once
 	pages     map[string]*template.Template
@@ -96,6 +100,7 @@ type Server struct {
 	dummy     dummyHash
 	swept     atomic.Int64 // Unix seconds of the last sweep of expired sessions
 	cop       *http.CrossOriginProtection
+	auth      authState // second factors and single sign-on
 	// now is the clock; tests replace it before Register.
 	now func() time.Time
 }
@@ -142,7 +147,7 @@ type route struct {
 
 // routes lists every route of the console; Register mounts them.
 func (s *Server) routes() []route {
-	return []route{
+	return append([]route{
 		{"GET /{$}", s.signedIn("", s.handleHome)},
 		{"GET /login", http.HandlerFunc(s.handleLoginShow)},
 		{"POST /login", http.HandlerFunc(s.handleLoginSubmit)},
@@ -160,7 +165,7 @@ func (s *Server) routes() []route {
 		{"GET /verify/documents/{id}/fields/{name}/cutout.png", s.verifier(s.handleVerifyCutout)},
 		{"GET /verify/forms/{form}/versions/{version}/background.pdf", s.verifier(s.handleVerifyBackground)},
 		{"GET /static/{name...}", http.HandlerFunc(s.handleStatic)},
-	}
+	}, s.authRoutes()...)
 }
 
 // Register mounts the console on mux: the console at /, sign-in at /login,

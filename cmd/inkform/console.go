@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"log/slog"
 
 	"github.com/inkform/inkform"
@@ -24,8 +25,14 @@ func newConsole(db *sqlstore.DB, blobs inkform.BlobStore, cutouts inkform.Cutout
 	if err != nil {
 		return nil, err
 	}
+	// Single sign-on's orgs are named at start, so a typo stops the server
+	// rather than every sign-in.
+	sso, err := cfg.sso.build(context.Background(), db)
+	if err != nil {
+		return nil, err
+	}
 	return &ui.Server{
-		Users: db, Orgs: db, Sessions: db, Audit: db,
+		Users: db, Orgs: db, Sessions: db, Audit: db, TOTP: db, SSO: sso,
 		Documents: db, Forms: db, Cutouts: cutouts, Blobs: blobs,
 		Verification: vf.Service, Leases: vf.Leases, Entries: vf.Entries,
 		Logger:         logger,

@@ -39,6 +39,7 @@ func commands() []command {
 		{"backup", "write an archive of the system (database, objects, manifest): inkform backup --to DIR|s3://bucket/prefix", runBackup},
 		{"restore", "fill an empty system from an archive, on any engine: inkform restore --from DIR|s3://bucket/prefix", runRestore},
 		{"org create", "create an organization: inkform org create NAME", runOrgCreate},
+		{"org update", "change an organization: inkform org update NAME --require-totp", runOrgUpdate},
 		{"token create", "create an API token and print it: inkform token create --org NAME --role ROLE", runTokenCreate},
 		{"user create", "create a web UI user (password read from stdin)", runUserCreate},
 		{"recognize", "read handwriting in InkML files: inkform recognize --charset digits FILE...", adaptRecognize},

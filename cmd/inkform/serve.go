@@ -27,6 +27,7 @@ type serveConfig struct {
 	log     logConfig
 	workers workerConfig
 	cluster clusterConfig
+	sso     ssoConfig
 
 	Addr            string
 	TLSCert         string
@@ -53,6 +54,7 @@ func (c *serveConfig) register(fs *flag.FlagSet) {
 	c.log.register(fs)
 	c.workers.register(fs, 2)
 	c.cluster.register(fs)
+	c.sso.register(fs)
 	fs.StringVar(&c.Addr, "addr", "127.0.0.1:8080", "address to listen on")
 	fs.StringVar(&c.TLSCert, "tls-cert", "", "TLS certificate file (PEM); with --tls-key serves HTTPS")
 	fs.StringVar(&c.TLSKey, "tls-key", "", "TLS private key file (PEM)")

@@ -1,0 +1,83 @@
+package ui
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/inkform/inkform"
+	"github.com/inkform/inkform/throttle"
+	"github.com/inkform/inkform/twofactor"
+)
+
+// handleTOTPConfirm serves POST /account/totp: the first code of the app,
+// which proves it holds the secret. It enrols the user and shows the
+// recovery codes, once. Someone half signed in (the org requires a second
+// factor) is signed in by it.
+func (s *Server) handleTOTPConfirm(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+	if err := r.ParseForm(); err != nil {
+		s.problem(w, r, nil, http.StatusBadRequest, "The form could not be read.")
+		return
+	}
+	e, ok := s.enrolment(w, r)
+	if !ok {
+		return
+	}
+	if !equal(r.PostFormValue(csrfField), e.CSRF) {
+		s.problem(w, r, e.Visit, http.StatusForbidden, forgedMessage)
+		return
+	}
+	ctx := r.Context()
+	t, err := s.TOTP.FindTOTP(ctx, e.Org.ID, e.User.ID)
+	switch {
+	case inkform.ErrorCode(err) == inkform.ENOTFOUND || (err == nil && t.Enrolled()):
+		// Enrolled in another tab meanwhile, or reset: start over.
+		http.Redirect(w, r, "/account/totp", http.StatusSeeOther)
+		return
+	case err != nil:
+		s.serverError(w, r, e.Visit, err)
+		return
+	}
+	limiter, key := s.authInit().byUser, "user "+e.User.ID
+	if ok, wait := limiter.Allow(key); !ok {
+		w.Header().Set("Retry-After", strconv.Itoa(int(wait.Round(time.Second)/time.Second)))
+		s.showEnrol(w, r, e, t.Secret, http.StatusTooManyRequests, "Too many wrong codes. Wait "+waitText(wait)+" and try again.")
+		return
+	}
+	step, ok := twofactor.Check(t.Secret, strings.Join(strings.Fields(r.PostFormValue("code")), ""), s.now())
+	if !ok {
+		limiter.Fail(key)
+		s.showEnrol(w, r, e, t.Secret, http.StatusUnprocessableEntity,
+			"That code is not right. Check that your phone's clock is right and type the code the app shows now.")
+		return
+	}
+	codes := make([]string, inkform.RecoveryCodeCount)
+	hashes := make([]string, len(codes))
+	for i := range codes {
+		codes[i] = inkform.NewRecoveryCode()
+		hashes[i] = inkform.HashRecoveryCode(e.User.ID, codes[i])
+	}
+	if err := s.TOTP.ConfirmTOTP(ctx, e.Org.ID, e.User.ID, step, hashes); inkform.ErrorCode(err) == inkform.ECONFLICT {
+		http.Redirect(w, r, "/account/totp", http.StatusSeeOther)
+		return
+	} else if err != nil {
+		s.serverError(w, r, e.Visit, err)
+		return
+	}
+	s.audit(r, e.User, "user "+e.User.ID, inkform.AuditUserTOTPEnrol, "")
+	page := &view{Title: "Your recovery codes", Visit: e.Visit, Auth: &authView{Codes: codes, Pending: e.Pending != nil}}
+	if e.Pending != nil {
+		if _, err := s.startSession(w, r, e.User); err != nil {
+			s.serverError(w, r, nil, err)
+			return
+		}
+		s.clearCookie(w, r, loginCookie)
+		s.clearCookie(w, r, pendingCookie)
+		address := throttle.AddressKey(throttle.ClientAddr(r, s.TrustedProxies))
+		s.audit(r, e.User, "user "+e.User.ID, inkform.AuditUserSignIn, "after setting up a second factor, from "+address)
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	s.render(w, r, http.StatusOK, "totp_codes", page)
+}
