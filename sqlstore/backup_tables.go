@@ -57,8 +57,8 @@ func backupTables() []backupTable {
 	serial := func(t backupTable) backupTable { t.serial = true; return t }
 	return []backupTable{
 		table("orgs", "id", "id:t name:t shelf:i pattern_pool:t next_page:i created_at:i"),
-		table("tokens", "id", "id:t org_id:t name:t role:t hash:t hint:t created_at:i"),
-		table("users", "id", "id:t org_id:t email:t name:t role:t password_hash:t created_at:i"),
+		table("tokens", "id", "id:t org_id:t name:t role:t hash:t hint:t created_at:i expires_at:i"),
+		table("users", "id", "id:t org_id:t email:t name:t role:t password_hash:t created_at:i disabled_at:i"),
 		table("sessions", "id", "id:t org_id:t user_id:t hash:t created_at:i last_seen_at:i idle_expires_at:i expires_at:i"),
 		table("forms", "id", "id:t org_id:t pattern:t version:i next_copy:i created_at:i updated_at:i retention_after:t? retention_days:i?"),
 		table("form_versions", "form_id, version", "form_id:t version:i template:t created_at:i"),
