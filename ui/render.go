@@ -40,6 +40,7 @@ type view struct {
 	Queues  []queueRow   // the verification queues
 	Station *stationView // one document in the verification station
 	Group   *groupView   // a group-verification screen
+	Audit   *auditView   // the audit log
 }
 
 // mustParsePages parses each page template with the layout. The files
