@@ -16,6 +16,13 @@ const (
 	AuditTokenCreate     = "token.create"
 	AuditTokenDelete     = "token.delete"
 	AuditUserCreate      = "user.create"
+	// Admins' changes to a user in the console: a new role (the detail
+	// names it), disabling (which ends the user's sessions), enabling,
+	// and a new password the admin hands over (also ending sessions).
+	AuditUserRole          = "user.role"
+	AuditUserDisable       = "user.disable"
+	AuditUserEnable        = "user.enable"
+	AuditUserPasswordReset = "user.password_reset"
 	// Sign-ins to the web UI: AuditUserSignInFail is a wrong password for
 	// an existing user (an unknown address has no org to record it in).
 	AuditUserSignIn         = "user.sign_in"

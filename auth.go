@@ -87,6 +87,13 @@ type Token struct {
 	Role      Role      `json:"role"`
 	Hint      string    `json:"hint"` // first characters of the secret, for people to tell tokens apart
 	CreatedAt time.Time `json:"createdAt"`
+	// ExpiresAt is when the token stops working; zero: never.
+	ExpiresAt time.Time `json:"expiresAt,omitzero"`
+}
+
+// Live reports whether the token has not expired at t.
+func (t *Token) Live(at time.Time) bool {
+	return t.ExpiresAt.IsZero() || at.Before(t.ExpiresAt)
 }
 
 // NewTokenSecret returns a new random token secret with TokenPrefix.
@@ -117,8 +124,11 @@ type TokenService interface {
 	// CreateToken creates a token and returns it with its secret, which
 	// is not stored and cannot be shown again.
 	CreateToken(ctx context.Context, orgID string, role Role, name string) (*Token, string, error)
+	// CreateTokenUntil is CreateToken for a token that expires at
+	// expiresAt (zero: never; a time already past → EINVALID).
+	CreateTokenUntil(ctx context.Context, orgID string, role Role, name string, expiresAt time.Time) (*Token, string, error)
 	// Authenticate finds the token whose secret this is; EUNAUTHORIZED
-	// when none is.
+	// when none is or it has expired.
 	Authenticate(ctx context.Context, secret string) (*Token, error)
 	// ListTokens lists an org's tokens.
 	ListTokens(ctx context.Context, orgID string) ([]*Token, error)
@@ -135,6 +145,9 @@ type User struct {
 	Role         Role      `json:"role"`
 	PasswordHash string    `json:"-"` // argon2id, PHC string format
 	CreatedAt    time.Time `json:"createdAt"`
+	// Disabled users cannot sign in; their sessions were ended when an
+	// admin disabled them.
+	Disabled bool `json:"disabled"`
 }
 
 // UserService manages users.
@@ -152,6 +165,13 @@ type UserService interface {
 	// not scoped by org: sign-in uses it to find the org from the address
 	// a person types, and nothing else may.
 	FindUsersByEmail(ctx context.Context, email string) ([]*User, error)
+	// ListUsers lists an org's users, oldest first.
+	ListUsers(ctx context.Context, orgID string) ([]*User, error)
+	// UpdateUser applies the set fields of upd to the org's user and
+	// returns the user as stored; ENOTFOUND when the org has no such user,
+	// ECONFLICT (ErrLastAdmin) when the change would leave the org without
+	// an enabled admin.
+	UpdateUser(ctx context.Context, orgID, id string, upd UserUpdate) (*User, error)
 }
 
 // MaxUsersPerEmail bounds FindUsersByEmail: a person in more orgs than

@@ -16,11 +16,13 @@ func newStores(t *testing.T) inkformtest.Stores {
 	orgs, queue, docs := &fake.Orgs{}, &fake.JobQueue{}, &fake.Documents{}
 	forms := &fake.Forms{Orgs: orgs}
 	users := &fake.Users{}
+	sessions := &fake.Sessions{Users: users}
+	users.Sessions = sessions
 	entries := &fake.Entries{Documents: docs}
 	return inkformtest.Stores{
 		Updater: docs, Entries: entries, Leases: &fake.Leases{Documents: docs, Entries: entries, Forms: forms},
 		Orgs: orgs, Tokens: &fake.Tokens{}, Forms: forms, Documents: docs, Audit: &fake.Audit{},
-		Users: users, Sessions: &fake.Sessions{Users: users},
+		Users: users, Sessions: sessions,
 		Subscriptions: &fake.Subscriptions{Forms: forms, Queue: queue},
 		Queue:         queue, Jobs: queue,
 		NewDocument: func(t *testing.T, form *inkform.Form, status inkform.DocumentStatus) *inkform.Document {

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/inkform/inkform"
 )
@@ -25,12 +26,29 @@ func (f *Tokens) CreateToken(ctx context.Context, orgID string, role inkform.Rol
 	if err := f.Hook.call("CreateToken", orgID, role, name); err != nil {
 		return nil, "", err
 	}
+	return f.create(orgID, role, name, time.Time{})
+}
+
+// CreateTokenUntil implements inkform.TokenService.
+func (f *Tokens) CreateTokenUntil(ctx context.Context, orgID string, role inkform.Role, name string, expiresAt time.Time) (*inkform.Token, string, error) {
+	if err := f.Hook.call("CreateTokenUntil", orgID, role, name, expiresAt); err != nil {
+		return nil, "", err
+	}
+	return f.create(orgID, role, name, expiresAt)
+}
+
+// create makes a token for CreateToken and CreateTokenUntil.
+func (f *Tokens) create(orgID string, role inkform.Role, name string, expiresAt time.Time) (*inkform.Token, string, error) {
 	if !role.Valid() {
 		return nil, "", inkform.Errorf(inkform.EINVALID, "unknown role %q", role)
 	}
+	created := now()
+	if !expiresAt.IsZero() && !expiresAt.After(created) {
+		return nil, "", inkform.Errorf(inkform.EINVALID, "a token's expiry must be in the future")
+	}
 	secret := inkform.NewTokenSecret()
 	t := &inkform.Token{ID: inkform.NewID(), OrgID: orgID, Name: strings.TrimSpace(name), Role: role,
-		Hint: inkform.TokenHint(secret), CreatedAt: now()}
+		Hint: inkform.TokenHint(secret), CreatedAt: created, ExpiresAt: expiresAt}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.byHash == nil {
@@ -53,6 +71,9 @@ func (f *Tokens) Authenticate(ctx context.Context, secret string) (*inkform.Toke
 	t, ok := f.byHash[inkform.HashTokenSecret(secret)]
 	if !ok {
 		return nil, inkform.Errorf(inkform.EUNAUTHORIZED, "unknown token")
+	}
+	if !t.Live(time.Now()) {
+		return nil, inkform.Errorf(inkform.EUNAUTHORIZED, "the token has expired")
 	}
 	c := *t
 	return &c, nil

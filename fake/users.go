@@ -15,6 +15,9 @@ var _ inkform.UserService = (*Users)(nil)
 // exists (it knows no OrgService); every other promise it keeps.
 type Users struct {
 	Hook Hook
+	// Sessions, when set, has the sessions UpdateUser ends when it
+	// disables a user or sets a new password.
+	Sessions *Sessions
 
 	mu    sync.Mutex
 	users []*inkform.User // in creation order
@@ -78,6 +81,68 @@ func (f *Users) FindUsersByEmail(ctx context.Context, email string) ([]*inkform.
 		}
 	}
 	return out, nil
+}
+
+// ListUsers implements inkform.UserService.
+func (f *Users) ListUsers(ctx context.Context, orgID string) ([]*inkform.User, error) {
+	if err := f.Hook.call("ListUsers", orgID); err != nil {
+		return nil, err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	out := []*inkform.User{}
+	for _, u := range f.users {
+		if u.OrgID == orgID {
+			c := *u
+			out = append(out, &c)
+		}
+	}
+	return out, nil
+}
+
+// UpdateUser implements inkform.UserService.
+func (f *Users) UpdateUser(ctx context.Context, orgID, id string, upd inkform.UserUpdate) (*inkform.User, error) {
+	if err := f.Hook.call("UpdateUser", orgID, id, upd); err != nil {
+		return nil, err
+	}
+	if upd.Role != nil && !upd.Role.Valid() {
+		return nil, inkform.Errorf(inkform.EINVALID, "unknown role %q", *upd.Role)
+	}
+	if upd.PasswordHash != nil && *upd.PasswordHash == "" {
+		return nil, inkform.Errorf(inkform.EINVALID, "a user needs a password")
+	}
+	f.mu.Lock()
+	i := slices.IndexFunc(f.users, func(u *inkform.User) bool { return u.OrgID == orgID && u.ID == id })
+	if i < 0 {
+		f.mu.Unlock()
+		return nil, notFound("user")
+	}
+	admins := 0
+	for _, u := range f.users {
+		if u.OrgID == orgID && u.Role == inkform.RoleAdmin && !u.Disabled {
+			admins++
+		}
+	}
+	u := f.users[i]
+	if inkform.LeavesNoAdmin(u, upd, admins) {
+		f.mu.Unlock()
+		return nil, inkform.ErrLastAdmin
+	}
+	if upd.Role != nil {
+		u.Role = *upd.Role
+	}
+	if upd.Disabled != nil {
+		u.Disabled = *upd.Disabled
+	}
+	if upd.PasswordHash != nil {
+		u.PasswordHash = *upd.PasswordHash
+	}
+	c := *u
+	f.mu.Unlock()
+	if inkform.EndsSessions(upd) && f.Sessions != nil {
+		f.Sessions.deleteWhere(func(s *inkform.Session) bool { return s.OrgID == orgID && s.UserID == id })
+	}
+	return &c, nil
 }
 
 // find returns a copy of the first user match accepts.

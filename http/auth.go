@@ -54,6 +54,10 @@ func (s *Server) authenticate(r *http.Request) (*inkform.Principal, error) {
 	secret = strings.TrimSpace(secret)
 	key := sha256.Sum256([]byte(secret))
 	tok, ok := s.tokens.get(key)
+	if ok && !tok.Live(s.now()) {
+		// Expired while cached: ask the store, which refuses it.
+		ok = false
+	}
 	if !ok {
 		// A token known good skips the limiter, so one client's bad
 		// token does not lock out others behind the same address.

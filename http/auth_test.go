@@ -1,6 +1,7 @@
 package http
 
 import (
+	"context"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -188,5 +189,31 @@ func TestProtect(t *testing.T) {
 		if w.Code != tt.status || (tt.status == 200 && w.Body.String() != string(tt.role)) {
 			t.Errorf("%q: %d %s", tt.role, w.Code, w.Body)
 		}
+	}
+}
+
+// TestAuthCacheExpiry: a token that expires while cached is refused at
+// its expiry, not when the cache entry ends.
+func TestAuthCacheExpiry(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, func(s *Server) { s.TokenCacheTTL = time.Hour })
+	until := time.Now().Add(time.Second)
+	_, secret, err := e.tokens.CreateTokenUntil(context.Background(), e.orgID, inkform.RoleDesigner, "short", until)
+	if err != nil {
+		t.Fatal(err)
+	}
+	get := func() int {
+		r := httptest.NewRequest("GET", "/api/v1/forms", nil)
+		r.Header.Set("Authorization", "Bearer "+secret)
+		w := httptest.NewRecorder()
+		e.h.ServeHTTP(w, r)
+		return w.Code
+	}
+	if c := get(); c != 200 {
+		t.Fatalf("before its expiry: status %d", c)
+	}
+	time.Sleep(time.Until(until) + 20*time.Millisecond)
+	if c := get(); c != 401 {
+		t.Errorf("after its expiry, while cached: status %d, want 401", c)
 	}
 }

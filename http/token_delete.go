@@ -19,16 +19,12 @@ func (s *Server) handleTokenDelete(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	if err := s.Tokens.DeleteToken(r.Context(), org, id); err != nil {
+	if err := inkform.RevokeToken(r.Context(), s.Tokens, s.Notifier, s.Logger, org, id); err != nil {
 		return err
 	}
+	// Without a Notifier this node hears no notice; with one it does, and
+	// forgetting twice is harmless.
 	s.tokens.forget(org, id)
-	if s.Notifier != nil {
-		if err := s.Notifier.Publish(r.Context(), inkform.TopicTokens, inkform.TokenNotice(org, id)); err != nil {
-			// Revoked all the same: other nodes' caches expire.
-			s.Logger.WarnContext(r.Context(), "tell other nodes of a revoked token", "token", id, "err", err)
-		}
-	}
 	s.auditChange(r, inkform.AuditTokenDelete, "token", id, "")
 	w.WriteHeader(http.StatusNoContent)
 	return nil

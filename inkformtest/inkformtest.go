@@ -60,6 +60,8 @@ func ExerciseAll(t *testing.T, newStores NewStores) {
 		{"OrgService", ExerciseOrgService},
 		{"TokenService", ExerciseTokenService},
 		{"UserService", ExerciseUserService},
+		{"TokenExpiry", ExerciseTokenExpiry},
+		{"UserAdmin", ExerciseUserAdmin},
 		{"SessionStore", ExerciseSessionStore},
 		{"FormService", ExerciseFormService},
 		{"DocumentService", ExerciseDocumentService},

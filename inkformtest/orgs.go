@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/inkform/inkform"
 )
@@ -170,5 +171,37 @@ func testTokenDelete(t *testing.T, s Stores) {
 	wantCode(t, "a second delete", s.Tokens.DeleteToken(ctx, org.ID, tok.ID), inkform.ENOTFOUND)
 	if list, _ := s.Tokens.ListTokens(ctx, org.ID); len(list) != 0 {
 		t.Errorf("a revoked token is still listed: %+v", list)
+	}
+}
+
+// ExerciseTokenExpiry runs the contract of CreateTokenUntil: a token
+// works until its expiry, which the list shows, and not after.
+func ExerciseTokenExpiry(t *testing.T, newStores NewStores) {
+	run(t, newStores, []suiteCase{{"Expiry", testTokenExpiry}})
+}
+
+func testTokenExpiry(t *testing.T, s Stores) {
+	org := tokenStores(t, s)
+	ctx := context.Background()
+	until := time.Now().Add(2 * time.Second).Truncate(time.Millisecond)
+	tok, secret, err := s.Tokens.CreateTokenUntil(ctx, org.ID, inkform.RoleAdmin, "short", until)
+	if err != nil || !tok.ExpiresAt.Equal(until) {
+		t.Fatalf("CreateTokenUntil = %+v, %v; want it to expire at %s", tok, err, until)
+	}
+	if got, err := s.Tokens.Authenticate(ctx, secret); err != nil || got.ID != tok.ID || !got.ExpiresAt.Equal(until) {
+		t.Errorf("before its expiry: %+v, %v", got, err)
+	}
+	list, err := s.Tokens.ListTokens(ctx, org.ID)
+	if err != nil || len(list) != 1 || !list[0].ExpiresAt.Equal(until) {
+		t.Errorf("ListTokens = %v, %v; want the one token with its expiry", list, err)
+	}
+	_, _, err = s.Tokens.CreateTokenUntil(ctx, org.ID, inkform.RoleAdmin, "past", time.Now().Add(-time.Minute))
+	wantCode(t, "an expiry in the past", err, inkform.EINVALID)
+	time.Sleep(time.Until(until) + 10*time.Millisecond)
+	_, err = s.Tokens.Authenticate(ctx, secret)
+	wantCode(t, "an expired token", err, inkform.EUNAUTHORIZED)
+	never, _ := newToken(t, s, org.ID, inkform.RoleGateway)
+	if !never.ExpiresAt.IsZero() {
+		t.Errorf("CreateToken made a token expiring at %s; want never", never.ExpiresAt)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/inkform/inkform"
 )
@@ -11,8 +12,18 @@ import (
 // CreateToken creates an API token. Only the SHA-256 of the secret is
 // stored; the secret is returned once.
 func (db *DB) CreateToken(ctx context.Context, orgID string, role inkform.Role, name string) (*inkform.Token, string, error) {
+	return db.CreateTokenUntil(ctx, orgID, role, name, time.Time{})
+}
+
+// CreateTokenUntil is CreateToken for a token that expires at expiresAt
+// (zero: never).
+func (db *DB) CreateTokenUntil(ctx context.Context, orgID string, role inkform.Role, name string, expiresAt time.Time) (*inkform.Token, string, error) {
 	if !role.Valid() {
 		return nil, "", inkform.Errorf(inkform.EINVALID, "unknown role %q", role)
+	}
+	now := db.now()
+	if !expiresAt.IsZero() && !expiresAt.After(now) {
+		return nil, "", inkform.Errorf(inkform.EINVALID, "a token's expiry must be in the future")
 	}
 	if _, err := db.FindOrgByID(ctx, orgID); err != nil {
 		return nil, "", err
@@ -20,11 +31,11 @@ func (db *DB) CreateToken(ctx context.Context, orgID string, role inkform.Role, 
 	secret := inkform.NewTokenSecret()
 	t := &inkform.Token{
 		ID: inkform.NewID(), OrgID: orgID, Name: strings.TrimSpace(name), Role: role,
-		Hint: inkform.TokenHint(secret), CreatedAt: db.now(),
+		Hint: inkform.TokenHint(secret), CreatedAt: now, ExpiresAt: expiresAt,
 	}
-	_, err := db.writer().exec(ctx, `INSERT INTO tokens (id, org_id, name, role, hash, hint, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`,
-		t.ID, t.OrgID, t.Name, string(t.Role), inkform.HashTokenSecret(secret), t.Hint, micros(t.CreatedAt))
+	_, err := db.writer().exec(ctx, `INSERT INTO tokens (id, org_id, name, role, hash, hint, created_at, expires_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		t.ID, t.OrgID, t.Name, string(t.Role), inkform.HashTokenSecret(secret), t.Hint, micros(t.CreatedAt), zeroMicros(t.ExpiresAt))
 	if err != nil {
 		return nil, "", fmt.Errorf("create token: %w", err)
 	}
@@ -37,44 +48,57 @@ func (db *DB) Authenticate(ctx context.Context, secret string) (*inkform.Token, 
 	if !strings.HasPrefix(secret, inkform.TokenPrefix) {
 		return nil, inkform.Errorf(inkform.EUNAUTHORIZED, "unknown token")
 	}
-	var t inkform.Token
-	var role string
-	var created int64
-	err := db.reader(ctx).queryRow(ctx, `SELECT id, org_id, name, role, hint, created_at FROM tokens WHERE hash = ?`,
-		inkform.HashTokenSecret(secret)).Scan(&t.ID, &t.OrgID, &t.Name, &role, &t.Hint, &created)
+	t, err := scanToken(db.reader(ctx).queryRow(ctx, "SELECT "+tokenColumns+" FROM tokens WHERE hash = ?",
+		inkform.HashTokenSecret(secret)))
 	if err != nil {
 		if inkform.ErrorCode(notFound(err, "token")) == inkform.ENOTFOUND {
 			return nil, inkform.Errorf(inkform.EUNAUTHORIZED, "unknown token")
 		}
 		return nil, fmt.Errorf("authenticate: %w", err)
 	}
-	t.Role, t.CreatedAt = inkform.Role(role), fromMicros(created)
-	return &t, nil
+	if !t.Live(db.now()) {
+		return nil, inkform.Errorf(inkform.EUNAUTHORIZED, "the token has expired")
+	}
+	return t, nil
 }
 
 // ListTokens lists an org's tokens, oldest first.
 func (db *DB) ListTokens(ctx context.Context, orgID string) ([]*inkform.Token, error) {
-	rows, err := db.reader(ctx).query(ctx, `SELECT id, org_id, name, role, hint, created_at
-		FROM tokens WHERE org_id = ? ORDER BY id`, orgID)
+	rows, err := db.reader(ctx).query(ctx, "SELECT "+tokenColumns+" FROM tokens WHERE org_id = ? ORDER BY id", orgID)
 	if err != nil {
 		return nil, fmt.Errorf("list tokens: %w", err)
 	}
 	defer rows.Close()
 	out := []*inkform.Token{}
 	for rows.Next() {
-		var t inkform.Token
-		var role string
-		var created int64
-		if err := rows.Scan(&t.ID, &t.OrgID, &t.Name, &role, &t.Hint, &created); err != nil {
+		t, err := scanToken(rows)
+		if err != nil {
 			return nil, fmt.Errorf("list tokens: %w", err)
 		}
-		t.Role, t.CreatedAt = inkform.Role(role), fromMicros(created)
-		out = append(out, &t)
+		out = append(out, t)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("list tokens: %w", err)
 	}
 	return out, nil
+}
+
+// tokenColumns are the columns scanToken reads, in its order.
+const tokenColumns = "id, org_id, name, role, hint, created_at, expires_at"
+
+// scanToken reads a row of tokenColumns.
+func scanToken(sc interface{ Scan(...any) error }) (*inkform.Token, error) {
+	var t inkform.Token
+	var role string
+	var created, expires int64
+	if err := sc.Scan(&t.ID, &t.OrgID, &t.Name, &role, &t.Hint, &created, &expires); err != nil {
+		return nil, err
+	}
+	t.Role, t.CreatedAt = inkform.Role(role), fromMicros(created)
+	if expires != 0 {
+		t.ExpiresAt = fromMicros(expires)
+	}
+	return &t, nil
 }
 
 // DeleteToken revokes a token of the org.
@@ -119,17 +143,17 @@ func (db *DB) CreateUser(ctx context.Context, u *inkform.User) error {
 }
 
 // userColumns are the columns scanUser reads, in its order.
-const userColumns = "id, org_id, email, name, role, password_hash, created_at"
+const userColumns = "id, org_id, email, name, role, password_hash, created_at, disabled_at"
 
 // scanUser reads a row of userColumns.
 func scanUser(sc interface{ Scan(...any) error }) (*inkform.User, error) {
 	var u inkform.User
 	var role string
-	var created int64
-	if err := sc.Scan(&u.ID, &u.OrgID, &u.Email, &u.Name, &role, &u.PasswordHash, &created); err != nil {
+	var created, disabled int64
+	if err := sc.Scan(&u.ID, &u.OrgID, &u.Email, &u.Name, &role, &u.PasswordHash, &created, &disabled); err != nil {
 		return nil, err
 	}
-	u.Role, u.CreatedAt = inkform.Role(role), fromMicros(created)
+	u.Role, u.CreatedAt, u.Disabled = inkform.Role(role), fromMicros(created), disabled != 0
 	return &u, nil
 }
 
@@ -190,4 +214,12 @@ func asciiLower(s string) string {
 		}
 	}
 	return string(b)
+}
+
+// zeroMicros is micros, with the zero time as 0 (a column's "never").
+func zeroMicros(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return micros(t)
 }

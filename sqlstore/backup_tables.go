@@ -57,8 +57,8 @@ func backupTables() []backupTable {
 	serial := func(t backupTable) backupTable { t.serial = true; return t }
 	return []backupTable{
 		table("orgs", "id", "id:t name:t shelf:i pattern_pool:t next_page:i created_at:i"),
-		table("tokens", "id", "id:t org_id:t name:t role:t hash:t hint:t created_at:i"),
-		table("users", "id", "id:t org_id:t email:t name:t role:t password_hash:t created_at:i"),
+		table("tokens", "id", "id:t org_id:t name:t role:t hash:t hint:t created_at:i expires_at:i"),
+		table("users", "id", "id:t org_id:t email:t name:t role:t password_hash:t created_at:i disabled_at:i"),
 		table("sessions", "id", "id:t org_id:t user_id:t hash:t created_at:i last_seen_at:i idle_expires_at:i expires_at:i"),
 		table("user_totp", "org_id, user_id", "org_id:t user_id:t secret:t created_at:i confirmed_at:i? last_step:i"),
 		table("user_recovery_codes", "org_id, user_id, hash", "org_id:t user_id:t hash:t created_at:i"),

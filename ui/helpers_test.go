@@ -62,6 +62,7 @@ func newHarness(t *testing.T, configure ...func(*Server)) *harness {
 	users := &fake.Users{}
 	h := &harness{t: t, orgs: &fake.Orgs{}, users: users, audit: &fake.Audit{}, clock: clock,
 		sessions: &fake.Sessions{Users: users, Now: clock.now}}
+	users.Sessions = h.sessions
 	// The station runs on the real workflow over the fakes. Their leases
 	// live by the wall clock and the console's end in 2030, so leases
 	// here end only when released.

@@ -29,7 +29,7 @@ var sections = []section{
 		About: "Background work that failed, to retry."},
 	{Title: "API tokens", API: "/api/v1/tokens", Perm: inkform.PermTokensManage,
 		About: "Tokens for pen gateways and integrations."},
-	{Title: "Audit log", API: "/api/v1/audit", Perm: inkform.PermAuditRead,
+	{Title: "Audit log", Path: "/audit", Perm: inkform.PermAuditRead,
 		About: "Who read or changed what, and when."},
 }
 

@@ -41,6 +41,7 @@ type view struct {
 	Station *stationView // one document in the verification station
 	Group   *groupView   // a group-verification screen
 	Auth    *authView    // second factor and single sign-on pages
+	Audit   *auditView   // the audit log
 }
 
 // mustParsePages parses each page template with the layout. The files

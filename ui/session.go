@@ -139,7 +139,8 @@ func (s *Server) visit(r *http.Request) (*visit, error) {
 		return nil, nil
 	}
 	u, err := s.Users.FindUserByID(ctx, sess.OrgID, sess.UserID)
-	if inkform.ErrorCode(err) == inkform.ENOTFOUND {
+	if inkform.ErrorCode(err) == inkform.ENOTFOUND || err == nil && u.Disabled {
+		// Disabling ends a user's sessions; this refuses any left over.
 		return nil, nil
 	} else if err != nil {
 		return nil, err

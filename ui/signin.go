@@ -89,6 +89,10 @@ func (s *Server) authenticate(ctx context.Context, c credentials) (u, checked *i
 		return nil, nil, errSignIn
 	case !ok:
 		return nil, users[0], errSignIn
+	case users[0].Disabled:
+		// Refused after the check, so a disabled account answers as fast
+		// and in the same words as a wrong password.
+		return nil, nil, errSignIn
 	}
 	return users[0], nil, nil
 }

@@ -164,6 +164,7 @@ func (s *Server) routes() []route {
 		{"POST /verify/documents/{id}/release", s.verifier(s.handleVerifyRelease)},
 		{"GET /verify/documents/{id}/fields/{name}/cutout.png", s.verifier(s.handleVerifyCutout)},
 		{"GET /verify/forms/{form}/versions/{version}/background.pdf", s.verifier(s.handleVerifyBackground)},
+		{"GET /audit", s.signedIn(inkform.PermAuditRead, s.handleAudit)},
 		{"GET /static/{name...}", http.HandlerFunc(s.handleStatic)},
 	}, s.authRoutes()...)
 }

@@ -131,7 +131,10 @@ func runUserCreate(ctx context.Context, args []string, stdin io.Reader, stdout, 
 	if err != nil {
 		return err
 	}
-	u := &inkform.User{OrgID: org.ID, Email: strings.TrimSpace(email), Name: name, Role: inkform.Role(role), PasswordHash: hash}
+	u := &inkform.User{OrgID: org.ID, Email: email, Name: name, Role: inkform.Role(role), PasswordHash: hash}
+	if err := inkform.NormalizeUser(u); err != nil {
+		return describe(err)
+	}
 	if err := db.CreateUser(ctx, u); err != nil {
 		return describe(err)
 	}
