@@ -40,6 +40,12 @@ type view struct {
 	Queues  []queueRow   // the verification queues
 	Station *stationView // one document in the verification station
 	Group   *groupView   // a group-verification screen
+
+	Docs       *documentsView  // the documents list
+	Doc        *documentView   // one document, or the confirmation of its deletion
+	Bulk       *bulkView       // a bulk action's confirmation or result
+	Quarantine *quarantineView // quarantined ink, or assigning one entry
+	Jobs       *jobsView       // dead jobs
 }
 
 // mustParsePages parses each page template with the layout. The files
