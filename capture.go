@@ -2,6 +2,7 @@ package inkform
 
 import (
 	"context"
+	"fmt"
 	"time"
 )
 
@@ -78,4 +79,38 @@ type QuarantineService interface {
 	ReprocessQuarantined(ctx context.Context, orgID, id string, sub *InkSubmission) (*CaptureResult, error)
 	// DeleteQuarantined drops an entry without processing it.
 	DeleteQuarantined(ctx context.Context, orgID, id string) error
+}
+
+// InkParser parses a stored ink body under the Content-Type it arrived
+// with (InkML or the JSON stroke format), within the server's limits.
+// Malformed → EINVALID, over a limit → ETOOLARGE, an unknown type →
+// EUNSUPPORTED.
+type InkParser interface {
+	ParseInk(contentType string, body []byte) (*InkSubmission, error)
+}
+
+// ReprocessQuarantined parses a quarantined entry's body again and
+// captures it (QuarantineService.ReprocessQuarantined), keeping the time
+// the ink first arrived and its submission ID: what the API and the
+// console do once the missing form, or its page address, exists.
+func ReprocessQuarantined(ctx context.Context, q QuarantineService, p InkParser, orgID, id string) (*CaptureResult, error) {
+	entry, body, err := q.FindQuarantined(ctx, orgID, id)
+	if err != nil {
+		return nil, err
+	}
+	sub, err := p.ParseInk(entry.ContentType, body)
+	if ErrorCode(err) == EUNSUPPORTED {
+		// The body was accepted once under this type, so the stored
+		// entry has gone bad; say which.
+		return nil, fmt.Errorf("quarantined submission %s: %w", id, err)
+	} else if err != nil {
+		// Limits may have been lowered since the body was accepted; the
+		// parser's own code (ETOOLARGE, EINVALID) says so.
+		return nil, err
+	}
+	if sub.SubmissionID == "" {
+		sub.SubmissionID = entry.SubmissionID
+	}
+	sub.ReceivedAt = entry.ReceivedAt
+	return q.ReprocessQuarantined(ctx, orgID, id, sub)
 }

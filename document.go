@@ -50,6 +50,7 @@ type StatusChange struct {
 type DocumentFilter struct {
 	FormID string
 	Status DocumentStatus
+	PenID  string    // the pen's serial, exactly
 	Since  time.Time // created at or after
 	Until  time.Time // created before
 	After  string    // cursor: documents with IDs after this one

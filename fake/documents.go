@@ -131,13 +131,7 @@ func (d *Documents) ListDocuments(ctx context.Context, orgID string, f inkform.D
 	out := []*inkform.Document{}
 	for _, rec := range d.docs {
 		doc := rec.doc
-		switch {
-		case doc.OrgID != orgID,
-			f.FormID != "" && doc.FormID != f.FormID,
-			f.Status != "" && doc.Status != f.Status,
-			!f.Since.IsZero() && doc.CreatedAt.Before(f.Since),
-			!f.Until.IsZero() && !doc.CreatedAt.Before(f.Until),
-			f.After != "" && doc.ID <= f.After:
+		if doc.OrgID != orgID || !f.Matches(doc) || f.After != "" && doc.ID <= f.After {
 			continue
 		}
 		out = append(out, cloneDocument(doc))

@@ -9,44 +9,19 @@ import (
 
 // Media types of ink bodies.
 const (
-	mediaInkML = "application/inkml+xml"
-	mediaJSON  = "application/json"
+	mediaInkML = inkml.MediaInkML
+	mediaJSON  = inkml.MediaJSON
 )
 
-// inkMediaType maps an accepted Content-Type to the parser's media type:
-// InkML under its registered type or as generic XML (what many gateways
-// send), or the JSON stroke format. Anything else → EUNSUPPORTED.
-func inkMediaType(mt string) (string, error) {
-	switch mt {
-	case mediaInkML, "application/xml", "text/xml":
-		return mediaInkML, nil
-	case mediaJSON:
-		return mediaJSON, nil
-	case "":
-		return "", inkform.Errorf(inkform.EUNSUPPORTED,
-			"the request has no Content-Type; send %s or %s", mediaInkML, mediaJSON)
-	}
-	return "", inkform.Errorf(inkform.EUNSUPPORTED,
-		"ink must be sent as %s (or application/xml, text/xml) or %s, not %s", mediaInkML, mediaJSON, mt)
-}
+// inkMediaType maps an accepted Content-Type to the parser's media type
+// (inkml.MediaType): anything but InkML, XML or JSON → EUNSUPPORTED.
+func inkMediaType(mt string) (string, error) { return inkml.MediaType(mt) }
 
 // parseInk parses an ink body of the given (normalised) media type with
 // the server's limits. Parser errors are *inkform.Error already: over a
 // limit → ETOOLARGE, malformed → EINVALID.
 func (s *Server) parseInk(mt string, body []byte) (*inkform.InkSubmission, error) {
-	var sub *inkform.InkSubmission
-	var err error
-	if mt == mediaJSON {
-		sub, err = inkml.ParseJSON(body, s.Limits)
-	} else {
-		sub, err = inkml.Parse(body, s.Limits)
-	}
-	if err != nil {
-		return nil, err
-	}
-	sub.ContentType = mt
-	sub.Raw = body
-	return sub, nil
+	return inkml.Parser{Limits: s.Limits}.ParseInk(mt, body)
 }
 
 // writeCaptureResult answers an ink capture with 202 (interpreting it

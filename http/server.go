@@ -208,19 +208,7 @@ func (s *Server) init() {
 		}
 		// A zero count in inkml.Limits means "nothing allowed"; here a
 		// zero field means "not configured", so it takes the default.
-		def := inkml.DefaultLimits()
-		if s.Limits.MaxBytes <= 0 {
-			s.Limits.MaxBytes = def.MaxBytes
-		}
-		if s.Limits.MaxPoints <= 0 {
-			s.Limits.MaxPoints = def.MaxPoints
-		}
-		if s.Limits.MaxTraces <= 0 {
-			s.Limits.MaxTraces = def.MaxTraces
-		}
-		if s.Limits.MaxPages <= 0 {
-			s.Limits.MaxPages = def.MaxPages
-		}
+		s.Limits = s.Limits.Configured()
 		if s.now == nil {
 			s.now = time.Now
 		}

@@ -100,6 +100,9 @@ func testDocumentList(t *testing.T, s Stores) {
 		{"until", inkform.DocumentFilter{Until: mid}, until(d, mid)},
 		{"window", inkform.DocumentFilter{Since: d[1].CreatedAt, Until: d[4].CreatedAt}, until(since(d, d[1].CreatedAt), d[4].CreatedAt)},
 		{"after", inkform.DocumentFilter{After: d[3].ID}, d[4:]},
+		{"pen", inkform.DocumentFilter{PenID: d[0].PenID}, d},
+		{"other pen", inkform.DocumentFilter{PenID: "AAA-AAA-AAA-00"}, nil},
+		{"pen and status", inkform.DocumentFilter{PenID: d[0].PenID, Status: inkform.StatusNeedsVerification}, d[2:3]},
 	}
 	for _, tt := range tests {
 		got, next, err := s.Documents.ListDocuments(context.Background(), fx.org.ID, tt.filter)
@@ -112,7 +115,7 @@ func testDocumentList(t *testing.T, s Stores) {
 	}
 	// The filters' times must split the documents for since and until
 	// to test anything.
-	if len(since(d, mid)) == len(d) || len(until(d, mid)) == 0 {
+	if len(since(d, mid)) == len(d) || len(until(d, mid)) == 0 || d[0].PenID == "" {
 		t.Fatalf("creation times %v do not split at %v", d, mid)
 	}
 }

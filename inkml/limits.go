@@ -34,6 +34,25 @@ type Limits struct {
 	MaxPages  int   // distinct page addresses
 }
 
+// Configured returns lim with each zero or negative field (not configured,
+// in a server's settings) replaced by its default.
+func (lim Limits) Configured() Limits {
+	def := DefaultLimits()
+	if lim.MaxBytes <= 0 {
+		lim.MaxBytes = def.MaxBytes
+	}
+	if lim.MaxPoints <= 0 {
+		lim.MaxPoints = def.MaxPoints
+	}
+	if lim.MaxTraces <= 0 {
+		lim.MaxTraces = def.MaxTraces
+	}
+	if lim.MaxPages <= 0 {
+		lim.MaxPages = def.MaxPages
+	}
+	return lim
+}
+
 // DefaultLimits returns the capture defaults of the domain.
 func DefaultLimits() Limits {
 	return Limits{

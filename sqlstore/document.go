@@ -84,6 +84,9 @@ func (db *DB) ListDocuments(ctx context.Context, orgID string, f inkform.Documen
 	if f.Status != "" {
 		add("status = ?", string(f.Status))
 	}
+	if f.PenID != "" {
+		add("pen_id = ?", f.PenID)
+	}
 	if !f.Since.IsZero() {
 		add("created_at >= ?", micros(f.Since))
 	}

@@ -44,13 +44,23 @@ func (s *Server) auditRead(r *http.Request, v *visit, docID, detail string) erro
 // than returned: answering 500 for a committed change would invite the
 // person to make it twice.
 func (s *Server) auditChange(r *http.Request, v *visit, action, docID, detail string) {
+	s.auditCommitted(r, v, action, inkform.AuditObject{Kind: "document", ID: docID}, detail)
+}
+
+// auditForm records a change to a form made from the console (a page
+// address assigned from the quarantine), as auditChange does.
+func (s *Server) auditForm(r *http.Request, v *visit, formID, detail string) {
+	s.auditCommitted(r, v, inkform.AuditFormUpdate, inkform.AuditObject{Kind: "form", ID: formID}, detail)
+}
+
+// auditCommitted records a committed change, logging a failure.
+func (s *Server) auditCommitted(r *http.Request, v *visit, action string, obj inkform.AuditObject, detail string) {
 	if s.Audit == nil {
 		return
 	}
-	err := s.Audit.RecordAudit(r.Context(), v.Org.ID, &inkform.AuditEvent{Actor: v.Actor(), Action: action,
-		Object: inkform.AuditObject{Kind: "document", ID: docID}, Detail: detail})
+	err := s.Audit.RecordAudit(r.Context(), v.Org.ID, &inkform.AuditEvent{Actor: v.Actor(), Action: action, Object: obj, Detail: detail})
 	if err != nil {
 		s.Logger.ErrorContext(r.Context(), "audit event not recorded", slog.String("action", action),
-			slog.String("document", docID), slog.Any("err", err))
+			slog.String(obj.Kind, obj.ID), slog.Any("err", err))
 	}
 }

@@ -42,6 +42,12 @@ type view struct {
 	Group   *groupView   // a group-verification screen
 	Auth    *authView    // second factor and single sign-on pages
 	Audit   *auditView   // the audit log
+
+	Docs       *documentsView  // the documents list
+	Doc        *documentView   // one document, or the confirmation of its deletion
+	Bulk       *bulkView       // a bulk action's confirmation or result
+	Quarantine *quarantineView // quarantined ink, or assigning one entry
+	Jobs       *jobsView       // dead jobs
 }
 
 // mustParsePages parses each page template with the layout. The files

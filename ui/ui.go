@@ -23,6 +23,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/netip"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -64,8 +65,17 @@ type Server struct {
 	Cutouts      inkform.CutoutService
 	// Blobs holds the forms' uploaded backgrounds, which the station
 	// draws under the page; nil draws the layout alone.
-	Blobs  inkform.BlobStore
-	Logger *slog.Logger // nil: slog.Default()
+	Blobs inkform.BlobStore
+	// The documents, quarantine and dead-jobs pages (docs/ui.md) use
+	// Documents and Forms too. Nil Purger hides deleting, nil Renders
+	// the PDF, nil Quarantine or InkParser the quarantine, nil Jobs the
+	// jobs page.
+	Purger     inkform.DocumentPurger
+	Renders    inkform.RenderStore
+	Quarantine inkform.QuarantineService
+	InkParser  inkform.InkParser
+	Jobs       inkform.JobService
+	Logger     *slog.Logger // nil: slog.Default()
 
 	// Key signs the sign-in form's CSRF token. Every node behind one load
 	// balancer needs the same key, or a form fetched from one node is
@@ -147,7 +157,7 @@ type route struct {
 
 // routes lists every route of the console; Register mounts them.
 func (s *Server) routes() []route {
-	return append([]route{
+	return slices.Concat([]route{
 		{"GET /{$}", s.signedIn("", s.handleHome)},
 		{"GET /login", http.HandlerFunc(s.handleLoginShow)},
 		{"POST /login", http.HandlerFunc(s.handleLoginSubmit)},
@@ -166,7 +176,10 @@ func (s *Server) routes() []route {
 		{"GET /verify/forms/{form}/versions/{version}/background.pdf", s.verifier(s.handleVerifyBackground)},
 		{"GET /audit", s.signedIn(inkform.PermAuditRead, s.handleAudit)},
 		{"GET /static/{name...}", http.HandlerFunc(s.handleStatic)},
-	}, s.authRoutes()...)
+	},
+		s.authRoutes(),
+		s.documentRoutes(),
+	)
 }
 
 // Register mounts the console on mux: the console at /, sign-in at /login,

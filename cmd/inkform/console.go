@@ -5,6 +5,7 @@ import (
 	"log/slog"
 
 	"github.com/inkform/inkform"
+	"github.com/inkform/inkform/inkml"
 	"github.com/inkform/inkform/sqlstore"
 	"github.com/inkform/inkform/ui"
 )
@@ -18,7 +19,8 @@ import (
 // The verification station reads documents, forms and cutouts through
 // the same services as the API (cutouts is the API's, so both share one
 // cache; blobs holds the forms' backgrounds) and works through the same workflow (newVerification), so a
-// person's corrections meet the API's rules and its leases.
+// person's corrections meet the API's rules and its leases. The documents, quarantine and jobs pages
+// use the API's services too, and parse quarantined ink with the API's limits.
 func newConsole(db *sqlstore.DB, blobs inkform.BlobStore, cutouts inkform.CutoutService, cfg *serveConfig, logger *slog.Logger) (*ui.Server, error) {
 	vf := newVerification(db)
 	key, err := cfg.store.secretKey()
@@ -35,6 +37,8 @@ func newConsole(db *sqlstore.DB, blobs inkform.BlobStore, cutouts inkform.Cutout
 		Users: db, Orgs: db, Sessions: db, Audit: db, TOTP: db, SSO: sso,
 		Documents: db, Forms: db, Cutouts: cutouts, Blobs: blobs,
 		Verification: vf.Service, Leases: vf.Leases, Entries: vf.Entries,
+		Purger: db, Renders: db, Quarantine: db, Jobs: db,
+		InkParser:      inkml.Parser{Limits: cfg.limits().Configured()},
 		Logger:         logger,
 		Key:            key,
 		SecureCookies:  cfg.TLSCert != "" || cfg.BehindTLSProxy,
