@@ -42,7 +42,7 @@ var allowedImports = map[string][]string{
 	"sqlstore":                    {"", "ink"},
 	"sqlstore/sqlstoretest":       {},
 	"throttle":                    {},
-	"ui":                          {"", "passwd", "throttle"},
+	"ui":                          {"", "inkml", "passwd", "throttle"},
 	"verify":                      {"", "ink"},
 	"examples/internal/gensample": {"", "inkml"},
 }

@@ -40,6 +40,8 @@ type view struct {
 	Queues  []queueRow   // the verification queues
 	Station *stationView // one document in the verification station
 	Group   *groupView   // a group-verification screen
+	Tablet  *tabletView  // a form filled on a tablet
+	Done    *doneView    // a document submitted from a tablet
 }
 
 // mustParsePages parses each page template with the layout. The files

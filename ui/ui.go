@@ -86,6 +86,12 @@ type Server struct {
 	// PasswordWorkers bounds concurrent password checks (zero: default).
 	PasswordWorkers int
 
+	// Capture takes the forms filled on tablets (/f/{form}), as the
+	// API's digital submissions do; nil shows no tablet pages. Renders
+	// finds the PDFs of their documents; nil offers none.
+	Capture inkform.CaptureService
+	Renders inkform.RenderStore
+
 	once      sync.Once
 	pages     map[string]*template.Template
 	static    *staticFiles
@@ -142,7 +148,7 @@ type route struct {
 
 // routes lists every route of the console; Register mounts them.
 func (s *Server) routes() []route {
-	return []route{
+	return append([]route{
 		{"GET /{$}", s.signedIn("", s.handleHome)},
 		{"GET /login", http.HandlerFunc(s.handleLoginShow)},
 		{"POST /login", http.HandlerFunc(s.handleLoginSubmit)},
@@ -160,7 +166,7 @@ func (s *Server) routes() []route {
 		{"GET /verify/documents/{id}/fields/{name}/cutout.png", s.verifier(s.handleVerifyCutout)},
 		{"GET /verify/forms/{form}/versions/{version}/background.pdf", s.verifier(s.handleVerifyBackground)},
 		{"GET /static/{name...}", http.HandlerFunc(s.handleStatic)},
-	}
+	}, s.tabletRoutes()...)
 }
 
 // Register mounts the console on mux: the console at /, sign-in at /login,

@@ -17,7 +17,8 @@ import (
 // The verification station reads documents, forms and cutouts through
 // the same services as the API (cutouts is the API's, so both share one
 // cache; blobs holds the forms' backgrounds) and works through the same workflow (newVerification), so a
-// person's corrections meet the API's rules and its leases.
+// person's corrections meet the API's rules and its leases. Forms filled
+// on tablets are captured as the API's digital submissions are.
 func newConsole(db *sqlstore.DB, blobs inkform.BlobStore, cutouts inkform.CutoutService, cfg *serveConfig, logger *slog.Logger) (*ui.Server, error) {
 	vf := newVerification(db)
 	key, err := cfg.store.secretKey()
@@ -28,6 +29,7 @@ func newConsole(db *sqlstore.DB, blobs inkform.BlobStore, cutouts inkform.Cutout
 		Users: db, Orgs: db, Sessions: db, Audit: db,
 		Documents: db, Forms: db, Cutouts: cutouts, Blobs: blobs,
 		Verification: vf.Service, Leases: vf.Leases, Entries: vf.Entries,
+		Capture: db, Renders: db,
 		Logger:         logger,
 		Key:            key,
 		SecureCookies:  cfg.TLSCert != "" || cfg.BehindTLSProxy,
