@@ -19,6 +19,8 @@ type section struct {
 var sections = []section{
 	{Title: "Verification", Path: "/verify", Perm: inkform.PermDocumentsVerify,
 		About: "Check and correct what the handwriting engine read, and approve documents."},
+	{Title: "Fill in a form", Path: "/f/", Perm: inkform.PermDigitalSubmit,
+		About: "Fill in a form on this tablet or computer, signature included."},
 	{Title: "Forms", API: "/api/v1/forms", Perm: inkform.PermFormsWrite,
 		About: "Design forms, upload backgrounds and print copies."},
 	{Title: "Subscriptions", API: "/api/v1/forms/{id}/handlers", Perm: inkform.PermSubscriptionsManage,

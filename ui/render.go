@@ -42,6 +42,8 @@ type view struct {
 	Group   *groupView   // a group-verification screen
 	Tablet  *tabletView  // a form filled on a tablet
 	Done    *doneView    // a document submitted from a tablet
+
+	FormList *tabletList // the forms to fill in
 }
 
 // mustParsePages parses each page template with the layout. The files

@@ -22,6 +22,7 @@ import (
 // nothing.
 func (s *Server) tabletRoutes() []route {
 	return []route{
+		{"GET /f/{$}", s.tablet(s.handleTabletList)},
 		{"GET /f/{form}", s.tablet(s.handleTabletShow)},
 		{"POST /f/{form}", s.tablet(s.handleTabletSubmit)},
 		{"GET /f/{form}/done/{doc}", s.tablet(s.handleTabletDone)},

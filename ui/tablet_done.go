@@ -15,7 +15,7 @@ type doneView struct {
 	Values  []doneValue
 	PDF     string // the PDF's URL
 	Again   string // the form's URL, to fill it in once more
-	Pending bool   // not yet interpreted: the page reloads itself
+	Pending bool   // not yet interpreted: the page asks again
 }
 
 // doneValue is one field's value as people read it.
@@ -27,7 +27,7 @@ type doneValue struct {
 
 // handleTabletDone serves GET /f/{form}/done/{doc}: what became of a
 // submission. While the pipeline has not yet read it the page reloads
-// every few seconds (a meta refresh, no script needed).
+// for it every few seconds (tablet.js; without a script, a link does).
 func (s *Server) handleTabletDone(w http.ResponseWriter, r *http.Request, v *visit) error {
 	doc, err := s.tabletDocument(w, r, v)
 	if doc == nil || err != nil {
@@ -61,7 +61,7 @@ func (s *Server) handleTabletDone(w http.ResponseWriter, r *http.Request, v *vis
 
 // handleTabletPDF serves GET /f/{form}/done/{doc}/document.pdf: the PDF of
 // the document as it is now. While it is being made a short page says so
-// and reloads itself.
+// (202), and its script opens the PDF once it is there.
 func (s *Server) handleTabletPDF(w http.ResponseWriter, r *http.Request, v *visit) error {
 	doc, err := s.tabletDocument(w, r, v)
 	if doc == nil || err != nil {

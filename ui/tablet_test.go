@@ -127,6 +127,15 @@ func TestTabletAccess(t *testing.T) {
 		}
 	}
 	c.browser(t).get("/f/01form0visit").wantRedirect(t, "signed out", "/login")
+
+	// The list of forms to fill: the org's own.
+	list := c.signedIn(t, inkform.RoleGateway).get("/f/")
+	if list.StatusCode != 200 || !strings.Contains(list.body, `href="/f/01form0visit"`) || strings.Contains(list.body, "01form0other") {
+		t.Errorf("the list of forms: %d\n%s", list.StatusCode, list.body)
+	}
+	if home := c.signedIn(t, inkform.RoleIntegrator).get("/"); !strings.Contains(home.body, `href="/f/"`) {
+		t.Errorf("the integrator's console does not offer the forms to fill")
+	}
 }
 
 // TestTabletFill goes through both pages without a script, as a browser

@@ -141,3 +141,32 @@ form?.addEventListener("submit", (e) => {
   sent = true;
 });
 window.addEventListener("pageshow", () => { sent = false; });
+
+// A document still being read: ask for its page again every two seconds
+// and show the news in place, without moving the reader's focus.
+const pending = document.querySelector(".done[data-pending]");
+if (pending) {
+  const check = async () => {
+    const resp = await fetch(location.href, {headers: {Accept: "text/html"}});
+    const next = new DOMParser().parseFromString(await resp.text(), "text/html").querySelector(".done");
+    if (resp.ok && next && !next.hasAttribute("data-pending")) {
+      pending.replaceWith(document.adoptNode(next));
+      return;
+    }
+    setTimeout(check, 2000);
+  };
+  setTimeout(check, 2000);
+}
+
+// A PDF still being made: open it once the server has it.
+if (document.querySelector(".pdf-wait")) {
+  const check = async () => {
+    const resp = await fetch(location.href, {method: "HEAD"});
+    if (resp.ok && resp.status === 200) {
+      location.reload();
+      return;
+    }
+    setTimeout(check, 2000);
+  };
+  setTimeout(check, 2000);
+}
