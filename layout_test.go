@@ -45,7 +45,7 @@ var allowedImports = map[string][]string{
 	"sqlstore/sqlstoretest":       {},
 	"throttle":                    {},
 	"twofactor":                   {},
-	"ui":                          {"", "passwd", "throttle", "twofactor"},
+	"ui":                          {"", "inkml", "passwd", "throttle", "twofactor"},
 	"verify":                      {"", "ink"},
 	"examples/internal/gensample": {"", "inkml"},
 }

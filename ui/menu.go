@@ -21,6 +21,8 @@ var sections = []section{
 		About: "Check and correct what the handwriting engine read, and approve documents."},
 	{Title: "Documents", Path: "/documents", Perm: inkform.PermDocumentsRead,
 		About: "Find documents by form, status, pen and date; read, replay, delete, and approve or delete many at once."},
+	{Title: "Fill in a form", Path: "/f/", Perm: inkform.PermDigitalSubmit,
+		About: "Fill in a form on this tablet or computer, signature included."},
 	{Title: "Forms", API: "/api/v1/forms", Perm: inkform.PermFormsWrite,
 		About: "Design forms, upload backgrounds and print copies."},
 	{Title: "Subscriptions", API: "/api/v1/forms/{id}/handlers", Perm: inkform.PermSubscriptionsManage,

@@ -48,6 +48,11 @@ type view struct {
 	Bulk       *bulkView       // a bulk action's confirmation or result
 	Quarantine *quarantineView // quarantined ink, or assigning one entry
 	Jobs       *jobsView       // dead jobs
+
+	Tablet *tabletView // a form filled on a tablet
+	Done   *doneView   // a document submitted from a tablet
+
+	FormList *tabletList // the forms to fill in
 }
 
 // mustParsePages parses each page template with the layout. The files

@@ -100,6 +100,11 @@ type Server struct {
 	// SSO offers sign-in through an identity provider; nil offers none.
 	SSO *SSO
 
+	// Capture takes the forms filled on tablets (/f/{form}), as the
+	// API's digital submissions do; nil shows no tablet pages. Their
+	// documents' PDFs come from Renders (above); nil offers none.
+	Capture inkform.CaptureService
+
 	once      sync.Once
 	pages     map[string]*template.Template
 	static    *staticFiles
@@ -179,6 +184,7 @@ func (s *Server) routes() []route {
 	},
 		s.authRoutes(),
 		s.documentRoutes(),
+		s.tabletRoutes(),
 	)
 }
 

@@ -21,6 +21,7 @@ import (
 // cache; blobs holds the forms' backgrounds) and works through the same workflow (newVerification), so a
 // person's corrections meet the API's rules and its leases. The documents, quarantine and jobs pages
 // use the API's services too, and parse quarantined ink with the API's limits.
+// Forms filled on tablets are captured as the API's digital submissions are.
 func newConsole(db *sqlstore.DB, blobs inkform.BlobStore, cutouts inkform.CutoutService, cfg *serveConfig, logger *slog.Logger) (*ui.Server, error) {
 	vf := newVerification(db)
 	key, err := cfg.store.secretKey()
@@ -37,7 +38,7 @@ func newConsole(db *sqlstore.DB, blobs inkform.BlobStore, cutouts inkform.Cutout
 		Users: db, Orgs: db, Sessions: db, Audit: db, TOTP: db, SSO: sso,
 		Documents: db, Forms: db, Cutouts: cutouts, Blobs: blobs,
 		Verification: vf.Service, Leases: vf.Leases, Entries: vf.Entries,
-		Purger: db, Renders: db, Quarantine: db, Jobs: db,
+		Purger: db, Renders: db, Capture: db, Quarantine: db, Jobs: db,
 		InkParser:      inkml.Parser{Limits: cfg.limits().Configured()},
 		Logger:         logger,
 		Key:            key,
