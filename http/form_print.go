@@ -38,41 +38,22 @@ func (s *Server) handleFormPrint(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	// Checked before copies are allocated, so a refused print uses none.
-	if marks := form.PrintMarks(); n*marks > inkform.MaxPrintMarks {
-		return invalidParam("copies", "this form draws %d marks per copy; at most %d copies of it fit in one request (%d marks)",
-			marks, max(inkform.MaxPrintMarks/marks, 1), inkform.MaxPrintMarks)
+	// Printing unique pattern allocates licensed pages, a write.
+	p := inkform.PrincipalFromContext(ctx)
+	run, err := inkform.PlanPrint(ctx, s.Forms, org, form, n, p != nil && p.Role.Can(inkform.PermFormsWrite))
+	if err != nil {
+		return err
 	}
-	addrs := make([][]string, n)
-	if form.Pattern == inkform.PatternUnique {
-		// Printing unique pattern allocates licensed pages, a write.
-		if p := inkform.PrincipalFromContext(ctx); p == nil || !p.Role.Can(inkform.PermFormsWrite) {
-			return inkform.Errorf(inkform.EFORBIDDEN, "printing a unique-pattern form allocates copies and needs the %s permission", inkform.PermFormsWrite)
-		}
-		copies, err := s.Forms.CreateCopies(ctx, org, form.ID, n)
-		if err != nil {
-			return err
-		}
-		for i, c := range copies {
-			addrs[i] = c.Addresses
-		}
-		w.Header().Set("Inkform-First-Copy", strconv.Itoa(copies[0].Number))
-		w.Header().Set("Inkform-Copies", strconv.Itoa(len(copies)))
-	} else {
-		own := make([]string, len(form.Pages))
-		for i, p := range form.Pages {
-			own[i] = p.Address
-		}
-		for i := range addrs {
-			addrs[i] = own
-		}
+	if run.Copies > 0 {
+		w.Header().Set("Inkform-First-Copy", strconv.Itoa(run.FirstCopy))
+		w.Header().Set("Inkform-Copies", strconv.Itoa(run.Copies))
 	}
 	// The PDF library holds the document until it is complete and writes
 	// nothing on failure, so the output goes straight to the client: a
 	// failure is still a problem response, and no second copy is held.
 	// A client that leaves stops the drawing (ctx).
 	pw := &pdfResponse{w: w, name: form.ID + "-print.pdf"}
-	if err := s.Printer.Blank(ctx, pw, form, addrs); err != nil {
+	if err := s.Printer.Blank(ctx, pw, form, run.Addresses); err != nil {
 		if pw.started {
 			return nil // the client has a truncated file; nothing else to send
 		}

@@ -2,7 +2,6 @@ package http
 
 import (
 	"net/http"
-	"reflect"
 	"strconv"
 
 	"github.com/inkform/inkform"
@@ -26,19 +25,5 @@ func decodeTemplate(w http.ResponseWriter, r *http.Request, limit int64) (*inkfo
 	if err != nil {
 		return nil, err
 	}
-	var t inkform.FormTemplate
-	if err := unmarshalJSON(body, &t, false); err != nil {
-		return nil, err
-	}
-	if lenient {
-		return &t, nil
-	}
-	if keys := unknownKeys(body, reflect.TypeFor[inkform.FormTemplate]()); len(keys) > 0 {
-		e := inkform.Errorf(inkform.EUNPROCESSABLE, "the template has %d unknown key(s), first %s: check the spelling, or send ?lenient=true to ignore keys this server does not know", len(keys), keys[0])
-		for _, k := range keys {
-			e.Problems = append(e.Problems, inkform.Problem{Path: k, Message: "is not a template key"})
-		}
-		return nil, e
-	}
-	return &t, nil
+	return inkform.DecodeTemplate(body, lenient)
 }

@@ -1,7 +1,6 @@
 package http
 
 import (
-	"bytes"
 	"compress/gzip"
 	"encoding/json"
 	"errors"
@@ -9,7 +8,6 @@ import (
 	"io"
 	"mime"
 	"net/http"
-	"reflect"
 	"strings"
 
 	"github.com/inkform/inkform"
@@ -133,94 +131,10 @@ func readJSONBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, 
 	return readBody(w, r, limit)
 }
 
-// unmarshalJSON decodes exactly one JSON value from body into v.
+// unmarshalJSON decodes exactly one JSON value from body into v
+// (inkform.DecodeJSON, which the console's template form shares).
 func unmarshalJSON(body []byte, v any, strict bool) error {
-	if len(bytes.TrimSpace(body)) == 0 {
-		return inkform.Errorf(inkform.EINVALID, "the request body is empty; a JSON object is expected")
-	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	if strict {
-		dec.DisallowUnknownFields()
-	}
-	if err := dec.Decode(v); err != nil {
-		return jsonError(body, err)
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		// Point at the first byte of the extra data, past any spaces.
-		rest := body[dec.InputOffset():]
-		extra := dec.InputOffset() + int64(len(rest)-len(bytes.TrimLeft(rest, " \t\r\n")))
-		line, col := lineColumn(body, extra+1)
-		return inkform.Errorf(inkform.EINVALID, "invalid JSON at line %d, column %d: unexpected data after the top-level value", line, col)
-	}
-	return nil
-}
-
-// jsonError turns an encoding/json error into an EINVALID error a person
-// can act on.
-func jsonError(body []byte, err error) error {
-	var syn *json.SyntaxError
-	var typ *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &syn):
-		line, col := lineColumn(body, syn.Offset)
-		return inkform.Errorf(inkform.EINVALID, "invalid JSON at line %d, column %d: %s", line, col, syn.Error())
-	case errors.Is(err, io.ErrUnexpectedEOF):
-		line, col := lineColumn(body, int64(len(body)))
-		return inkform.Errorf(inkform.EINVALID, "invalid JSON at line %d, column %d: unexpected end of input", line, col)
-	case errors.As(err, &typ):
-		line, col := lineColumn(body, typ.Offset)
-		path := pathAt(body, typ.Offset)
-		if path == "" {
-			path = typ.Field
-		}
-		if path == "" {
-			path = "(top level)"
-		}
-		e := inkform.Errorf(inkform.EINVALID, "invalid JSON at line %d, column %d: %s must be %s, not %s",
-			line, col, path, jsonKind(typ.Type), typ.Value)
-		e.Problems = []inkform.Problem{{Path: path, Message: fmt.Sprintf("must be %s, not %s", jsonKind(typ.Type), typ.Value)}}
-		return e
-	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		// encoding/json has no type for this error; its text is stable
-		// and names the key, which is what the caller needs.
-		key := strings.TrimPrefix(err.Error(), "json: unknown field ")
-		e := inkform.Errorf(inkform.EINVALID, "unknown key %s in the request body", key)
-		e.Problems = []inkform.Problem{{Path: strings.Trim(key, `"`), Message: "is not a known key"}}
-		return e
-	}
-	return inkform.Errorf(inkform.EINVALID, "invalid JSON: %s", strings.TrimPrefix(err.Error(), "json: "))
-}
-
-// jsonKind names a Go type the way a JSON author thinks of it.
-func jsonKind(t reflect.Type) string {
-	for t.Kind() == reflect.Pointer {
-		t = t.Elem()
-	}
-	switch t.Kind() {
-	case reflect.String:
-		return "a string"
-	case reflect.Bool:
-		return "true or false"
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
-		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		return "an integer"
-	case reflect.Float32, reflect.Float64:
-		return "a number"
-	case reflect.Slice, reflect.Array:
-		return "an array"
-	}
-	return "an object"
-}
-
-// lineColumn gives the 1-based line and column of the last byte of
-// body[:offset]: encoding/json reports errors as "after reading offset
-// bytes", so that byte is the offending one.
-func lineColumn(body []byte, offset int64) (line, col int) {
-	idx := int(max(min(offset-1, int64(len(body))-1), 0))
-	before := body[:idx]
-	line = bytes.Count(before, []byte("\n")) + 1
-	col = idx - (bytes.LastIndexByte(before, '\n') + 1) + 1
-	return line, col
+	return inkform.DecodeJSON(body, v, strict)
 }
 
 // writeJSON writes v as a JSON response. Encoding happens before anything is

@@ -3,7 +3,6 @@ package http
 import (
 	"context"
 	"net/http"
-	"slices"
 	"strings"
 
 	"github.com/inkform/inkform"
@@ -111,52 +110,12 @@ func (s *Server) handleSubscriptionCreate(w http.ResponseWriter, r *http.Request
 	return writeJSON(w, http.StatusCreated, subscriptionCreateResponse{Subscription: h, Secret: secret})
 }
 
-// checkSubscription returns a 422 naming what is wrong with h: its own rules,
-// conditions on fields the form lacks, and types or targets this server
-// has not been configured for.
+// checkSubscription returns a 422 naming what is wrong with h for this
+// server (inkform.CheckSubscription).
 func (s *Server) checkSubscription(h *inkform.Subscription, form *inkform.Form) error {
-	var msg string
-	if err := h.Validate(); err != nil {
-		msg = inkform.ErrorMessage(err)
-	} else if h.Type == inkform.SubscriptionEmail && !s.EmailEnabled {
-		msg = "handler type email: this server has no SMTP server configured (--smtp-url)"
-	} else if err := inkform.CheckEmailDomains(h.To, s.EmailDomains); h.Type == inkform.SubscriptionEmail && err != nil {
-		msg = inkform.ErrorMessage(err)
-	} else if h.Type == inkform.SubscriptionExport && !slices.Contains(s.ExportTargets, h.Target) {
-		msg = "export target " + h.Target + " is not configured on this server"
-		if len(s.ExportTargets) > 0 {
-			msg += "; configured: " + strings.Join(s.ExportTargets, ", ")
-		}
-	} else {
-		for _, c := range h.Conditions {
-			if form.Field(c.Field) == nil {
-				msg = "condition on " + c.Field + ": the form has no such field"
-				break
-			}
-		}
-	}
-	if msg == "" {
-		return nil
-	}
-	e := inkform.Errorf(inkform.EUNPROCESSABLE, "the handler cannot be stored: %s", msg)
-	e.Problems = []inkform.Problem{{Path: subscriptionProblemPath(msg), Message: msg}}
-	return e
-}
-
-// subscriptionProblemPath names the request member a message of checkSubscription
-// is about.
-func subscriptionProblemPath(msg string) string {
-	for _, p := range []struct{ prefix, path string }{
-		{"handler type", "type"}, {"handler url", "url"}, {"handler setting", "type"},
-		{"condition", "conditions"}, {"a condition", "conditions"}, {"e-mail recipient", "to"}, {"an e-mail handler needs", "to"},
-		{"e-mail subject", "subject"}, {"e-mail body", "body"}, {"export target", "target"},
-		{"export format", "format"}, {"export path", "path"},
-	} {
-		if strings.HasPrefix(msg, p.prefix) {
-			return p.path
-		}
-	}
-	return "events"
+	return inkform.CheckSubscription(h, form, inkform.SubscriptionOptions{
+		EmailEnabled: s.EmailEnabled, EmailDomains: s.EmailDomains, ExportTargets: s.ExportTargets,
+	})
 }
 
 // findSubscription reads the subscription a route names. On the routes under
