@@ -63,6 +63,11 @@ func (s *Server) handleSSOCallback(w http.ResponseWriter, r *http.Request) {
 		s.problem(w, r, nil, http.StatusForbidden, "inkform has no account for "+id.Email+". Ask your administrator to add you.")
 		return
 	}
+	if u.Disabled {
+		s.Logger.WarnContext(r.Context(), "single sign-on of a disabled user refused", "user", u.ID)
+		s.problem(w, r, nil, http.StatusForbidden, "The account of "+id.Email+" is disabled. Ask your administrator.")
+		return
+	}
 	if created {
 		s.audit(r, u, "sso", inkform.AuditUserCreateSSO, "through "+name)
 	}
