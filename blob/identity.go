@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
@@ -115,7 +116,20 @@ func (s *S3) BlobStoreID(ctx context.Context) (string, string, error) {
 		// 412: another node wrote it first; 409: it is writing it now.
 		return "", s.where, fmt.Errorf("blob: s3 store ID: %w", err)
 	}
-	id, err = s.readID(ctx, key)
+	// A 409 means another node's write is still in flight, and some
+	// servers (versitygw among them) answer it before the object can be
+	// read: wait for it a little rather than fail the node's start.
+	for wait := 10 * time.Millisecond; ; wait *= 2 {
+		id, err = s.readID(ctx, key)
+		if err == nil || !isNotFound(err) || wait > 2*time.Second {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			return "", s.where, fmt.Errorf("blob: s3 store ID: %w", ctx.Err())
+		case <-time.After(wait):
+		}
+	}
 	if err != nil {
 		return "", s.where, fmt.Errorf("blob: s3 store ID: %w", err)
 	}
