@@ -53,6 +53,10 @@ type view struct {
 	Done   *doneView   // a document submitted from a tablet
 
 	FormList *tabletList // the forms to fill in
+
+	Forms    *formsView    // the forms pages: list, editor, one form
+	Handlers *handlersView // the handlers pages: list, editor, delivery log
+	Accounts *accountsView // the API tokens and users pages
 }
 
 // mustParsePages parses each page template with the layout. The files

@@ -105,6 +105,19 @@ type Server struct {
 	// documents' PDFs come from Renders (above); nil offers none.
 	Capture inkform.CaptureService
 
+	// The forms pages (/forms) create, change, preview and print forms
+	// through Forms and keep uploaded backgrounds in Blobs; Printer checks
+	// backgrounds and prints blank copies (nil: no uploads, no printing).
+	Printer inkform.FormPrinter
+	// Subscriptions backs the handlers pages (/handlers): webhooks,
+	// e-mail and exports, their delivery logs and redelivery; nil hides them.
+	Subscriptions inkform.SubscriptionStore
+	// Tokens backs the API tokens page (/tokens); nil hides it. Notifier
+	// tells every node of a revoked token (nil: this node's caches only
+	// learn of it when they expire).
+	Tokens   inkform.TokenService
+	Notifier inkform.Notifier
+
 	once      sync.Once
 	pages     map[string]*template.Template
 	static    *staticFiles
@@ -185,6 +198,9 @@ func (s *Server) routes() []route {
 		s.authRoutes(),
 		s.documentRoutes(),
 		s.tabletRoutes(),
+		s.formRoutes(),
+		s.handlerRoutes(),
+		s.accountRoutes(),
 	)
 }
 

@@ -6,6 +6,7 @@ import (
 
 	"github.com/inkform/inkform"
 	"github.com/inkform/inkform/inkml"
+	"github.com/inkform/inkform/pdf"
 	"github.com/inkform/inkform/sqlstore"
 	"github.com/inkform/inkform/ui"
 )
@@ -39,6 +40,7 @@ func newConsole(db *sqlstore.DB, blobs inkform.BlobStore, cutouts inkform.Cutout
 		Documents: db, Forms: db, Cutouts: cutouts, Blobs: blobs,
 		Verification: vf.Service, Leases: vf.Leases, Entries: vf.Entries,
 		Purger: db, Renders: db, Capture: db, Quarantine: db, Jobs: db,
+		Printer: pdf.Printer{}, Subscriptions: db, Tokens: db,
 		InkParser:      inkml.Parser{Limits: cfg.limits().Configured()},
 		Logger:         logger,
 		Key:            key,

@@ -147,6 +147,7 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 		ln.Close()
 		return err
 	}
+	console.Notifier = n.notifier
 	api.ExtraRoutes = func(mux *http.ServeMux) {
 		mux.Handle("GET /metrics", metricsHandler(reg, cfg.MetricsToken))
 		console.Register(mux)
