@@ -8,7 +8,9 @@ import (
 	"image"
 	"image/png"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/inkform/inkform"
@@ -52,6 +54,7 @@ func referenceCases(t testing.TB) []struct {
 // renderer made: the output must look the same.
 func TestRenderingMatchesReference(t *testing.T) {
 	t.Parallel()
+	needReferenceFont(t)
 	for _, c := range referenceCases(t) {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
@@ -78,6 +81,26 @@ func TestRenderingMatchesReference(t *testing.T) {
 				t.Errorf("the reference has more than %d pages", pages)
 			}
 		})
+	}
+}
+
+// referenceFont is the font poppler drew Helvetica with when the
+// reference images were made. The PDFs name Helvetica without embedding
+// it, so poppler draws whatever fontconfig substitutes; another font
+// (Debian's bare default is DejaVu Sans) moves every glyph's edges.
+const referenceFont = "Liberation Sans"
+
+// needReferenceFont skips unless fontconfig substitutes referenceFont for
+// Helvetica, saying what to install. .ci/run installs it and checks.
+func needReferenceFont(t *testing.T) {
+	t.Helper()
+	tool := needTool(t, "fc-match")
+	out, err := exec.Command(tool, "-f", "%{family}", "Helvetica").Output()
+	if err != nil {
+		t.Fatalf("fc-match: %v", err)
+	}
+	if family, _, _ := strings.Cut(string(out), ","); family != referenceFont {
+		t.Skipf("Helvetica is drawn with %q here, the reference images with %q: apt-get install fonts-liberation to compare", family, referenceFont)
 	}
 }
 
