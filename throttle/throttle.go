@@ -68,7 +68,42 @@ func (l *Limiter) Allow(key string) (ok bool, wait time.Duration) {
 func (l *Limiter) Fail(key string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	now := l.now()
+	b := l.bucket(key, l.now())
+	b.tokens = max(b.tokens-1, 0)
+}
+
+// Take spends one of key's failures before the attempt it guards, when
+// one is left: checking with Allow and recording with Fail afterwards lets
+// parallel attempts all pass the check before any failure is recorded, so
+// an attacker's burst would be as wide as his parallelism. With Take at
+// most the burst's attempts run; the caller gives the failure back with
+// Refund when the attempt did not fail. When none is left, Take spends
+// nothing and wait is how long until one is.
+func (l *Limiter) Take(key string) (ok bool, wait time.Duration) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	b := l.bucket(key, l.now())
+	if b.tokens >= 1 {
+		b.tokens--
+		return true, 0
+	}
+	return false, time.Duration(math.Ceil((1 - b.tokens) * float64(l.every)))
+}
+
+// Refund gives back a failure that Take spent, for an attempt that turned
+// out not to fail (successes cost nothing).
+func (l *Limiter) Refund(key string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if b := l.buckets[key]; b != nil {
+		l.refill(b, l.now())
+		b.tokens = min(b.tokens+1, l.burst)
+	}
+}
+
+// bucket returns key's bucket brought up to now, making a full one (and
+// room for it) when the key has none.
+func (l *Limiter) bucket(key string, now time.Time) *bucket {
 	b := l.buckets[key]
 	if b == nil {
 		if len(l.buckets) >= l.maxKeys {
@@ -78,7 +113,7 @@ func (l *Limiter) Fail(key string) {
 		l.buckets[key] = b
 	}
 	l.refill(b, now)
-	b.tokens = max(b.tokens-1, 0)
+	return b
 }
 
 func (l *Limiter) refill(b *bucket, now time.Time) {

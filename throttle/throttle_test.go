@@ -2,6 +2,8 @@ package throttle
 
 import (
 	"net/netip"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -61,5 +63,49 @@ func TestAddressKey(t *testing.T) {
 		if got := AddressKey(netip.MustParseAddr(tt.addr)); got != tt.want {
 			t.Errorf("AddressKey(%s) = %s, want %s", tt.addr, got, tt.want)
 		}
+	}
+}
+
+// TestLimiterTake: Take spends before the attempt, so parallel attempts
+// get at most the burst between them; Refund gives back what a success
+// spent, never beyond the burst.
+func TestLimiterTake(t *testing.T) {
+	t.Parallel()
+	now := time.Unix(1_000_000, 0)
+	l := New(3, time.Second, 0, func() time.Time { return now })
+	var taken atomic.Int32
+	var wg sync.WaitGroup
+	for range 50 {
+		wg.Go(func() {
+			if ok, _ := l.Take("a"); ok {
+				taken.Add(1)
+			}
+		})
+	}
+	wg.Wait()
+	if n := taken.Load(); n != 3 {
+		t.Fatalf("50 parallel takes got %d, want the burst of 3", n)
+	}
+	if ok, wait := l.Take("a"); ok || wait != time.Second {
+		t.Fatalf("after the burst: ok %v wait %v, want refused for 1s", ok, wait)
+	}
+	if ok, _ := l.Allow("a"); ok {
+		t.Fatal("Allow after the burst was taken")
+	}
+	l.Refund("a")
+	if ok, _ := l.Take("a"); !ok {
+		t.Fatal("a refunded failure cannot be taken again")
+	}
+	for range 10 {
+		l.Refund("b") // a key never taken: nothing to give back
+		l.Refund("a")
+	}
+	for i := range 3 {
+		if ok, _ := l.Take("a"); !ok {
+			t.Fatalf("take %d after refunds refused", i+1)
+		}
+	}
+	if ok, _ := l.Take("a"); ok {
+		t.Fatal("refunds raised the bucket above the burst")
 	}
 }

@@ -3,9 +3,7 @@ package ui
 import (
 	"context"
 	"net/http"
-	"strconv"
 	"strings"
-	"time"
 
 	"github.com/inkform/inkform"
 	"github.com/inkform/inkform/throttle"
@@ -39,12 +37,13 @@ func (s *Server) handleLoginCodeSubmit(w http.ResponseWriter, r *http.Request) {
 		s.showCode(w, r, http.StatusForbidden, p, forgedMessage)
 		return
 	}
-	limiter, key := s.authInit().byUser, "user "+p.User.ID
-	if ok, wait := limiter.Allow(key); !ok {
-		w.Header().Set("Retry-After", strconv.Itoa(int(wait.Round(time.Second)/time.Second)))
+	try, wait := startAttempt(budget{s.authInit().byUser, "user " + p.User.ID})
+	if try == nil {
+		setRetryAfter(w, wait)
 		s.showCode(w, r, http.StatusTooManyRequests, p, "Too many wrong codes. Wait "+waitText(wait)+" and try again.")
 		return
 	}
+	defer try.done()
 	how, err := s.checkSecondFactor(r.Context(), p.User, r.PostFormValue("code"))
 	if err != nil {
 		s.serverError(w, r, nil, err)
@@ -53,7 +52,7 @@ func (s *Server) handleLoginCodeSubmit(w http.ResponseWriter, r *http.Request) {
 	address := throttle.AddressKey(throttle.ClientAddr(r, s.TrustedProxies))
 	switch how {
 	case "":
-		limiter.Fail(key)
+		try.fail()
 		s.audit(r, p.User, "anonymous", inkform.AuditUserTOTPFail, "wrong code from "+address)
 		s.showCode(w, r, http.StatusOK, p, errCode)
 		return

@@ -2,9 +2,7 @@ package ui
 
 import (
 	"net/http"
-	"strconv"
 	"strings"
-	"time"
 
 	"github.com/inkform/inkform"
 	"github.com/inkform/inkform/throttle"
@@ -40,15 +38,16 @@ func (s *Server) handleTOTPConfirm(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, e.Visit, err)
 		return
 	}
-	limiter, key := s.authInit().byUser, "user "+e.User.ID
-	if ok, wait := limiter.Allow(key); !ok {
-		w.Header().Set("Retry-After", strconv.Itoa(int(wait.Round(time.Second)/time.Second)))
+	try, wait := startAttempt(budget{s.authInit().byUser, "user " + e.User.ID})
+	if try == nil {
+		setRetryAfter(w, wait)
 		s.showEnrol(w, r, e, t.Secret, http.StatusTooManyRequests, "Too many wrong codes. Wait "+waitText(wait)+" and try again.")
 		return
 	}
+	defer try.done()
 	step, ok := twofactor.Check(t.Secret, strings.Join(strings.Fields(r.PostFormValue("code")), ""), s.now())
 	if !ok {
-		limiter.Fail(key)
+		try.fail()
 		s.showEnrol(w, r, e, t.Secret, http.StatusUnprocessableEntity,
 			"That code is not right. Check that your phone's clock is right and type the code the app shows now.")
 		return
