@@ -3,7 +3,6 @@ package ui
 import (
 	"fmt"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -39,16 +38,17 @@ func (s *Server) handleLoginSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	address := throttle.AddressKey(throttle.ClientAddr(r, s.TrustedProxies))
-	if wait := s.throttled(address, c.accountKey()); wait > 0 {
-		w.Header().Set("Retry-After", strconv.Itoa(int(wait.Round(time.Second)/time.Second)))
+	try, wait := startAttempt(budget{s.byAddress, address}, budget{s.byAccount, c.accountKey()})
+	if try == nil {
+		setRetryAfter(w, wait)
 		again.Error = "Too many failed sign-ins. Wait " + waitText(wait) + " and try again."
 		s.showLogin(w, r, http.StatusTooManyRequests, again)
 		return
 	}
+	defer try.done()
 	u, checked, err := s.authenticate(r.Context(), c)
 	if err == errSignIn {
-		s.byAccount.Fail(c.accountKey())
-		s.byAddress.Fail(address)
+		try.fail()
 		if checked != nil {
 			s.audit(r, checked, "anonymous", inkform.AuditUserSignInFail, "wrong password from "+address)
 		}
@@ -60,14 +60,6 @@ func (s *Server) handleLoginSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.passwordAccepted(w, r, u, address)
-}
-
-// throttled returns how long the address or the account must wait before
-// another try, zero when neither must.
-func (s *Server) throttled(address, account string) time.Duration {
-	_, byAddress := s.byAddress.Allow(address)
-	_, byAccount := s.byAccount.Allow(account)
-	return max(byAddress, byAccount)
 }
 
 // waitText says a wait in words, rounded up to what a person acts on.

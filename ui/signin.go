@@ -48,8 +48,10 @@ type credentials struct {
 }
 
 // accountKey is the throttle key of the account the credentials name: the
-// address alone, so that naming an org (or another) opens no new budget.
-func (c credentials) accountKey() string { return strings.ToLower(c.Email) }
+// address alone, so that naming an org (or another) opens no new budget,
+// normalised as inkform.NormalizeUser stores it, so that another spelling
+// opens none either.
+func (c credentials) accountKey() string { return strings.ToLower(strings.TrimSpace(c.Email)) }
 
 // authenticate returns the user the credentials sign in, or errSignIn. The
 // org comes from the address: FindUsersByEmail looks across orgs, and

@@ -140,3 +140,61 @@ func TestTOTPThrottledConcurrently(t *testing.T) {
 		t.Errorf("%d wrong-code events, want at most %d", n, codeBurst)
 	}
 }
+
+// TestThrottleAccountConcurrently: wrong passwords for one account sent in
+// parallel from many addresses, its address typed in any case, get no
+// more checks between them than the account's burst.
+func TestThrottleAccountConcurrently(t *testing.T) {
+	t.Parallel()
+	g := newGate()
+	h := newHarness(t, func(s *Server) { s.Users = gatedUsers{s.Users, g} })
+	h.user(h.org("Clinic"), "ann@example.org", inkform.RoleVerifier, password)
+	spellings := []string{"ann@example.org", "ANN@example.org", " Ann@Example.org "}
+	browsers := make([]*browser, parallel)
+	forms := make([]url.Values, parallel)
+	for i := range browsers {
+		browsers[i] = h.browserFrom(t, fmt.Sprintf("198.51.100.%d", i+1))
+		forms[i] = url.Values{"csrf": {browsers[i].get("/login").csrf(t)}, "email": {spellings[i%len(spellings)]},
+			"password": {"wrong password!"}}
+	}
+	wantThrottled(t, g, browsers, forms, accountBurst)
+	h.browserFrom(t, "198.51.100.99").signIn("ann@example.org", password, "").
+		wantStatus(t, "the right password after the parallel burst", http.StatusTooManyRequests)
+}
+
+// TestThrottleAddressConcurrently: wrong passwords for many accounts sent
+// in parallel from one address get no more checks between them than the
+// address's burst.
+func TestThrottleAddressConcurrently(t *testing.T) {
+	t.Parallel()
+	g := newGate()
+	h := newHarness(t, func(s *Server) { s.Users = gatedUsers{s.Users, g} })
+	h.user(h.org("Clinic"), "ann@example.org", inkform.RoleVerifier, password)
+	browsers := make([]*browser, parallel)
+	forms := make([]url.Values, parallel)
+	for i := range browsers {
+		browsers[i] = h.browserFrom(t, "2001:db8::1")
+		forms[i] = url.Values{"csrf": {browsers[i].get("/login").csrf(t)}, "email": {fmt.Sprintf("guess%d@example.org", i)},
+			"password": {"wrong password!"}}
+	}
+	wantThrottled(t, g, browsers, forms, addressBurst)
+	h.browserFrom(t, "2001:db8::2").signIn("ann@example.org", password, "").
+		wantStatus(t, "the right password from the throttled /64", http.StatusTooManyRequests)
+	h.browserFrom(t, "2001:db8:1::1").mustSignIn("ann@example.org", password)
+}
+
+// wantThrottled posts the sign-in forms at once through the armed gate
+// and fails unless at most burst of them were checked and the rest were
+// refused.
+func wantThrottled(t *testing.T, g *gate, browsers []*browser, forms []url.Values, burst int) {
+	t.Helper()
+	g.armed.Store(true)
+	statuses := postAll(t, browsers, "/login", forms)
+	g.armed.Store(false)
+	if n := g.checks.Load(); n > int32(burst) {
+		t.Errorf("%d parallel wrong passwords were checked, want at most the burst of %d", n, burst)
+	}
+	if n := count(statuses, http.StatusTooManyRequests); n < len(browsers)-burst {
+		t.Errorf("%d of %d parallel wrong passwords refused, want at least %d: %v", n, len(browsers), len(browsers)-burst, statuses)
+	}
+}
