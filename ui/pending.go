@@ -75,7 +75,9 @@ func (s *Server) setPending(w http.ResponseWriter, r *http.Request, u *inkform.U
 
 // findPending returns the request's pending sign-in for purpose, nil when
 // it has none that is valid (absent, forged, expired, for another purpose,
-// or for a user who is gone or changed password).
+// or for a user who is gone, disabled or changed password). The user is
+// read afresh each time, so one disabled while half signed in cannot
+// finish with a code or an enrolment.
 func (s *Server) findPending(ctx context.Context, r *http.Request, purpose string) (*pending, error) {
 	a := s.authInit()
 	c, err := r.Cookie(s.cookieName(r, pendingCookie))
@@ -100,7 +102,7 @@ func (s *Server) findPending(ctx context.Context, r *http.Request, purpose strin
 	} else if err != nil {
 		return nil, err
 	}
-	if !equal(f[4], mac(a.pendingKey, "password\x00"+u.PasswordHash)) {
+	if u.Disabled || !equal(f[4], mac(a.pendingKey, "password\x00"+u.PasswordHash)) {
 		return nil, nil
 	}
 	org, err := s.Orgs.FindOrgByID(ctx, u.OrgID)

@@ -3,11 +3,14 @@ package ui
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/inkform/inkform"
 	"github.com/inkform/inkform/oidc/oidctest"
+	"github.com/inkform/inkform/twofactor"
 )
 
 // TestDisabledUser: disabling a user ends the user's session at once and
@@ -55,4 +58,64 @@ func TestSSODisabledUser(t *testing.T) {
 		t.Errorf("single sign-on of a disabled user answered %d:\n%s", p.StatusCode, p.body)
 	}
 	b.get("/").wantRedirect(t, "the console after a refused sign-on", "/login")
+}
+
+// TestPendingDisabledUser: a user disabled while half signed in (the
+// password was right, the second factor is owed) cannot finish: neither
+// the right code nor an enrolment the org requires starts a session.
+func TestPendingDisabledUser(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		name     string
+		required bool // the org requires a second factor ann lacks
+	}{
+		{"code", false},
+		{"required enrolment", true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			h := newHarness(t, withTOTP)
+			org := h.org("Clinic")
+			ann := h.user(org, "ann@example.org", inkform.RoleVerifier, "ann password")
+			b := h.browser(t)
+			var secret, path, form string
+			if c.required {
+				if err := h.srv.TOTP.SetTOTPRequired(t.Context(), org.ID, true); err != nil {
+					t.Fatal(err)
+				}
+				b.signIn("ann@example.org", "ann password", "").wantRedirect(t, "the password", "/account/totp")
+				path, form = "/account/totp", "/account/totp"
+				m := secretText.FindStringSubmatch(b.get(path).body)
+				if m == nil {
+					t.Fatal("no secret on the enrolment page")
+				}
+				secret = strings.ReplaceAll(m[1], " ", "")
+			} else {
+				b.mustSignIn("ann@example.org", "ann password")
+				secret, _ = b.enrol()
+				h.clock.advance(twofactor.Period * time.Second)
+				b = h.browserFrom(t, "203.0.113.2")
+				b.signIn("ann@example.org", "ann password", "").wantRedirect(t, "the password", "/login/code")
+				path, form = "/login/code", "/login/code"
+			}
+			token := b.get(form).csrf(t)
+			disabled := true
+			if _, err := h.users.UpdateUser(t.Context(), org.ID, ann.ID, inkform.UserUpdate{Disabled: &disabled}); err != nil {
+				t.Fatal(err)
+			}
+			p := b.do("POST", path, url.Values{"csrf": {token}, "code": {h.code(secret)}})
+			if p.StatusCode == http.StatusOK || p.Header.Get("Location") == "/" || p.cookie(sessionCookie) != nil {
+				t.Fatalf("a user disabled while half signed in finished signing in: %d to %q", p.StatusCode, p.Header.Get("Location"))
+			}
+			b.get("/").wantRedirect(t, "the console", "/login")
+			if n := len(h.events(org.ID, inkform.AuditUserSignIn)); n != map[bool]int{true: 0, false: 1}[c.required] {
+				t.Errorf("%d sign-in events", n)
+			}
+			if c.required {
+				if f, err := h.srv.TOTP.FindTOTP(t.Context(), org.ID, ann.ID); err == nil && f.Enrolled() {
+					t.Error("a disabled user enrolled a second factor")
+				}
+			}
+		})
+	}
 }
