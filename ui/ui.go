@@ -205,11 +205,12 @@ func (s *Server) routes() []route {
 }
 
 // Register mounts the console on mux: the console at /, sign-in at /login,
-// static files under /static/. The JSON API keeps /api/, /healthz and
+// static files under /static/. Every route's path values are checked
+// first (path_id.go). The JSON API keeps /api/, /healthz and
 // /readyz, so the two share a mux without overlapping.
 func (s *Server) Register(mux *http.ServeMux) {
 	s.init()
 	for _, rt := range s.routes() {
-		mux.Handle(rt.pattern, s.cop.Handler(s.withHeaders(rt.handler)))
+		mux.Handle(rt.pattern, s.cop.Handler(s.withHeaders(s.checkPathIDs(rt.pattern, rt.handler))))
 	}
 }
