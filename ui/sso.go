@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/inkform/inkform"
 	"github.com/inkform/inkform/passwd"
@@ -119,7 +120,10 @@ func (u *usedStates) spend(state string, end, now time.Time) bool {
 // the first org (created) when the operator gave a role for new people.
 // nil (and no error) refuses the person.
 func (s *Server) ssoUser(ctx context.Context, id *inkform.Identity) (u *inkform.User, created bool, err error) {
-	users, err := s.Users.FindUsersByEmail(ctx, id.Email)
+	// The address as inkform.NormalizeUser keeps it, so that another
+	// spelling finds the user and makes no second one.
+	email := strings.ToLower(strings.TrimSpace(id.Email))
+	users, err := s.Users.FindUsersByEmail(ctx, email)
 	if err != nil {
 		return nil, false, err
 	}
@@ -139,11 +143,26 @@ func (s *Server) ssoUser(ctx context.Context, id *inkform.Identity) (u *inkform.
 	if err != nil {
 		return nil, false, err
 	}
-	u = &inkform.User{OrgID: s.SSO.Orgs[0], Email: strings.ToLower(id.Email), Name: id.Name, Role: s.SSO.Role, PasswordHash: hash}
+	u = &inkform.User{OrgID: s.SSO.Orgs[0], Email: email, Name: cut(strings.TrimSpace(id.Name), inkform.MaxUserNameLength),
+		Role: s.SSO.Role, PasswordHash: hash}
+	// Checked like every other new user: an address inkform would not
+	// take from an admin (EINVALID) makes no user here either.
+	if err := inkform.NormalizeUser(u); err != nil {
+		return nil, false, err
+	}
 	if err := s.Users.CreateUser(ctx, u); err != nil {
 		return nil, false, err
 	}
 	return u, true, nil
+}
+
+// cut shortens s to at most n bytes without splitting a character.
+func cut(s string, n int) string {
+	for len(s) > n {
+		_, size := utf8.DecodeLastRuneInString(s)
+		s = s[:len(s)-size]
+	}
+	return s
 }
 
 // domainAllowed reports whether the address's domain is one of

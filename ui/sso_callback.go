@@ -55,7 +55,10 @@ func (s *Server) handleSSOCallback(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	u, created, err := s.ssoUser(r.Context(), id)
-	if err != nil {
+	if inkform.ErrorCode(err) == inkform.EINVALID {
+		s.problem(w, r, nil, http.StatusForbidden, "inkform cannot make an account for the address "+id.Email+" that "+name+" gave. Ask your administrator to add you.")
+		return
+	} else if err != nil {
 		s.serverError(w, r, nil, err)
 		return
 	}

@@ -179,3 +179,38 @@ func mustURL(s string) *url.URL {
 	}
 	return u
 }
+
+// TestSSONewUserNormalized: a user the provider's sign-in makes is
+// normalised as every other user (address trimmed and lowered, name
+// trimmed), so the next sign-in, spelt another way, finds the same user
+// and a password sign-in finds the address; an address inkform would not
+// take makes no user.
+func TestSSONewUserNormalized(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, withTOTP)
+	org := h.org("Clinic")
+	h.user(org, "boss@example.org", inkform.RoleAdmin, "boss password")
+	idp := withSSO(t, h, []string{org.ID}, func(s *SSO) { s.Role = inkform.RoleVerifier })
+	b := h.browser(t)
+	idp.SignIn(oidctest.User{Subject: "cy-1", Email: "  Cy@Example.ORG ", EmailVerified: true, Name: "  Cy  "})
+	b.get(b.ssoTrip()).wantRedirect(t, "single sign-on of a new person", "/")
+	users, err := h.users.FindUsersByEmail(t.Context(), "cy@example.org")
+	if err != nil || len(users) != 1 || users[0].Email != "cy@example.org" || users[0].Name != "Cy" {
+		t.Fatalf("the new user: %+v, %v", users, err)
+	}
+	c := h.browserFrom(t, "203.0.113.2")
+	idp.SignIn(oidctest.User{Subject: "cy-1", Email: "CY@example.org", EmailVerified: true, Name: "Cy"})
+	c.get(c.ssoTrip()).wantRedirect(t, "the next single sign-on", "/")
+	if got := len(h.events(org.ID, inkform.AuditUserCreateSSO)); got != 1 {
+		t.Errorf("%d user creation events, want 1", got)
+	}
+
+	d := h.browserFrom(t, "203.0.113.3")
+	idp.SignIn(oidctest.User{Subject: "bad-1", Email: "a b@example.org", EmailVerified: true})
+	if p := d.get(d.ssoTrip()); p.StatusCode != http.StatusForbidden {
+		t.Errorf("an address inkform does not take answered %d:\n%s", p.StatusCode, p.body)
+	}
+	if got := len(h.events(org.ID, inkform.AuditUserCreateSSO)); got != 1 {
+		t.Errorf("%d user creation events after a bad address, want 1", got)
+	}
+}
