@@ -71,8 +71,10 @@ func (s *Server) handleJobs(w http.ResponseWriter, r *http.Request, v *visit) er
 		page.Jobs.First = "/jobs?" + base.Encode()
 	}
 	page.Jobs.Jobs = jobs
-	if n := q.Get("retried"); n != "" {
-		page.Notice = "Jobs retried: " + n + ". They run again shortly."
+	// The count comes back in the address after a retry; only a count is
+	// repeated, so a link cannot put words of its own on the page.
+	if n, err := strconv.Atoi(q.Get("retried")); err == nil && n >= 0 && n <= inkform.MaxBulkDocuments {
+		page.Notice = "Jobs retried: " + strconv.Itoa(n) + ". They run again shortly."
 	}
 	s.render(w, r, http.StatusOK, "jobs", page)
 	return nil
@@ -81,14 +83,21 @@ func (s *Server) handleJobs(w http.ResponseWriter, r *http.Request, v *visit) er
 // handleJobRetry serves POST /jobs/{id}/retry: the dead job runs again
 // now, with its attempts counted afresh.
 func (s *Server) handleJobRetry(w http.ResponseWriter, r *http.Request, v *visit) error {
-	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	err := s.Jobs.RetryJob(r.Context(), v.Org.ID, id)
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		s.problem(w, r, v, http.StatusNotFound, "There is no such job.")
+		return nil
+	}
+	err = s.Jobs.RetryJob(r.Context(), v.Org.ID, id)
 	switch inkform.ErrorCode(err) {
 	case "":
 		http.Redirect(w, r, "/jobs?retried=1", http.StatusSeeOther)
 		return nil
-	case inkform.ENOTFOUND, inkform.ECONFLICT:
-		s.problem(w, r, v, http.StatusConflict, "That job is no longer dead: it was retried already, or it is gone.")
+	case inkform.ENOTFOUND:
+		s.problem(w, r, v, http.StatusNotFound, "There is no such job: it is gone, or was never your organization's.")
+		return nil
+	case inkform.ECONFLICT:
+		s.problem(w, r, v, http.StatusConflict, "That job is no longer dead: it was retried already.")
 		return nil
 	}
 	return fmt.Errorf("retry job %d: %w", id, err)
