@@ -39,31 +39,42 @@ func (db *DB) FindTOTP(ctx context.Context, orgID, userID string) (*inkform.TOTP
 	return t, nil
 }
 
-// BeginTOTP stores a new unconfirmed secret, sealed.
+// BeginTOTP stores a new unconfirmed secret, sealed. The user's row is
+// locked first (SELECT … FOR UPDATE; SQLite has one writer anyway), so
+// enrolments begun at once take turns, and the secret is replaced in
+// place: a delete and an insert racing each other would fail on the
+// primary key or leave a secret other than the one shown.
 func (db *DB) BeginTOTP(ctx context.Context, orgID, userID, secret string) error {
 	sealed, err := db.sealSecret(secret, totpRowID(orgID, userID))
 	if err != nil {
 		return fmt.Errorf("begin second factor: %w", err)
 	}
+	now := micros(db.now())
 	return db.inWrite(ctx, func(tx querier) error {
-		var n int
-		if err := tx.queryRow(ctx, "SELECT COUNT(*) FROM users WHERE org_id = ? AND id = ?", orgID, userID).Scan(&n); err != nil {
-			return fmt.Errorf("begin second factor: %w", err)
-		} else if n == 0 {
-			return inkform.Errorf(inkform.ENOTFOUND, "user not found")
+		var id string
+		err := tx.queryRow(ctx, "SELECT id FROM users WHERE org_id = ? AND id = ?"+db.d.forUpdate(), orgID, userID).Scan(&id)
+		if err != nil {
+			return notFound(err, "user")
 		}
-		err := tx.queryRow(ctx, "SELECT COUNT(*) FROM user_totp WHERE org_id = ? AND user_id = ? AND confirmed_at IS NOT NULL",
-			orgID, userID).Scan(&n)
+		res, err := tx.exec(ctx, `UPDATE user_totp SET secret = ?, created_at = ?, last_step = 0
+			WHERE org_id = ? AND user_id = ? AND confirmed_at IS NULL`, sealed, now, orgID, userID)
 		if err != nil {
 			return fmt.Errorf("begin second factor: %w", err)
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return fmt.Errorf("begin second factor: %w", err)
 		} else if n > 0 {
+			return nil
+		}
+		var confirmed int
+		err = tx.queryRow(ctx, "SELECT COUNT(*) FROM user_totp WHERE org_id = ? AND user_id = ?", orgID, userID).Scan(&confirmed)
+		if err != nil {
+			return fmt.Errorf("begin second factor: %w", err)
+		} else if confirmed > 0 {
 			return inkform.Errorf(inkform.ECONFLICT, "the user has a second factor already")
 		}
-		if _, err := tx.exec(ctx, "DELETE FROM user_totp WHERE org_id = ? AND user_id = ?", orgID, userID); err != nil {
-			return fmt.Errorf("begin second factor: %w", err)
-		}
 		_, err = tx.exec(ctx, `INSERT INTO user_totp (org_id, user_id, secret, created_at, confirmed_at, last_step)
-			VALUES (?, ?, ?, ?, NULL, 0)`, orgID, userID, sealed, micros(db.now()))
+			VALUES (?, ?, ?, ?, NULL, 0)`, orgID, userID, sealed, now)
 		if err != nil {
 			return fmt.Errorf("begin second factor: %w", err)
 		}

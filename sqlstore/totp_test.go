@@ -3,6 +3,8 @@ package sqlstore_test
 import (
 	"bytes"
 	"context"
+	"fmt"
+	"sync"
 	"testing"
 
 	"github.com/inkform/inkform"
@@ -114,6 +116,47 @@ func TestTOTPRequired(t *testing.T) {
 		}
 		if err := db.SetTOTPRequired(ctx, "no-such-org", true); inkform.ErrorCode(err) != inkform.ENOTFOUND {
 			t.Errorf("SetTOTPRequired of no org = %v, want ENOTFOUND", err)
+		}
+	})
+}
+
+// TestBeginTOTPConcurrently: enrolments of one user begun at once (two
+// tabs, a double click) all succeed and leave one unconfirmed secret, one
+// of theirs, on every database; the second factor confirmed is that one.
+func TestBeginTOTPConcurrently(t *testing.T) {
+	t.Parallel()
+	forEachDSN(t, func(t *testing.T, dsn string) {
+		ctx := context.Background()
+		db := openDB(t, dsn, sqlstore.Options{SecretKey: bytes.Repeat([]byte{9}, sqlstore.SecretKeySize)})
+		u := newSignInUser(t, db)
+		const n = 16
+		secrets := map[string]bool{}
+		errs := make(chan error, n)
+		var wg sync.WaitGroup
+		for i := range n {
+			secret := fmt.Sprintf("JBSWY3DPEHPK3PXP%016d", i)
+			secrets[secret] = true
+			wg.Go(func() { errs <- db.BeginTOTP(ctx, u.OrgID, u.ID, secret) })
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			if err != nil {
+				t.Errorf("a concurrent BeginTOTP failed: %v", err)
+			}
+		}
+		if got := db.Count(t, "user_totp", "org_id = ? AND user_id = ?", u.OrgID, u.ID); got != 1 {
+			t.Fatalf("%d second factors after concurrent enrolments, want 1", got)
+		}
+		got, err := db.FindTOTP(ctx, u.OrgID, u.ID)
+		if err != nil || !secrets[got.Secret] || got.Enrolled() {
+			t.Fatalf("FindTOTP = %+v, %v; want one of the begun secrets, unconfirmed", got, err)
+		}
+		if err := db.ConfirmTOTP(ctx, u.OrgID, u.ID, 7, nil); err != nil {
+			t.Fatal(err)
+		}
+		if again, err := db.FindTOTP(ctx, u.OrgID, u.ID); err != nil || again.Secret != got.Secret || !again.Enrolled() {
+			t.Fatalf("after confirming: %+v, %v; want %s enrolled", again, err, got.Secret)
 		}
 	})
 }
