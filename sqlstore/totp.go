@@ -195,21 +195,28 @@ func (db *DB) TOTPRequired(ctx context.Context, orgID string) (bool, error) {
 	return required != 0, nil
 }
 
-// SetTOTPRequired replaces the org's rule.
+// SetTOTPRequired sets the org's rule in place: the org's row is locked
+// first (SELECT … FOR UPDATE; SQLite has one writer anyway), so admins
+// setting the rule at once take turns, then the rule is inserted when
+// missing and updated. A delete followed by an insert failed on the
+// primary key when two ran at once, and an unlocked upsert deadlocks on
+// MariaDB.
 func (db *DB) SetTOTPRequired(ctx context.Context, orgID string, required bool) error {
-	if _, err := db.FindOrgByID(ctx, orgID); err != nil {
-		return err
-	}
 	flag := 0
 	if required {
 		flag = 1
 	}
+	now := micros(db.now())
 	return db.inWrite(ctx, func(tx querier) error {
-		if _, err := tx.exec(ctx, "DELETE FROM org_totp_rules WHERE org_id = ?", orgID); err != nil {
+		var id string
+		if err := tx.queryRow(ctx, "SELECT id FROM orgs WHERE id = ?"+db.d.forUpdate(), orgID).Scan(&id); err != nil {
+			return notFound(err, "org")
+		}
+		_, err := tx.exec(ctx, db.d.insertIgnore("INSERT INTO org_totp_rules (org_id, required, updated_at) VALUES (?, ?, ?)"), orgID, flag, now)
+		if err != nil {
 			return fmt.Errorf("set second factor rule: %w", err)
 		}
-		_, err := tx.exec(ctx, "INSERT INTO org_totp_rules (org_id, required, updated_at) VALUES (?, ?, ?)", orgID, flag, micros(db.now()))
-		if err != nil {
+		if _, err := tx.exec(ctx, "UPDATE org_totp_rules SET required = ?, updated_at = ? WHERE org_id = ?", flag, now, orgID); err != nil {
 			return fmt.Errorf("set second factor rule: %w", err)
 		}
 		return nil

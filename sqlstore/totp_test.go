@@ -160,3 +160,36 @@ func TestBeginTOTPConcurrently(t *testing.T) {
 		}
 	})
 }
+
+// TestSetTOTPRequiredConcurrently: an org's rule set from several places
+// at once is never refused and stays one rule, on every database.
+func TestSetTOTPRequiredConcurrently(t *testing.T) {
+	t.Parallel()
+	forEachDSN(t, func(t *testing.T, dsn string) {
+		ctx := context.Background()
+		db := openDB(t, dsn, sqlstore.Options{})
+		org := newOrg(t, db)
+		const n = 16
+		errs := make(chan error, n)
+		var wg sync.WaitGroup
+		for i := range n {
+			wg.Go(func() { errs <- db.SetTOTPRequired(ctx, org.ID, i%2 == 0) })
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			if err != nil {
+				t.Errorf("a concurrent SetTOTPRequired failed: %v", err)
+			}
+		}
+		if got := db.Count(t, "org_totp_rules", "org_id = ?", org.ID); got != 1 {
+			t.Fatalf("%d rules for the org, want 1", got)
+		}
+		if err := db.SetTOTPRequired(ctx, org.ID, true); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := db.TOTPRequired(ctx, org.ID); err != nil || !got {
+			t.Errorf("TOTPRequired after setting it = %v, %v", got, err)
+		}
+	})
+}
