@@ -60,7 +60,12 @@ func (s *Server) handleTOTPReset(w http.ResponseWriter, r *http.Request, v *visi
 		return err
 	}
 	err = s.TOTP.DeleteTOTP(r.Context(), v.Org.ID, u.ID)
-	if err != nil && inkform.ErrorCode(err) != inkform.ENOTFOUND {
+	if inkform.ErrorCode(err) == inkform.ENOTFOUND {
+		// Nothing to reset (none set up, or reset by another admin
+		// meanwhile): say so, and leave the user's sessions alone.
+		s.problem(w, r, v, http.StatusConflict, u.Email+" has no second factor, so there is nothing to reset.")
+		return nil
+	} else if err != nil {
 		return err
 	}
 	if u.ID != v.User.ID {
@@ -68,9 +73,7 @@ func (s *Server) handleTOTPReset(w http.ResponseWriter, r *http.Request, v *visi
 			return err
 		}
 	}
-	if err == nil {
-		s.audit(r, u, v.Actor(), inkform.AuditUserTOTPReset, "by "+v.User.Email)
-	}
+	s.audit(r, u, v.Actor(), inkform.AuditUserTOTPReset, "by "+v.User.Email)
 	http.Redirect(w, r, "/admin/users/"+u.ID+"/totp?reset=1", http.StatusSeeOther)
 	return nil
 }

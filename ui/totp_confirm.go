@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"net/http"
 	"strings"
 
@@ -65,17 +66,25 @@ func (s *Server) handleTOTPConfirm(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, e.Visit, err)
 		return
 	}
-	s.audit(r, e.User, "user "+e.User.ID, inkform.AuditUserTOTPEnrol, "")
 	page := &view{Title: "Your recovery codes", Visit: e.Visit, Auth: &authView{Codes: codes, Pending: e.Pending != nil}}
 	if e.Pending != nil {
 		if _, err := s.startSession(w, r, e.User); err != nil {
+			// The recovery codes will never be shown: undo the enrolment,
+			// so the person starts again after the error, instead of
+			// being enrolled without them.
+			if err := s.TOTP.DeleteTOTP(context.WithoutCancel(ctx), e.Org.ID, e.User.ID); err != nil && inkform.ErrorCode(err) != inkform.ENOTFOUND {
+				s.Logger.ErrorContext(ctx, "undo second factor enrolment", "user", e.User.ID, "err", err)
+			}
 			s.serverError(w, r, nil, err)
 			return
 		}
 		s.clearCookie(w, r, loginCookie)
 		s.clearCookie(w, r, pendingCookie)
+		s.audit(r, e.User, "user "+e.User.ID, inkform.AuditUserTOTPEnrol, "")
 		address := throttle.AddressKey(throttle.ClientAddr(r, s.TrustedProxies))
 		s.audit(r, e.User, "user "+e.User.ID, inkform.AuditUserSignIn, "after setting up a second factor, from "+address)
+	} else {
+		s.audit(r, e.User, "user "+e.User.ID, inkform.AuditUserTOTPEnrol, "")
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	s.render(w, r, http.StatusOK, "totp_codes", page)
