@@ -61,20 +61,22 @@ func (s *Server) authenticate(r *http.Request) (*inkform.Principal, error) {
 	if !ok {
 		// A token known good skips the limiter, so one client's bad
 		// token does not lock out others behind the same address.
+		// The failure is spent before the check and given back unless the
+		// token was bad: checking with Allow and recording after would let
+		// parallel requests all pass before the first failure counted.
 		client := throttle.AddressKey(s.clientAddr(r))
-		if ok, wait := s.authFailures.Allow(client); !ok {
+		if ok, wait := s.authFailures.Take(client); !ok {
 			e := inkform.Errorf(inkform.ETOOMANY, "too many bad tokens from this address; try again in %s", wait.Round(time.Second))
 			e.RetryAfter = wait
 			return nil, e
 		}
 		if !strings.HasPrefix(secret, inkform.TokenPrefix) || len(secret) > maxSecretLength {
-			s.authFailures.Fail(client)
 			return nil, inkform.Errorf(inkform.EUNAUTHORIZED,
 				"the bearer token is not an inkform API token (those start with %s)", inkform.TokenPrefix)
 		}
 		t, err := s.Tokens.Authenticate(r.Context(), secret)
-		if inkform.ErrorCode(err) == inkform.EUNAUTHORIZED {
-			s.authFailures.Fail(client)
+		if inkform.ErrorCode(err) != inkform.EUNAUTHORIZED {
+			s.authFailures.Refund(client)
 		}
 		if err != nil {
 			return nil, err
