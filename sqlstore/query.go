@@ -172,13 +172,17 @@ func (db *DB) inWrite(ctx context.Context, fn func(tx querier) error) error {
 }
 
 // inLeaseWrite runs fn in a write transaction that changes only the
-// bookkeeping of claimed jobs (leases, completion). Where the dialect
-// allows, such a transaction does not wait for its commit to reach the
-// disk: if a crash loses it, the job is simply available again and runs
-// once more, which at-least-once delivery allows anyway — and on
-// PostgreSQL it saves a 3–4 ms WAL flush per claim and per completion
-// batch. Enqueues and captures never use it.
+// bookkeeping of claimed jobs (leases, completion). Such a transaction
+// does not wait for its commit to reach the disk: if a crash loses it,
+// the job is simply available again and runs once more, which
+// at-least-once delivery allows anyway. On PostgreSQL it saves a 3–4 ms
+// WAL flush per claim and per completion batch (asyncCommit), on SQLite
+// an fsync (relaxedWrite); MySQL has no per-transaction setting. Enqueues
+// and captures never use it.
 func (db *DB) inLeaseWrite(ctx context.Context, fn func(tx querier) error) error {
+	if db.d.embedded() {
+		return db.relaxedWrite(ctx, fn)
+	}
 	return db.write(ctx, true, fn)
 }
 
