@@ -48,6 +48,7 @@ func (db *DB) relaxedWrite(ctx context.Context, fn func(tx querier) error) (err 
 			_ = c.Raw(func(any) error { return driver.ErrBadConn })
 		}
 		_ = c.Close()
+		db.wKept.prepareMissed(ctx)
 	}()
 	if _, err := c.ExecContext(ctx, pragmaSyncNormal); err != nil {
 		return fmt.Errorf("relax synchronous: %w", outage(err))
@@ -59,7 +60,7 @@ func (db *DB) relaxedWrite(ctx context.Context, fn func(tx querier) error) (err 
 	// A no-op after Commit; after a panic in fn it ends the transaction
 	// before the setting is restored.
 	defer func() { _ = tx.Rollback() }()
-	if err := fn(db.inTx(tx)); err != nil {
+	if err := fn(db.inWriterTx(tx)); err != nil {
 		return err
 	}
 	if err := tx.Commit(); err != nil {
