@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"io"
 	"log/slog"
 	"strings"
 	"time"
@@ -36,7 +35,9 @@ type RenderWorker struct {
 	// deliveries that were checking for the PDF as it was saved go out.
 	Notifier inkform.Notifier
 	Blobs    inkform.BlobStore
-	Logger     *slog.Logger
+	Logger   *slog.Logger
+
+	backgrounds backgroundCache // see render_background.go
 }
 
 // Work implements queue.Worker.
@@ -125,20 +126,9 @@ func (w *RenderWorker) Work(ctx context.Context, job *queue.Job[inkform.RenderPD
 }
 
 // background returns the form version's background PDF, nil when it has
-// none.
+// none, from the worker's cache while the stored object is unchanged.
 func (w *RenderWorker) background(ctx context.Context, org string, form *inkform.Form) ([]byte, error) {
-	rc, _, err := w.Blobs.Get(ctx, inkform.FormBackgroundKey(org, form.ID, form.Version))
-	if inkform.ErrorCode(err) == inkform.ENOTFOUND {
-		return nil, nil
-	} else if err != nil {
-		return nil, fmt.Errorf("read background: %w", err)
-	}
-	defer rc.Close()
-	data, err := io.ReadAll(io.LimitReader(rc, inkform.MaxBackgroundBytes+1))
-	if err != nil {
-		return nil, fmt.Errorf("read background: %w", err)
-	}
-	return data, nil
+	return w.backgrounds.get(ctx, w.Blobs, inkform.FormBackgroundKey(org, form.ID, form.Version), time.Now())
 }
 
 // dropStaleCutouts deletes the document's cached cutouts of earlier ink.

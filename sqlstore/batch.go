@@ -167,7 +167,8 @@ func (db *DB) runBatch(batch []*captureReq, retries int) {
 		fail(fmt.Errorf("capture: begin: %w", outage(err)))
 		return
 	}
-	q := db.inTx(tx).prepared()
+	defer db.wKept.prepareMissed(ctx)
+	q := db.inWriterTx(tx).prepared()
 	p := newPending()
 	answers := make([]captureAnswer, len(live))
 	for i, r := range live {

@@ -153,13 +153,19 @@ func (d dialect) txOptions() *sql.TxOptions {
 
 // asyncCommit is the statement that lets a transaction commit without
 // waiting for the disk, or "" when the dialect has no such setting per
-// transaction (see DB.inLeaseWrite).
+// transaction (see DB.inLeaseWrite). SQLite has one, but refuses it inside
+// a transaction: relaxedWrite sets it around one.
 func (d dialect) asyncCommit() string {
 	if d == dialectPostgres {
 		return "SET LOCAL synchronous_commit = off"
 	}
 	return ""
 }
+
+// relaxesLeaseWrites reports whether inLeaseWrite commits without waiting
+// for the disk; where it does not, a single bookkeeping statement runs in
+// autocommit instead, saving the BEGIN and COMMIT round trips.
+func (d dialect) relaxesLeaseWrites() bool { return d.embedded() || d.asyncCommit() != "" }
 
 // preparesInTx reports whether a transaction that runs the same statements
 // many times gains from preparing each once (stmtCache): on SQLite it

@@ -98,9 +98,7 @@ func (db *DB) updateHeld(ctx context.Context, set string, setArgs []any, worker 
 	in, idArgs := db.d.idIn(ids)
 	args := append(append(setArgs, worker), idArgs...)
 	query := `UPDATE jobs SET ` + set + ` WHERE state = 'running' AND leased_by = ? AND ` + in
-	if db.d.asyncCommit() == "" {
-		// Nothing to gain from a lease transaction: one statement in
-		// autocommit saves the BEGIN and COMMIT round trips.
+	if !db.d.relaxesLeaseWrites() {
 		_, err := db.writer().exec(ctx, query, args...)
 		return err
 	}

@@ -30,17 +30,43 @@ type querier struct {
 	// because of the replica (see replicaFailed) runs again there, so
 	// reads keep working while the replica is down.
 	fallback execer
+	// kept are x's pool's statements kept prepared (SQLite); nil for none.
+	kept *keptStmts
+}
+
+// keptStmt returns the kept prepared statement to run query with, bound
+// to x when x is a transaction; nil to run it unprepared.
+func (q querier) keptStmt(ctx context.Context, query string) *sql.Stmt {
+	if q.kept == nil {
+		return nil
+	}
+	if tx, ok := q.x.(*sql.Tx); ok {
+		return q.kept.forTx(ctx, tx, query)
+	}
+	if _, ok := q.x.(*sql.DB); ok {
+		return q.kept.forPool(ctx, query)
+	}
+	return nil
 }
 
 // exec runs a statement that returns no rows.
 func (q querier) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	res, err := q.x.ExecContext(ctx, q.db.binds.bind(q.db.d, query), args...)
+	query = q.db.binds.bind(q.db.d, query)
+	if s := q.keptStmt(ctx, query); s != nil {
+		res, err := s.ExecContext(ctx, args...)
+		return res, outage(err)
+	}
+	res, err := q.x.ExecContext(ctx, query, args...)
 	return res, outage(err)
 }
 
 // query runs a statement that returns rows.
 func (q querier) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
 	query = q.db.binds.bind(q.db.d, query)
+	if s := q.keptStmt(ctx, query); s != nil {
+		rows, err := s.QueryContext(ctx, args...)
+		return rows, outage(err)
+	}
 	rows, err := q.x.QueryContext(ctx, query, args...)
 	if err != nil && q.fallback != nil && replicaFailed(err) {
 		q.db.rep.markDown(err)
@@ -52,6 +78,9 @@ func (q querier) query(ctx context.Context, query string, args ...any) (*sql.Row
 // queryRow runs a statement that returns at most one row.
 func (q querier) queryRow(ctx context.Context, query string, args ...any) row {
 	query = q.db.binds.bind(q.db.d, query)
+	if s := q.keptStmt(ctx, query); s != nil {
+		return row{r: s.QueryRowContext(ctx, args...), db: q.db}
+	}
 	r := row{r: q.x.QueryRowContext(ctx, query, args...), db: q.db}
 	if q.fallback != nil {
 		r.retry = func() *sql.Row { return q.fallback.QueryRowContext(ctx, query, args...) }
@@ -102,19 +131,19 @@ func (q querier) prepared() querier {
 	if !ok || !q.db.d.preparesInTx() {
 		return q
 	}
-	return querier{db: q.db, x: &stmtCache{tx: tx, stmts: map[string]*sql.Stmt{}}}
+	return querier{db: q.db, x: &stmtCache{tx: tx, stmts: map[string]*sql.Stmt{}, kept: q.kept}}
 }
 
 // writer runs statements on the primary database, each in a transaction of
 // its own.
-func (db *DB) writer() querier { return querier{db: db, x: db.w} }
+func (db *DB) writer() querier { return querier{db: db, x: db.w, kept: db.wKept} }
 
 // reader runs read-only statements, on a replica when one is configured
 // and it holds what ctx must see (inkform.ReadAfter); on the primary when
 // it does not, lags too far or does not answer (replica.go).
 func (db *DB) reader(ctx context.Context) querier {
 	if db.rep == nil {
-		return querier{db: db, x: db.r}
+		return querier{db: db, x: db.r, kept: db.rKept}
 	}
 	if db.rep.choose(ctx) != ReadReplica {
 		return querier{db: db, x: db.w}
@@ -127,7 +156,7 @@ func (db *DB) reader(ctx context.Context) querier {
 // writer's pool, since the read pool may be a replica.
 func (db *DB) primary() querier {
 	if db.d.embedded() {
-		return querier{db: db, x: db.r}
+		return querier{db: db, x: db.r, kept: db.rKept}
 	}
 	return db.writer()
 }
@@ -166,19 +195,28 @@ func (c *bindCache) bind(d dialect, query string) string {
 // inTx runs statements in tx.
 func (db *DB) inTx(tx *sql.Tx) querier { return querier{db: db, x: tx} }
 
+// inWriterTx runs statements in tx, a transaction on the writer pool,
+// reusing the statements kept prepared there. The caller calls
+// db.wKept.prepareMissed once the transaction is over.
+func (db *DB) inWriterTx(tx *sql.Tx) querier { return querier{db: db, x: tx, kept: db.wKept} }
+
 // inWrite runs fn in a write transaction and commits it when fn returns nil.
 func (db *DB) inWrite(ctx context.Context, fn func(tx querier) error) error {
 	return db.write(ctx, false, fn)
 }
 
 // inLeaseWrite runs fn in a write transaction that changes only the
-// bookkeeping of claimed jobs (leases, completion). Where the dialect
-// allows, such a transaction does not wait for its commit to reach the
-// disk: if a crash loses it, the job is simply available again and runs
-// once more, which at-least-once delivery allows anyway — and on
-// PostgreSQL it saves a 3–4 ms WAL flush per claim and per completion
-// batch. Enqueues and captures never use it.
+// bookkeeping of claimed jobs (leases, completion). Such a transaction
+// does not wait for its commit to reach the disk: if a crash loses it,
+// the job is simply available again and runs once more, which
+// at-least-once delivery allows anyway. On PostgreSQL it saves a 3–4 ms
+// WAL flush per claim and per completion batch (asyncCommit), on SQLite
+// an fsync (relaxedWrite); MySQL has no per-transaction setting. Enqueues
+// and captures never use it.
 func (db *DB) inLeaseWrite(ctx context.Context, fn func(tx querier) error) error {
+	if db.d.embedded() {
+		return db.relaxedWrite(ctx, fn)
+	}
 	return db.write(ctx, true, fn)
 }
 
@@ -187,7 +225,8 @@ func (db *DB) write(ctx context.Context, lease bool, fn func(tx querier) error) 
 	if err != nil {
 		return fmt.Errorf("begin: %w", outage(err))
 	}
-	q := db.inTx(tx)
+	defer db.wKept.prepareMissed(ctx)
+	q := db.inWriterTx(tx)
 	if stmt := db.d.asyncCommit(); lease && stmt != "" {
 		if _, err := q.exec(ctx, stmt); err != nil {
 			_ = tx.Rollback()

@@ -85,6 +85,7 @@ func (db *DB) openSQLite(path string) error {
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
 	db.w, db.r = w, r
+	db.wKept, db.rKept = newKeptStmts(w), newKeptStmts(r)
 	return nil
 }
 

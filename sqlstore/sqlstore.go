@@ -80,7 +80,10 @@ type DB struct {
 	w     *sql.DB   // writes; for SQLite the single writer connection
 	r     *sql.DB   // reads; for SQLite a read-only pool, else w or the replica
 	rep   *replica  // the replica's health and position; nil without one
-	opts  Options
+	// wKept and rKept keep statements prepared on SQLite's writer and
+	// read pools (stmtcache.go); nil on the other databases.
+	wKept, rKept *keptStmts
+	opts         Options
 
 	path    string // SQLite file, for the checkpointer
 	batcher *batcher
@@ -238,6 +241,8 @@ func (db *DB) Close() error {
 }
 
 func (db *DB) closePools() error {
+	db.wKept.close()
+	db.rKept.close()
 	var errs []error
 	if db.r != nil && db.r != db.w {
 		errs = append(errs, db.r.Close())

@@ -1,0 +1,154 @@
+package sqlstore
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"testing"
+)
+
+// SQLite's values of PRAGMA synchronous.
+const (
+	syncNormal = 1
+	syncFull   = 2
+)
+
+// writerSync reads the writer connection's synchronous setting. It runs
+// on the pool, not through a querier, so no prepared statement is reused.
+func writerSync(t *testing.T, db *DB) int {
+	t.Helper()
+	var n int
+	if err := db.w.QueryRowContext(context.Background(), "PRAGMA synchronous").Scan(&n); err != nil {
+		t.Fatalf("read synchronous: %v", err)
+	}
+	return n
+}
+
+// TestRelaxedWriteRestoresFull checks that a relaxed write runs at
+// synchronous=NORMAL and leaves the writer connection at FULL however it
+// ends: committed, failed in fn or in SQL, its context cancelled, or fn
+// panicking. Every capture runs on that connection after it.
+func TestRelaxedWriteRestoresFull(t *testing.T) {
+	t.Parallel()
+	errFn := errors.New("handler failed")
+	tests := []struct {
+		name    string
+		run     func(ctx context.Context, tx querier) error
+		cancel  bool // cancel the write's context inside fn
+		panics  bool
+		wantErr bool
+		stored  int // rows of t after the write
+	}{
+		{name: "committed", run: insertRow, stored: 1},
+		{name: "fn fails", run: func(ctx context.Context, tx querier) error {
+			if err := insertRow(ctx, tx); err != nil {
+				return err
+			}
+			return errFn
+		}, wantErr: true},
+		{name: "statement fails", run: func(ctx context.Context, tx querier) error {
+			if err := insertRow(ctx, tx); err != nil {
+				return err
+			}
+			_, err := tx.exec(ctx, "INSERT INTO missing (x) VALUES (1)")
+			return err
+		}, wantErr: true},
+		{name: "context cancelled", run: insertRow, cancel: true, wantErr: true},
+		{name: "fn panics", run: func(ctx context.Context, tx querier) error {
+			if err := insertRow(ctx, tx); err != nil {
+				return err
+			}
+			panic("handler panicked")
+		}, panics: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			db, err := Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "relaxed.db"), Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { db.Close() })
+			if _, err := db.w.ExecContext(ctx, "CREATE TABLE t (x INTEGER)"); err != nil {
+				t.Fatal(err)
+			}
+			if got := writerSync(t, db); got != syncFull {
+				t.Fatalf("synchronous before = %d, want FULL (%d)", got, syncFull)
+			}
+			wctx, cancel := context.WithCancel(ctx)
+			defer cancel()
+			inside := -1
+			err = func() (err error) {
+				defer func() {
+					if r := recover(); r != nil && tt.panics {
+						err = errors.New("panicked")
+					} else if r != nil {
+						panic(r)
+					}
+				}()
+				return db.relaxedWrite(wctx, func(tx querier) error {
+					if err := tx.queryRow(wctx, "PRAGMA synchronous").Scan(&inside); err != nil {
+						return err
+					}
+					if tt.cancel {
+						cancel()
+					}
+					return tt.run(wctx, tx)
+				})
+			}()
+			if (err != nil) != (tt.wantErr || tt.panics) {
+				t.Errorf("relaxedWrite error = %v, want error %v", err, tt.wantErr || tt.panics)
+			}
+			if inside != syncNormal {
+				t.Errorf("synchronous inside = %d, want NORMAL (%d)", inside, syncNormal)
+			}
+			if got := writerSync(t, db); got != syncFull {
+				t.Errorf("synchronous after = %d, want FULL (%d)", got, syncFull)
+			}
+			var n int
+			if err := db.w.QueryRowContext(ctx, "SELECT COUNT(*) FROM t").Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			if n != tt.stored {
+				t.Errorf("%d rows stored, want %d", n, tt.stored)
+			}
+		})
+	}
+}
+
+func insertRow(ctx context.Context, tx querier) error {
+	_, err := tx.exec(ctx, "INSERT INTO t (x) VALUES (1)")
+	return err
+}
+
+// TestLeaseWritesRelaxed checks that job bookkeeping on SQLite goes
+// through relaxedWrite and other writes do not.
+func TestLeaseWritesRelaxed(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db, err := Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "lease.db"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	for _, tt := range []struct {
+		name  string
+		write func(context.Context, func(querier) error) error
+		want  int
+	}{
+		{"lease write", db.inLeaseWrite, syncNormal},
+		{"write", db.inWrite, syncFull},
+	} {
+		got := -1
+		err := tt.write(ctx, func(tx querier) error {
+			return tx.queryRow(ctx, "PRAGMA synchronous").Scan(&got)
+		})
+		if err != nil {
+			t.Fatalf("%s: %v", tt.name, err)
+		}
+		if got != tt.want {
+			t.Errorf("%s: synchronous = %d, want %d", tt.name, got, tt.want)
+		}
+	}
+}
