@@ -7,6 +7,7 @@
 // the same archive and flags write the same files byte for byte.
 //
 //	go run ./cmd/icrtrain                                  # train both, write them, evaluate on validation
+//	go run ./cmd/icrtrain -cnn-model icr/cnn.bin                # retrain the MLP, recalibrate the committed CNN (what CI checks)
 //	go run ./cmd/icrtrain -model icr/model.bin -cnn-model icr/cnn.bin -test  # evaluate the committed models
 package main
 
@@ -49,6 +50,8 @@ func run(args []string, stdout io.Writer) error {
 	cnnModel := fs.String("cnn-model", "", "use this trained convolutional network instead of training one (it is calibrated anew unless -model is set too)")
 	cnnEpochs := fs.Int("cnn-epochs", cdef.Epochs, "epochs of the convolutional network")
 	cnnWorkers := fs.Int("cnn-workers", cdef.Workers, "goroutines training the convolutional network (another count gives another network)")
+	calibrate := fs.Bool("calibrate", false, "calibrate the -cnn-model network anew on the validation sources even with -model (writes -cnn-out)")
+	maxWrong := fs.Float64("max-wrong", 0, "also choose per set, on the validation sources, the lowest acceptance threshold (≥ 0.9) with at most this share wrong among accepted, and report it (e.g. 0.003)")
 	mlpOnly := fs.Bool("mlp-only", false, "no convolutional network: the MLP ensemble alone")
 	test := fs.Bool("test", false, "also evaluate the test sources (read them once, at the end)")
 	if err := fs.Parse(args); err != nil {
@@ -114,7 +117,7 @@ func run(args []string, stdout io.Writer) error {
 			}
 			fmt.Fprintf(stdout, "trained the CNN (%s) in %s\n", cfg, time.Since(start).Round(time.Second))
 		}
-		if *cnnModel == "" || *model == "" {
+		if *cnnModel == "" || *model == "" || *calibrate {
 			icrtrain.CalibrateCascade(m, c, val, stdout)
 			if err := writeFile(stdout, *cnnOut, c.Encode()); err != nil {
 				return err
@@ -126,8 +129,23 @@ func run(args []string, stdout io.Writer) error {
 			return err
 		}
 	}
+	var strict map[inkform.Charset]float64
+	if *maxWrong > 0 {
+		strict = map[inkform.Charset]float64{}
+		fmt.Fprintf(stdout, "\nstricter thresholds (at most %.2f%% wrong among accepted on the validation sources), validation sources\n", 100**maxWrong)
+		for _, cs := range []inkform.Charset{inkform.CharsetDigits, inkform.CharsetUpper} {
+			strict[cs] = icrtrain.AcceptanceThreshold(engine, val, cs, inkform.DefaultConfidenceThreshold, *maxWrong)
+			fmt.Fprintf(stdout, "%.5f %s\n", strict[cs], icrtrain.Evaluate(engine, val, cs, strict[cs]))
+		}
+	}
 	if !*test {
 		return nil
+	}
+	if strict != nil {
+		fmt.Fprintln(stdout, "\nstricter thresholds chosen on validation, TEST sources")
+		for _, cs := range []inkform.Charset{inkform.CharsetDigits, inkform.CharsetUpper} {
+			fmt.Fprintf(stdout, "%.5f %s\n", strict[cs], icrtrain.Evaluate(engine, testSet, cs, strict[cs]))
+		}
 	}
 	fmt.Fprintln(stdout, "\nMLP ensemble alone, TEST sources")
 	if err := report(stdout, mlp, testSet); err != nil {

@@ -10,17 +10,30 @@ import (
 )
 
 // CascadeGates and CascadeWeights are the gates and CNN shares that
-// CalibrateCascade compares on the validation sources; a gate above 1
-// runs the CNN on every character.
+// CalibrateCascade compares on the validation sources, each set on its
+// own; a gate above 1 runs the CNN on every character. Gates are listed
+// cheapest first.
 var (
 	CascadeGates   = []float32{0.8, 0.9, 0.95, 0.98, 0.99, 0.995, 2}
 	CascadeWeights = []float32{0.5, 0.65, 0.8, 1}
 )
 
-// cascadeTolerance is how much worse (in points of mean top-1 error over
-// digits and letters) the chosen gate may be than the best one: the
-// smallest gate within it wins, for speed.
-const cascadeTolerance = 0.1
+// Cascade calibration rule, per character set (docs/recognition.md):
+// among the gates and weights that accept at least CascadeAcceptTarget of
+// the set's validation characters at the pipeline's threshold, the one
+// with the fewest wrong among those accepted; when none does, the
+// cheapest gate whose top-1 error is within cascadeTolerance points of
+// the best, with its best weight. Ties go to the better top-1, then to
+// the cheaper gate, then to the smaller weight.
+const (
+	// CascadeAcceptTarget is the share of characters the pipeline should
+	// accept at its threshold (issue 14: at least 92%).
+	CascadeAcceptTarget = 0.92
+	cascadeTolerance    = 0.1
+)
+
+// charsetNames are the domain's names of the model's character sets.
+var charsetNames = [charnet.NumCharsets]inkform.Charset{inkform.CharsetDigits, inkform.CharsetUpper, inkform.CharsetAlnum}
 
 // cascadeItem is one validation character read in one character set: the
 // MLP ensemble's calibrated probabilities and the CNN's logits.
@@ -29,11 +42,20 @@ type cascadeItem struct {
 	label          int
 }
 
-// CalibrateCascade fits the CNN's temperatures on val, then for every gate
-// and mixing weight the temperatures of the mix, and keeps the cheapest
-// gate whose mean top-1 error over digits and letters is within
-// cascadeTolerance of the best, with its best weight. It writes the
-// comparison table to w (nil: none).
+// cascadeChoice is one gate and weight compared for one character set,
+// with its fitted mix temperature and its validation score.
+type cascadeChoice struct {
+	gate, weight, temp float32
+	score              cascadeScore
+}
+
+// CalibrateCascade calibrates c for use behind m, on the validation
+// sources val only: it fits the CNN's temperatures, then, per character
+// set, for every gate and mixing weight the mix's temperature, and keeps
+// the gate, weight and temperature the rule above picks. It writes the
+// comparison table and the choice to w (nil: none). Every calibration
+// field of c is overwritten, so the result depends only on the weights of
+// m and c and on val.
 func CalibrateCascade(m *charnet.Model, c *charnet.CNN, val []Sample, w io.Writer) {
 	s, sc := m.NewScorer(), c.NewScratch()
 	var items [charnet.NumCharsets][]cascadeItem
@@ -45,60 +67,73 @@ func CalibrateCascade(m *charnet.Model, c *charnet.CNN, val []Sample, w io.Write
 		}
 		cl := append([]float32(nil), sc.Logits...)
 		logits = append(logits, calibItem{cl, lab})
-		for cs := charnet.Digits; cs < charnet.NumCharsets; cs++ {
+		for cs := range charnet.NumCharsets {
 			if lo, hi := charnet.CharsetRange(cs); lab < lo || lab >= hi || !m.EnsembleProbs(s, smp.Strokes, cs) {
 				continue
 			}
 			items[cs] = append(items[cs], cascadeItem{append([]float32(nil), s.Probs...), cl, lab})
 		}
 	}
-	for cs := charnet.Digits; cs < charnet.NumCharsets; cs++ {
+	for cs := range charnet.NumCharsets {
 		c.Temp[cs] = fitTemperature(logits, cs)
 	}
 	if w != nil {
-		fmt.Fprintf(w, "cascade on the validation sources: gate, CNN weight, digits / upper: top-1, share to the CNN, accepted at 0.9, wrong among accepted\n")
+		fmt.Fprintf(w, "cascade on the validation sources, threshold %.2f\n| charset | gate | CNN weight | mix temperature | top-1 | to the CNN | accepted | wrong among accepted |\n|---|---|---|---|---|---|---|---|\n",
+			inkform.DefaultConfidenceThreshold)
 	}
-	type choice struct {
-		gate, weight float32
-		temp         [charnet.NumCharsets]float32
-		err          float64
-	}
-	var all []choice
-	best := math.Inf(1)
-	for _, g := range CascadeGates {
-		for _, wt := range CascadeWeights {
-			ch := choice{gate: g, weight: wt}
-			var line string
-			for cs := charnet.Digits; cs < charnet.NumCharsets; cs++ {
-				ch.temp[cs] = fitMixTemp(c, items[cs], cs, g, wt)
-				r := scoreCascade(c, items[cs], cs, g, wt, ch.temp[cs])
-				if cs != charnet.Alnum {
-					ch.err += 50 * (1 - float64(r.right)/float64(r.n))
-					line += " | " + r.String()
+	for cs := range charnet.NumCharsets {
+		var all []cascadeChoice
+		for _, g := range CascadeGates {
+			for _, wt := range CascadeWeights {
+				ch := cascadeChoice{gate: g, weight: wt}
+				ch.temp = fitMixTemp(c, items[cs], cs, g, wt)
+				ch.score = scoreCascade(c, items[cs], cs, g, wt, ch.temp)
+				all = append(all, ch)
+				if w != nil {
+					fmt.Fprintf(w, "| %s | %.3g | %.2f | %.3g | %s |\n", charsetNames[cs], g, wt, ch.temp, ch.score)
 				}
 			}
-			if w != nil {
-				fmt.Fprintf(w, "| %.3g | %.2f%s |\n", g, wt, line)
-			}
-			all = append(all, ch)
-			best = min(best, ch.err)
+		}
+		pick := pickCascade(all)
+		c.Gate[cs], c.MixWeight[cs], c.MixTemp[cs] = pick.gate, pick.weight, pick.temp
+		if w != nil {
+			fmt.Fprintf(w, "chosen for %s: gate %.3g, CNN weight %.2f, mix temperature %.3g, CNN temperature %.3g (%s)\n",
+				charsetNames[cs], pick.gate, pick.weight, pick.temp, c.Temp[cs], pick.score)
 		}
 	}
-	for _, g := range CascadeGates {
-		var pick *choice
-		for i := range all {
-			if ch := &all[i]; ch.gate == g && ch.err <= best+cascadeTolerance && (pick == nil || ch.err < pick.err) {
-				pick = ch
-			}
+}
+
+// pickCascade applies the calibration rule to one character set's
+// choices, listed by gate, cheapest first, then by weight.
+func pickCascade(all []cascadeChoice) cascadeChoice {
+	var pick *cascadeChoice
+	for i := range all {
+		ch := &all[i]
+		if ch.score.acceptRate() < CascadeAcceptTarget {
+			continue
 		}
-		if pick != nil {
-			c.Gate, c.MixWeight, c.MixTemp = pick.gate, pick.weight, pick.temp
-			if w != nil {
-				fmt.Fprintf(w, "chosen: gate %.3g, CNN weight %.2f, mix temperatures %v, CNN temperatures %v\n", c.Gate, c.MixWeight, c.MixTemp, c.Temp)
-			}
-			return
+		if pick == nil || ch.score.wrongRate() < pick.score.wrongRate() ||
+			(ch.score.wrongRate() == pick.score.wrongRate() && ch.score.right > pick.score.right) {
+			pick = ch
 		}
 	}
+	if pick != nil {
+		return *pick
+	}
+	best := 0
+	for _, ch := range all {
+		best = max(best, ch.score.right)
+	}
+	for i := range all {
+		ch := &all[i]
+		if 100*float64(best-ch.score.right)/float64(max(ch.score.n, 1)) > cascadeTolerance {
+			continue
+		}
+		if pick == nil || (ch.gate == pick.gate && ch.score.right > pick.score.right) {
+			pick = ch
+		}
+	}
+	return *pick
 }
 
 // mixInto writes the cascade's probabilities for it into p (the MLP's
@@ -145,9 +180,17 @@ type cascadeScore struct {
 	n, right, cnn, accepted, acceptedWrong int
 }
 
+// String is a row's last four cells: top-1, share to the CNN, accepted,
+// wrong among accepted (and their count).
 func (r cascadeScore) String() string {
-	return fmt.Sprintf("%.2f%% %.1f%% %.2f%% %.2f%%", 100*float64(r.right)/float64(r.n), 100*float64(r.cnn)/float64(r.n),
-		100*float64(r.accepted)/float64(r.n), 100*float64(r.acceptedWrong)/float64(max(r.accepted, 1)))
+	n := float64(max(r.n, 1))
+	return fmt.Sprintf("%.2f%% | %.1f%% | %.2f%% | %.2f%% (%d)", 100*float64(r.right)/n, 100*float64(r.cnn)/n,
+		100*r.acceptRate(), 100*r.wrongRate(), r.acceptedWrong)
+}
+
+func (r cascadeScore) acceptRate() float64 { return float64(r.accepted) / float64(max(r.n, 1)) }
+func (r cascadeScore) wrongRate() float64 {
+	return float64(r.acceptedWrong) / float64(max(r.accepted, 1))
 }
 
 func scoreCascade(c *charnet.CNN, items []cascadeItem, cs charnet.CharsetID, gate, w, temp float32) cascadeScore {

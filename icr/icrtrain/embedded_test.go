@@ -11,14 +11,15 @@ import (
 )
 
 // The embedded models as cmd/icrtrain wrote them (docs/recognition.md):
-// CI does not retrain, it checks that the files are these and that their
-// accuracy on the validation sources is the documented figure (inference
-// is deterministic, so exactly).
+// these tests check that the files are these and that their accuracy on
+// the validation sources is the documented figure (inference is
+// deterministic, so exactly); with INKFORM_ICR_RETRAIN=1, as in CI,
+// TestCommittedModelIsReproducible also remakes both files.
 const (
 	embeddedMLPSHA256 = "74844343affb1ced00897d57505548c4d521e391747b302ff990ff90ab50b75e"
-	embeddedCNNSHA256 = "97858f807effa503d75958bc60b3bea2dd768b3327c549b8c65e51931cb53a4d"
+	embeddedCNNSHA256 = "60226177568b15f7dce30f79c4a03753124023ea0789d7ec0f678a7d7615b3c4"
 	// right readings on the validation sources, digits and letters
-	embeddedValDigits, embeddedValUpper = 1205, 3935
+	embeddedValDigits, embeddedValUpper = 1202, 3935
 )
 
 func TestEmbeddedModels(t *testing.T) {

@@ -28,12 +28,13 @@ type CNN struct {
 	Dense []Layer
 	// Temp is the softmax temperature of the CNN alone, per character set.
 	Temp [NumCharsets]float32
-	// Gate: the cascade runs the CNN only for characters whose MLP top
-	// probability is below it (above 1: always).
-	Gate float32
-	// MixWeight is the CNN's share when its calibrated probabilities are
-	// averaged with the MLP's; MixTemp calibrates that average.
-	MixWeight float32
+	// Gate, per character set: the cascade runs the CNN only for
+	// characters whose MLP top probability is below it (above 1: always).
+	Gate [NumCharsets]float32
+	// MixWeight is the CNN's share, per character set, when its
+	// calibrated probabilities are averaged with the MLP's; MixTemp
+	// calibrates that average.
+	MixWeight [NumCharsets]float32
 	MixTemp   [NumCharsets]float32
 	// Settings records how the network was trained (cmd/icrtrain flags).
 	Settings string
@@ -236,10 +237,10 @@ func Cascade(m *Model, c *CNN, s *Scorer, sc *CNNScratch, strokes []inkform.Stro
 	for _, p := range s.Probs[lo:hi] {
 		top = max(top, p)
 	}
-	if c == nil || top >= c.Gate || !c.Probs(sc, strokes, cs) {
+	if c == nil || top >= c.Gate[cs] || !c.Probs(sc, strokes, cs) {
 		return false, true
 	}
-	Mix(s.Probs, sc.Probs, s.netProbs, lo, hi, c.MixWeight, c.MixTemp[cs])
+	Mix(s.Probs, sc.Probs, s.netProbs, lo, hi, c.MixWeight[cs], c.MixTemp[cs])
 	return true, true
 }
 

@@ -8,8 +8,10 @@ import (
 )
 
 const (
-	cnnMagic   = "INKFORM-CNN\x00"
-	cnnVersion = 1
+	cnnMagic = "INKFORM-CNN\x00"
+	// cnnVersion 2 has a gate and a mix weight per character set; version
+	// 1, one of each for all sets, is still read.
+	cnnVersion = 2
 	// MaxCNNLayers bounds the conv and the dense layers each.
 	MaxCNNLayers = 8
 	maxSettings  = 4096
@@ -20,7 +22,8 @@ const (
 // one conv layer per entry of convs (its width; a 2×2 pool follows the
 // layers listed in pools) and dense hidden layers of the given widths.
 func NewCNN(rng *rand.Rand, side int, convs []int, pools []bool, hidden []int) *CNN {
-	c := &CNN{Side: side, Temp: [NumCharsets]float32{1, 1, 1}, Gate: 2, MixWeight: 1, MixTemp: [NumCharsets]float32{1, 1, 1}}
+	ones := [NumCharsets]float32{1, 1, 1}
+	c := &CNN{Side: side, Temp: ones, Gate: [NumCharsets]float32{2, 2, 2}, MixWeight: ones, MixTemp: ones}
 	in := MapChannels
 	for i, out := range convs {
 		cv := Conv{In: in, Out: out, Pool: pools[i], W: make([]float32, 9*in*out), B: make([]float32, out)}
@@ -69,7 +72,8 @@ func (c *CNN) Encode() []byte {
 		f32s(l.B)
 	}
 	f32s(c.Temp[:])
-	f32s([]float32{c.Gate, c.MixWeight})
+	f32s(c.Gate[:])
+	f32s(c.MixWeight[:])
 	f32s(c.MixTemp[:])
 	u32(len(c.Settings))
 	b.WriteString(c.Settings)
@@ -80,12 +84,14 @@ func (c *CNN) Encode() []byte {
 // then uint32 version, map side, channel and class counts; uint32 conv
 // count and per conv its in and out widths, pool flag, float32 weights
 // (9·in rows of out) and biases; uint32 dense count and per layer in, out,
-// weights (out rows of in) and biases; float32 temperatures (digits,
-// upper, alnum), gate, mix weight and mix temperatures; uint32 length and
-// the settings text. It checks every size and refuses files over
+// weights (out rows of in) and biases; then per character set (digits,
+// upper, alnum) float32 temperatures, gates, mix weights and mix
+// temperatures; uint32 length and the settings text. Version 1 files,
+// with a single gate and mix weight (float32 each) for all sets, are read
+// as if each set had them. It checks every size and refuses files over
 // MaxModelBytes or with non-finite weights.
 func DecodeCNN(data []byte) (*CNN, error) {
-	d, err := openModel(data, cnnMagic, cnnVersion, "cnn")
+	d, version, err := openModel(data, cnnMagic, "cnn", 1, cnnVersion)
 	if err != nil {
 		return nil, fmt.Errorf("decode cnn: %w", err)
 	}
@@ -124,8 +130,15 @@ func DecodeCNN(data []byte) (*CNN, error) {
 		return nil, fmt.Errorf("decode cnn: dense %w", err)
 	}
 	copy(c.Temp[:], d.f32s(int(NumCharsets)))
-	if gm := d.f32s(2); d.err == nil {
-		c.Gate, c.MixWeight = gm[0], gm[1]
+	if version == 1 {
+		if gm := d.f32s(2); d.err == nil {
+			for cs := range NumCharsets {
+				c.Gate[cs], c.MixWeight[cs] = gm[0], gm[1]
+			}
+		}
+	} else {
+		copy(c.Gate[:], d.f32s(int(NumCharsets)))
+		copy(c.MixWeight[:], d.f32s(int(NumCharsets)))
 	}
 	copy(c.MixTemp[:], d.f32s(int(NumCharsets)))
 	n := d.u32()
@@ -144,8 +157,10 @@ func DecodeCNN(data []byte) (*CNN, error) {
 	if err := checkTemps(c.MixTemp); err != nil {
 		return nil, fmt.Errorf("decode cnn: mix %w", err)
 	}
-	if !(c.MixWeight >= 0 && c.MixWeight <= 1) || !(c.Gate >= 0 && c.Gate <= 2) {
-		return nil, fmt.Errorf("decode cnn: gate %v, mix weight %v", c.Gate, c.MixWeight)
+	for cs := range NumCharsets {
+		if !(c.MixWeight[cs] >= 0 && c.MixWeight[cs] <= 1) || !(c.Gate[cs] >= 0 && c.Gate[cs] <= 2) {
+			return nil, fmt.Errorf("decode cnn: gate %v, mix weight %v", c.Gate, c.MixWeight)
+		}
 	}
 	if d.r.Len() != 0 {
 		return nil, fmt.Errorf("decode cnn: %d trailing bytes", d.r.Len())

@@ -2,6 +2,8 @@ package charnet
 
 import (
 	"bytes"
+	"encoding/binary"
+	"math"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -12,7 +14,43 @@ import (
 func tinyCNN() *CNN {
 	c := NewCNN(rand.New(rand.NewPCG(3, 3)), 8, []int{4, 6}, []bool{true, false}, []int{8})
 	c.Settings = "tiny"
+	c.Gate = [NumCharsets]float32{0.99, 0.98, 0.8}
+	c.MixWeight = [NumCharsets]float32{0.8, 0.5, 0.65}
+	c.MixTemp = [NumCharsets]float32{0.5, 0.7, 0.9}
 	return c
+}
+
+// encodeV1 writes c in the first format, whose gate and mix weight (the
+// digits' here) serve every character set.
+func encodeV1(c *CNN) []byte {
+	b := c.Encode()
+	// gates, weights, mix temperatures, settings length and text
+	tail := 3*4*int(NumCharsets) + 4 + len(c.Settings)
+	at := len(b) - tail
+	v1 := append([]byte(nil), b[:at]...)
+	binary.LittleEndian.PutUint32(v1[len(cnnMagic):], 1)
+	v1 = binary.LittleEndian.AppendUint32(v1, math.Float32bits(c.Gate[Digits]))
+	v1 = binary.LittleEndian.AppendUint32(v1, math.Float32bits(c.MixWeight[Digits]))
+	return append(v1, b[at+2*4*int(NumCharsets):]...)
+}
+
+func TestDecodeCNNVersion1(t *testing.T) {
+	t.Parallel()
+	want := tinyCNN()
+	c, err := DecodeCNN(encodeV1(want))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for cs := range NumCharsets {
+		if c.Gate[cs] != want.Gate[Digits] || c.MixWeight[cs] != want.MixWeight[Digits] {
+			t.Errorf("charset %d: gate %v, weight %v, want the file's single %v and %v", cs, c.Gate[cs], c.MixWeight[cs], want.Gate[Digits], want.MixWeight[Digits])
+		}
+	}
+	want.Gate = c.Gate
+	want.MixWeight = c.MixWeight
+	if !bytes.Equal(c.Encode(), want.Encode()) {
+		t.Fatal("a version 1 file read otherwise than its version 2 equivalent")
+	}
 }
 
 func TestCNNRoundTrip(t *testing.T) {
@@ -21,7 +59,7 @@ func TestCNNRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !bytes.Equal(c.Encode(), b) || c.Settings != "tiny" {
+	if !bytes.Equal(c.Encode(), b) || c.Settings != "tiny" || c.Gate[Upper] != 0.98 || c.MixWeight[Alnum] != 0.65 {
 		t.Fatal("decode then encode changed the network")
 	}
 	sc := c.NewScratch()
@@ -54,6 +92,17 @@ func TestDecodeCNNRefuses(t *testing.T) {
 		{"trailing", append(append([]byte(nil), good...), 0), "trailing"},
 		{"side", func() []byte { b := append([]byte(nil), good...); b[len(cnnMagic)+4] = 200; return b }(), "side"},
 		{"too large", make([]byte, MaxModelBytes+1), "limit"},
+		{"version", func() []byte { b := append([]byte(nil), good...); b[len(cnnMagic)] = 3; return b }(), "version 3, want 2"},
+		{"gate", func() []byte {
+			c := tinyCNN()
+			c.Gate[Alnum] = 3
+			return c.Encode()
+		}(), "gate"},
+		{"weight", func() []byte {
+			c := tinyCNN()
+			c.MixWeight[Upper] = -0.5
+			return c.Encode()
+		}(), "mix weight"},
 	}
 	for _, tt := range tests {
 		if _, err := DecodeCNN(tt.data); err == nil || !strings.Contains(err.Error(), tt.want) {
@@ -66,12 +115,19 @@ func FuzzDecodeCNN(f *testing.F) {
 	good := tinyCNN().Encode()
 	f.Add(good)
 	f.Add(good[:60])
+	f.Add(encodeV1(tinyCNN()))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		c, err := DecodeCNN(data)
 		if err != nil {
 			return
 		}
-		if !bytes.Equal(c.Encode(), data) {
+		// A version 1 file re-encodes as version 2, which must read back
+		// the same.
+		b := c.Encode()
+		if again, err := DecodeCNN(b); err != nil || !bytes.Equal(again.Encode(), b) {
+			t.Fatalf("re-encoded network does not read back (%v)", err)
+		}
+		if binary.LittleEndian.Uint32(data[len(cnnMagic):]) == cnnVersion && !bytes.Equal(b, data) {
 			t.Fatal("accepted a network that does not re-encode to itself")
 		}
 		c.Forward(c.NewScratch(), icrtest.Line())

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 )
 
 // Model is a trained recogniser: feature standardisation and an ensemble of
@@ -69,7 +70,7 @@ func (m *Model) Encode() []byte {
 // float32 temperatures (digits, upper, alnum) and its layers (uint32 in, out; float32 weights out×in row-major; float32 biases). It
 // checks every size against the engine's feature layout and the limits.
 func DecodeModel(data []byte) (*Model, error) {
-	d, err := openModel(data, modelMagic, modelVersion, "icr model")
+	d, _, err := openModel(data, modelMagic, "icr model", modelVersion)
 	if err != nil {
 		return nil, fmt.Errorf("decode model: %w", err)
 	}
@@ -123,20 +124,22 @@ func writers(b *bytes.Buffer) (u32 func(int), f32s func([]float32)) {
 		func(v []float32) { _ = binary.Write(b, binary.LittleEndian, v) }
 }
 
-// openModel checks a model file's size, magic and version and returns a
-// decoder positioned after the version.
-func openModel(data []byte, magic string, version int, what string) (*decoder, error) {
+// openModel checks a model file's size, magic and version (one of
+// versions, the newest last) and returns a decoder positioned after the
+// version, and the version.
+func openModel(data []byte, magic, what string, versions ...int) (*decoder, int, error) {
 	if len(data) > MaxModelBytes {
-		return nil, fmt.Errorf("%d bytes, limit %d", len(data), MaxModelBytes)
+		return nil, 0, fmt.Errorf("%d bytes, limit %d", len(data), MaxModelBytes)
 	}
 	if !bytes.HasPrefix(data, []byte(magic)) {
-		return nil, fmt.Errorf("not an inkform %s", what)
+		return nil, 0, fmt.Errorf("not an inkform %s", what)
 	}
 	d := &decoder{r: bytes.NewReader(data[len(magic):])}
-	if v := d.u32(); v != version {
-		return nil, fmt.Errorf("version %d, want %d", v, version)
+	v := d.u32()
+	if !slices.Contains(versions, v) {
+		return nil, 0, fmt.Errorf("version %d, want %d", v, versions[len(versions)-1])
 	}
-	return d, nil
+	return d, v, nil
 }
 
 // checkTemps refuses temperatures that would make probabilities

@@ -1,0 +1,56 @@
+package icrtrain
+
+import (
+	"slices"
+
+	"github.com/inkform/inkform"
+	"github.com/inkform/inkform/icr"
+	"github.com/inkform/inkform/icr/internal/charnet"
+)
+
+// AcceptanceThreshold returns the lowest threshold, not below floor, at
+// which at most the share maxWrong of the characters of cs in samples
+// that reach it are misread: a stricter acceptance threshold per
+// character set, chosen on the validation sources (docs/recognition.md,
+// "a stricter threshold"). It returns 1 when no threshold below 1 is
+// enough; the threshold is one of the observed top probabilities.
+func AcceptanceThreshold(e *icr.Engine, samples []Sample, cs inkform.Charset, floor, maxWrong float64) float64 {
+	type reading struct {
+		p  float64
+		ok bool
+	}
+	lo, hi := charnet.CharsetRange(charnet.CharsetOf(cs))
+	var rs []reading
+	for _, s := range samples {
+		if c := charnet.ClassIndex(s.Label); c < lo || c >= hi {
+			continue
+		}
+		if cands := e.Classify(s.Strokes, cs); len(cands) > 0 && cands[0].P >= floor {
+			rs = append(rs, reading{cands[0].P, cands[0].Char == s.Label})
+		}
+	}
+	// From the most probable down, each prefix is what a threshold at its
+	// last probability accepts (equal probabilities go in together).
+	slices.SortFunc(rs, func(a, b reading) int {
+		if a.p > b.p {
+			return -1
+		}
+		if a.p < b.p {
+			return 1
+		}
+		return 0
+	})
+	best, wrong := 1.0, 0
+	for i, r := range rs {
+		if !r.ok {
+			wrong++
+		}
+		if i+1 < len(rs) && rs[i+1].p == r.p {
+			continue
+		}
+		if float64(wrong) <= maxWrong*float64(i+1) {
+			best = r.p
+		}
+	}
+	return best
+}
