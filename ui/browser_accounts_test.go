@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -15,20 +14,14 @@ import (
 	"github.com/inkform/inkform/sqlstore"
 )
 
-// newAccountsConsole serves a console with the accounts pages over a real
-// SQLite store, with an admin (boss@example.org) of "Riverside Clinic".
+// newAccountsConsole serves a console with the accounts pages over
+// newBrowserConsole's SQLite store, with an admin (boss@example.org) of
+// its "Riverside Clinic" beside its verifier ann@example.org.
 func newAccountsConsole(t *testing.T) (*httptest.Server, *sqlstore.DB, *inkform.User) {
 	t.Helper()
 	ctx := context.Background()
-	db, err := sqlstore.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "inkform.db"), sqlstore.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	org, err := db.CreateOrg(ctx, "Riverside Clinic")
+	_, db := newBrowserConsole(t)
+	org, err := db.FindOrgByName(ctx, "Riverside Clinic")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -141,16 +134,16 @@ func TestBrowserUsers(t *testing.T) {
 	tb.visitOK("the users page", http.StatusOK, chromedp.Click(chromedp.CSS(`a[href="/admin/users"]`)))
 	tb.checkAccessible("the users page")
 	tb.visitOK("adding a user", http.StatusCreated,
-		chromedp.SendKeys(chromedp.ID("user-email"), "ann@example.org"),
-		chromedp.SendKeys(chromedp.ID("user-name"), "Ann Verifier"),
+		chromedp.SendKeys(chromedp.ID("user-email"), "carl@example.org"),
+		chromedp.SendKeys(chromedp.ID("user-name"), "Carl Nurse"),
 		chromedp.SetValue(chromedp.ID("user-role"), "verifier"),
 		chromedp.Click(chromedp.CSS(`form[action="/admin/users"] button[type="submit"]`)))
 	pw := eval[string](tb, `document.getElementById("user-password").value`)
-	ann, err := db.FindUserByEmail(ctx, boss.OrgID, "ann@example.org")
-	if err != nil || ann.Role != inkform.RoleVerifier {
-		t.Fatalf("user stored: %+v, %v", ann, err)
+	carl, err := db.FindUserByEmail(ctx, boss.OrgID, "carl@example.org")
+	if err != nil || carl.Role != inkform.RoleVerifier {
+		t.Fatalf("user stored: %+v, %v", carl, err)
 	}
-	if ok, err := passwd.Verify(pw, ann.PasswordHash); !ok || err != nil {
+	if ok, err := passwd.Verify(pw, carl.PasswordHash); !ok || err != nil {
 		t.Fatalf("the password shown is not the user's: %v", err)
 	}
 	tb.checkAccessible("the new user's password")
@@ -162,7 +155,7 @@ func TestBrowserUsers(t *testing.T) {
 	}
 	tb.screenshot("users.png")
 
-	tb.visitOK("the user's page", http.StatusOK, chromedp.Click(chromedp.CSS(`a[href="/admin/users/`+ann.ID+`"]`)))
+	tb.visitOK("the user's page", http.StatusOK, chromedp.Click(chromedp.CSS(`a[href="/admin/users/`+carl.ID+`"]`)))
 	tb.checkAccessible("a user's page")
 	tb.visitOK("the role", http.StatusOK,
 		chromedp.SetValue(chromedp.ID("user-role"), "designer"),
@@ -173,13 +166,13 @@ func TestBrowserUsers(t *testing.T) {
 	}
 	tb.checkAccessible("a disabled user's page")
 	tb.screenshot("user.png")
-	if u, _ := db.FindUserByID(ctx, boss.OrgID, ann.ID); !u.Disabled || u.Role != inkform.RoleDesigner {
+	if u, _ := db.FindUserByID(ctx, boss.OrgID, carl.ID); !u.Disabled || u.Role != inkform.RoleDesigner {
 		t.Errorf("stored after role and disable: %+v", u)
 	}
 	tb.visitOK("enabling", http.StatusOK, chromedp.Click(chromedp.CSS(`form:has(input[value="enable"]) button[type="submit"]`)))
 	tb.visitOK("a new password", http.StatusOK, chromedp.Click(chromedp.CSS(`form:has(input[value="reset"]) button[type="submit"]`)))
 	pw2 := eval[string](tb, `document.getElementById("user-password").value`)
-	if u, _ := db.FindUserByID(ctx, boss.OrgID, ann.ID); u.Disabled || pw2 == pw {
+	if u, _ := db.FindUserByID(ctx, boss.OrgID, carl.ID); u.Disabled || pw2 == pw {
 		t.Errorf("after enabling and a reset: %+v, the same password %v", u, pw2 == pw)
 	} else if ok, _ := passwd.Verify(pw2, u.PasswordHash); !ok {
 		t.Errorf("the new password shown is not the user's")
