@@ -94,6 +94,7 @@ func TestUserUpdate(t *testing.T) {
 		t.Errorf("the user page:\n%s", show.body)
 	}
 
+	update(url.Values{"action": {"role"}, "role": {"verifier"}}).wantRedirect(t, "the same role", at)
 	update(url.Values{"action": {"role"}, "role": {"designer"}}).wantRedirect(t, "role", at+"?done=role")
 	if u, _ := a.users.FindUserByID(ctx, org.ID, ann.ID); u.Role != inkform.RoleDesigner {
 		t.Errorf("role %s after the change", u.Role)

@@ -29,6 +29,11 @@ func (s *Server) handleUserUpdate(w http.ResponseWriter, r *http.Request, v *vis
 		if !role.Valid() {
 			return s.showUser(w, r, v, u, http.StatusUnprocessableEntity, "Choose one of the roles listed.")
 		}
+		if role == u.Role {
+			// Nothing to change or audit.
+			http.Redirect(w, r, "/admin/users/"+u.ID, http.StatusSeeOther)
+			return nil
+		}
 		upd.Role, audit, detail = &role, inkform.AuditUserRole, fmt.Sprintf("role %s, was %s", role, u.Role)
 	case "disable":
 		if u.ID == v.User.ID {
