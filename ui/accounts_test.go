@@ -1,7 +1,9 @@
 package ui
 
 import (
+	"bytes"
 	"context"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -19,6 +21,7 @@ import (
 type accountsHarness struct {
 	*harness
 	tokens *fake.Tokens
+	logs   *syncBuffer // everything the console logs
 
 	mu      sync.Mutex
 	notices []string
@@ -26,14 +29,29 @@ type accountsHarness struct {
 
 func newAccountsHarness(t *testing.T) *accountsHarness {
 	t.Helper()
-	a := &accountsHarness{tokens: &fake.Tokens{}}
+	a := &accountsHarness{tokens: &fake.Tokens{}, logs: &syncBuffer{}}
 	n := inkform.NewLocalNotifier()
 	n.Subscribe(inkform.TopicTokens, func(p string) { a.mu.Lock(); a.notices = append(a.notices, p); a.mu.Unlock() })
 	a.harness = newHarness(t, withTOTP, func(s *Server) {
 		s.Tokens, s.Notifier, s.passwordParams = a.tokens, n, &cheap
+		s.Logger = slog.New(slog.NewTextHandler(a.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	})
 	return a
 }
+
+// syncBuffer is a bytes.Buffer for a logger that parallel requests share.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string { b.mu.Lock(); defer b.mu.Unlock(); return b.buf.String() }
 
 // heard reports whether a token notice named the org's token.
 func (a *accountsHarness) heard(orgID, id string) bool {
@@ -98,6 +116,9 @@ func TestTokenCreateShownOnce(t *testing.T) {
 	}
 	list := boss.get("/tokens")
 	list.wantStatus(t, "GET /tokens", http.StatusOK)
+	if strings.Contains(a.logs.String(), secret) {
+		t.Errorf("the secret is in the log:\n%s", a.logs.String())
+	}
 	if strings.Contains(list.body, secret) || strings.Contains(list.body, secret[len(inkform.TokenPrefix)+4:]) {
 		t.Errorf("the list shows the secret")
 	}

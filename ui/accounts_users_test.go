@@ -42,6 +42,9 @@ func TestUserCreate(t *testing.T) {
 		t.Fatalf("user stored: %+v, %v", ann, err)
 	}
 	a.browser(t).mustSignIn("ann@example.org", pw)
+	if strings.Contains(a.logs.String(), pw) {
+		t.Errorf("the password is in the log")
+	}
 	list := boss.get("/admin/users")
 	list.wantStatus(t, "GET /admin/users", http.StatusOK)
 	if strings.Contains(list.body, pw) || !strings.Contains(list.body, `href="/admin/users/`+ann.ID+`"`) {
