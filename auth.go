@@ -51,12 +51,16 @@ const (
 	PermJobsManage          Permission = "jobs:manage"
 	PermTokensManage        Permission = "tokens:manage"
 	PermAuditRead           Permission = "audit:read"
+	// PermUsersManage is the console's user administration: creating
+	// users, changing their roles, disabling them and resetting their
+	// passwords. The JSON API has no user routes; the CLI is the operator's.
+	PermUsersManage Permission = "users:manage"
 )
 
 var rolePermissions = map[Role][]Permission{
 	RoleAdmin: {PermFormsRead, PermFormsWrite, PermInkSubmit, PermDigitalSubmit,
 		PermDocumentsRead, PermDocumentsVerify, PermDocumentsDelete, PermSubscriptionsManage,
-		PermQuarantine, PermJobsManage, PermTokensManage, PermAuditRead},
+		PermQuarantine, PermJobsManage, PermTokensManage, PermAuditRead, PermUsersManage},
 	RoleDesigner:   {PermFormsRead, PermFormsWrite, PermDocumentsRead},
 	RoleVerifier:   {PermFormsRead, PermDocumentsRead, PermDocumentsVerify},
 	RoleIntegrator: {PermFormsRead, PermDigitalSubmit, PermDocumentsRead, PermDocumentsDelete, PermSubscriptionsManage},

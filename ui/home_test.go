@@ -22,13 +22,14 @@ func TestHomeByRole(t *testing.T) {
 		verify int // GET /verify
 	}{
 		{inkform.RoleVerifier, []string{`href="/verify"`, "Verification"},
-			[]string{"token", "subscription", "handler", "webhook", "Forms", "Quarantine", "Jobs", "Audit"}, http.StatusOK},
-		{inkform.RoleAdmin, []string{`href="/verify"`, "Forms", "Subscriptions", "Quarantine", "Jobs", "API tokens", "Audit log"},
+			[]string{"token", "subscription", "handler", "webhook", "Forms", "Quarantine", "Jobs", "Audit", "/admin/users"}, http.StatusOK},
+		{inkform.RoleAdmin, []string{`href="/verify"`, "Forms", "Subscriptions", "Quarantine", "Jobs", "API tokens", `href="/tokens"`,
+			"Users", `href="/admin/users"`, "Audit log"},
 			nil, http.StatusOK},
 		{inkform.RoleDesigner, []string{"Forms"},
-			[]string{"Verification", "token", "Subscriptions", "Audit"}, http.StatusForbidden},
+			[]string{"Verification", "token", "Subscriptions", "Audit", "/admin/users"}, http.StatusForbidden},
 		{inkform.RoleIntegrator, []string{"Subscriptions"},
-			[]string{"Verification", "API tokens", "Audit"}, http.StatusForbidden},
+			[]string{"Verification", "API tokens", "Audit", "/admin/users"}, http.StatusForbidden},
 		{inkform.RoleGateway, []string{"nothing to do in the console"},
 			[]string{"Verification", "token", "Subscriptions"}, http.StatusForbidden},
 	} {
@@ -68,9 +69,26 @@ func TestSectionsFor(t *testing.T) {
 	if n := len(sectionsFor(inkform.RoleAdmin)); n != len(sections) {
 		t.Errorf("an admin sees %d of %d sections", n, len(sections))
 	}
-	for _, sec := range sections {
+	for i, sec := range sections {
 		if (sec.Path == "") == (sec.API == "") {
 			t.Errorf("section %s needs either a page or the API route that stands in for it", sec.Title)
+		}
+		// The accounts pages: tokens, then users, both pages of the
+		// console now and both for admins alone.
+		want := map[string]string{"API tokens": "/tokens", "Users": "/admin/users"}[sec.Title]
+		if want == "" {
+			continue
+		}
+		if sec.Path != want {
+			t.Errorf("section %s is at %q, want %q", sec.Title, sec.Path, want)
+		}
+		for _, role := range inkform.Roles() {
+			if role.Can(sec.Perm) != (role == inkform.RoleAdmin) {
+				t.Errorf("section %s: %s sees it: %v", sec.Title, role, role.Can(sec.Perm))
+			}
+		}
+		if sec.Title == "Users" && (i == 0 || sections[i-1].Title != "API tokens") {
+			t.Errorf("section Users does not follow API tokens")
 		}
 	}
 }

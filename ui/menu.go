@@ -31,8 +31,10 @@ var sections = []section{
 		About: "Ink that matched no form, to assign to a form's page or delete."},
 	{Title: "Jobs", Path: "/jobs", Perm: inkform.PermJobsManage,
 		About: "Background work that failed for good, to retry."},
-	{Title: "API tokens", API: "/api/v1/tokens", Perm: inkform.PermTokensManage,
+	{Title: "API tokens", Path: "/tokens", Perm: inkform.PermTokensManage,
 		About: "Tokens for pen gateways and integrations."},
+	{Title: "Users", Path: "/admin/users", Perm: inkform.PermUsersManage,
+		About: "Who signs in to the console: add people, change roles, disable accounts, give new passwords."},
 	{Title: "Audit log", Path: "/audit", Perm: inkform.PermAuditRead,
 		About: "Who read or changed what, and when."},
 }

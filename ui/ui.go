@@ -29,6 +29,7 @@ import (
 	"time"
 
 	"github.com/inkform/inkform"
+	"github.com/inkform/inkform/passwd"
 	"github.com/inkform/inkform/throttle"
 )
 
@@ -131,6 +132,9 @@ type Server struct {
 	auth      authState // second factors and single sign-on
 	// now is the clock; tests replace it before Register.
 	now func() time.Time
+	// passwordParams hash the passwords the users pages make (nil:
+	// passwd.DefaultParams); tests make them cheap.
+	passwordParams *passwd.Params
 }
 
 // init fills in defaults and parses the embedded files once.
