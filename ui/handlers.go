@@ -34,6 +34,17 @@ type handlersView struct {
 	First string         // their first page while on a later one
 }
 
+// TypeName is the shown handler's type as a heading starts it.
+func (hv *handlersView) TypeName() string {
+	switch hv.Handler.Type {
+	case inkform.SubscriptionWebhook:
+		return "Webhook"
+	case inkform.SubscriptionEmail:
+		return "E-mail"
+	}
+	return "Export"
+}
+
 // handlerGroup is one form's handlers on the list.
 type handlerGroup struct {
 	Form     *inkform.FormSummary
