@@ -17,6 +17,26 @@ import (
 	"github.com/inkform/inkform/sqlstore"
 )
 
+// browserAdmin adds an admin, boss@example.org with the password, to the
+// browser console's org and returns both.
+func browserAdmin(t *testing.T, db *sqlstore.DB) (*inkform.Org, *inkform.User) {
+	t.Helper()
+	ctx := context.Background()
+	org, err := db.FindOrgByName(ctx, "Riverside Clinic")
+	if err != nil {
+		t.Fatal(err)
+	}
+	hash, err := passwd.Hash(password, passwd.DefaultParams)
+	if err != nil {
+		t.Fatal(err)
+	}
+	boss := &inkform.User{OrgID: org.ID, Email: "boss@example.org", Name: "Bo Admin", Role: inkform.RoleAdmin, PasswordHash: hash}
+	if err := db.CreateUser(ctx, boss); err != nil {
+		t.Fatal(err)
+	}
+	return org, boss
+}
+
 // receiver is a webhook endpoint that answers with a status the test
 // sets and counts the message IDs it was sent.
 type receiver struct {
@@ -79,17 +99,7 @@ func TestBrowserHandlers(t *testing.T) {
 	tb := newTab(t)
 	_, db := newBrowserConsole(t)
 	ctx := context.Background()
-	org, err := db.FindOrgByName(ctx, "Riverside Clinic")
-	if err != nil {
-		t.Fatal(err)
-	}
-	hash, err := passwd.Hash(password, passwd.DefaultParams)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := db.CreateUser(ctx, &inkform.User{OrgID: org.ID, Email: "boss@example.org", Role: inkform.RoleAdmin, PasswordHash: hash}); err != nil {
-		t.Fatal(err)
-	}
+	org, _ := browserAdmin(t, db)
 	tpl := intake(org.ID).FormTemplate
 	form, err := db.CreateForm(ctx, org.ID, &tpl)
 	if err != nil {

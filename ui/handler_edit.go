@@ -12,13 +12,9 @@ import (
 // the choice of one; with it, the editor of a new handler of the form.
 func (s *Server) handleHandlerNew(w http.ResponseWriter, r *http.Request, v *visit) error {
 	q := r.URL.Query()
-	form, err := s.formOf(r.Context(), v.Org.ID, q.Get("form"))
-	if err != nil {
+	form, err := s.findForm(w, r, v, q.Get("form"))
+	if err != nil || form == nil {
 		return err
-	}
-	if form == nil {
-		s.problem(w, r, v, http.StatusNotFound, "There is no such form. Pick one on the handlers page.")
-		return nil
 	}
 	typ := q.Get("type")
 	if !slices.Contains(inkform.SubscriptionTypes(), typ) {
@@ -56,13 +52,9 @@ func (s *Server) editor(w http.ResponseWriter, r *http.Request, v *visit, status
 // webhook's signing secret is on the page that answers, and only there.
 func (s *Server) handleHandlerCreate(w http.ResponseWriter, r *http.Request, v *visit) error {
 	ctx := r.Context()
-	form, err := s.formOf(ctx, v.Org.ID, r.PostFormValue("form"))
-	if err != nil {
+	form, err := s.findForm(w, r, v, r.PostFormValue("form"))
+	if err != nil || form == nil {
 		return err
-	}
-	if form == nil {
-		s.problem(w, r, v, http.StatusNotFound, "There is no such form. Pick one on the handlers page.")
-		return nil
 	}
 	typ := r.PostFormValue("type")
 	if !slices.Contains(inkform.SubscriptionTypes(), typ) {

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -147,13 +146,12 @@ func handlerNote(h *inkform.Subscription) string {
 	return h.Type + " " + strings.Join(h.Events, ",")
 }
 
-// formOf returns the org's form, nil when it has none by that ID.
-func (s *Server) formOf(ctx context.Context, orgID, id string) (*inkform.Form, error) {
-	if id == "" {
-		return nil, nil
-	}
-	f, err := s.Forms.FindForm(ctx, orgID, id)
-	if inkform.ErrorCode(err) == inkform.ENOTFOUND || inkform.ErrorCode(err) == inkform.EINVALID {
+// findForm reads the org's form by ID. One the org does not have is
+// answered with a 404 page and nil.
+func (s *Server) findForm(w http.ResponseWriter, r *http.Request, v *visit, id string) (*inkform.Form, error) {
+	f, err := s.Forms.FindForm(r.Context(), v.Org.ID, id)
+	if code := inkform.ErrorCode(err); code == inkform.ENOTFOUND || code == inkform.EINVALID || err == nil && id == "" {
+		s.problem(w, r, v, http.StatusNotFound, "There is no such form. Pick one on the handlers page.")
 		return nil, nil
 	} else if err != nil {
 		return nil, fmt.Errorf("find form: %w", err)
