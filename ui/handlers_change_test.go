@@ -177,3 +177,52 @@ func TestDeadRedeliver(t *testing.T) {
 	}
 	b.do("POST", path, url.Values{"csrf": {dead.csrf(t)}}).wantStatus(t, "again", http.StatusConflict)
 }
+
+// TestHandlerFormApply reads the editor's fields into a handler: only the
+// settings of its type, recipients split on lines and commas, conditions
+// as the API's JSON, and a field that cannot be read named.
+func TestHandlerFormApply(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		name  string
+		typ   string
+		form  handlerForm
+		check func(*inkform.Subscription) bool
+		field string // the field refused, "" for none
+	}{
+		{"e-mail recipients", inkform.SubscriptionEmail,
+			handlerForm{To: "desk@example.org\r\n ward@example.org, ,lab@example.org", URL: "https://ignored.example.org/", Target: "archive"},
+			func(h *inkform.Subscription) bool {
+				return strings.Join(h.To, " ") == "desk@example.org ward@example.org lab@example.org" && h.URL == "" && h.Target == ""
+			}, ""},
+		{"webhook keeps its URL only", inkform.SubscriptionWebhook,
+			handlerForm{URL: "https://crm.example.org/", To: "desk@example.org", Format: "csv"},
+			func(h *inkform.Subscription) bool {
+				return h.URL == "https://crm.example.org/" && h.To == nil && h.Format == ""
+			}, ""},
+		{"numeric condition", inkform.SubscriptionWebhook,
+			handlerForm{Conditions: ` [{"field": "patient_no", "op": "gte", "value": 100}] `},
+			func(h *inkform.Subscription) bool {
+				return len(h.Conditions) == 1 && h.Conditions[0].Op == inkform.OpGTE && h.Conditions[0].Validate() == nil
+			}, ""},
+		{"unknown key", inkform.SubscriptionWebhook, handlerForm{Conditions: `[{"field": "smoker", "operator": "empty"}]`}, nil, "conditions"},
+		{"not a list", inkform.SubscriptionWebhook, handlerForm{Conditions: `{"field": "smoker", "op": "empty"}`}, nil, "conditions"},
+		{"too long", inkform.SubscriptionWebhook, handlerForm{Conditions: "[" + strings.Repeat(" ", maxConditionsText) + "]"}, nil, "conditions"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			h := &inkform.Subscription{Type: tt.typ}
+			err := tt.form.apply(h)
+			if tt.field == "" {
+				if err != nil || !tt.check(h) {
+					t.Errorf("apply: %v, got %+v", err, h)
+				}
+				return
+			}
+			f := tt.form
+			if !f.refused(err) || f.Errors[tt.field] == "" {
+				t.Errorf("apply answered %v, want an error on %s", err, tt.field)
+			}
+		})
+	}
+}
