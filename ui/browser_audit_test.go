@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"context"
 	"net/http"
 	"strings"
 	"testing"
@@ -9,7 +8,6 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/inkform/inkform"
-	"github.com/inkform/inkform/passwd"
 )
 
 // TestBrowserAudit: an admin opens the audit log from the console's home
@@ -19,19 +17,7 @@ func TestBrowserAudit(t *testing.T) {
 	t.Parallel()
 	tb := newTab(t)
 	ts, db := newBrowserConsole(t)
-	ctx := context.Background()
-	org, err := db.FindOrgByName(ctx, "Riverside Clinic")
-	if err != nil {
-		t.Fatal(err)
-	}
-	hash, err := passwd.Hash(password, passwd.DefaultParams)
-	if err != nil {
-		t.Fatal(err)
-	}
-	boss := &inkform.User{OrgID: org.ID, Email: "boss@example.org", Name: "Bo Admin", Role: inkform.RoleAdmin, PasswordHash: hash}
-	if err := db.CreateUser(ctx, boss); err != nil {
-		t.Fatal(err)
-	}
+	_, boss := browserAdmin(t, db)
 	violations := tb.policyViolations()
 	tb.do(chromedp.Navigate(ts.URL + "/login"))
 	status := tb.submit("sign-in",

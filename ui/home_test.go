@@ -23,15 +23,15 @@ func TestHomeByRole(t *testing.T) {
 	}{
 		{inkform.RoleVerifier, []string{`href="/verify"`, "Verification"},
 			[]string{"token", "subscription", "handler", "webhook", "Forms", "Quarantine", "Jobs", "Audit", "/admin/users"}, http.StatusOK},
-		{inkform.RoleAdmin, []string{`href="/verify"`, "Forms", "Subscriptions", "Quarantine", "Jobs", "API tokens", `href="/tokens"`,
+		{inkform.RoleAdmin, []string{`href="/verify"`, "Forms", "Handlers", "Quarantine", "Jobs", "API tokens", `href="/tokens"`,
 			"Users", `href="/admin/users"`, "Audit log"},
 			nil, http.StatusOK},
 		{inkform.RoleDesigner, []string{"Forms"},
-			[]string{"Verification", "token", "Subscriptions", "Audit", "/admin/users"}, http.StatusForbidden},
-		{inkform.RoleIntegrator, []string{"Subscriptions"},
+			[]string{"Verification", "token", "Handlers", "Audit", "/admin/users"}, http.StatusForbidden},
+		{inkform.RoleIntegrator, []string{"Handlers"},
 			[]string{"Verification", "API tokens", "Audit", "/admin/users"}, http.StatusForbidden},
 		{inkform.RoleGateway, []string{"nothing to do in the console"},
-			[]string{"Verification", "token", "Subscriptions"}, http.StatusForbidden},
+			[]string{"Verification", "token", "Handlers"}, http.StatusForbidden},
 	} {
 		t.Run(string(c.role), func(t *testing.T) {
 			t.Parallel()

@@ -25,7 +25,7 @@ var sections = []section{
 		About: "Fill in a form on this tablet or computer, signature included."},
 	{Title: "Forms", API: "/api/v1/forms", Perm: inkform.PermFormsWrite,
 		About: "Design forms, upload backgrounds and print copies."},
-	{Title: "Subscriptions", API: "/api/v1/forms/{id}/handlers", Perm: inkform.PermSubscriptionsManage,
+	{Title: "Handlers", Path: "/handlers", Perm: inkform.PermSubscriptionsManage,
 		About: "Webhooks, e-mail and exports that receive approved documents, and their delivery logs."},
 	{Title: "Quarantine", Path: "/quarantine", Perm: inkform.PermQuarantine,
 		About: "Ink that matched no form, to assign to a form's page or delete."},

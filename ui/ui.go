@@ -113,6 +113,10 @@ type Server struct {
 	// Subscriptions backs the handlers pages (/handlers): webhooks,
 	// e-mail and exports, their delivery logs and redelivery; nil hides them.
 	Subscriptions inkform.SubscriptionStore
+	// SubscriptionOptions are what the operator configured for handlers
+	// (SMTP, recipient domains, export targets), which the console holds
+	// a handler to as the API does (inkform.CheckSubscription).
+	SubscriptionOptions inkform.SubscriptionOptions
 	// Tokens backs the API tokens page (/tokens); nil hides it. Notifier
 	// tells every node of a revoked token (nil: this node's caches only
 	// learn of it when they expire).

@@ -148,6 +148,8 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 		return err
 	}
 	console.Notifier = n.notifier
+	console.SubscriptionOptions = inkform.SubscriptionOptions{
+		EmailEnabled: api.EmailEnabled, EmailDomains: api.EmailDomains, ExportTargets: api.ExportTargets}
 	api.ExtraRoutes = func(mux *http.ServeMux) {
 		mux.Handle("GET /metrics", metricsHandler(reg, cfg.MetricsToken))
 		console.Register(mux)
