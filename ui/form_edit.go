@@ -51,6 +51,7 @@ func (s *Server) handleFormUpdate(w http.ResponseWriter, r *http.Request, v *vis
 		return nil
 	}
 	updated, err := s.Forms.UpdateForm(r.Context(), v.Org.ID, form.ID, t)
+	err = placeConflict(err, t)
 	if status, ok := templateStatus(err); ok {
 		fv.Problems = templateProblems([]byte(fv.Text), err)
 		s.editorPage(w, r, v, status, "", fv)

@@ -44,6 +44,7 @@ func (s *Server) handleFormCreate(w http.ResponseWriter, r *http.Request, v *vis
 		return nil
 	}
 	form, err := s.Forms.CreateForm(r.Context(), v.Org.ID, t)
+	err = placeConflict(err, t)
 	if status, ok := templateStatus(err); ok {
 		fv.Problems = templateProblems([]byte(fv.Text), err)
 		s.editorPage(w, r, v, status, "", fv)

@@ -133,3 +133,23 @@ func (f *formsView) Gutter() []gutterLine {
 	}
 	return out
 }
+
+// placeConflict gives a conflict over a page address (another form of
+// the org has it) the path of the page in t that names it, so the editor
+// shows it on its line; the stores say which address but not where.
+func placeConflict(err error, t *inkform.FormTemplate) error {
+	if inkform.ErrorCode(err) != inkform.ECONFLICT || len(inkform.ErrorProblems(err)) > 0 {
+		return err
+	}
+	msg := inkform.ErrorMessage(err)
+	e := inkform.Errorf(inkform.ECONFLICT, "%s", msg)
+	for i, p := range t.Pages {
+		if p.Address != "" && strings.Contains(msg, "address "+p.Address+" ") {
+			e.Problems = append(e.Problems, inkform.Problem{Path: "pages[" + strconv.Itoa(i) + "].address", Message: "is taken: " + msg})
+		}
+	}
+	if len(e.Problems) == 0 {
+		return err
+	}
+	return e
+}

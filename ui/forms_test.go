@@ -115,6 +115,7 @@ func TestFormCreate(t *testing.T) {
 	for _, tc := range []struct {
 		name, email, text string
 		lenient, noCSRF   bool
+		before            bool // another form has the address 70.3.12.5
 		status            int
 		want              []string // on the page answered
 	}{
@@ -133,6 +134,9 @@ func TestFormCreate(t *testing.T) {
 		{name: "wrong type", email: "dee@example.org", status: 422,
 			text: strings.Replace(oneField, `"page": 1`, `"page": "one"`, 1),
 			want: []string{"line 5, column", "fields[0].page must be an integer"}},
+		{name: "address taken", email: "dee@example.org", status: http.StatusConflict, before: true,
+			text: strings.Replace(oneField, `297}}]`, `297}, "address": "70.3.12.5"}]`, 1),
+			want: []string{"line 3, column 44</a>: pages[0].address is taken: page address 70.3.12.5 is used by form"}},
 		{name: "empty", email: "dee@example.org", status: 422, text: " ", want: []string{"the template: the request body is empty"}},
 		{name: "no CSRF token", email: "dee@example.org", noCSRF: true, text: oneField, status: http.StatusForbidden},
 		{name: "verifier", email: "ann@example.org", text: oneField, status: http.StatusForbidden},
@@ -140,6 +144,9 @@ func TestFormCreate(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			st := newStudio(t)
+			if tc.before {
+				st.create(t, strings.Replace(oneField, `297}}]`, `297}, "address": "70.3.12.5"}]`, 1))
+			}
 			b := st.as(t, tc.email)
 			form := url.Values{"csrf": {b.token()}, "template": {strings.ReplaceAll(tc.text, "\n", "\r\n")}}
 			if tc.noCSRF {
@@ -158,7 +165,7 @@ func TestFormCreate(t *testing.T) {
 			list, _ := st.forms.ListForms(context.Background(), st.org.ID, inkform.FormFilter{})
 			events := st.events(st.org.ID, inkform.AuditFormCreate)
 			if tc.status != http.StatusSeeOther {
-				if len(list) != 0 || len(events) != 0 {
+				if stored := len(list) - boolInt(tc.before); stored != 0 || len(events) != 0 {
 					t.Errorf("a refused template stored %d forms and %d events", len(list), len(events))
 				}
 				return
@@ -211,4 +218,12 @@ func TestFormListAndRoles(t *testing.T) {
 		b.get("/forms/"+id).wantStatus(t, "the form", http.StatusOK)
 	}
 	st.as(t, "ann@example.org").get("/forms/new").wantStatus(t, "a verifier's editor", http.StatusForbidden)
+}
+
+// boolInt is 1 for true.
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
