@@ -84,8 +84,13 @@ func (p *templateProblem) quote(lines [][]byte) {
 		return
 	}
 	raw := bytes.TrimRight(lines[p.Line-1], "\r")
-	// Columns count bytes; people count characters.
-	col := utf8.RuneCount(raw[:min(max(p.Column-1, 0), len(raw))])
+	// Columns count bytes; people count characters. A column inside a
+	// character is that character's.
+	at := min(max(p.Column-1, 0), len(raw))
+	for at > 0 && at < len(raw) && !utf8.RuneStart(raw[at]) {
+		at--
+	}
+	col := utf8.RuneCount(raw[:at])
 	p.Column = col + 1
 	line := []rune(string(raw))
 	start := max(col-maxExcerpt/2, 0)

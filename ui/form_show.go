@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 
 	"github.com/inkform/inkform"
 )
@@ -58,6 +59,7 @@ func (s *Server) formView(r *http.Request, v *visit, form *inkform.Form) (*forms
 		switch inkform.ErrorCode(err) {
 		case "":
 			fv.Background = info
+			fv.BackgroundURL = fmt.Sprintf("/forms/%s/versions/%d/background.pdf?v=%s", url.PathEscape(form.ID), form.Version, backgroundTag(info))
 		case inkform.ENOTFOUND:
 		default:
 			return nil, fmt.Errorf("find background: %w", err)

@@ -22,6 +22,8 @@ type formsView struct {
 	// Background is the shown version's uploaded background, nil when it
 	// has none.
 	Background *inkform.BlobInfo
+	// BackgroundURL is where the background is served, by its tag.
+	BackgroundURL string
 	// What the visitor may do here: CanWrite edits and uploads, CanPrint
 	// prints (a unique-pattern form only with CanWrite, as printing it
 	// allocates copies), CanUpload when the server keeps backgrounds.
@@ -57,6 +59,9 @@ func (s *Server) formRoutes() []route {
 		{"GET /forms/{id}/edit", s.forms(write, maxFormBytes, s.handleFormEdit)},
 		{"POST /forms/{id}", s.forms(write, maxTemplateFormBytes, s.handleFormUpdate)},
 		{"POST /forms/{id}/background", s.forms(write, maxBackgroundFormBytes, s.handleFormBackground)},
+		// The station's handler serves a version's background here too,
+		// to everyone who reads forms.
+		{"GET /forms/{form}/versions/{version}/background.pdf", s.forms(read, maxFormBytes, s.handleVerifyBackground)},
 		{"GET /forms/{id}/preview.pdf", s.forms(read, maxFormBytes, s.handleFormPreview)},
 		{"GET /forms/{id}/versions/{version}/preview.pdf", s.forms(read, maxFormBytes, s.handleFormPreview)},
 		{"POST /forms/{id}/print", s.forms(read, maxFormBytes, s.handleFormPrint)},

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -125,9 +126,19 @@ func TestFormBackground(t *testing.T) {
 			if len(events) != 1 || !strings.HasPrefix(events[0].Detail, "version 1: background uploaded") {
 				t.Errorf("audit events %+v", events)
 			}
-			if show := b.get("/forms/" + id + "?done=background"); !strings.Contains(show.body, "Version 1 has an uploaded background") {
-				t.Errorf("the form's page does not show the background:\n%s", show.body)
+			show := b.get("/forms/" + id + "?done=background")
+			link := regexp.MustCompile(`href="(/forms/[^"]+/versions/1/background\.pdf\?v=[0-9a-f]+)"`).FindStringSubmatch(show.body)
+			if !strings.Contains(show.body, "Version 1 has an uploaded background") || link == nil {
+				t.Fatalf("the form's page does not show the background or its link:\n%s", show.body)
 			}
+			// Everyone who reads forms may open it; the path names the
+			// org's form only.
+			pdf := st.as(t, "ann@example.org").get(link[1])
+			pdf.wantStatus(t, "the background for a verifier", http.StatusOK)
+			if pdf.Header.Get("Content-Type") != "application/pdf" || !strings.HasPrefix(pdf.body, "%PDF-") {
+				t.Errorf("the background is %q, %.8q", pdf.Header.Get("Content-Type"), pdf.body)
+			}
+			b.get("/forms/"+st.otherForm+"/versions/1/background.pdf").wantStatus(t, "another org's background", http.StatusNotFound)
 		})
 	}
 }
