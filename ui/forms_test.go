@@ -137,6 +137,8 @@ func TestFormCreate(t *testing.T) {
 		{name: "address taken", email: "dee@example.org", status: http.StatusConflict, before: true,
 			text: strings.Replace(oneField, `297}}]`, `297}, "address": "70.3.12.5"}]`, 1),
 			want: []string{"line 3, column 44</a>: pages[0].address is taken: page address 70.3.12.5 is used by form"}},
+		{name: "too large", email: "dee@example.org", status: http.StatusRequestEntityTooLarge,
+			text: oneField + strings.Repeat(" ", maxTemplateText), want: []string{"the editor takes at most 2097152"}},
 		{name: "empty", email: "dee@example.org", status: 422, text: " ", want: []string{"the template: the request body is empty"}},
 		{name: "no CSRF token", email: "dee@example.org", noCSRF: true, text: oneField, status: http.StatusForbidden},
 		{name: "verifier", email: "ann@example.org", text: oneField, status: http.StatusForbidden},
