@@ -9,13 +9,24 @@ import (
 
 // handleFormEdit serves GET /forms/{id}/edit: the editor with the latest
 // version's template, page addresses included, to save as the next
-// version.
+// version. With ?from=N it starts from version N's template instead, to
+// bring an earlier version back as the next one.
 func (s *Server) handleFormEdit(w http.ResponseWriter, r *http.Request, v *visit) error {
 	form, err := s.findForm(w, r, v)
 	if form == nil {
 		return err
 	}
-	text, err := json.MarshalIndent(&form.FormTemplate, "", "  ")
+	from := form
+	if q := r.URL.Query().Get("from"); q != "" {
+		n, convErr := strconv.Atoi(q)
+		if convErr == nil && n >= 1 && n < form.Version {
+			from, err = s.Forms.FindFormVersion(r.Context(), v.Org.ID, form.ID, n)
+			if err != nil {
+				return fmt.Errorf("find version: %w", err)
+			}
+		}
+	}
+	text, err := json.MarshalIndent(&from.FormTemplate, "", "  ")
 	if err != nil {
 		return fmt.Errorf("show template: %w", err)
 	}

@@ -54,8 +54,16 @@ func TestFormEdit(t *testing.T) {
 	}
 	old := b.get("/forms/" + id + "/versions/1")
 	old.wantStatus(t, "version 1", http.StatusOK)
-	if !strings.Contains(old.body, "the form is at version 2") || strings.Contains(old.body, "/edit") || strings.Contains(old.body, "Wound check (2026)") {
+	if !strings.Contains(old.body, "the form is at version 2") || strings.Contains(old.body, "Wound check (2026)") {
 		t.Errorf("version 1's page:\n%s", old.body)
+	}
+	// Version 1 can be brought back as version 3.
+	from := b.get("/forms/" + id + "/edit?from=1")
+	if !strings.Contains(from.body, "&#34;Wound check&#34;") || !strings.Contains(from.body, `name="base" value="2"`) || !strings.Contains(from.body, "Save as version 3") {
+		t.Errorf("the editor from version 1:\n%s", from.body)
+	}
+	if as := st.as(t, "dee@example.org").get("/forms/" + id + "/versions/1"); !strings.Contains(as.body, `href="/forms/`+id+`/edit?from=1"`) {
+		t.Error("version 1's page offers no editing from it")
 	}
 	for _, path := range []string{"/forms/" + id + "/versions/3", "/forms/" + id + "/versions/0", "/forms/" + id + "/versions/x", "/forms/" + st.otherForm + "/edit"} {
 		b.get(path).wantStatus(t, path, http.StatusNotFound)
