@@ -206,7 +206,7 @@ func TestFormPrint(t *testing.T) {
 	}
 	b.get("/forms/"+copied+"/versions/1/preview.pdf").wantStatus(t, "version 1's preview", http.StatusOK)
 	b.get("/forms/"+st.otherForm+"/preview.pdf").wantStatus(t, "another org's preview", http.StatusNotFound)
-	if strings.Contains(b.get("/forms/"+unique).body, `action="/forms/`+unique+`/print"`) {
-		t.Error("a verifier is offered printing a unique-pattern form")
+	if up := b.get("/forms/" + unique).body; strings.Contains(up, `action="/forms/`+unique+`/print"`) || !strings.Contains(up, "Printing this form allocates copies") {
+		t.Error("a verifier is offered printing a unique-pattern form, or not told why not")
 	}
 }
