@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -26,11 +25,11 @@ func (s *Server) handleFormEdit(w http.ResponseWriter, r *http.Request, v *visit
 			}
 		}
 	}
-	text, err := json.MarshalIndent(&from.FormTemplate, "", "  ")
+	text, err := templateText(from)
 	if err != nil {
-		return fmt.Errorf("show template: %w", err)
+		return err
 	}
-	s.editorPage(w, r, v, http.StatusOK, "", &formsView{Form: form, Action: formLink(form.ID), Text: string(text) + "\n", Base: form.Version})
+	s.editorPage(w, r, v, http.StatusOK, "", &formsView{Form: form, Action: formLink(form.ID), Text: text, Base: form.Version})
 	return nil
 }
 

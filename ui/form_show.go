@@ -1,7 +1,9 @@
 package ui
 
 import (
+	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 
@@ -76,3 +78,31 @@ func maxCopies(form *inkform.Form) int {
 
 // Old reports whether the page shows an earlier version than the latest.
 func (f *formsView) Old() bool { return f.Form != nil && f.Form.Version != f.Latest }
+
+// handleFormTemplate serves GET /forms/{id}/versions/{v}/template.json:
+// the version's template as the editor shows it, to download and keep
+// (in version control, say) or send to the API.
+func (s *Server) handleFormTemplate(w http.ResponseWriter, r *http.Request, v *visit) error {
+	form, err := s.findForm(w, r, v)
+	if form == nil {
+		return err
+	}
+	text, err := templateText(form)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s-v%d.json"`, form.ID, form.Version))
+	_, _ = io.WriteString(w, text)
+	return nil
+}
+
+// templateText is a form version's template as indented JSON, page
+// addresses included.
+func templateText(form *inkform.Form) (string, error) {
+	text, err := json.MarshalIndent(&form.FormTemplate, "", "  ")
+	if err != nil {
+		return "", fmt.Errorf("show template: %w", err)
+	}
+	return string(text) + "\n", nil
+}

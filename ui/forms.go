@@ -62,6 +62,7 @@ func (s *Server) formRoutes() []route {
 		// The station's handler serves a version's background here too,
 		// to everyone who reads forms.
 		{"GET /forms/{form}/versions/{version}/background.pdf", s.forms(read, maxFormBytes, s.handleVerifyBackground)},
+		{"GET /forms/{id}/versions/{version}/template.json", s.forms(read, maxFormBytes, s.handleFormTemplate)},
 		{"GET /forms/{id}/preview.pdf", s.forms(read, maxFormBytes, s.handleFormPreview)},
 		{"GET /forms/{id}/versions/{version}/preview.pdf", s.forms(read, maxFormBytes, s.handleFormPreview)},
 		{"POST /forms/{id}/print", s.forms(read, maxFormBytes, s.handleFormPrint)},

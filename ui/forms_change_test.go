@@ -57,6 +57,14 @@ func TestFormEdit(t *testing.T) {
 	if !strings.Contains(old.body, "the form is at version 2") || strings.Contains(old.body, "Wound check (2026)") {
 		t.Errorf("version 1's page:\n%s", old.body)
 	}
+	// Each version's template downloads as the JSON it was saved from.
+	dl := b.get("/forms/" + id + "/versions/1/template.json")
+	dl.wantStatus(t, "version 1's template", http.StatusOK)
+	if tpl, err := inkform.DecodeTemplate([]byte(dl.body), false); err != nil || tpl.Name != "Wound check" ||
+		dl.Header.Get("Content-Type") != "application/json" || !strings.HasPrefix(dl.Header.Get("Content-Disposition"), "attachment;") {
+		t.Errorf("version 1's template: %v, %q:\n%s", err, dl.Header.Get("Content-Disposition"), dl.body)
+	}
+	b.get("/forms/"+st.otherForm+"/versions/1/template.json").wantStatus(t, "another org's template", http.StatusNotFound)
 	// Version 1 can be brought back as version 3.
 	from := b.get("/forms/" + id + "/edit?from=1")
 	if !strings.Contains(from.body, "&#34;Wound check&#34;") || !strings.Contains(from.body, `name="base" value="2"`) || !strings.Contains(from.body, "Save as version 3") {
