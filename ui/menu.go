@@ -23,7 +23,7 @@ var sections = []section{
 		About: "Find documents by form, status, pen and date; read, replay, delete, and approve or delete many at once."},
 	{Title: "Fill in a form", Path: "/f/", Perm: inkform.PermDigitalSubmit,
 		About: "Fill in a form on this tablet or computer, signature included."},
-	{Title: "Forms", API: "/api/v1/forms", Perm: inkform.PermFormsWrite,
+	{Title: "Forms", Path: "/forms", Perm: inkform.PermFormsWrite,
 		About: "Design forms, upload backgrounds and print copies."},
 	{Title: "Handlers", Path: "/handlers", Perm: inkform.PermSubscriptionsManage,
 		About: "Webhooks, e-mail and exports that receive approved documents, and their delivery logs."},

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"net/http"
 	"time"
@@ -82,7 +83,13 @@ func (s *Server) guard(perm inkform.Permission, maxBody int64, h pageHandler) ht
 		}
 		if r.Method == http.MethodPost {
 			r.Body = http.MaxBytesReader(w, r.Body, maxBody)
-			if err := r.ParseForm(); err != nil {
+			// A file upload (multipart) is read whole, within maxBody, so
+			// that its CSRF field is checked like any other form's.
+			if err := r.ParseMultipartForm(maxBody); err != nil && !errors.Is(err, http.ErrNotMultipart) {
+				if _, big := errors.AsType[*http.MaxBytesError](err); big {
+					s.problem(w, r, v, http.StatusRequestEntityTooLarge, "The form is larger than this page takes.")
+					return
+				}
 				s.problem(w, r, v, http.StatusBadRequest, "The form could not be read.")
 				return
 			}
