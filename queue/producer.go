@@ -13,7 +13,7 @@ import (
 // producer runs the claim loop of one queue and the jobs it claims, at most
 // max at a time.
 type producer struct {
-	c     *Client
+	c      *Client
 	queue  string
 	max    int
 	perKey int // QueueConfig.PerKey

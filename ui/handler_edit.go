@@ -12,7 +12,7 @@ import (
 // the choice of one; with it, the editor of a new handler of the form.
 func (s *Server) handleHandlerNew(w http.ResponseWriter, r *http.Request, v *visit) error {
 	q := r.URL.Query()
-	form, err := s.findForm(w, r, v, q.Get("form"))
+	form, err := s.findHandlerForm(w, r, v, q.Get("form"))
 	if err != nil || form == nil {
 		return err
 	}
@@ -52,7 +52,7 @@ func (s *Server) editor(w http.ResponseWriter, r *http.Request, v *visit, status
 // webhook's signing secret is on the page that answers, and only there.
 func (s *Server) handleHandlerCreate(w http.ResponseWriter, r *http.Request, v *visit) error {
 	ctx := r.Context()
-	form, err := s.findForm(w, r, v, r.PostFormValue("form"))
+	form, err := s.findHandlerForm(w, r, v, r.PostFormValue("form"))
 	if err != nil || form == nil {
 		return err
 	}

@@ -146,9 +146,9 @@ func handlerNote(h *inkform.Subscription) string {
 	return h.Type + " " + strings.Join(h.Events, ",")
 }
 
-// findForm reads the org's form by ID. One the org does not have is
+// findHandlerForm reads the org's form by ID. One the org does not have is
 // answered with a 404 page and nil.
-func (s *Server) findForm(w http.ResponseWriter, r *http.Request, v *visit, id string) (*inkform.Form, error) {
+func (s *Server) findHandlerForm(w http.ResponseWriter, r *http.Request, v *visit, id string) (*inkform.Form, error) {
 	f, err := s.Forms.FindForm(r.Context(), v.Org.ID, id)
 	if code := inkform.ErrorCode(err); code == inkform.ENOTFOUND || code == inkform.EINVALID || err == nil && id == "" {
 		s.problem(w, r, v, http.StatusNotFound, "There is no such form. Pick one on the handlers page.")
