@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -16,7 +15,6 @@ import (
 	"github.com/inkform/inkform/oidc"
 	"github.com/inkform/inkform/oidc/oidctest"
 	"github.com/inkform/inkform/passwd"
-	"github.com/inkform/inkform/sqlstore"
 	"github.com/inkform/inkform/twofactor"
 )
 
@@ -31,18 +29,7 @@ func TestBrowserSecondFactor(t *testing.T) {
 	t.Parallel()
 	tb := newTab(t)
 	ctx := context.Background()
-	db, err := sqlstore.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "inkform.db"), sqlstore.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	org, err := db.CreateOrg(ctx, "Riverside Clinic")
-	if err != nil {
-		t.Fatal(err)
-	}
+	db, org := newSQLiteOrg(t)
 	hash, err := passwd.Hash(password, cheap)
 	if err != nil {
 		t.Fatal(err)

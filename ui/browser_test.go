@@ -170,9 +170,9 @@ func (tb *tab) acceptDialogs() func() int {
 	return func() int { mu.Lock(); defer mu.Unlock(); return n }
 }
 
-// newBrowserConsole serves a console over a real SQLite store with a
-// verifier whose password has the default (real) cost.
-func newBrowserConsole(t *testing.T) (*httptest.Server, *sqlstore.DB) {
+// newSQLiteOrg opens a migrated SQLite store in a temporary folder, closed
+// when the test ends, with one org in it.
+func newSQLiteOrg(t *testing.T) (*sqlstore.DB, *inkform.Org) {
 	t.Helper()
 	ctx := context.Background()
 	db, err := sqlstore.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "inkform.db"), sqlstore.Options{})
@@ -187,6 +187,15 @@ func newBrowserConsole(t *testing.T) (*httptest.Server, *sqlstore.DB) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return db, org
+}
+
+// newBrowserConsole serves a console over a real SQLite store with a
+// verifier whose password has the default (real) cost.
+func newBrowserConsole(t *testing.T) (*httptest.Server, *sqlstore.DB) {
+	t.Helper()
+	ctx := context.Background()
+	db, org := newSQLiteOrg(t)
 	hash, err := passwd.Hash(password, passwd.DefaultParams)
 	if err != nil {
 		t.Fatal(err)

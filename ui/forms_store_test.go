@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -13,7 +12,6 @@ import (
 	"github.com/inkform/inkform/blob"
 	"github.com/inkform/inkform/passwd"
 	"github.com/inkform/inkform/pdf"
-	"github.com/inkform/inkform/sqlstore"
 )
 
 // TestFormsOnSQLite runs the forms pages on the real store, blobs on disk
@@ -24,18 +22,7 @@ import (
 func TestFormsOnSQLite(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	db, err := sqlstore.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "inkform.db"), sqlstore.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	org, err := db.CreateOrg(ctx, "Riverside Clinic")
-	if err != nil {
-		t.Fatal(err)
-	}
+	db, org := newSQLiteOrg(t)
 	hash, err := passwd.Hash(password, cheap)
 	if err != nil {
 		t.Fatal(err)
