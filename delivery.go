@@ -35,15 +35,6 @@ var (
 	ErrPrivateTarget = errors.New("webhook target resolves to a loopback, private or link-local address")
 )
 
-// DeliveryWaker hurries deliveries that wait for a document's PDF.
-type DeliveryWaker interface {
-	// WakeDeliveries makes the snoozed deliveries of the document's events
-	// due now. The render worker calls it once a PDF is saved, so a
-	// delivery waiting for it goes out at once instead of at its next
-	// poll. A document without waiting deliveries is no error.
-	WakeDeliveries(ctx context.Context, orgID, documentID string) error
-}
-
 // DeliveryPruner trims the subscriptions' delivery logs of all orgs, for the
 // maintenance job.
 type DeliveryPruner interface {

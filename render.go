@@ -98,8 +98,9 @@ type RenderStore interface {
 	// SaveRender records a render unless one of the same or a newer state
 	// of the document is already recorded (a slow worker must not replace
 	// a newer PDF, and the first render of a state keeps its ETag); it
-	// reports whether it stored r. ENOTFOUND when the org
-	// has no such document.
+	// reports whether it stored r. Storing it makes the document's
+	// deliveries that wait for their PDF (DeliveryPDFWait) due in the same
+	// commit. ENOTFOUND when the org has no such document.
 	SaveRender(ctx context.Context, orgID string, r *DocumentRender) (bool, error)
 	// RequestRender enqueues a RenderPDFArgs job for the document unless
 	// one is still to run. ENOTFOUND when the org has no such document.

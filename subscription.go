@@ -34,6 +34,25 @@ func EventWaitsForPDF(event string) bool {
 	return event == EventDocumentValidated || event == EventDocumentNeedsVerification
 }
 
+// WaitsForPDF reports whether a delivery of event to s waits for the
+// document's current PDF: webhooks (so the receiver can fetch it at once),
+// e-mail (it is attached) and PDF exports, for the events that have one.
+func (s *Subscription) WaitsForPDF(event string) bool {
+	if !EventWaitsForPDF(event) {
+		return false
+	}
+	return s.Type != SubscriptionExport || s.Format == ExportPDF
+}
+
+// DeliveryPDFWait is how long a delivery that waits for its document's PDF
+// (Subscription.WaitsForPDF) is held when it is enqueued: the change that
+// raised the event enqueued the render in the same transaction, and saving
+// that render makes the delivery due (RenderStore.SaveRender), so it is not
+// claimed before its PDF exists, however long the render queue. The wait is
+// only the safety net for a render that does not come (the delivery then
+// asks for one itself).
+const DeliveryPDFWait = 30 * time.Second
+
 // Subscription types.
 const (
 	// SubscriptionWebhook POSTs each event, signed as Standard Webhooks

@@ -88,7 +88,7 @@ func (w *DeliverWorker) Work(ctx context.Context, job *queue.Job[inkform.Deliver
 		return queue.Snooze(jitter(busyWait(time.Since(job.CreatedAt))))
 	}
 	defer release()
-	if needsPDF(h, a.Event) {
+	if h.WaitsForPDF(a.Event) {
 		// A redelivery of an old message waits from its own start.
 		since := a.EventAt
 		if job.CreatedAt.After(since) {
@@ -150,16 +150,6 @@ func (w *DeliverWorker) gone(job *queue.Job[inkform.DeliverArgs], err error) err
 // a slow endpoint does not poll the database in a tight loop.
 func busyWait(waited time.Duration) time.Duration {
 	return min(max(waited/10, 500*time.Millisecond), 30*time.Second)
-}
-
-// needsPDF reports whether a delivery waits for the document's current
-// PDF: webhooks (so the receiver can fetch it at once), e-mail (it is
-// attached) and PDF exports, for the events that have one.
-func needsPDF(h *inkform.Subscription, event string) bool {
-	if !inkform.EventWaitsForPDF(event) {
-		return false
-	}
-	return h.Type != inkform.SubscriptionExport || h.Format == inkform.ExportPDF
 }
 
 // awaitPDF reports whether the delivery must wait for the document's PDF.

@@ -10,9 +10,9 @@ import (
 
 // pdfWatch tells a delivery that is checking for its document's PDF
 // whether a render of the document was saved meanwhile (TopicRenders).
-// The render's wake-up (inkform.DeliveryWaker) makes snoozed deliveries
-// due; a delivery that read "no PDF yet" just before the PDF was saved
-// is still running then, and would snooze past it. The watch closes that
+// Saving a render makes the document's held and snoozed deliveries due
+// (inkform.RenderStore.SaveRender); a delivery that read "no PDF yet" just
+// before the PDF was saved is still running then, and would snooze past it. The watch closes that
 // gap, so a waiting delivery can snooze until woken rather than poll.
 type pdfWatch struct {
 	mu      sync.Mutex

@@ -94,5 +94,5 @@ func submitSample(t testing.TB, db *sqlstore.DB, org, form string) *inkform.Docu
 
 // newRenderWorker returns a render worker on db and blobs.
 func newRenderWorker(db *sqlstore.DB, blobs inkform.BlobStore) *RenderWorker {
-	return &RenderWorker{Documents: db, Forms: db, Renders: db, Printer: pdf.Printer{}, Deliveries: db, Blobs: blobs, Logger: discardLogger()}
+	return &RenderWorker{Documents: db, Forms: db, Renders: db, Printer: pdf.Printer{}, Blobs: blobs, Logger: discardLogger()}
 }

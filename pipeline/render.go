@@ -28,11 +28,9 @@ type RenderWorker struct {
 	Forms     inkform.FormService
 	Renders   inkform.RenderStore
 	Printer   inkform.DocumentPrinter
-	// Deliveries are woken when a new PDF is saved: deliveries that need
-	// it wait for it.
-	Deliveries inkform.DeliveryWaker
 	// Notifier, when set, hears of every saved render (TopicRenders), so
 	// deliveries that were checking for the PDF as it was saved go out.
+	// (Deliveries that wait for the PDF are made due by SaveRender.)
 	Notifier inkform.Notifier
 	Blobs    inkform.BlobStore
 	Logger   *slog.Logger
@@ -90,11 +88,8 @@ func (w *RenderWorker) Work(ctx context.Context, job *queue.Job[inkform.RenderPD
 		return fmt.Errorf("record render: %w", err)
 	}
 	if saved {
-		// Deliveries waiting for this PDF snooze until it is saved: wake
-		// the snoozed ones, and tell those checking for it right now.
-		if err := w.Deliveries.WakeDeliveries(ctx, org, id); err != nil {
-			w.Logger.Warn("wake deliveries", "document", id, "err", err)
-		}
+		// SaveRender made the deliveries waiting for this PDF due; tell
+		// those checking for it right now.
 		if w.Notifier != nil {
 			if err := w.Notifier.Publish(ctx, inkform.TopicRenders, inkform.DocumentNotice(org, id)); err != nil {
 				w.Logger.Warn("announce render", "document", id, "err", err)

@@ -60,3 +60,9 @@ curl -sf "${auth[@]}" "http://$addr/api/v1/forms/$form/handlers" \
 echo "== $(git rev-parse --short HEAD) store=${1:-sqlite} nodes=$nodes $(nproc) cores, ink $(wc -c <"$tmp/ink.inkml") bytes"
 "$tmp/inkload" -e2e "$docs" -receive "$hook" -url "http://$addr/api/v1/ink" -token "$gateway" -file "$tmp/ink.inkml" \
   -c "$conns" -rate "$rate" -pids "$(IFS=,; echo "${pids[*]}")"
+# Job attempts per document by queue and outcome: snoozes and retries are
+# work the documents did not need.
+{ curl -sf "http://$addr/metrics" || true; } | awk -v docs="$docs" '
+  /^inkform_job_attempts_total\{/ { match($0, /queue="[^"]*"/); q = substr($0, RSTART+7, RLENGTH-8)
+    match($0, /outcome="[^"]*"/); o = substr($0, RSTART+9, RLENGTH-10); n[q " " o] += $NF }
+  END { printf "job attempts per document (serve node):"; for (k in n) printf "  %s %.2f", k, n[k] / docs; print "" }'

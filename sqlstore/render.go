@@ -36,12 +36,13 @@ func (db *DB) FindRender(ctx context.Context, orgID, documentID string) (*inkfor
 
 // SaveRender implements inkform.RenderStore. The document's row is locked
 // first, which checks the org and makes concurrent saves for one document
-// take turns, so the "newer state wins" comparison cannot race.
+// take turns, so the "newer state wins" comparison cannot race. A stored
+// render wakes the document's held deliveries in the same commit.
 func (db *DB) SaveRender(ctx context.Context, orgID string, r *inkform.DocumentRender) (bool, error) {
 	if r == nil || r.DocumentID == "" || r.Key == "" {
 		return false, inkform.Errorf(inkform.EINVALID, "save render: document and key are required")
 	}
-	saved := false
+	saved, woken := false, int64(0)
 	err := db.inWrite(ctx, func(tx querier) error {
 		if _, err := db.lockDocument(ctx, tx, orgID, r.DocumentID); err != nil {
 			return err
@@ -70,10 +71,14 @@ func (db *DB) SaveRender(ctx context.Context, orgID string, r *inkform.DocumentR
 			return fmt.Errorf("insert render: %w", err)
 		}
 		saved = true
-		return nil
+		woken, err = db.wakeDeliveries(ctx, tx, orgID, r.DocumentID)
+		return err
 	})
 	if err != nil {
 		return false, fmt.Errorf("save render: %w", err)
+	}
+	if woken > 0 {
+		db.notifyEnqueued(inkform.QueueDeliver)
 	}
 	return saved, nil
 }

@@ -187,13 +187,31 @@ func (db *DB) enqueueDeliveries(ctx context.Context, tx querier, d *inkform.Docu
 	if err != nil {
 		return false, err
 	}
-	deliveries := inkform.Deliveries(hs, event, d.ID, d.Fields, db.now(), purged)
+	now := db.now()
+	deliveries := inkform.Deliveries(hs, event, d.ID, d.Fields, now, purged)
 	for _, args := range deliveries {
-		if err := db.enqueueTx(ctx, tx, d.OrgID, args); err != nil {
+		var opts inkform.EnqueueOpts
+		if h := deliveringTo(hs, args.SubscriptionID); h != nil && h.WaitsForPDF(event) {
+			// The caller enqueues the document's render in this transaction
+			// too: hold the delivery until SaveRender wakes it, so it is not
+			// claimed only to find no PDF and snooze.
+			opts.RunAt = now.Add(inkform.DeliveryPDFWait)
+		}
+		if _, err := db.enqueueJob(ctx, tx, d.OrgID, args, opts); err != nil {
 			return false, err
 		}
 	}
 	return len(deliveries) > 0, nil
+}
+
+// deliveringTo returns the subscription of hs with the ID, nil when none.
+func deliveringTo(hs []*inkform.Subscription, id string) *inkform.Subscription {
+	for _, h := range hs {
+		if h.ID == id {
+			return h
+		}
+	}
+	return nil
 }
 
 // DeleteSubscription implements inkform.SubscriptionStore.

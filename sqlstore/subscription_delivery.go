@@ -9,10 +9,7 @@ import (
 	"github.com/inkform/inkform"
 )
 
-var (
-	_ inkform.DeliveryWaker  = (*DB)(nil)
-	_ inkform.DeliveryPruner = (*DB)(nil)
-)
+var _ inkform.DeliveryPruner = (*DB)(nil)
 
 // deliveryColumns are the columns scanDelivery reads.
 const deliveryColumns = `id, handler_id, message_id, event, document_id, event_at, attempt, status_code, latency_ms, error_message, attempted_at`
@@ -188,35 +185,26 @@ func (db *DB) PruneDeliveries(ctx context.Context, before time.Time, limit int) 
 	return int(n), nil
 }
 
-// WakeDeliveries makes the snoozed deliveries of a document's events due
-// now. A delivery that needs the document's PDF snoozes while it is
-// rendered; the render worker calls this once the PDF is saved, so the
-// delivery goes out at once instead of at its next poll.
-func (db *DB) WakeDeliveries(ctx context.Context, orgID, documentID string) error {
-	if !inkform.ValidID(documentID) {
-		return inkform.Errorf(inkform.EINVALID, "wake deliveries: bad document ID")
-	}
+// wakeDeliveries makes the held deliveries of a document's events due now,
+// inside the caller's transaction, and reports how many it woke. A delivery
+// that needs the document's PDF is enqueued held (inkform.DeliveryPDFWait)
+// or snoozes while it is rendered; SaveRender calls this as it records the
+// PDF, so the delivery goes out at once instead of at its next poll. The
+// caller calls notifyEnqueued(inkform.QueueDeliver) after the commit when
+// it woke any.
+func (db *DB) wakeDeliveries(ctx context.Context, tx querier, orgID, documentID string) (int64, error) {
 	now := micros(db.now())
 	// The index on (org_id, document_id) narrows the update to the
 	// document's jobs.
-	var n int64
-	err := db.inLeaseWrite(ctx, func(tx querier) error {
-		res, err := tx.exec(ctx, `UPDATE jobs SET run_at = ?
-			WHERE org_id = ? AND document_id = ? AND kind = ? AND queue = ? AND state = 'available' AND run_at > ?`,
-			now, orgID, documentID, inkform.DeliverArgs{}.Kind(), inkform.QueueDeliver, now)
-		if err != nil {
-			return err
-		}
-		if n, err = res.RowsAffected(); err != nil || n == 0 {
-			return err
-		}
-		return db.notifyTx(ctx, tx, inkform.QueueDeliver)
-	})
+	res, err := tx.exec(ctx, `UPDATE jobs SET run_at = ?
+		WHERE org_id = ? AND document_id = ? AND kind = ? AND queue = ? AND state = 'available' AND run_at > ?`,
+		now, orgID, documentID, inkform.DeliverArgs{}.Kind(), inkform.QueueDeliver, now)
 	if err != nil {
-		return fmt.Errorf("wake deliveries: %w", err)
+		return 0, fmt.Errorf("wake deliveries: %w", err)
 	}
-	if n > 0 {
-		db.notifyEnqueued(inkform.QueueDeliver)
+	n, err := res.RowsAffected()
+	if err != nil || n == 0 {
+		return 0, err
 	}
-	return nil
+	return n, db.notifyTx(ctx, tx, inkform.QueueDeliver)
 }

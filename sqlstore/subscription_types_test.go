@@ -2,6 +2,7 @@ package sqlstore_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"sync"
@@ -197,13 +198,20 @@ func TestRedeliverAndPrune(t *testing.T) {
 	})
 }
 
-// TestWakeDeliveries checks that a saved render makes the snoozed
-// deliveries of its document due, and only those of that document and org.
-func TestWakeDeliveries(t *testing.T) {
+// TestSaveRenderWakesDeliveries checks that a saved render makes the held
+// deliveries of its document due in its commit, and only those of that
+// document and org.
+func TestSaveRenderWakesDeliveries(t *testing.T) {
 	t.Parallel()
 	forEachDB(t, func(t *testing.T, db *sqlstore.DB) {
 		ctx := context.Background()
 		org, other := newOrg(t, db), newOrg(t, db)
+		form := newForm(t, db, org.ID, inkform.PatternCopied, 1)
+		captured := capture(t, db, org.ID, submission("", pageInk(form.Pages[0].Address, 1, 10))).Documents[0]
+		doc, err := db.FindDocument(ctx, org.ID, captured.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
 		later := time.Now().Add(time.Hour)
 		enqueue := func(orgID, docID string) int64 {
 			j, err := db.Enqueue(ctx, orgID, inkform.DeliverArgs{SubscriptionID: inkform.NewID(), DocumentID: docID,
@@ -214,12 +222,12 @@ func TestWakeDeliveries(t *testing.T) {
 			}
 			return j.ID
 		}
-		doc, otherDoc := inkform.NewID(), inkform.NewID()
-		mine := enqueue(org.ID, doc)
-		notMine := enqueue(org.ID, otherDoc)
-		otherOrg := enqueue(other.ID, doc)
-		if err := db.WakeDeliveries(ctx, org.ID, doc); err != nil {
-			t.Fatal(err)
+		mine := enqueue(org.ID, doc.ID)
+		notMine := enqueue(org.ID, inkform.NewID())
+		otherOrg := enqueue(other.ID, doc.ID)
+		r := &inkform.DocumentRender{DocumentID: doc.ID, SourceUpdatedAt: doc.UpdatedAt, Key: "k", SHA256: "aa", Size: 1}
+		if saved, err := db.SaveRender(ctx, org.ID, r); err != nil || !saved {
+			t.Fatalf("SaveRender = %v, %v", saved, err)
 		}
 		jobs, err := db.ClaimJobs(ctx, inkform.QueueDeliver, "w", 10, time.Minute, 0)
 		if err != nil {
@@ -232,7 +240,50 @@ func TestWakeDeliveries(t *testing.T) {
 			}
 			t.Fatalf("claimed %v; want only %d (not %d of another document, %d of another org)", ids, mine, notMine, otherOrg)
 		}
-		wantCode(t, db.WakeDeliveries(ctx, org.ID, "x%"), inkform.EINVALID)
+	})
+}
+
+// TestDeliveriesHeldForPDF checks that the deliveries of an event with a
+// PDF are enqueued held (inkform.DeliveryPDFWait) when their subscription
+// waits for it, and due at once when it does not.
+func TestDeliveriesHeldForPDF(t *testing.T) {
+	t.Parallel()
+	forEachDB(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		org := newOrg(t, db)
+		form := newForm(t, db, org.ID, inkform.PatternCopied, 1)
+		events := []string{inkform.EventDocumentValidated, inkform.EventDocumentNeedsVerification}
+		hook := &inkform.Subscription{FormID: form.ID, Type: inkform.SubscriptionWebhook,
+			URL: "https://example.org/hook", Events: events}
+		csv := &inkform.Subscription{FormID: form.ID, Type: inkform.SubscriptionExport,
+			Target: "t", Format: inkform.ExportCSV, Path: "{form}.csv", Events: events}
+		if err := db.CreateSubscription(ctx, org.ID, hook, inkform.NewWebhookSecret()); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.CreateSubscription(ctx, org.ID, csv, ""); err != nil {
+			t.Fatal(err)
+		}
+		id := capture(t, db, org.ID, submission("", pageInk(form.Pages[0].Address, 1, 10))).Documents[0].ID
+		before := time.Now()
+		in := &inkform.Interpretation{Status: inkform.StatusNeedsVerification, Cause: "test", InkRows: 1}
+		if saved, err := db.SaveInterpretation(ctx, org.ID, id, in); err != nil || !saved {
+			t.Fatalf("SaveInterpretation = %v, %v", saved, err)
+		}
+		jobs, err := db.ListJobs(ctx, org.ID, inkform.JobFilter{Kind: inkform.DeliverArgs{}.Kind(), Limit: 10})
+		if err != nil {
+			t.Fatal(err)
+		}
+		held := map[string]bool{}
+		for _, j := range jobs {
+			var a inkform.DeliverArgs
+			if err := json.Unmarshal(j.Args, &a); err != nil {
+				t.Fatal(err)
+			}
+			held[a.SubscriptionID] = j.RunAt.After(before.Add(inkform.DeliveryPDFWait / 2))
+		}
+		if len(held) != 2 || !held[hook.ID] || held[csv.ID] {
+			t.Fatalf("held by subscription %v; want the webhook's held, the CSV export's due", held)
+		}
 	})
 }
 

@@ -42,7 +42,7 @@ func TestExportToBothStores(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := &pipeline.RenderWorker{Documents: db, Forms: db, Renders: db, Printer: pdf.Printer{}, Deliveries: db, Blobs: mainStore,
+	w := &pipeline.RenderWorker{Documents: db, Forms: db, Renders: db, Printer: pdf.Printer{}, Blobs: mainStore,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	if err := w.Work(ctx, &queue.Job[inkform.RenderPDFArgs]{Job: &inkform.Job{OrgID: org.ID}, Args: inkform.RenderPDFArgs{DocumentID: doc.ID}}); err != nil {
 		t.Fatalf("render: %v", err)

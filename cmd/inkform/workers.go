@@ -65,10 +65,10 @@ func startWorkers(ctx context.Context, db *sqlstore.DB, recs *pipeline.Recognize
 	ws := queue.NewWorkers()
 	pipeline.Workers{
 		Interpret: &pipeline.InterpretWorker{Documents: db, Forms: db, Updater: db, Interpreter: interpret.Engine{}, Recognizers: recs, Logger: logger},
-		Render: &pipeline.RenderWorker{Documents: db, Forms: db, Renders: db, Printer: pdf.Printer{Backgrounds: pdf.NewBackgroundCache(backgroundCacheBytes)}, Deliveries: db, Notifier: notifier, Blobs: blobs,
+		Render: &pipeline.RenderWorker{Documents: db, Forms: db, Renders: db, Printer: pdf.Printer{Backgrounds: pdf.NewBackgroundCache(backgroundCacheBytes)}, Notifier: notifier, Blobs: blobs,
 			Logger: logger},
 		Deliver: deliver,
-		Maintenance: &pipeline.MaintenanceWorker{Retention: db, Deliveries: db, Blobs: blobs, Logger: logger,
+		Maintenance: &pipeline.MaintenanceWorker{Retention: db, Blobs: blobs, Logger: logger,
 			DeliveryRetention: time.Duration(cfg.deliver.LogDays) * 24 * time.Hour},
 	}.Register(ws)
 	queues := map[string]queue.QueueConfig{}
