@@ -33,6 +33,7 @@ type view struct {
 
 	Email, Org string    // the sign-in form, filled in again after a failure
 	Sections   []section // the console home page
+	Unwired    bool      // the home page: none of the role's parts is set up here
 	IdleFor    string    // how long the session survives without use
 	EndsAt     time.Time // when the session ends at the latest
 	Back       string    // the error page's way back
