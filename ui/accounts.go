@@ -52,7 +52,7 @@ func (s *Server) accountRoutes() []route {
 // service.
 func (s *Server) tokens(h pageHandler) http.Handler {
 	return s.signedIn(inkform.PermTokensManage, func(w http.ResponseWriter, r *http.Request, v *visit) error {
-		if s.Tokens == nil {
+		if !s.hasTokens() {
 			s.problem(w, r, v, http.StatusServiceUnavailable, "API tokens are not set up on this server.")
 			return nil
 		}

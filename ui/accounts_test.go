@@ -81,6 +81,38 @@ func (b *browser) post(from, path string, form url.Values) *page {
 	return b.do("POST", path, form)
 }
 
+// refusal is a request the accounts pages refuse: who sends it where,
+// with which form (nil: a GET), the status they answer and what the
+// page says.
+type refusal struct {
+	name   string
+	b      *browser
+	path   string
+	form   url.Values
+	status int
+	says   string
+}
+
+// wantRefused sends each request, a form with the CSRF token of the page
+// at from, and checks its status and that the page says why in an alert.
+// It returns the pages, in order, for a test's own checks.
+func wantRefused(t *testing.T, from string, cases []refusal) []*page {
+	t.Helper()
+	pages := make([]*page, len(cases))
+	for i, c := range cases {
+		if c.form == nil {
+			pages[i] = c.b.get(c.path)
+		} else {
+			pages[i] = c.b.post(from, c.path, c.form)
+		}
+		pages[i].wantStatus(t, c.name, c.status)
+		if !strings.Contains(pages[i].body, c.says) || !strings.Contains(pages[i].body, `role="alert"`) {
+			t.Errorf("%s: the page does not say %q in an alert:\n%s", c.name, c.says, pages[i].body)
+		}
+	}
+	return pages
+}
+
 var secretOnPage = regexp.MustCompile(`value="(` + inkform.TokenPrefix + `[a-z2-7]+)"`)
 
 // TestTokenCreateShownOnce: a new token's secret is on the 201 page once,
@@ -138,24 +170,13 @@ func TestTokenCreateRefused(t *testing.T) {
 	a := newAccountsHarness(t)
 	org := a.org("Clinic")
 	boss, _ := a.signedIn(t, org, "boss@example.org", inkform.RoleAdmin)
-	for _, c := range []struct {
-		name   string
-		form   url.Values
-		status int
-		says   string
-	}{
-		{"no name", url.Values{"name": {" "}, "role": {"gateway"}}, http.StatusUnprocessableEntity, "name of 1 to 200"},
-		{"long name", url.Values{"name": {strings.Repeat("n", 201)}, "role": {"gateway"}}, http.StatusUnprocessableEntity, "name of 1 to 200"},
-		{"unknown role", url.Values{"name": {"x"}, "role": {"root"}}, http.StatusUnprocessableEntity, "roles listed"},
-		{"expiry today", url.Values{"name": {"x"}, "role": {"gateway"}, "expires": {"2030-01-02"}}, http.StatusUnprocessableEntity, "after today"},
-		{"expiry garbled", url.Values{"name": {"x"}, "role": {"gateway"}, "expires": {"soon"}}, http.StatusUnprocessableEntity, "after today"},
-	} {
-		p := boss.post("/tokens", "/tokens", c.form)
-		p.wantStatus(t, c.name, c.status)
-		if !strings.Contains(p.body, c.says) || !strings.Contains(p.body, `role="alert"`) {
-			t.Errorf("%s: the page does not say %q:\n%s", c.name, c.says, p.body)
-		}
-	}
+	wantRefused(t, "/tokens", []refusal{
+		{"no name", boss, "/tokens", url.Values{"name": {" "}, "role": {"gateway"}}, http.StatusUnprocessableEntity, "name of 1 to 200"},
+		{"long name", boss, "/tokens", url.Values{"name": {strings.Repeat("n", 201)}, "role": {"gateway"}}, http.StatusUnprocessableEntity, "name of 1 to 200"},
+		{"unknown role", boss, "/tokens", url.Values{"name": {"x"}, "role": {"root"}}, http.StatusUnprocessableEntity, "roles listed"},
+		{"expiry today", boss, "/tokens", url.Values{"name": {"x"}, "role": {"gateway"}, "expires": {"2030-01-02"}}, http.StatusUnprocessableEntity, "after today"},
+		{"expiry garbled", boss, "/tokens", url.Values{"name": {"x"}, "role": {"gateway"}, "expires": {"soon"}}, http.StatusUnprocessableEntity, "after today"},
+	})
 	boss.do("POST", "/tokens", url.Values{"csrf": {"forged"}, "name": {"x"}, "role": {"gateway"}}).wantStatus(t, "forged", http.StatusForbidden)
 	for _, role := range []inkform.Role{inkform.RoleDesigner, inkform.RoleVerifier, inkform.RoleIntegrator} {
 		b, _ := a.signedIn(t, org, string(role)+"@example.org", role)

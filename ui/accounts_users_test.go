@@ -55,20 +55,13 @@ func TestUserCreate(t *testing.T) {
 		t.Errorf("audit events %+v", ev)
 	}
 
-	for _, c := range []struct {
-		name   string
-		form   url.Values
-		status int
-		says   string
-	}{
-		{"not an address", url.Values{"email": {"ann"}, "role": {"verifier"}}, http.StatusUnprocessableEntity, "must be an e-mail address"},
-		{"unknown role", url.Values{"email": {"bob@example.org"}, "role": {"root"}}, http.StatusUnprocessableEntity, "role must be one of"},
-		{"taken", url.Values{"email": {"ANN@example.org"}, "role": {"admin"}}, http.StatusConflict, "already has a user ann@example.org"},
-	} {
-		p := boss.post("/admin/users", "/admin/users", c.form)
-		p.wantStatus(t, c.name, c.status)
-		if !strings.Contains(p.body, c.says) || passwordOnPage.MatchString(p.body) {
-			t.Errorf("%s: the page does not say %q, or shows a password:\n%s", c.name, c.says, p.body)
+	for _, p := range wantRefused(t, "/admin/users", []refusal{
+		{"not an address", boss, "/admin/users", url.Values{"email": {"ann"}, "role": {"verifier"}}, http.StatusUnprocessableEntity, "must be an e-mail address"},
+		{"unknown role", boss, "/admin/users", url.Values{"email": {"bob@example.org"}, "role": {"root"}}, http.StatusUnprocessableEntity, "role must be one of"},
+		{"taken", boss, "/admin/users", url.Values{"email": {"ANN@example.org"}, "role": {"admin"}}, http.StatusConflict, "already has a user ann@example.org"},
+	}) {
+		if passwordOnPage.MatchString(p.body) {
+			t.Errorf("a refused form's page shows a password:\n%s", p.body)
 		}
 	}
 	if users, _ := a.users.ListUsers(context.Background(), org.ID); len(users) != 2 {
@@ -140,14 +133,7 @@ func TestUserUpdateRefused(t *testing.T) {
 	eve := a.user(other, "eve@example.org", inkform.RoleVerifier, password)
 	verifier, _ := a.signedIn(t, org, "val@example.org", inkform.RoleVerifier)
 	self := "/admin/users/" + bossUser.ID
-	for _, c := range []struct {
-		name   string
-		b      *browser
-		path   string
-		form   url.Values // nil: GET
-		status int
-		says   string
-	}{
+	wantRefused(t, "/", []refusal{
 		{"disable yourself", boss, self, url.Values{"action": {"disable"}}, http.StatusConflict, "cannot disable yourself"},
 		{"demote the last admin", boss, self, url.Values{"action": {"role"}, "role": {"verifier"}}, http.StatusConflict, "last enabled administrator"},
 		{"unknown role", boss, "/admin/users/" + ann.ID, url.Values{"action": {"role"}, "role": {"root"}}, http.StatusUnprocessableEntity, "roles listed"},
@@ -157,18 +143,7 @@ func TestUserUpdateRefused(t *testing.T) {
 		{"a verifier's list", verifier, "/admin/users", nil, http.StatusForbidden, "does not include"},
 		{"a verifier's reset", verifier, "/admin/users/" + ann.ID, url.Values{"action": {"reset"}}, http.StatusForbidden, "does not include"},
 		{"a verifier adds an admin", verifier, "/admin/users", url.Values{"email": {"x@example.org"}, "role": {"admin"}}, http.StatusForbidden, "does not include"},
-	} {
-		var p *page
-		if c.form == nil {
-			p = c.b.get(c.path)
-		} else {
-			p = c.b.post("/", c.path, c.form)
-		}
-		p.wantStatus(t, c.name, c.status)
-		if !strings.Contains(p.body, c.says) {
-			t.Errorf("%s: the page does not say %q:\n%s", c.name, c.says, p.body)
-		}
-	}
+	})
 	boss.do("POST", "/admin/users/"+ann.ID, url.Values{"csrf": {"forged"}, "action": {"disable"}}).wantStatus(t, "forged", http.StatusForbidden)
 	for _, u := range []*inkform.User{bossUser, ann, eve} {
 		got, err := a.users.FindUserByID(ctx, u.OrgID, u.ID)

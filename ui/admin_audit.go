@@ -27,7 +27,7 @@ func (s *Server) handleAudit(w http.ResponseWriter, r *http.Request, v *visit) e
 	av := &auditView{Actor: q.Get("actor"), Action: q.Get("action"), Kind: q.Get("kind"),
 		Object: q.Get("object"), Since: q.Get("since"), Until: q.Get("until")}
 	page := &view{Title: "Audit log", Visit: v, CSRF: v.CSRF, Audit: av}
-	if s.Audit == nil {
+	if !s.hasAudit() {
 		s.problem(w, r, v, http.StatusServiceUnavailable, "The audit log is not set up on this server.")
 		return nil
 	}

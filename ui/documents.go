@@ -36,7 +36,7 @@ func (s *Server) documentRoutes() []route {
 // services: a server wired without them says so instead of failing.
 func (s *Server) documents(perm inkform.Permission, h pageHandler) http.Handler {
 	return s.signedIn(perm, func(w http.ResponseWriter, r *http.Request, v *visit) error {
-		if s.Documents == nil || s.Forms == nil {
+		if !s.hasDocuments() {
 			s.problem(w, r, v, http.StatusServiceUnavailable, "The documents are not set up on this server.")
 			return nil
 		}

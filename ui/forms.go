@@ -87,7 +87,7 @@ const maxBackgroundFormBytes = inkform.MaxBackgroundBytes + 64<<10
 // server wired without it says so instead of failing.
 func (s *Server) forms(perm inkform.Permission, maxBody int64, h pageHandler) http.Handler {
 	return s.guard(perm, maxBody, func(w http.ResponseWriter, r *http.Request, v *visit) error {
-		if s.Forms == nil {
+		if !s.hasForms() {
 			s.problem(w, r, v, http.StatusServiceUnavailable, "The forms are not set up on this server.")
 			return nil
 		}

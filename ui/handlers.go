@@ -84,7 +84,7 @@ func (s *Server) handlerRoutes() []route {
 // subscription store and the forms.
 func (s *Server) handlers(h pageHandler) http.Handler {
 	return s.signedIn(inkform.PermSubscriptionsManage, func(w http.ResponseWriter, r *http.Request, v *visit) error {
-		if s.Subscriptions == nil || s.Forms == nil {
+		if !s.hasHandlers() {
 			s.problem(w, r, v, http.StatusServiceUnavailable, "Handlers are not set up on this server.")
 			return nil
 		}

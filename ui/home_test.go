@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/inkform/inkform"
+	"github.com/inkform/inkform/fake"
+	"github.com/inkform/inkform/inkml"
 )
 
 // TestHomeByRole: each role's console lists what it may use and never
@@ -13,7 +15,15 @@ import (
 // subscriptions.
 func TestHomeByRole(t *testing.T) {
 	t.Parallel()
-	h := newHarness(t)
+	// Every part wired, so that only the role decides what is shown
+	// (TestHomeHidesUnwired holds the rest). The home page only asks
+	// whether the quarantine is there, never calls it.
+	h := newHarness(t, func(s *Server) {
+		jobs := &fake.JobQueue{}
+		s.Tokens, s.Jobs, s.Capture = &fake.Tokens{}, jobs, &fake.Capture{}
+		s.Subscriptions = &fake.Subscriptions{Forms: s.Forms, Queue: jobs}
+		s.Quarantine, s.InkParser = struct{ inkform.QuarantineService }{}, inkml.Parser{Limits: inkml.DefaultLimits()}
+	})
 	org := h.org("Clinic")
 	for _, c := range []struct {
 		role   inkform.Role
@@ -90,5 +100,54 @@ func TestSectionsFor(t *testing.T) {
 		if sec.Title == "Users" && (i == 0 || sections[i-1].Title != "API tokens") {
 			t.Errorf("section Users does not follow API tokens")
 		}
+	}
+}
+
+// TestHomeHidesUnwired: the home page links a part of the console exactly
+// when the server has its services, so nobody is sent to a page that
+// answers 503; a role whose parts are all missing is told so.
+func TestHomeHidesUnwired(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		name  string
+		wire  func(*Server)
+		shown int // of the sections, for an admin
+	}{
+		{"users only", func(s *Server) {
+			s.Audit, s.Verification, s.Leases, s.Entries, s.Documents, s.Forms = nil, nil, nil, nil, nil, nil
+		}, 1},
+		{"no tokens, handlers, quarantine or tablets", func(s *Server) { s.Jobs = &fake.JobQueue{} }, 6},
+		{"no jobs, handlers, quarantine or tablets", func(s *Server) { s.Tokens = &fake.Tokens{} }, 6},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			h := newHarness(t, c.wire)
+			org := h.org("Clinic")
+			h.user(org, "boss@example.org", inkform.RoleAdmin, password)
+			h.user(org, "val@example.org", inkform.RoleVerifier, password)
+			b := h.browser(t)
+			b.mustSignIn("boss@example.org", password)
+			home := b.get("/").body
+			shown := 0
+			for _, sec := range sections {
+				linked := strings.Contains(home, `href="`+sec.Path+`"`)
+				status := b.get(sec.Path).StatusCode
+				if linked != (status != http.StatusServiceUnavailable) {
+					t.Errorf("%s: linked %v, its page answers %d", sec.Title, linked, status)
+				}
+				if linked {
+					shown++
+				}
+			}
+			if shown != c.shown {
+				t.Errorf("%d sections shown, want %d", shown, c.shown)
+			}
+			val := h.browser(t)
+			val.mustSignIn("val@example.org", password)
+			home = val.get("/").body
+			if wired := h.srv.Verification != nil; strings.Contains(home, "nothing to do") || strings.Contains(home, "not set up") == wired {
+				t.Errorf("a verifier's console with the station wired %v:\n%s", wired, home)
+			}
+		})
 	}
 }

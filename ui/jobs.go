@@ -24,7 +24,7 @@ type jobsView struct {
 // jobs is signedIn for the jobs pages, which need the job service.
 func (s *Server) jobs(h pageHandler) http.Handler {
 	return s.signedIn(inkform.PermJobsManage, func(w http.ResponseWriter, r *http.Request, v *visit) error {
-		if s.Jobs == nil {
+		if !s.hasJobs() {
 			s.problem(w, r, v, http.StatusServiceUnavailable, "The job queue is not set up on this server.")
 			return nil
 		}

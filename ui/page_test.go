@@ -163,3 +163,34 @@ func TestStatic(t *testing.T) {
 		t.Error("the URL of a missing file")
 	}
 }
+
+// TestPager renders each paged list with the pager partial: its label
+// names what is listed, and each link shows only when there is a page to
+// go to.
+func TestPager(t *testing.T) {
+	t.Parallel()
+	pages := mustParsePages(mustLoadStatic())
+	views := map[string]func(first, next string) *view{
+		"forms":           func(f, n string) *view { return &view{Title: "Forms", Forms: &formsView{First: f, Next: n}} },
+		"documents":       func(f, n string) *view { return &view{Title: "Documents", Docs: &documentsView{First: f, Next: n}} },
+		"jobs":            func(f, n string) *view { return &view{Title: "Jobs", Jobs: &jobsView{First: f, Next: n}} },
+		"deliveries_dead": func(f, n string) *view { return &view{Title: "Dead", Handlers: &handlersView{First: f, Next: n}} },
+	}
+	labels := map[string]string{"forms": "forms", "documents": "documents", "jobs": "jobs", "deliveries_dead": "dead deliveries"}
+	for name, build := range views {
+		for _, c := range []struct{ first, next, want string }{
+			{"", "", "\n  \n  \n"},
+			{"/l?a=1&b=2", "", "\n  <a href=\"/l?a=1&amp;b=2\">First page</a>\n  \n"},
+			{"/l", "/l?after=9", "\n  <a href=\"/l\">First page</a>\n  <a href=\"/l?after=9\" rel=\"next\">Next page</a>\n"},
+		} {
+			var out strings.Builder
+			if err := pages[name].ExecuteTemplate(&out, "layout", build(c.first, c.next)); err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			want := `<nav class="pager" aria-label="Pages of ` + labels[name] + `">` + c.want + "</nav>\n"
+			if !strings.Contains(out.String(), want) {
+				t.Errorf("%s with first %q, next %q: no pager %q in\n%s", name, c.first, c.next, want, out.String())
+			}
+		}
+	}
+}

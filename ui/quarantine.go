@@ -20,7 +20,7 @@ type quarantineView struct {
 // quarantine, the forms and the ink parser.
 func (s *Server) quarantine(h pageHandler) http.Handler {
 	return s.signedIn(inkform.PermQuarantine, func(w http.ResponseWriter, r *http.Request, v *visit) error {
-		if s.Quarantine == nil || s.InkParser == nil || s.Forms == nil {
+		if !s.hasQuarantine() {
 			s.problem(w, r, v, http.StatusServiceUnavailable, "The quarantine is not set up on this server.")
 			return nil
 		}

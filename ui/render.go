@@ -33,6 +33,7 @@ type view struct {
 
 	Email, Org string    // the sign-in form, filled in again after a failure
 	Sections   []section // the console home page
+	Unwired    bool      // the home page: none of the role's parts is set up here
 	IdleFor    string    // how long the session survives without use
 	EndsAt     time.Time // when the session ends at the latest
 	Back       string    // the error page's way back
@@ -63,7 +64,7 @@ type view struct {
 // are embedded, so a parse error is a bug that fails at start (and in
 // every test), never in front of a person.
 func mustParsePages(st *staticFiles) map[string]*template.Template {
-	funcs := template.FuncMap{"static": st.url, "mm": mm, "inc": func(i int) int { return i + 1 }}
+	funcs := template.FuncMap{"static": st.url, "mm": mm, "inc": func(i int) int { return i + 1 }, "pager": pager}
 	// Partials (templates/part_*.html) are parsed into every page, so a
 	// page can use them and the lead's next pages can share them.
 	partials, err := fs.Glob(files, "templates/part_*.html")
@@ -83,6 +84,20 @@ func mustParsePages(st *staticFiles) map[string]*template.Template {
 		pages[strings.TrimSuffix(path.Base(name), ".html")] = t
 	}
 	return pages
+}
+
+// pagerView is what the pager partial (templates/part_pager.html) shows:
+// the ways to the first and the next page of a list.
+type pagerView struct {
+	Of    string // what the list holds, for the nav's label ("forms")
+	First string // the first page's URL while on a later one
+	Next  string // the next page's URL; "" on the last
+}
+
+// pager gives the pager partial its data, as a template can pass only
+// one value to another.
+func pager(of, first, next string) pagerView {
+	return pagerView{Of: of, First: first, Next: next}
 }
 
 // render writes a page. It renders into a buffer first, so a template

@@ -59,7 +59,7 @@ func (s *Server) station(h pageHandler) http.Handler {
 // withStation runs h when the station's services are wired.
 func (s *Server) withStation(h pageHandler) pageHandler {
 	return func(w http.ResponseWriter, r *http.Request, v *visit) error {
-		if s.Verification == nil || s.Leases == nil || s.Entries == nil || s.Documents == nil || s.Forms == nil {
+		if !s.hasStation() {
 			s.problem(w, r, v, http.StatusServiceUnavailable, "The verification station is not set up on this server.")
 			return nil
 		}

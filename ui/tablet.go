@@ -50,7 +50,7 @@ func (s *Server) tablet(h pageHandler) http.Handler {
 			s.problem(w, r, v, http.StatusForbidden, "Your role ("+string(v.User.Role)+") may not fill in forms.")
 			return nil
 		}
-		if s.Capture == nil || s.Forms == nil || s.Documents == nil {
+		if !s.hasTablets() {
 			s.problem(w, r, v, http.StatusServiceUnavailable, "Filling in forms is not set up on this server.")
 			return nil
 		}
