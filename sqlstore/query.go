@@ -201,7 +201,11 @@ func (db *DB) inTx(tx *sql.Tx) querier { return querier{db: db, x: tx} }
 func (db *DB) inWriterTx(tx *sql.Tx) querier { return querier{db: db, x: tx, kept: db.wKept} }
 
 // inWrite runs fn in a write transaction and commits it when fn returns nil.
+// On SQLite it may share its commit with others (sqlite_group.go).
 func (db *DB) inWrite(ctx context.Context, fn func(tx querier) error) error {
+	if db.group != nil {
+		return db.group.do(ctx, false, fn)
+	}
 	return db.write(ctx, false, fn)
 }
 
@@ -214,10 +218,19 @@ func (db *DB) inWrite(ctx context.Context, fn func(tx querier) error) error {
 // an fsync (relaxedWrite); MySQL has no per-transaction setting. Enqueues
 // and captures never use it.
 func (db *DB) inLeaseWrite(ctx context.Context, fn func(tx querier) error) error {
-	if db.d.embedded() {
+	if db.group != nil {
+		return db.group.do(ctx, true, fn)
+	}
+	return db.writeAlone(ctx, true, fn)
+}
+
+// writeAlone runs fn in a write transaction of its own: relaxed is
+// inLeaseWrite's, otherwise inWrite's.
+func (db *DB) writeAlone(ctx context.Context, relaxed bool, fn func(tx querier) error) error {
+	if relaxed && db.d.embedded() {
 		return db.relaxedWrite(ctx, fn)
 	}
-	return db.write(ctx, true, fn)
+	return db.write(ctx, relaxed, fn)
 }
 
 func (db *DB) write(ctx context.Context, lease bool, fn func(tx querier) error) error {

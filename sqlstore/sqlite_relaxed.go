@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"database/sql/driver"
 	"fmt"
 	"time"
@@ -35,23 +36,34 @@ const restoreTimeout = 5 * time.Second
 // end; a connection on which that fails is closed, never reused, so the
 // pool only ever hands out connections at FULL. The PRAGMAs run as plain
 // statements: a prepared one would be kept per connection (stmtcache).
-func (db *DB) relaxedWrite(ctx context.Context, fn func(tx querier) error) (err error) {
+func (db *DB) relaxedWrite(ctx context.Context, fn func(tx querier) error) error {
+	return db.onWriter(ctx, true, func(tx *sql.Tx) error { return fn(db.inWriterTx(tx)) })
+}
+
+// onWriter runs fn in a transaction on the writer connection, held for the
+// whole time, at synchronous=NORMAL when relaxed (see relaxedWrite), and
+// commits it when fn returns nil.
+func (db *DB) onWriter(ctx context.Context, relaxed bool, fn func(tx *sql.Tx) error) (err error) {
 	c, err := db.w.Conn(ctx)
 	if err != nil {
 		return fmt.Errorf("writer connection: %w", outage(err))
 	}
 	defer func() {
-		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), restoreTimeout)
-		defer cancel()
-		if _, rerr := c.ExecContext(rctx, pragmaSyncFull); rerr != nil {
-			// ErrBadConn from Raw makes database/sql close the connection.
-			_ = c.Raw(func(any) error { return driver.ErrBadConn })
+		if relaxed {
+			rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), restoreTimeout)
+			defer cancel()
+			if _, rerr := c.ExecContext(rctx, pragmaSyncFull); rerr != nil {
+				// ErrBadConn from Raw makes database/sql close the connection.
+				_ = c.Raw(func(any) error { return driver.ErrBadConn })
+			}
 		}
 		_ = c.Close()
 		db.wKept.prepareMissed(ctx)
 	}()
-	if _, err := c.ExecContext(ctx, pragmaSyncNormal); err != nil {
-		return fmt.Errorf("relax synchronous: %w", outage(err))
+	if relaxed {
+		if _, err := c.ExecContext(ctx, pragmaSyncNormal); err != nil {
+			return fmt.Errorf("relax synchronous: %w", outage(err))
+		}
 	}
 	tx, err := c.BeginTx(ctx, db.d.txOptions())
 	if err != nil {
@@ -60,7 +72,7 @@ func (db *DB) relaxedWrite(ctx context.Context, fn func(tx querier) error) (err 
 	// A no-op after Commit; after a panic in fn it ends the transaction
 	// before the setting is restored.
 	defer func() { _ = tx.Rollback() }()
-	if err := fn(db.inWriterTx(tx)); err != nil {
+	if err := fn(tx); err != nil {
 		return err
 	}
 	if err := tx.Commit(); err != nil {

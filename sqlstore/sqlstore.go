@@ -99,6 +99,10 @@ type DB struct {
 	listener atomic.Pointer[Listener]
 	dsn      string // of a server database, for the listener's connection
 
+	// group commits SQLite's inWrite and inLeaseWrite functions
+	// together (sqlite_group.go); nil on the servers.
+	group *writeGroup
+
 	closeOnce sync.Once
 	stop      chan struct{} // closed by Close to stop background goroutines
 	bg        sync.WaitGroup
@@ -128,6 +132,9 @@ func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
 		return nil, err
 	}
 	db.batcher = newBatcher(db)
+	if d.embedded() {
+		db.group = newWriteGroup(db)
+	}
 	db.deliveries.in = make(chan *deliveryRecord)
 	db.bg.Add(1)
 	go db.writeDeliveryLog(db.deliveries.in)
@@ -235,6 +242,9 @@ func (db *DB) Close() error {
 		}
 		close(db.stop)
 		db.bg.Wait()
+		if db.group != nil {
+			db.group.close() // after the background work, which writes too
+		}
 		err = db.closePools()
 	})
 	return err
