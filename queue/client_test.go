@@ -296,3 +296,25 @@ func TestBackoffGrowsWithJitter(t *testing.T) {
 		t.Errorf("Backoff(5) gave only %d distinct values in 20 calls: no jitter", len(seen))
 	}
 }
+
+// TestKeyLimitRefills checks that jobs a claim left behind for their key's
+// limit are claimed as soon as the running ones are completed, not at the
+// next poll: one handler's deliveries must not wait out poll intervals.
+func TestKeyLimitRefills(t *testing.T) {
+	t.Parallel()
+	s := &fake.JobQueue{}
+	var ids []int64
+	for i := range 6 {
+		ids = append(ids, enqueue(t, s, i, inkform.EnqueueOpts{LimitKey: "handler a"}).ID)
+	}
+	startClient(t, s, func(ctx context.Context, j *queue.Job[testArgs]) error {
+		time.Sleep(5 * time.Millisecond)
+		return nil
+	}, func(c *queue.Config) {
+		c.PollInterval = time.Hour
+		c.Queues = map[string]queue.QueueConfig{inkform.QueueDefault: {MaxWorkers: 8, PerKey: 2}}
+	})
+	for _, id := range ids {
+		waitState(t, s, id, inkform.JobCompleted) // within 5 s, the poll interval is an hour
+	}
+}

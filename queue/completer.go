@@ -20,6 +20,8 @@ type completer struct {
 	logger *slog.Logger
 	ids    chan int64
 	done   chan struct{}
+	// flushed, when set, is called after each batch is stored.
+	flushed func()
 }
 
 const (
@@ -81,6 +83,9 @@ func (c *completer) flush(ids []int64) {
 		err := c.store.CompleteJobs(ctx, c.worker, ids)
 		cancel()
 		if err == nil {
+			if c.flushed != nil {
+				c.flushed()
+			}
 			return
 		}
 		c.logger.Warn("complete jobs", "jobs", len(ids), "try", try+1, "err", err)

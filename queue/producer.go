@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"runtime/debug"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/inkform/inkform"
@@ -23,6 +24,7 @@ type producer struct {
 	jobs   sync.WaitGroup
 	mu     sync.Mutex
 	active int
+	keyed  atomic.Bool // the last claim may have left jobs for their key's limit
 }
 
 func newProducer(c *Client, queue string, qc QueueConfig) *producer {
@@ -57,7 +59,13 @@ func (p *producer) run() {
 	for {
 		if backlog {
 			if free, active := p.slots(); free > 0 && (active == 0 || free >= max(1, p.max/4)) {
-				backlog = p.claim(free)
+				var got int
+				got, backlog = p.claim(free)
+				// A short claim while jobs run may have left others behind
+				// for their key's limit (a busy handler): the completion of
+				// a running one frees a place for them (keyedDone).
+				_, active := p.slots()
+				p.keyed.Store(p.perKey > 0 && !backlog && (got > 0 || active > 0))
 			}
 		}
 		select {
@@ -73,21 +81,31 @@ func (p *producer) run() {
 	}
 }
 
+// keyedDone is told that completions were recorded: when the last claim
+// left jobs behind for their key's limit, the finished jobs' places are
+// free now (the claim counts a finished job as running until its completion
+// is stored), so the queue is claimed again.
+func (p *producer) keyedDone() {
+	if p.keyed.Load() {
+		p.wake()
+	}
+}
+
 func (p *producer) slots() (free, active int) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return p.max - p.active, p.active
 }
 
-// claim fills up to free slots and reports whether the queue may hold more
-// due jobs than it got.
-func (p *producer) claim(free int) bool {
+// claim fills up to free slots; it returns how many jobs it got and
+// whether the queue may hold more due jobs than that.
+func (p *producer) claim(free int) (int, bool) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	jobs, err := p.c.cfg.Store.ClaimJobs(ctx, p.queue, p.c.cfg.ID, free, p.c.cfg.Lease, p.perKey)
 	cancel()
 	if err != nil {
 		p.c.cfg.Logger.Warn("claim jobs", "queue", p.queue, "err", err)
-		return false
+		return 0, false
 	}
 	for _, j := range jobs {
 		p.mu.Lock()
@@ -97,7 +115,7 @@ func (p *producer) claim(free int) bool {
 		p.jobs.Add(1)
 		go p.execute(j)
 	}
-	return len(jobs) == free
+	return len(jobs), len(jobs) == free
 }
 
 func (p *producer) execute(j *inkform.Job) {
