@@ -9,6 +9,7 @@
 //	go run ./cmd/icrtrain                                  # train both, write them, evaluate on validation
 //	go run ./cmd/icrtrain -cnn-model icr/cnn.bin                # retrain the MLP, recalibrate the committed CNN (what CI checks)
 //	go run ./cmd/icrtrain -model icr/model.bin -cnn-model icr/cnn.bin -test  # evaluate the committed models
+//	go run ./cmd/icrtrain -model icr/model.bin -cnn-side 24 -cnn-layers 8,8p,16,16p,32p -cnn-hidden 256 -cnn-out /tmp/cnn.bin  # another CNN behind the committed MLP
 package main
 
 import (
@@ -50,6 +51,9 @@ func run(args []string, stdout io.Writer) error {
 	cnnModel := fs.String("cnn-model", "", "use this trained convolutional network instead of training one (it is calibrated anew unless -model is set too)")
 	cnnEpochs := fs.Int("cnn-epochs", cdef.Epochs, "epochs of the convolutional network")
 	cnnWorkers := fs.Int("cnn-workers", cdef.Workers, "goroutines training the convolutional network (another count gives another network)")
+	cnnSide := fs.Int("cnn-side", cdef.Side, "side in pixels of the convolutional network's ink maps")
+	cnnLayers := fs.String("cnn-layers", formatLayers(cdef.Convs, cdef.Pools), "conv widths of the convolutional network, comma-separated, p after a width for a 2×2 max pool")
+	cnnHidden := fs.String("cnn-hidden", formatWidths(cdef.Hidden), "dense hidden widths of the convolutional network, x-separated")
 	calibrate := fs.Bool("calibrate", false, "calibrate the -cnn-model network anew on the validation sources even with -model (writes -cnn-out)")
 	maxWrong := fs.Float64("max-wrong", 0, "also choose per set, on the validation sources, the lowest acceptance threshold (≥ 0.9) with at most this share wrong among accepted, and report it (e.g. 0.003)")
 	mlpOnly := fs.Bool("mlp-only", false, "no convolutional network: the MLP ensemble alone")
@@ -108,6 +112,13 @@ func run(args []string, stdout io.Writer) error {
 		} else {
 			cfg := cdef
 			cfg.Seed, cfg.Epochs, cfg.Workers = *seed, *cnnEpochs, *cnnWorkers
+			cfg.Side = *cnnSide
+			if cfg.Convs, cfg.Pools, err = parseLayers(*cnnLayers); err != nil {
+				return err
+			}
+			if cfg.Hidden, err = parseWidths(*cnnHidden); err != nil {
+				return err
+			}
 			if *verbose {
 				cfg.Log = stdout
 			}

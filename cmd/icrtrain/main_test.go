@@ -48,3 +48,34 @@ func TestRunRefusesMissingCorpus(t *testing.T) {
 		t.Fatalf("err %v, want open corpus error", err)
 	}
 }
+
+func TestParseCNNLayers(t *testing.T) {
+	t.Parallel()
+	convs, pools, err := parseLayers("8, 8p,16,16p,32p")
+	if err != nil || !reflect.DeepEqual(convs, []int{8, 8, 16, 16, 32}) || !reflect.DeepEqual(pools, []bool{false, true, false, true, true}) {
+		t.Errorf("parseLayers: %v %v %v", convs, pools, err)
+	}
+	for _, bad := range []string{"", "8,,16", "p", "0p", "8q", "8pp"} {
+		if _, _, err := parseLayers(bad); err == nil || !strings.Contains(err.Error(), "bad conv layer") {
+			t.Errorf("parseLayers(%q): err %v, want bad conv layer", bad, err)
+		}
+	}
+	if h, err := parseWidths("128x64"); err != nil || !reflect.DeepEqual(h, []int{128, 64}) {
+		t.Errorf("parseWidths: %v %v", h, err)
+	}
+	if h, err := parseWidths(""); err != nil || h != nil {
+		t.Errorf("parseWidths(\"\"): %v %v, want none", h, err)
+	}
+	if _, err := parseWidths("128x"); err == nil {
+		t.Error("parseWidths(\"128x\"): no error")
+	}
+	// The flags' defaults print the default network and parse back to it.
+	def := icrtrain.DefaultCNNConfig()
+	convs, pools, err = parseLayers(formatLayers(def.Convs, def.Pools))
+	if err != nil || !reflect.DeepEqual(convs, def.Convs) || !reflect.DeepEqual(pools, def.Pools) {
+		t.Errorf("round trip of %v %v: %v %v %v", def.Convs, def.Pools, convs, pools, err)
+	}
+	if h, err := parseWidths(formatWidths(def.Hidden)); err != nil || !reflect.DeepEqual(h, def.Hidden) {
+		t.Errorf("round trip of %v: %v %v", def.Hidden, h, err)
+	}
+}

@@ -57,21 +57,37 @@ func BenchmarkClassify(b *testing.B) {
 	}
 }
 
+// benchEngine returns the embedded cascade, or the MLP file named by
+// INKFORM_ICR_MODEL alone, or with INKFORM_ICR_CNN too the cascade of
+// both files (to time a candidate before it is embedded).
 func benchEngine(b *testing.B) *icr.Engine {
-	if p := os.Getenv("INKFORM_ICR_MODEL"); p != "" {
-		data, err := os.ReadFile(p)
+	p := os.Getenv("INKFORM_ICR_MODEL")
+	if p == "" {
+		e, err := icr.New()
 		if err != nil {
 			b.Fatal(err)
 		}
-		m, err := icr.DecodeModel(data)
-		if err != nil {
-			b.Fatal(err)
-		}
-		return icr.NewWithModel(m)
+		return e
 	}
-	e, err := icr.New()
+	m, err := icr.DecodeModel(readBench(b, p))
 	if err != nil {
 		b.Fatal(err)
 	}
-	return e
+	cp := os.Getenv("INKFORM_ICR_CNN")
+	if cp == "" {
+		return icr.NewWithModel(m)
+	}
+	c, err := icr.DecodeCNN(readBench(b, cp))
+	if err != nil {
+		b.Fatal(err)
+	}
+	return icr.NewCascade(m, c)
+}
+
+func readBench(b *testing.B, name string) []byte {
+	data, err := os.ReadFile(name)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return data
 }

@@ -23,7 +23,10 @@ func TestHeldOutAccuracy(t *testing.T) {
 		maxAcceptedErrors             float64
 	}{
 		{inkform.CharsetDigits, 0.985, 0.995, 0.95, 0.01},
-		{inkform.CharsetUpper, 0.96, 0.985, 0.85, 0.008},
+		// Round 4's letters gate accepts 92.6% with 1.00% wrong among them
+		// (round 3: 86.6%, 0.67%): the calibration rule trades errors for
+		// acceptance once the 92% target is within reach.
+		{inkform.CharsetUpper, 0.96, 0.985, 0.90, 0.012},
 	}
 	for _, tt := range tests {
 		r := Evaluate(e, test, tt.cs, inkform.DefaultConfidenceThreshold)

@@ -39,7 +39,7 @@ type CNNConfig struct {
 func DefaultCNNConfig() CNNConfig {
 	return CNNConfig{
 		Seed: 1, Side: 16, Convs: []int{16, 32, 64}, Pools: []bool{true, true, false}, Hidden: []int{128},
-		Epochs: 10, Batch: 64, LR: 2e-3, WeightDecay: 0.05, Workers: 2,
+		Epochs: 30, Batch: 64, LR: 2e-3, WeightDecay: 0.05, Workers: 2,
 	}
 }
 

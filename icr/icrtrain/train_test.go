@@ -45,7 +45,7 @@ func TestTrainDeterministic(t *testing.T) {
 // compares them byte for byte: it retrains the MLP ensemble with the
 // default configuration (icr/model.bin), then calibrates the committed
 // CNN's weights anew behind it on the validation sources (icr/cnn.bin:
-// weights, calibration and settings). The CNN's own training (about 12
+// weights, calibration and settings). The CNN's own training (about 17
 // minutes of two idle cores) is left out; `go run ./cmd/icrtrain` does it
 // with the same code. It takes minutes of one core, so it runs only when
 // asked, as CI does:
