@@ -64,8 +64,8 @@ func (p *producer) run() {
 				// A short claim while jobs run may have left others behind
 				// for their key's limit (a busy handler): the completion of
 				// a running one frees a place for them (keyedDone).
-				_, active := p.slots()
-				p.keyed.Store(p.perKey > 0 && !backlog && (got > 0 || active > 0))
+				_, running := p.slots()
+				p.keyed.Store(p.perKey > 0 && !backlog && (got > 0 || running > 0))
 			}
 		}
 		select {

@@ -192,9 +192,10 @@ func (db *DB) enqueueDeliveries(ctx context.Context, tx querier, d *inkform.Docu
 	for _, args := range deliveries {
 		var opts inkform.EnqueueOpts
 		if h := deliveringTo(hs, args.SubscriptionID); h != nil && h.WaitsForPDF(event) {
-			// The caller enqueues the document's render in this transaction
-			// too: hold the delivery until SaveRender wakes it, so it is not
-			// claimed only to find no PDF and snooze.
+			// Events with a PDF come from writeDocument, whose callers
+			// enqueue the document's render in this transaction too: hold
+			// the delivery until SaveRender wakes it, so it is not claimed
+			// only to find no PDF and snooze.
 			opts.RunAt = now.Add(inkform.DeliveryPDFWait)
 		}
 		if _, err := db.enqueueJob(ctx, tx, d.OrgID, args, opts); err != nil {
