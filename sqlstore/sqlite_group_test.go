@@ -3,7 +3,6 @@ package sqlstore
 import (
 	"context"
 	"errors"
-	"path/filepath"
 	"sync"
 	"testing"
 )
@@ -15,14 +14,7 @@ import (
 func TestWriteGroup(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	db, err := Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "group.db"), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if _, err := db.w.ExecContext(ctx, "CREATE TABLE t (x INTEGER)"); err != nil {
-		t.Fatal(err)
-	}
+	db := openTableT(t)
 	errFn := errors.New("handler failed")
 	const n = 400
 	// Write i inserts i, then fails as i's remainder by 4 says.

@@ -65,21 +65,14 @@ func TestRelaxedWriteRestoresFull(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()
-			db, err := Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "relaxed.db"), Options{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { db.Close() })
-			if _, err := db.w.ExecContext(ctx, "CREATE TABLE t (x INTEGER)"); err != nil {
-				t.Fatal(err)
-			}
+			db := openTableT(t)
 			if got := writerSync(t, db); got != syncFull {
 				t.Fatalf("synchronous before = %d, want FULL (%d)", got, syncFull)
 			}
 			wctx, cancel := context.WithCancel(ctx)
 			defer cancel()
 			inside := -1
-			err = func() (err error) {
+			err := func() (err error) {
 				defer func() {
 					if r := recover(); r != nil && tt.panics {
 						err = errors.New("panicked")
@@ -115,6 +108,22 @@ func TestRelaxedWriteRestoresFull(t *testing.T) {
 			}
 		})
 	}
+}
+
+// openTableT opens a SQLite store in the test's folder, closed when the
+// test ends, with one table t (x INTEGER) and no migrations.
+func openTableT(t *testing.T) *DB {
+	t.Helper()
+	ctx := context.Background()
+	db, err := Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "t.db"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if _, err := db.w.ExecContext(ctx, "CREATE TABLE t (x INTEGER)"); err != nil {
+		t.Fatal(err)
+	}
+	return db
 }
 
 func insertRow(ctx context.Context, tx querier) error {
