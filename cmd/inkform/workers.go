@@ -68,7 +68,7 @@ func startWorkers(ctx context.Context, db *sqlstore.DB, recs *pipeline.Recognize
 		Render: &pipeline.RenderWorker{Documents: db, Forms: db, Renders: db, Printer: pdf.Printer{Backgrounds: pdf.NewBackgroundCache(backgroundCacheBytes)}, Notifier: notifier, Blobs: blobs,
 			Logger: logger},
 		Deliver: deliver,
-		Maintenance: &pipeline.MaintenanceWorker{Retention: db, Blobs: blobs, Logger: logger,
+		Maintenance: &pipeline.MaintenanceWorker{Retention: db, Deliveries: db, Blobs: blobs, Logger: logger,
 			DeliveryRetention: time.Duration(cfg.deliver.LogDays) * 24 * time.Hour},
 	}.Register(ws)
 	queues := map[string]queue.QueueConfig{}
