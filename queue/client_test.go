@@ -77,8 +77,12 @@ func TestWorkCompletesEveryJobOnce(t *testing.T) {
 	t.Parallel()
 	s := &fake.JobQueue{}
 	var runs [201]atomic.Int32
+	var durable atomic.Int32 // runs whose writes were not marked redoable
 	startClient(t, s, func(ctx context.Context, j *queue.Job[testArgs]) error {
 		runs[j.Args.N].Add(1)
+		if !inkform.RedoableWrites(ctx) {
+			durable.Add(1)
+		}
 		return nil
 	}, nil)
 	var last *inkform.Job
@@ -93,6 +97,11 @@ func TestWorkCompletesEveryJobOnce(t *testing.T) {
 		if r := runs[n].Load(); r != 1 {
 			t.Errorf("job %d ran %d times, want once", n, r)
 		}
+	}
+	// A lost attempt runs again, so the store may commit its writes
+	// without waiting for the disk (inkform.WithRedoableWrites).
+	if n := durable.Load(); n != 0 {
+		t.Errorf("%d jobs ran in a context without redoable writes", n)
 	}
 }
 

@@ -141,6 +141,8 @@ func (p *producer) work(j *inkform.Job) (err error) {
 	}
 	ctx, cancel := context.WithTimeout(p.c.jobsCtx, unit.opts.Timeout)
 	defer cancel()
+	// An attempt lost in a crash runs again, so its writes are redone.
+	ctx = inkform.WithRedoableWrites(ctx)
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("panic: %v\n%s", r, debug.Stack())

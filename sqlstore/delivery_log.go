@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"github.com/inkform/inkform"
@@ -25,12 +26,14 @@ type deliveryLog struct {
 type deliveryRecord struct {
 	orgID string
 	d     *inkform.Delivery
-	done  chan error
+	// redoable is the caller's inkform.RedoableWrites.
+	redoable bool
+	done     chan error
 }
 
 // record hands d to the writer and waits for its commit.
 func (l *deliveryLog) record(ctx context.Context, db *DB, orgID string, d *inkform.Delivery) error {
-	r := &deliveryRecord{orgID: orgID, d: d, done: make(chan error, 1)}
+	r := &deliveryRecord{orgID: orgID, d: d, redoable: inkform.RedoableWrites(ctx), done: make(chan error, 1)}
 	select {
 	case l.in <- r:
 	case <-db.stop:
@@ -77,6 +80,10 @@ func (db *DB) writeDeliveryLog(in chan *deliveryRecord) {
 func (db *DB) writeDeliveries(batch []*deliveryRecord) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
+	// The batch waits for the disk unless every record may be redone.
+	if !slices.ContainsFunc(batch, func(r *deliveryRecord) bool { return !r.redoable }) {
+		ctx = inkform.WithRedoableWrites(ctx)
+	}
 	errs := make([]error, len(batch))
 	err := db.inWrite(ctx, func(tx querier) error {
 		q := tx.prepared() // the same few statements for every record
@@ -93,6 +100,9 @@ func (db *DB) writeDeliveries(batch []*deliveryRecord) {
 			// A fresh deadline each: the batch may have failed because
 			// its own ran out.
 			one, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			if r.redoable {
+				one = inkform.WithRedoableWrites(one)
+			}
 			r.done <- db.inWrite(one, func(tx querier) error { return db.recordDeliveryTx(one, tx, r.orgID, r.d) })
 			cancel()
 		}

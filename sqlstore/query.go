@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"sync"
 	"sync/atomic"
+
+	"github.com/inkform/inkform"
 )
 
 // execer is what *sql.DB, *sql.Tx and stmtCache offer. Only querier calls
@@ -202,11 +204,15 @@ func (db *DB) inWriterTx(tx *sql.Tx) querier { return querier{db: db, x: tx, kep
 
 // inWrite runs fn in a write transaction and commits it when fn returns nil.
 // On SQLite it may share its commit with others (sqlite_group.go).
+//
+// In a context of redoable writes (a job's, see inkform.WithRedoableWrites)
+// the commit does not wait for the disk, as inLeaseWrite's.
 func (db *DB) inWrite(ctx context.Context, fn func(tx querier) error) error {
+	relaxed := inkform.RedoableWrites(ctx)
 	if db.group != nil {
-		return db.group.do(ctx, false, fn)
+		return db.group.do(ctx, relaxed, fn)
 	}
-	return db.write(ctx, false, fn)
+	return db.writeAlone(ctx, relaxed, fn)
 }
 
 // inLeaseWrite runs fn in a write transaction that changes only the

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"path/filepath"
 	"testing"
+
+	"github.com/inkform/inkform"
 )
 
 // SQLite's values of PRAGMA synchronous.
@@ -131,8 +133,9 @@ func insertRow(ctx context.Context, tx querier) error {
 	return err
 }
 
-// TestLeaseWritesRelaxed checks that job bookkeeping on SQLite goes
-// through relaxedWrite and other writes do not.
+// TestLeaseWritesRelaxed checks that job bookkeeping and writes in a job's
+// context (redoable) on SQLite go through relaxedWrite and other writes do
+// not.
 func TestLeaseWritesRelaxed(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -141,15 +144,20 @@ func TestLeaseWritesRelaxed(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
+	redo := inkform.WithRedoableWrites(ctx)
 	for _, tt := range []struct {
 		name  string
+		ctx   context.Context
 		write func(context.Context, func(querier) error) error
 		want  int
 	}{
-		{"lease write", db.inLeaseWrite, syncNormal},
-		{"write", db.inWrite, syncFull},
+		{"lease write", ctx, db.inLeaseWrite, syncNormal},
+		{"write", ctx, db.inWrite, syncFull},
+		{"write in a job", redo, db.inWrite, syncNormal},
+		{"lease write in a job", redo, db.inLeaseWrite, syncNormal},
 	} {
 		got := -1
+		ctx := tt.ctx
 		err := tt.write(ctx, func(tx querier) error {
 			return tx.queryRow(ctx, "PRAGMA synchronous").Scan(&got)
 		})
