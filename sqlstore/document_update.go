@@ -23,9 +23,9 @@ func (db *DB) lockDocument(ctx context.Context, tx querier, orgID, id string) (*
 // writeDocument stores a document's fields and status, and records the
 // status change when there is one. A change that raises a subscription event
 // enqueues its deliveries in the same transaction, so an event is sent if
-// and only if its change is committed; it reports whether it enqueued any,
-// and the caller then calls notifyEnqueued(inkform.QueueDeliver) after the
-// commit.
+// and only if its change is committed; it reports whether it enqueued any
+// that is due at once, and the caller then calls
+// notifyEnqueued(inkform.QueueDeliver) after the commit.
 func (db *DB) writeDocument(ctx context.Context, tx querier, d *inkform.Document, status inkform.DocumentStatus, cause string) (bool, error) {
 	fields, err := json.Marshal(d.Fields)
 	if err != nil {

@@ -177,8 +177,11 @@ func (db *DB) formSubscriptions(ctx context.Context, q querier, orgID, formID st
 // of event per subscription of the document's form that subscribes to it and
 // whose conditions hold for the document's values, so an event is sent
 // exactly when the change that raised it is committed. It reports whether
-// it enqueued any; the caller then calls notifyEnqueued(inkform.QueueDeliver)
-// after the commit. purged carries a document.purged event's data.
+// it enqueued any that is due at once; the caller then calls
+// notifyEnqueued(inkform.QueueDeliver) after the commit (deliveries held
+// for their PDF are announced by SaveRender, which makes them due: a
+// wake-up now would only send a worker to claim nothing). purged carries a
+// document.purged event's data.
 func (db *DB) enqueueDeliveries(ctx context.Context, tx querier, d *inkform.Document, event string, purged *inkform.PurgedRecord) (bool, error) {
 	if event == "" {
 		return false, nil
@@ -189,6 +192,7 @@ func (db *DB) enqueueDeliveries(ctx context.Context, tx querier, d *inkform.Docu
 	}
 	now := db.now()
 	deliveries := inkform.Deliveries(hs, event, d.ID, d.Fields, now, purged)
+	due := false
 	for _, args := range deliveries {
 		var opts inkform.EnqueueOpts
 		if h := deliveringTo(hs, args.SubscriptionID); h != nil && h.WaitsForPDF(event) {
@@ -197,12 +201,14 @@ func (db *DB) enqueueDeliveries(ctx context.Context, tx querier, d *inkform.Docu
 			// the delivery until SaveRender wakes it, so it is not claimed
 			// only to find no PDF and snooze.
 			opts.RunAt = now.Add(inkform.DeliveryPDFWait)
+		} else {
+			due = true
 		}
 		if _, err := db.enqueueJob(ctx, tx, d.OrgID, args, opts); err != nil {
 			return false, err
 		}
 	}
-	return len(deliveries) > 0, nil
+	return due, nil
 }
 
 // deliveringTo returns the subscription of hs with the ID, nil when none.

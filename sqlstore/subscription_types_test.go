@@ -332,3 +332,50 @@ func TestRecordDeliveryConcurrent(t *testing.T) {
 		}
 	})
 }
+
+// TestHeldDeliveriesAnnouncedByRender checks the wake-ups of the deliver
+// queue: a delivery held for its PDF is announced when SaveRender makes it
+// due, not when it is enqueued (a worker woken then would claim nothing).
+func TestHeldDeliveriesAnnouncedByRender(t *testing.T) {
+	t.Parallel()
+	forEachDB(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		org := newOrg(t, db)
+		form := newForm(t, db, org.ID, inkform.PatternCopied, 1)
+		newSubscription(t, db, org.ID, form.ID, inkform.EventDocumentNeedsVerification)
+		id := capture(t, db, org.ID, submission("", pageInk(form.Pages[0].Address, 1, 10))).Documents[0].ID
+		var mu sync.Mutex
+		woken := map[string]int{}
+		db.SetEnqueueHook(func(queue string) {
+			mu.Lock()
+			woken[queue]++
+			mu.Unlock()
+		})
+		count := func(queue string) int {
+			mu.Lock()
+			defer mu.Unlock()
+			return woken[queue]
+		}
+		in := &inkform.Interpretation{Status: inkform.StatusNeedsVerification, Cause: "test", InkRows: 1}
+		if saved, err := db.SaveInterpretation(ctx, org.ID, id, in); err != nil || !saved {
+			t.Fatalf("SaveInterpretation = %v, %v", saved, err)
+		}
+		if n := count(inkform.QueueRender); n != 1 {
+			t.Errorf("render queue woken %d times by the interpretation, want 1", n)
+		}
+		if n := count(inkform.QueueDeliver); n != 0 {
+			t.Errorf("deliver queue woken %d times for a delivery held for its PDF, want 0", n)
+		}
+		doc, err := db.FindDocument(ctx, org.ID, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := &inkform.DocumentRender{DocumentID: id, SourceUpdatedAt: doc.UpdatedAt, Key: "k", SHA256: "aa", Size: 1}
+		if saved, err := db.SaveRender(ctx, org.ID, r); err != nil || !saved {
+			t.Fatalf("SaveRender = %v, %v", saved, err)
+		}
+		if n := count(inkform.QueueDeliver); n != 1 {
+			t.Errorf("deliver queue woken %d times by the saved PDF, want 1", n)
+		}
+	})
+}
