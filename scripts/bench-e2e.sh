@@ -65,4 +65,7 @@ echo "== $(git rev-parse --short HEAD) store=${1:-sqlite} nodes=$nodes $(nproc) 
 { curl -sf "http://$addr/metrics" || true; } | awk -v docs="$docs" '
   /^inkform_job_attempts_total\{/ { match($0, /queue="[^"]*"/); q = substr($0, RSTART+7, RLENGTH-8)
     match($0, /outcome="[^"]*"/); o = substr($0, RSTART+9, RLENGTH-10); n[q " " o] += $NF }
-  END { printf "job attempts per document (serve node):"; for (k in n) printf "  %s %.2f", k, n[k] / docs; print "" }'
+  /^inkform_job_duration_seconds_(sum|count)\{/ { match($0, /queue="[^"]*"/); q = substr($0, RSTART+7, RLENGTH-8)
+    if ($0 ~ /_sum\{/) dsum[q] += $NF; else dcount[q] += $NF }
+  END { printf "job attempts per document (serve node):"; for (k in n) printf "  %s %.2f", k, n[k] / docs; print ""
+    printf "mean job duration (serve node):"; for (q in dcount) if (dcount[q] > 0) printf "  %s %.1f ms", q, 1000 * dsum[q] / dcount[q]; print "" }'
