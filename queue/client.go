@@ -118,11 +118,6 @@ func NewClient(cfg Config) (*Client, error) {
 		}
 		c.producers[name] = newProducer(c, name, qc)
 	}
-	c.completer.flushed = func() {
-		for _, p := range c.producers {
-			p.keyedDone()
-		}
-	}
 	return c, nil
 }
 

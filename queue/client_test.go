@@ -327,3 +327,51 @@ func TestKeyLimitRefills(t *testing.T) {
 		waitState(t, s, id, inkform.JobCompleted) // within 5 s, the poll interval is an hour
 	}
 }
+
+// claimCounter counts the claims that found nothing.
+type claimCounter struct {
+	*fake.JobQueue
+	empty atomic.Int32
+}
+
+func (c *claimCounter) ClaimJobs(ctx context.Context, queue, worker string, limit int, lease time.Duration, perKey int) ([]*inkform.Job, error) {
+	jobs, err := c.JobQueue.ClaimJobs(ctx, queue, worker, limit, lease, perKey)
+	if err == nil && len(jobs) == 0 {
+		c.empty.Add(1)
+	}
+	return jobs, err
+}
+
+// TestKeyLimitNoEmptyRefills checks the other side of TestKeyLimitRefills:
+// jobs of a limited key that arrive one at a time, fewer than the limit
+// running, are claimed when they are announced, and a completion does not
+// send the queue claiming again for nothing.
+func TestKeyLimitNoEmptyRefills(t *testing.T) {
+	t.Parallel()
+	s := &claimCounter{JobQueue: &fake.JobQueue{}}
+	c := startClient(t, s, func(ctx context.Context, j *queue.Job[testArgs]) error {
+		return nil
+	}, func(c *queue.Config) {
+		c.PollInterval = time.Hour
+		c.Queues = map[string]queue.QueueConfig{inkform.QueueDefault: {MaxWorkers: 8, PerKey: 4}}
+	})
+	waitEmpty := func() {
+		t.Helper()
+		deadline := time.Now().Add(5 * time.Second)
+		for s.empty.Load() == 0 && time.Now().Before(deadline) {
+			time.Sleep(time.Millisecond)
+		}
+	}
+	waitEmpty() // the claim at start finds an empty queue
+	start := s.empty.Load()
+	const n = 20
+	for i := range n {
+		j := enqueue(t, s.JobQueue, i, inkform.EnqueueOpts{LimitKey: "handler a"})
+		c.Notify(inkform.QueueDefault)
+		waitState(t, s.JobQueue, j.ID, inkform.JobCompleted)
+		time.Sleep(5 * time.Millisecond) // for a claim the completion might trigger
+	}
+	if extra := s.empty.Load() - start; extra > n/4 {
+		t.Errorf("%d claims found nothing for %d jobs announced one by one; want almost none", extra, n)
+	}
+}

@@ -18,10 +18,15 @@ type completer struct {
 	store  inkform.JobQueue
 	worker string
 	logger *slog.Logger
-	ids    chan int64
+	ids    chan completion
 	done   chan struct{}
-	// flushed, when set, is called after each batch is stored.
-	flushed func()
+}
+
+// completion is a finished job waiting to be marked completed, with the
+// function to call once that is stored (nil for none).
+type completion struct {
+	id     int64
+	stored func()
 }
 
 const (
@@ -32,12 +37,14 @@ const (
 
 func newCompleter(store inkform.JobQueue, worker string, logger *slog.Logger) *completer {
 	return &completer{store: store, worker: worker, logger: logger,
-		ids: make(chan int64, 4*completeBatch), done: make(chan struct{})}
+		ids: make(chan completion, 4*completeBatch), done: make(chan struct{})}
 }
 
 func (c *completer) start() { go c.run() }
 
-func (c *completer) add(id int64) { c.ids <- id }
+// add queues the job's completion; stored, when not nil, is called once it
+// is stored.
+func (c *completer) add(id int64, stored func()) { c.ids <- completion{id, stored} }
 
 // stop flushes what is pending and returns when it is written.
 func (c *completer) stop() {
@@ -50,18 +57,18 @@ func (c *completer) run() {
 	var wg sync.WaitGroup
 	defer wg.Wait()
 	slots := make(chan struct{}, completeInFlight)
-	for id := range c.ids {
-		batch := make([]int64, 1, completeBatch)
-		batch[0] = id
+	for first := range c.ids {
+		batch := make([]completion, 1, completeBatch)
+		batch[0] = first
 		timer := time.NewTimer(completeWait)
 	fill:
 		for len(batch) < completeBatch {
 			select {
-			case id, ok := <-c.ids:
+			case done, ok := <-c.ids:
 				if !ok {
 					break fill
 				}
-				batch = append(batch, id)
+				batch = append(batch, done)
 			case <-timer.C:
 				break fill
 			}
@@ -77,14 +84,20 @@ func (c *completer) run() {
 	}
 }
 
-func (c *completer) flush(ids []int64) {
+func (c *completer) flush(batch []completion) {
+	ids := make([]int64, len(batch))
+	for i, done := range batch {
+		ids[i] = done.id
+	}
 	for try := 0; try < 3; try++ {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		err := c.store.CompleteJobs(ctx, c.worker, ids)
 		cancel()
 		if err == nil {
-			if c.flushed != nil {
-				c.flushed()
+			for _, done := range batch {
+				if done.stored != nil {
+					done.stored()
+				}
 			}
 			return
 		}

@@ -24,7 +24,11 @@ type producer struct {
 	jobs   sync.WaitGroup
 	mu     sync.Mutex
 	active int
-	keyed  atomic.Bool // the last claim may have left jobs for their key's limit
+	// held counts the jobs the store still holds as running under this
+	// node's lease: claimed, and their outcome not yet stored. A claim
+	// counts them against a key's limit.
+	held  atomic.Int64
+	keyed atomic.Bool // the last claim may have left jobs for their key's limit
 }
 
 func newProducer(c *Client, queue string, qc QueueConfig) *producer {
@@ -59,13 +63,15 @@ func (p *producer) run() {
 	for {
 		if backlog {
 			if free, active := p.slots(); free > 0 && (active == 0 || free >= max(1, p.max/4)) {
-				var got int
-				got, backlog = p.claim(free)
-				// A short claim while jobs run may have left others behind
-				// for their key's limit (a busy handler): the completion of
-				// a running one frees a place for them (keyedDone).
-				_, running := p.slots()
-				p.keyed.Store(p.perKey > 0 && !backlog && (got > 0 || running > 0))
+				backlog = p.claim(free)
+				// A short claim may have left jobs behind for their key's
+				// limit (a busy handler): the stored completion of a
+				// running one frees a place for them (completionStored).
+				// Only while the store holds at least perKey of this
+				// node's jobs can a key be full; otherwise the queue simply
+				// had no more, and waking at every completion would only
+				// claim nothing.
+				p.keyed.Store(p.perKey > 0 && !backlog && p.held.Load() >= int64(p.perKey))
 			}
 		}
 		select {
@@ -81,11 +87,12 @@ func (p *producer) run() {
 	}
 }
 
-// keyedDone is told that completions were recorded: when the last claim
-// left jobs behind for their key's limit, the finished jobs' places are
-// free now (the claim counts a finished job as running until its completion
-// is stored), so the queue is claimed again.
-func (p *producer) keyedDone() {
+// completionStored is told that a job's completion was stored: when the
+// last claim left jobs behind for their key's limit, the finished job's
+// place is free now (the claim counts a finished job as running until its
+// completion is stored), so the queue is claimed again.
+func (p *producer) completionStored() {
+	p.held.Add(-1)
 	if p.keyed.Load() {
 		p.wake()
 	}
@@ -97,16 +104,17 @@ func (p *producer) slots() (free, active int) {
 	return p.max - p.active, p.active
 }
 
-// claim fills up to free slots; it returns how many jobs it got and
-// whether the queue may hold more due jobs than that.
-func (p *producer) claim(free int) (int, bool) {
+// claim fills up to free slots; it returns whether the queue may hold more
+// due jobs than it got.
+func (p *producer) claim(free int) bool {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	jobs, err := p.c.cfg.Store.ClaimJobs(ctx, p.queue, p.c.cfg.ID, free, p.c.cfg.Lease, p.perKey)
 	cancel()
 	if err != nil {
 		p.c.cfg.Logger.Warn("claim jobs", "queue", p.queue, "err", err)
-		return 0, false
+		return false
 	}
+	p.held.Add(int64(len(jobs)))
 	for _, j := range jobs {
 		p.mu.Lock()
 		p.active++
@@ -115,7 +123,7 @@ func (p *producer) claim(free int) (int, bool) {
 		p.jobs.Add(1)
 		go p.execute(j)
 	}
-	return len(jobs), len(jobs) == free
+	return len(jobs) == free
 }
 
 func (p *producer) execute(j *inkform.Job) {
@@ -160,7 +168,10 @@ func (p *producer) finish(j *inkform.Job, err error, took time.Duration) {
 	var serr error
 	switch d, snoozed := isSnooze(err); {
 	case err == nil:
-		p.c.completer.add(j.ID)
+		// The completion is stored in a batch, later.
+		p.c.completer.add(j.ID, p.completionStored)
+		cfg.Metrics.observe(p.queue, j.Kind, outcome, took)
+		return
 	case p.c.jobsCtx.Err() != nil:
 		// The node is stopping and its deadline passed: hand the job
 		// back rather than count an attempt the job did not fail.
@@ -178,6 +189,9 @@ func (p *producer) finish(j *inkform.Job, err error, took time.Duration) {
 		cfg.Logger.Warn("job failed", "id", j.ID, "kind", j.Kind, "attempt", j.Attempt, "max", j.MaxAttempts, "err", err)
 		serr = cfg.Store.FailJob(ctx, cfg.ID, j.ID, truncate(err.Error(), 2000), retryAt)
 	}
+	// The outcome is stored (or, failing that, the lease will run out):
+	// the job no longer counts against its key's limit.
+	p.held.Add(-1)
 	if serr != nil {
 		// The lease will expire and the reaper will make the job
 		// available again: at-least-once, never lost.
