@@ -127,9 +127,12 @@ func (db *DB) ListDocuments(ctx context.Context, orgID string, f inkform.Documen
 // order received. SHA256 covers the stored encodings concatenated in that
 // order, and Rows counts them, so both change whenever ink is added.
 func (db *DB) FindDocumentInk(ctx context.Context, orgID, id string) (*inkform.DocumentInk, error) {
-	d, err := db.findDocument(ctx, db.reader(ctx), orgID, id)
+	// Only the pen of the document: its fields and pages (JSON) are not
+	// needed here, and every interpretation and render reads its ink.
+	var pen string
+	err := db.reader(ctx).queryRow(ctx, `SELECT pen_id FROM documents WHERE org_id = ? AND id = ?`, orgID, id).Scan(&pen)
 	if err != nil {
-		return nil, err
+		return nil, notFound(err, "document")
 	}
 	rows, err := db.reader(ctx).query(ctx, `SELECT data FROM ink WHERE org_id = ? AND document_id = ?
 		ORDER BY received_at, id`, orgID, id)
@@ -137,7 +140,7 @@ func (db *DB) FindDocumentInk(ctx context.Context, orgID, id string) (*inkform.D
 		return nil, fmt.Errorf("find ink: %w", err)
 	}
 	defer rows.Close()
-	out := &inkform.DocumentInk{DocumentID: id, PenID: d.PenID, Pages: []inkform.PageInk{}}
+	out := &inkform.DocumentInk{DocumentID: id, PenID: pen, Pages: []inkform.PageInk{}}
 	byAddr := map[string]int{}
 	h := sha256.New()
 	for rows.Next() {
