@@ -71,3 +71,23 @@ func benchStores(b *testing.B, run func(b *testing.B, s inkform.BlobStore, body 
 		}
 	}
 }
+
+// BenchmarkPutNewFolder stores a 10 KB object into a new folder two levels
+// below a shared one, as the render worker stores each new document's PDF
+// (orgs/O/documents/D/pdf/…): the folders' creation and syncs are part of
+// the cost. Disk only.
+//
+//	go test -run '^$' -bench PutNewFolder -benchtime 300x -count 6 ./blob/
+func BenchmarkPutNewFolder(b *testing.B) {
+	s := newDisk(b)
+	ctx := context.Background()
+	body := bytes.Repeat([]byte("inkform!"), 10<<10/8)
+	i := 0
+	for b.Loop() {
+		key := fmt.Sprintf("orgs/o1/documents/d%06d/pdf/1-abc.pdf", i)
+		if err := s.Put(ctx, key, bytes.NewReader(body), int64(len(body)), "application/pdf"); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+}
