@@ -104,9 +104,8 @@ func (d *Disk) put(ctx context.Context, target string, r io.Reader, size int64, 
 	if err != nil {
 		return err
 	}
-	if fi, err := os.Lstat(target); err == nil && fi.IsDir() {
-		return inkform.Errorf(inkform.ECONFLICT, "blob key names a folder of other keys")
-	}
+	// (A key that names a folder of other keys fails at the rename:
+	// os.Rename looks at the target first.)
 	f, err := os.CreateTemp(dir, ".tmp-*")
 	if errors.Is(err, fs.ErrNotExist) {
 		d.dirs.forgetChain(d.Dir, dir)
