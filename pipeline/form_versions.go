@@ -16,7 +16,8 @@ type formFinder interface {
 	FindFormVersion(ctx context.Context, orgID, formID string, version int) (*inkform.Form, error)
 }
 
-// formVersions keeps the form versions a worker has read. A version never
+// formVersions keeps the form versions a worker (render, interpret) has
+// read. A version never
 // changes once stored (UpdateForm stores the next version; forms are not
 // deleted), so an entry needs no check against the store, and every render
 // of a form's documents saves reading and decoding its template. The forms
