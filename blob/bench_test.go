@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"syscall"
 	"testing"
 
 	"github.com/inkform/inkform"
@@ -69,5 +70,34 @@ func benchStores(b *testing.B, run func(b *testing.B, s inkform.BlobStore, body 
 				b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "objects/s")
 			})
 		}
+	}
+}
+
+// BenchmarkPutNewFolder stores a 10 KB object into a new folder two levels
+// below a shared one, as the render worker stores each new document's PDF
+// (orgs/O/documents/D/pdf/…): the folders' creation and syncs are part of
+// the cost; cpu-µs/op is the process's user and system time per Put (the
+// kernel's work for the folders and syncs included). Disk only.
+//
+//	go test -run '^$' -bench PutNewFolder -benchtime 300x -count 6 ./blob/
+func BenchmarkPutNewFolder(b *testing.B) {
+	s := newDisk(b)
+	ctx := context.Background()
+	body := bytes.Repeat([]byte("inkform!"), 10<<10/8)
+	i := 0
+	var ru0 syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru0)
+	defer func() {
+		var ru syscall.Rusage
+		syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+		cpu := ru.Utime.Nano() + ru.Stime.Nano() - ru0.Utime.Nano() - ru0.Stime.Nano()
+		b.ReportMetric(float64(cpu)/1e3/float64(b.N), "cpu-µs/op")
+	}()
+	for b.Loop() {
+		key := fmt.Sprintf("orgs/o1/documents/d%06d/pdf/1-abc.pdf", i)
+		if err := s.Put(ctx, key, bytes.NewReader(body), int64(len(body)), "application/pdf"); err != nil {
+			b.Fatal(err)
+		}
+		i++
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -25,11 +26,15 @@ import (
 // Put writes a temporary file beside the target, syncs it, renames it over
 // the target and syncs the directory: after a crash a key holds the old or
 // the new object, never a part. Concurrent writers of one key each rename
-// their own whole file; the last rename wins.
+// their own whole file; the last rename wins. A folder made for a key is
+// synced into its parent once; later Puts into it skip that (see
+// durableDirs).
 type Disk struct {
 	// Dir is the root directory; it holds nothing but objects and, while
 	// writes are running or after a crash, dot-named temporary files.
 	Dir string
+
+	dirs durableDirs // see disk_dirs.go
 }
 
 var _ inkform.BlobStore = (*Disk)(nil)
@@ -68,9 +73,10 @@ func (d *Disk) Put(ctx context.Context, key string, r io.Reader, size int64, con
 	}
 	target := d.path(key)
 	// A concurrent Delete may remove the (empty) parent directory between
-	// our mkdir and our create; trying again settles the race.
+	// our mkdir and our create; trying again settles the race (a few
+	// times: Deletes emptying the same folders in a loop can win twice).
 	var err error
-	for range 3 {
+	for range 8 {
 		err = d.put(ctx, target, r, size, contentType)
 		if !errors.Is(err, errParentGone) {
 			break
@@ -95,14 +101,22 @@ var errParentGone = errors.New("parent directory removed")
 
 func (d *Disk) put(ctx context.Context, target string, r io.Reader, size int64, contentType string) error {
 	dir := filepath.Dir(target)
-	if err := d.mkdirs(dir); err != nil {
+	fresh, err := d.makeDirs(dir)
+	if err != nil {
 		return err
 	}
-	if fi, err := os.Lstat(target); err == nil && fi.IsDir() {
-		return inkform.Errorf(inkform.ECONFLICT, "blob key names a folder of other keys")
-	}
+	// The entries of new folders are synced while the object is written:
+	// each sync may cost a flush of the device, and these do not depend
+	// on the object (concurrent flushes are merged by the block layer,
+	// concurrent fsyncs share a journal commit).
+	var parents parentSyncs
+	defer parents.wait()
+	parents.start(fresh)
+	// (A key that names a folder of other keys fails at the rename:
+	// os.Rename looks at the target first.)
 	f, err := os.CreateTemp(dir, ".tmp-*")
 	if errors.Is(err, fs.ErrNotExist) {
+		d.dirs.forgetChain(d.Dir, dir)
 		return errParentGone
 	} else if err != nil {
 		return fmt.Errorf("blob: create temporary file: %w", err)
@@ -115,6 +129,15 @@ func (d *Disk) put(ctx context.Context, target string, r io.Reader, size int64, 
 			os.Remove(tmp)
 		}
 	}()
+	if len(fresh) == 0 && !d.dirs.known(dir) {
+		// The folder was known durable when we looked, but a Delete has
+		// emptied and removed it since and someone made it again: our
+		// temporary file now keeps this one, whose entry we must sync.
+		if fresh, err = d.makeDirs(dir); err != nil {
+			return err
+		}
+		parents.start(fresh)
+	}
 	if err := writeObject(ctx, f, r, size, contentType); err != nil {
 		return err
 	}
@@ -131,35 +154,94 @@ func (d *Disk) put(ctx context.Context, target string, r io.Reader, size int64, 
 		return fmt.Errorf("blob: rename: %w", err)
 	}
 	ok = true
-	return syncDir(dir)
-}
-
-// mkdirs creates dir and its missing parents, syncing each parent that got
-// a new entry so that the new path survives a crash.
-func (d *Disk) mkdirs(dir string) error {
-	if fi, err := os.Stat(dir); err == nil {
-		if !fi.IsDir() {
-			return inkform.Errorf(inkform.ECONFLICT, "a folder of the blob key is an object")
-		}
-		return nil
-	}
-	if dir == d.Dir || len(dir) < len(d.Dir) {
-		return fmt.Errorf("blob: root directory %s is missing", d.Dir)
-	}
-	parent := filepath.Dir(dir)
-	if err := d.mkdirs(parent); err != nil {
+	// The new name; then the object is durable once the folders' entries
+	// are.
+	if err := syncDir(dir); err != nil {
 		return err
 	}
-	if err := os.Mkdir(dir, 0o750); err != nil && !errors.Is(err, fs.ErrExist) {
-		if errors.Is(err, syscall.ENOTDIR) {
-			return inkform.Errorf(inkform.ECONFLICT, "a folder of the blob key is an object")
+	if err := parents.wait(); err != nil {
+		return err
+	}
+	for _, p := range fresh {
+		d.dirs.add(p)
+	}
+	return nil
+}
+
+// parentSyncs syncs the parents of new folders, each in its own goroutine.
+// The zero value is ready to use.
+type parentSyncs struct {
+	wg  sync.WaitGroup
+	mu  sync.Mutex
+	err error
+}
+
+// start syncs the parent of each folder.
+func (s *parentSyncs) start(folders []string) {
+	for _, p := range folders {
+		s.wg.Go(func() {
+			if err := syncDir(filepath.Dir(p)); err != nil {
+				s.mu.Lock()
+				if s.err == nil {
+					s.err = err
+				}
+				s.mu.Unlock()
+			}
+		})
+	}
+}
+
+// wait waits for the syncs started so far and returns the first error.
+func (s *parentSyncs) wait() error {
+	s.wg.Wait()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.err
+}
+
+// makeDirs makes sure dir and its parents up to the root exist, and
+// returns those of them whose entries in their parents are not known to be
+// durable, deepest first: the ones it made and the ones it found but that
+// this store has not synced (another writer may have made one a moment
+// ago and not synced it yet, or a process that crashed). The caller syncs
+// their parents and then adds them to d.dirs. A folder in d.dirs and its
+// parents are neither looked at nor synced again.
+func (d *Disk) makeDirs(dir string) ([]string, error) {
+	var fresh []string
+	for p := dir; p != d.Dir && !d.dirs.known(p); p = filepath.Dir(p) {
+		if len(p) <= len(d.Dir) {
+			return nil, fmt.Errorf("blob: %s is outside the root directory", dir)
 		}
-		return fmt.Errorf("blob: mkdir: %w", err)
+		fresh = append(fresh, p)
 	}
-	if fi, err := os.Stat(dir); err == nil && !fi.IsDir() {
-		return inkform.Errorf(inkform.ECONFLICT, "a folder of the blob key is an object")
+	for i := len(fresh) - 1; i >= 0; i-- {
+		p := fresh[i]
+		err := os.Mkdir(p, 0o750)
+		switch {
+		case err == nil:
+		case errors.Is(err, fs.ErrExist):
+			fi, err := os.Stat(p)
+			if errors.Is(err, fs.ErrNotExist) {
+				return nil, errParentGone
+			} else if err != nil {
+				return nil, fmt.Errorf("blob: stat folder: %w", err)
+			} else if !fi.IsDir() {
+				return nil, inkform.Errorf(inkform.ECONFLICT, "a folder of the blob key is an object")
+			}
+		case errors.Is(err, syscall.ENOTDIR):
+			return nil, inkform.Errorf(inkform.ECONFLICT, "a folder of the blob key is an object")
+		case errors.Is(err, fs.ErrNotExist):
+			if _, err := os.Stat(d.Dir); err != nil {
+				return nil, fmt.Errorf("blob: root directory %s is missing", d.Dir)
+			}
+			// A Delete removed a parent we knew or had just made.
+			d.dirs.forgetChain(d.Dir, p)
+			return nil, errParentGone
+		default:
+			return nil, fmt.Errorf("blob: mkdir: %w", err)
+		}
 	}
-	return syncDir(parent)
+	return fresh, nil
 }
 
 func syncDir(dir string) error {
@@ -245,7 +327,9 @@ func (d *Disk) Delete(ctx context.Context, key string) error {
 		return fmt.Errorf("blob: delete: %w", err)
 	}
 	dir := filepath.Dir(p)
-	if err := syncDir(dir); err != nil {
+	if err := syncDir(dir); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		// (A concurrent Delete may have removed the emptied folder
+		// already, and the object's entry with it.)
 		return err
 	}
 	// Best effort: a folder that a concurrent Put has just filled again
@@ -254,6 +338,7 @@ func (d *Disk) Delete(ctx context.Context, key string) error {
 		if os.Remove(dir) != nil {
 			break
 		}
+		d.dirs.forget(dir)
 		dir = filepath.Dir(dir)
 	}
 	return nil

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -28,24 +29,43 @@ const (
 // The content type must fit the header.
 var _ = [headerSize - len(headerMagic) - 1 - inkform.MaxBlobContentTypeLength]struct{}{}
 
+// copyBuffers hold an object's header and data on their way to its file:
+// io.Copy into an *os.File from a reader it cannot splice allocates 32 KB
+// per call, and a small object (a PDF, a cutout) goes in one write.
+var copyBuffers = sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b }}
+
 func writeObject(ctx context.Context, w io.Writer, r io.Reader, size int64, contentType string) error {
-	var h [headerSize]byte
-	copy(h[:], headerMagic)
-	h[len(headerMagic)] = byte(len(contentType))
-	copy(h[len(headerMagic)+1:], contentType)
-	if _, err := w.Write(h[:]); err != nil {
-		return fmt.Errorf("blob: write: %w", err)
-	}
+	bp := copyBuffers.Get().(*[]byte)
+	defer copyBuffers.Put(bp)
+	buf := *bp
+	clear(buf[:headerSize])
+	copy(buf, headerMagic)
+	buf[len(headerMagic)] = byte(len(contentType))
+	copy(buf[len(headerMagic)+1:], contentType)
 	src := &ctxReader{ctx: ctx, r: r}
-	if size < 0 {
-		if _, err := io.Copy(w, src); err != nil {
+	var body io.Reader = src
+	if size >= 0 {
+		body = io.LimitReader(src, size)
+	}
+	n, fill := int64(0), headerSize
+	for {
+		m, err := io.ReadFull(body, buf[fill:])
+		fill += m
+		n += int64(m)
+		if fill > 0 && (err != nil || fill == len(buf)) {
+			if _, werr := w.Write(buf[:fill]); werr != nil {
+				return fmt.Errorf("blob: write: %w", werr)
+			}
+			fill = 0
+		}
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
+			break
+		} else if err != nil {
 			return fmt.Errorf("blob: write: %w", err)
 		}
-		return nil
 	}
-	n, err := io.Copy(w, io.LimitReader(src, size))
-	if err != nil {
-		return fmt.Errorf("blob: write: %w", err)
+	if size < 0 {
+		return nil
 	}
 	if n != size {
 		return inkform.Errorf(inkform.EINVALID, "blob: body has %d bytes, not the %d announced", n, size)

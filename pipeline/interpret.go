@@ -17,12 +17,14 @@ type InterpretWorker struct {
 	Interpreter inkform.Interpreter
 	Recognizers *Recognizers
 	Logger      *slog.Logger
+
+	forms formVersions // see form_versions.go
 }
 
 // Work implements queue.Worker.
 func (w *InterpretWorker) Work(ctx context.Context, job *queue.Job[inkform.InterpretArgs]) error {
 	org, id := job.OrgID, job.Args.DocumentID
-	doc, form, di, err := loadDocument(ctx, w.Documents, w.Forms, org, id)
+	doc, form, di, err := loadDocument(ctx, w.Documents, cachedForms{&w.forms, w.Forms}, org, id)
 	if err != nil {
 		return err
 	}

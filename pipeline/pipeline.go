@@ -62,7 +62,7 @@ func (w Workers) Register(ws *queue.Workers) {
 // loadDocument reads what a job on a document needs: the document, the
 // form version it was written on and its ink (nil when it has none). A
 // document that is gone cancels the job: it will not come back.
-func loadDocument(ctx context.Context, docs inkform.DocumentService, forms inkform.FormService, org, id string) (*inkform.Document, *inkform.Form, *inkform.DocumentInk, error) {
+func loadDocument(ctx context.Context, docs inkform.DocumentService, forms formFinder, org, id string) (*inkform.Document, *inkform.Form, *inkform.DocumentInk, error) {
 	doc, err := docs.FindDocument(ctx, org, id)
 	if inkform.ErrorCode(err) == inkform.ENOTFOUND {
 		return nil, nil, nil, queue.Cancel(fmt.Errorf("document %s is gone", id))

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/inkform/inkform"
@@ -36,12 +37,15 @@ type RenderWorker struct {
 	Logger   *slog.Logger
 
 	backgrounds backgroundCache // see render_background.go
+	forms       formVersions    // see form_versions.go
+	// buffers hold PDFs until they are stored (*bytes.Buffer).
+	buffers sync.Pool
 }
 
 // Work implements queue.Worker.
 func (w *RenderWorker) Work(ctx context.Context, job *queue.Job[inkform.RenderPDFArgs]) error {
 	org, id := job.OrgID, job.Args.DocumentID
-	doc, form, di, err := loadDocument(ctx, w.Documents, w.Forms, org, id)
+	doc, form, di, err := loadDocument(ctx, w.Documents, cachedForms{&w.forms, w.Forms}, org, id)
 	if err != nil {
 		return err
 	}
@@ -59,8 +63,13 @@ func (w *RenderWorker) Work(ctx context.Context, job *queue.Job[inkform.RenderPD
 	if err != nil {
 		return err
 	}
-	var buf bytes.Buffer
-	if err := w.Printer.Filled(&buf, form, doc, di, bg); err != nil {
+	buf, _ := w.buffers.Get().(*bytes.Buffer)
+	if buf == nil {
+		buf = new(bytes.Buffer)
+	}
+	// Put has read the bytes when it returns, so the buffer is free then.
+	defer func() { buf.Reset(); w.buffers.Put(buf) }()
+	if err := w.Printer.Filled(buf, form, doc, di, bg); err != nil {
 		if inkform.ErrorCode(err) == inkform.EUNPROCESSABLE || inkform.ErrorCode(err) == inkform.EINVALID {
 			return queue.Cancel(fmt.Errorf("render pdf: %w", err)) // retrying cannot help
 		}

@@ -1,0 +1,167 @@
+package blob
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/inkform/inkform"
+)
+
+// TestDiskKnownFolders checks the Disk's set of durable folders: a Put
+// adds the folders of its key, a Delete that removes a folder forgets it,
+// and a folder removed behind the store's back (another process) is made
+// again by the next Put into it instead of failing.
+func TestDiskKnownFolders(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	tests := []struct {
+		name string
+		// between runs after the first Put of "a/b/c/x"
+		between func(t *testing.T, d *Disk)
+		// known lists the folders the set must hold at the end
+		known, unknown []string
+	}{
+		{
+			name:    "second put into the folder",
+			between: func(t *testing.T, d *Disk) {},
+			known:   []string{"a", "a/b", "a/b/c"},
+		},
+		{
+			name: "folders removed by Delete",
+			between: func(t *testing.T, d *Disk) {
+				if err := d.Delete(ctx, "a/b/c/x"); err != nil {
+					t.Fatal(err)
+				}
+				for _, k := range []string{"a", "a/b", "a/b/c"} {
+					if d.dirs.known(filepath.Join(d.Dir, k)) {
+						t.Errorf("folder %s still known after its removal", k)
+					}
+				}
+			},
+			known: []string{"a", "a/b", "a/b/c"},
+		},
+		{
+			name: "folders removed by another process",
+			between: func(t *testing.T, d *Disk) {
+				if err := os.RemoveAll(filepath.Join(d.Dir, "a")); err != nil {
+					t.Fatal(err)
+				}
+			},
+			known: []string{"a", "a/b", "a/b/c"},
+		},
+		{
+			name: "a folder replaced by an object",
+			between: func(t *testing.T, d *Disk) {
+				if err := os.RemoveAll(filepath.Join(d.Dir, "a", "b")); err != nil {
+					t.Fatal(err)
+				}
+				d.dirs.forgetChain(d.Dir, filepath.Join(d.Dir, "a", "b", "c"))
+				if err := d.Put(ctx, "a/b", strings.NewReader("obj"), 3, ""); err != nil {
+					t.Fatal(err)
+				}
+			},
+			known:   []string{"a"},
+			unknown: []string{"a/b", "a/b/c"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			d, err := NewDisk(t.TempDir())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := d.Put(ctx, "a/b/c/x", strings.NewReader("one"), 3, ""); err != nil {
+				t.Fatal(err)
+			}
+			tt.between(t, d)
+			err = d.Put(ctx, "a/b/c/y", strings.NewReader("two"), 3, "")
+			if len(tt.unknown) > 0 {
+				if inkform.ErrorCode(err) != inkform.ECONFLICT {
+					t.Fatalf("put under an object: %v, want a conflict", err)
+				}
+			} else if err != nil {
+				t.Fatal(err)
+			} else if got := readAll(t, d, "a/b/c/y"); got != "two" {
+				t.Errorf("read back %q, want %q", got, "two")
+			}
+			for _, k := range tt.known {
+				if !d.dirs.known(filepath.Join(d.Dir, k)) {
+					t.Errorf("folder %s not known", k)
+				}
+			}
+			for _, k := range tt.unknown {
+				if d.dirs.known(filepath.Join(d.Dir, k)) {
+					t.Errorf("folder %s known", k)
+				}
+			}
+		})
+	}
+}
+
+// TestDiskPutDeleteRace runs Puts and Deletes of keys in the same few
+// folders at once: every Put must succeed although Deletes keep removing
+// the folders it writes into, and the last object of each key is there.
+func TestDiskPutDeleteRace(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	d, err := NewDisk(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	const writers, rounds = 4, 40
+	var wg sync.WaitGroup
+	errs := make(chan error, writers*rounds)
+	for w := range writers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range rounds {
+				key := fmt.Sprintf("docs/d%d/pdf/w%d.pdf", i%3, w)
+				if err := d.Put(ctx, key, strings.NewReader(key), int64(len(key)), ""); err != nil {
+					errs <- fmt.Errorf("put %s: %w", key, err)
+					return
+				}
+				if i < rounds-3 {
+					if err := d.Delete(ctx, key); err != nil {
+						errs <- fmt.Errorf("delete %s: %w", key, err)
+						return
+					}
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	for w := range writers {
+		for i := rounds - 3; i < rounds; i++ {
+			key := fmt.Sprintf("docs/d%d/pdf/w%d.pdf", i%3, w)
+			if got := readAll(t, d, key); got != key {
+				t.Errorf("%s holds %q", key, got)
+			}
+		}
+	}
+}
+
+func readAll(t *testing.T, d *Disk, key string) string {
+	t.Helper()
+	rc, _, err := d.Get(context.Background(), key)
+	if err != nil {
+		t.Fatalf("get %s: %v", key, err)
+	}
+	defer rc.Close()
+	b, err := io.ReadAll(rc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}

@@ -1,0 +1,83 @@
+package pipeline
+
+import (
+	"context"
+	"os"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/inkform/inkform"
+	"github.com/inkform/inkform/inkml"
+	"github.com/inkform/inkform/interpret"
+	"github.com/inkform/inkform/queue"
+	"github.com/inkform/inkform/sqlstore"
+)
+
+// BenchmarkRenderWork measures the render worker's whole Work for one
+// document of the sample page (examples/wound-check.inkml, interpreted):
+// the reads of document, form, ink and previous render, the PDF, storing
+// it on a Disk blob store with its fsyncs, recording it on SQLite and the
+// cutout check. Each iteration renders a new document, as in production,
+// where nearly every render is a new document's first one.
+//
+// ns/op includes waiting for the disk; cpu-µs/op is the process's user and
+// system CPU time per render (SQLite's writer included), the steadier
+// figure on a shared machine. Documents are captured and interpreted before
+// the timed loop. Run it with a fixed count, e.g.
+//
+//	go test -run '^$' -bench RenderWork -benchmem -benchtime 200x -count 6 ./pipeline/
+func BenchmarkRenderWork(b *testing.B) {
+	ctx := context.Background()
+	db, org, _ := openSampleStore(b, sqliteDSN(b), sqlstore.Options{}, nil)
+	data, err := os.ReadFile("../examples/wound-check.inkml")
+	if err != nil {
+		b.Fatal(err)
+	}
+	iw := &InterpretWorker{Documents: db, Forms: db, Updater: db, Interpreter: interpret.Engine{}, Logger: discardLogger(),
+		Recognizers: &Recognizers{Builtin: namedRecognizer("407215"), Logger: discardLogger()}}
+	ids := make([]string, b.N)
+	for i := range ids {
+		sub, err := inkml.Parse(data, inkml.DefaultLimits())
+		if err != nil {
+			b.Fatal(err)
+		}
+		res, err := db.CaptureInk(ctx, org.ID, sub)
+		if err != nil || len(res.Documents) != 1 {
+			b.Fatalf("capture: %+v, %v", res, err)
+		}
+		ids[i] = res.Documents[0].ID
+		if err := iw.Work(ctx, &queue.Job[inkform.InterpretArgs]{Job: &inkform.Job{OrgID: org.ID},
+			Args: inkform.InterpretArgs{DocumentID: ids[i]}}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	w := newRenderWorker(db, newDisk(b))
+	b.ReportAllocs()
+	b.ResetTimer()
+	cpu0 := cpuTime()
+	for _, id := range ids {
+		if err := w.Work(ctx, &queue.Job[inkform.RenderPDFArgs]{Job: &inkform.Job{OrgID: org.ID},
+			Args: inkform.RenderPDFArgs{DocumentID: id}}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	cpu := cpuTime() - cpu0
+	b.StopTimer()
+	b.ReportMetric(float64(cpu.Microseconds())/float64(b.N), "cpu-µs/op")
+	// Every document's render must be recorded, or the figures lie.
+	for _, id := range []string{ids[0], ids[len(ids)-1]} {
+		if _, err := db.FindRender(ctx, org.ID, id); err != nil {
+			b.Fatalf("render of %s: %v", id, err)
+		}
+	}
+}
+
+// cpuTime returns the process's user and system CPU time so far.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
