@@ -71,8 +71,9 @@ func (w *DeliverWorker) Work(ctx context.Context, job *queue.Job[inkform.Deliver
 		a.EventAt = job.CreatedAt // enqueued before messages carried their time
 	}
 	// The subscription is read from the primary database: a replica that lags
-	// must not make a new subscription look deleted.
-	h, _, err := w.Subscriptions.FindSubscriptionSecret(ctx, job.OrgID, a.SubscriptionID)
+	// must not make a new subscription look deleted. Its secret is the
+	// sender's to read.
+	h, err := w.Subscriptions.FindSubscription(inkform.WithPrimaryReads(ctx), job.OrgID, a.SubscriptionID)
 	if inkform.ErrorCode(err) == inkform.ENOTFOUND {
 		return queue.Cancel(err) // deleted: no retry brings it back
 	} else if err != nil {
