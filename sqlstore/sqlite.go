@@ -66,6 +66,12 @@ func (db *DB) openSQLite(path string) error {
 	}
 	w, err := sql.Open("sqlite", sqliteDSN(path, "immediate",
 		"journal_mode(WAL)", "synchronous(FULL)", "wal_autocheckpoint(0)", "foreign_keys(0)",
+		// Savepoints (group commit) keep the pages they change in a
+		// sub-journal, which spills to a temporary file past 64 KB: two
+		// writes per page, about a third of the writer's system calls in
+		// bench-e2e.sh. In memory it costs at most the pages one write
+		// transaction changes.
+		"temp_store(MEMORY)",
 		fmt.Sprintf("journal_size_limit(%d)", walSizeLimit)))
 	if err != nil {
 		return fmt.Errorf("open sqlite writer: %w", err)

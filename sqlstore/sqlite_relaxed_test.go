@@ -169,3 +169,33 @@ func TestLeaseWritesRelaxed(t *testing.T) {
 		}
 	}
 }
+
+// TestSQLiteWriterSettings checks the writer connection's settings that
+// are easy to lose in an edit of its DSN: WAL, FULL, no automatic
+// checkpoint, and temporary files (savepoints' sub-journals) in memory.
+func TestSQLiteWriterSettings(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db, err := Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "settings.db"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	for _, tt := range []struct {
+		pragma string
+		want   string
+	}{
+		{"journal_mode", "wal"},
+		{"synchronous", "2"},
+		{"wal_autocheckpoint", "0"},
+		{"temp_store", "2"},
+	} {
+		var got string
+		if err := db.w.QueryRowContext(ctx, "PRAGMA "+tt.pragma).Scan(&got); err != nil {
+			t.Fatalf("read %s: %v", tt.pragma, err)
+		}
+		if got != tt.want {
+			t.Errorf("writer %s = %s, want %s", tt.pragma, got, tt.want)
+		}
+	}
+}
