@@ -1,6 +1,7 @@
 package inkform_test
 
 import (
+	"slices"
 	"testing"
 	"time"
 
@@ -68,5 +69,33 @@ func TestJobDocumentID(t *testing.T) {
 		if got := inkform.JobDocumentID(tt.args); got != tt.want {
 			t.Errorf("JobDocumentID(%T) = %q, want %q", tt.args, got, tt.want)
 		}
+	}
+}
+
+func TestClaimTurns(t *testing.T) {
+	t.Parallel()
+	orgs := []string{"a", "b", "c"}
+	tests := []struct {
+		name   string
+		served string // "" for none yet
+		want   []string
+	}{
+		{"first claim", "", []string{"a", "b", "c"}},
+		{"after a", "a", []string{"b", "c", "a"}},
+		{"after c wraps", "c", []string{"a", "b", "c"}},
+		{"after an org no longer busy", "bb", []string{"c", "a", "b"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var turns inkform.ClaimTurns
+			if tt.served != "" {
+				turns.Served("q", tt.served)
+				turns.Served("other", "c")
+			}
+			if got := turns.Order("q", orgs); !slices.Equal(got, tt.want) {
+				t.Errorf("Order = %v, want %v", got, tt.want)
+			}
+		})
 	}
 }

@@ -3,6 +3,8 @@ package inkform
 import (
 	"context"
 	"fmt"
+	"slices"
+	"sync"
 	"time"
 )
 
@@ -74,4 +76,40 @@ type QueueStat struct {
 	State     JobState
 	Count     int
 	OldestDue time.Duration
+}
+
+// ClaimTurns remembers, per queue, the org a JobQueue's last claim served
+// first, so that the next claim starts with the org after it. A claim
+// shares its slots between the orgs with due jobs; when it has fewer slots
+// than there are busy orgs (one, say, with a queue's few workers busy),
+// starting every claim at the first org in ID order would give that org
+// every slot until its flood is done. Taking turns gives each busy org a
+// slot within as many claims as there are busy orgs. The zero value is
+// ready to use; it is safe for concurrent use.
+type ClaimTurns struct {
+	mu   sync.Mutex
+	last map[string]string // queue → org served first
+}
+
+// Order returns orgs, sorted by ID, rotated to start with the first org
+// after the one the queue's last claim served first.
+func (c *ClaimTurns) Order(queue string, orgs []string) []string {
+	c.mu.Lock()
+	after := c.last[queue]
+	c.mu.Unlock()
+	i, _ := slices.BinarySearch(orgs, after)
+	if i < len(orgs) && orgs[i] == after {
+		i++
+	}
+	return append(slices.Clone(orgs[i:]), orgs[:i]...)
+}
+
+// Served records the org a claim of the queue served first.
+func (c *ClaimTurns) Served(queue, org string) {
+	c.mu.Lock()
+	if c.last == nil {
+		c.last = map[string]string{}
+	}
+	c.last[queue] = org
+	c.mu.Unlock()
 }

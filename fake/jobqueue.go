@@ -31,6 +31,7 @@ const (
 type JobQueue struct {
 	Hook Hook
 
+	turns  inkform.ClaimTurns
 	mu     sync.Mutex
 	nextID int64
 	jobs   map[int64]*jobRec
@@ -187,14 +188,21 @@ func (q *JobQueue) ClaimJobs(ctx context.Context, queue, worker string, limit in
 	fillUp := len(orgIDs) <= 1
 	if !fillUp {
 		share := max(1, limit/len(orgIDs))
-		for _, org := range orgIDs {
+		first := ""
+		for _, org := range q.turns.Order(queue, orgIDs) {
 			if len(ids) >= limit {
 				break
 			}
 			want := min(share, limit-len(ids))
 			got := q.due(queue, org, at, want, ids, running, perKey)
+			if first == "" && len(got) > 0 {
+				first = org
+			}
 			ids = append(ids, got...)
 			fillUp = fillUp || len(got) == want
+		}
+		if first != "" {
+			q.turns.Served(queue, first)
 		}
 	}
 	if fillUp && len(ids) < limit {

@@ -25,6 +25,7 @@ func ExerciseJobQueue(t *testing.T, newStores NewStores) {
 		{"Claim", testClaim},
 		{"ClaimOrder", testClaimOrder},
 		{"ClaimFairness", testClaimFairness},
+		{"ClaimFairnessOneSlot", testClaimFairnessOneSlot},
 		{"ConcurrentClaims", testConcurrentClaims},
 		{"ClaimPerKey", testClaimPerKey},
 		{"LeaseHolderOnly", testLeaseHolderOnly},

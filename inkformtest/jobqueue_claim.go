@@ -159,6 +159,35 @@ func testClaimFairness(t *testing.T, s Stores) {
 	}
 }
 
+// testClaimFairnessOneSlot checks fairness when a claim has a single slot
+// (a queue with its few workers busy): busy orgs take turns rather than
+// the first org in ID order taking every slot until its flood is done.
+func testClaimFairnessOneSlot(t *testing.T, s Stores) {
+	h := newJQ(t, s)
+	a, b := inkform.NewID(), inkform.NewID()
+	h.enqueue(a, 6, inkform.EnqueueOpts{})
+	h.enqueue(b, 6, inkform.EnqueueOpts{})
+	var orgs []string
+	for range 6 {
+		got := h.claim("w", 1, longLease)
+		if len(got) != 1 {
+			t.Fatalf("claimed %d jobs, want 1", len(got))
+		}
+		orgs = append(orgs, got[0].OrgID)
+	}
+	n := map[string]int{}
+	for i, org := range orgs {
+		n[org]++
+		if i > 0 && org == orgs[i-1] {
+			t.Errorf("claims of one slot went to orgs %v; want the two busy orgs in turn", orgs)
+			break
+		}
+	}
+	if n[a] != 3 || n[b] != 3 {
+		t.Errorf("six claims of one slot took %v; want 3 of each busy org", n)
+	}
+}
+
 // testConcurrentClaims races workers over jobs of two orgs: each job is
 // claimed exactly once.
 func testConcurrentClaims(t *testing.T, s Stores) {

@@ -18,8 +18,10 @@ const maxClaimOrgs = 64
 // Fairness between orgs: the claim finds the orgs with available jobs in
 // the queue, gives each an equal share of the free slots (in priority, then
 // due-time order within an org), and only when an org used its whole share
-// fills the slots left from any org. One org's flood of 70,000 jobs delays
-// another org's next job by one claim at most.
+// fills the slots left from any org. Orgs take turns at being served first
+// (inkform.ClaimTurns), so claims of fewer slots than busy orgs serve each
+// in turn. One org's flood of 70,000 jobs delays another org's next job by
+// as many claims as there are busy orgs at most.
 //
 // Cost: every read walks an index in order (migration 00002), so a claim
 // touches about as many rows as it takes, however long the queue. Retryable
@@ -70,7 +72,8 @@ func (db *DB) claimTx(ctx context.Context, tx querier, queue, worker string, lim
 	fillUp := len(orgs) <= 1 // one org: no sharing to do
 	if !fillUp {
 		share := max(1, limit/len(orgs))
-		for _, org := range orgs {
+		first := ""
+		for _, org := range db.claimTurns.Order(queue, orgs) {
 			if len(ids) >= limit {
 				break
 			}
@@ -79,8 +82,14 @@ func (db *DB) claimTx(ctx context.Context, tx querier, queue, worker string, lim
 			if err != nil {
 				return err
 			}
+			if first == "" && len(got) > 0 {
+				first = org
+			}
 			ids = append(ids, got...)
 			fillUp = fillUp || len(got) == want // this org may have more
+		}
+		if first != "" {
+			db.claimTurns.Served(queue, first)
 		}
 	}
 	if fillUp && len(ids) < limit {

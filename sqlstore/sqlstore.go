@@ -75,11 +75,13 @@ type Options struct {
 // DB is a database holding inkform's data. It implements the domain's org,
 // token, user, form, capture, document and quarantine services.
 type DB struct {
-	d     dialect
-	binds bindCache // statements rebound for d (query.go)
-	w     *sql.DB   // writes; for SQLite the single writer connection
-	r     *sql.DB   // reads; for SQLite a read-only pool, else w or the replica
-	rep   *replica  // the replica's health and position; nil without one
+	// claimTurns has the claims of each queue serve busy orgs in turn.
+	claimTurns inkform.ClaimTurns
+	d          dialect
+	binds      bindCache // statements rebound for d (query.go)
+	w          *sql.DB   // writes; for SQLite the single writer connection
+	r          *sql.DB   // reads; for SQLite a read-only pool, else w or the replica
+	rep        *replica  // the replica's health and position; nil without one
 	// wKept and rKept keep statements prepared on SQLite's writer and
 	// read pools (stmtcache.go); nil on the other databases.
 	wKept, rKept *keptStmts
