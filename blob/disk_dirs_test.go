@@ -165,3 +165,31 @@ func readAll(t *testing.T, d *Disk, key string) string {
 	}
 	return string(b)
 }
+
+// TestDurableDirsBound checks that the set of known folders starts again
+// empty when full, so it cannot grow with every document a process stores,
+// and that forgetChain removes a folder and its parents only.
+func TestDurableDirsBound(t *testing.T) {
+	t.Parallel()
+	var s durableDirs
+	for i := range durableDirsMax {
+		s.add(fmt.Sprintf("/r/d%d", i))
+	}
+	if !s.known("/r/d0") || len(s.set) != durableDirsMax {
+		t.Fatalf("full set: d0 known %v, %d entries", s.known("/r/d0"), len(s.set))
+	}
+	s.add("/r/one-more")
+	if s.known("/r/d0") || !s.known("/r/one-more") || len(s.set) != 1 {
+		t.Errorf("after one more: d0 known %v, one-more known %v, %d entries, want a new set of one",
+			s.known("/r/d0"), s.known("/r/one-more"), len(s.set))
+	}
+	for _, p := range []string{"/r/a", "/r/a/b", "/r/a/b/c", "/r/a/x"} {
+		s.add(p)
+	}
+	s.forgetChain("/r", "/r/a/b/c")
+	for p, want := range map[string]bool{"/r/a": false, "/r/a/b": false, "/r/a/b/c": false, "/r/a/x": true, "/r/one-more": true} {
+		if s.known(p) != want {
+			t.Errorf("after forgetChain: %s known %v, want %v", p, s.known(p), want)
+		}
+	}
+}
