@@ -34,6 +34,8 @@ type Disk struct {
 	Dir string
 
 	dirs durableDirs // see disk_dirs.go
+	// synced, when set (tests), hears of every folder Put syncs.
+	synced func(dir string)
 }
 
 var _ inkform.BlobStore = (*Disk)(nil)
@@ -149,11 +151,11 @@ func (d *Disk) put(ctx context.Context, target string, r io.Reader, size int64, 
 	// first. They are synced only now, after the file, so that a
 	// journalling file system commits the folders with the file's own
 	// sync and these syncs find little or nothing left to write.
-	if err := syncDir(dir); err != nil {
+	if err := d.syncDir(dir); err != nil {
 		return err
 	}
 	for _, p := range fresh {
-		if err := syncDir(filepath.Dir(p)); err != nil {
+		if err := d.syncDir(filepath.Dir(p)); err != nil {
 			return err
 		}
 	}
@@ -206,6 +208,14 @@ func (d *Disk) makeDirs(dir string) ([]string, error) {
 		}
 	}
 	return fresh, nil
+}
+
+// syncDir syncs a folder for Put, telling d.synced.
+func (d *Disk) syncDir(dir string) error {
+	if d.synced != nil {
+		d.synced(dir)
+	}
+	return syncDir(dir)
 }
 
 func syncDir(dir string) error {

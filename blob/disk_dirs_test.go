@@ -193,3 +193,42 @@ func TestDurableDirsBound(t *testing.T) {
 		}
 	}
 }
+
+// TestDiskSyncsNewFolders checks what makes a Put durable: the object's
+// folder is synced every time, and the parent of every folder the Put made
+// (or found but had not synced) once; a second Put into a known folder
+// syncs that folder only.
+func TestDiskSyncsNewFolders(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	d, err := NewDisk(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Join(d.Dir, "orgs", "o1"), 0o750); err != nil {
+		t.Fatal(err) // made by an earlier process: not known to this store
+	}
+	var synced []string
+	d.synced = func(dir string) {
+		rel, _ := filepath.Rel(d.Dir, dir)
+		synced = append(synced, filepath.ToSlash(rel))
+	}
+	steps := []struct {
+		key  string
+		want []string
+	}{
+		{"orgs/o1/documents/d1/pdf/1.pdf", []string{"orgs/o1/documents/d1/pdf", "orgs/o1/documents/d1", "orgs/o1/documents", "orgs/o1", "orgs", "."}},
+		{"orgs/o1/documents/d1/pdf/2.pdf", []string{"orgs/o1/documents/d1/pdf"}},
+		{"orgs/o1/documents/d2/pdf/1.pdf", []string{"orgs/o1/documents/d2/pdf", "orgs/o1/documents/d2", "orgs/o1/documents"}},
+		{"orgs/o1/documents/d2/cutouts/x.png", []string{"orgs/o1/documents/d2/cutouts", "orgs/o1/documents/d2"}},
+	}
+	for _, st := range steps {
+		synced = nil
+		if err := d.Put(ctx, st.key, strings.NewReader("x"), 1, ""); err != nil {
+			t.Fatal(err)
+		}
+		if fmt.Sprint(synced) != fmt.Sprint(st.want) {
+			t.Errorf("Put %s synced %v, want %v", st.key, synced, st.want)
+		}
+	}
+}
