@@ -12,7 +12,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"time"
 
@@ -35,6 +34,8 @@ type Disk struct {
 	Dir string
 
 	dirs durableDirs // see disk_dirs.go
+	// synced, when set (tests), hears of every folder Put syncs.
+	synced func(dir string)
 }
 
 var _ inkform.BlobStore = (*Disk)(nil)
@@ -105,13 +106,6 @@ func (d *Disk) put(ctx context.Context, target string, r io.Reader, size int64, 
 	if err != nil {
 		return err
 	}
-	// The entries of new folders are synced while the object is written:
-	// each sync may cost a flush of the device, and these do not depend
-	// on the object (concurrent flushes are merged by the block layer,
-	// concurrent fsyncs share a journal commit).
-	var parents parentSyncs
-	defer parents.wait()
-	parents.start(fresh)
 	// (A key that names a folder of other keys fails at the rename:
 	// os.Rename looks at the target first.)
 	f, err := os.CreateTemp(dir, ".tmp-*")
@@ -136,7 +130,6 @@ func (d *Disk) put(ctx context.Context, target string, r io.Reader, size int64, 
 		if fresh, err = d.makeDirs(dir); err != nil {
 			return err
 		}
-		parents.start(fresh)
 	}
 	if err := writeObject(ctx, f, r, size, contentType); err != nil {
 		return err
@@ -154,49 +147,22 @@ func (d *Disk) put(ctx context.Context, target string, r io.Reader, size int64, 
 		return fmt.Errorf("blob: rename: %w", err)
 	}
 	ok = true
-	// The new name; then the object is durable once the folders' entries
-	// are.
-	if err := syncDir(dir); err != nil {
+	// The new name, then the entries of the folders made for it, deepest
+	// first. They are synced only now, after the file, so that a
+	// journalling file system commits the folders with the file's own
+	// sync and these syncs find little or nothing left to write.
+	if err := d.syncDir(dir); err != nil {
 		return err
 	}
-	if err := parents.wait(); err != nil {
-		return err
+	for _, p := range fresh {
+		if err := d.syncDir(filepath.Dir(p)); err != nil {
+			return err
+		}
 	}
 	for _, p := range fresh {
 		d.dirs.add(p)
 	}
 	return nil
-}
-
-// parentSyncs syncs the parents of new folders, each in its own goroutine.
-// The zero value is ready to use.
-type parentSyncs struct {
-	wg  sync.WaitGroup
-	mu  sync.Mutex
-	err error
-}
-
-// start syncs the parent of each folder.
-func (s *parentSyncs) start(folders []string) {
-	for _, p := range folders {
-		s.wg.Go(func() {
-			if err := syncDir(filepath.Dir(p)); err != nil {
-				s.mu.Lock()
-				if s.err == nil {
-					s.err = err
-				}
-				s.mu.Unlock()
-			}
-		})
-	}
-}
-
-// wait waits for the syncs started so far and returns the first error.
-func (s *parentSyncs) wait() error {
-	s.wg.Wait()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.err
 }
 
 // makeDirs makes sure dir and its parents up to the root exist, and
@@ -242,6 +208,14 @@ func (d *Disk) makeDirs(dir string) ([]string, error) {
 		}
 	}
 	return fresh, nil
+}
+
+// syncDir syncs a folder for Put, telling d.synced.
+func (d *Disk) syncDir(dir string) error {
+	if d.synced != nil {
+		d.synced(dir)
+	}
+	return syncDir(dir)
 }
 
 func syncDir(dir string) error {

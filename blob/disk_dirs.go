@@ -5,11 +5,12 @@ import (
 	"sync"
 )
 
-// durableDirsMax bounds the set of known folders. Every document gets its
-// own folders, so without a bound the set would grow with the documents a
-// process ever stored; forgetting one only costs the next Put into it a
-// mkdir, a stat and a sync of its parent.
-const durableDirsMax = 1 << 16
+// durableDirsMax bounds the set of known folders (about 1 MB of paths).
+// Every document gets its own folders, so without a bound the set would
+// grow with the documents a process ever stored; forgetting one only costs
+// the next Put into it a mkdir, a stat and a sync of its parent, and the
+// shared folders above (org, documents/) are synced again once per reset.
+const durableDirsMax = 1 << 13
 
 // durableDirs is the set of folders under a Disk's root that exist and
 // whose entries in their parents this store has synced, so a Put into one

@@ -165,3 +165,70 @@ func readAll(t *testing.T, d *Disk, key string) string {
 	}
 	return string(b)
 }
+
+// TestDurableDirsBound checks that the set of known folders starts again
+// empty when full, so it cannot grow with every document a process stores,
+// and that forgetChain removes a folder and its parents only.
+func TestDurableDirsBound(t *testing.T) {
+	t.Parallel()
+	var s durableDirs
+	for i := range durableDirsMax {
+		s.add(fmt.Sprintf("/r/d%d", i))
+	}
+	if !s.known("/r/d0") || len(s.set) != durableDirsMax {
+		t.Fatalf("full set: d0 known %v, %d entries", s.known("/r/d0"), len(s.set))
+	}
+	s.add("/r/one-more")
+	if s.known("/r/d0") || !s.known("/r/one-more") || len(s.set) != 1 {
+		t.Errorf("after one more: d0 known %v, one-more known %v, %d entries, want a new set of one",
+			s.known("/r/d0"), s.known("/r/one-more"), len(s.set))
+	}
+	for _, p := range []string{"/r/a", "/r/a/b", "/r/a/b/c", "/r/a/x"} {
+		s.add(p)
+	}
+	s.forgetChain("/r", "/r/a/b/c")
+	for p, want := range map[string]bool{"/r/a": false, "/r/a/b": false, "/r/a/b/c": false, "/r/a/x": true, "/r/one-more": true} {
+		if s.known(p) != want {
+			t.Errorf("after forgetChain: %s known %v, want %v", p, s.known(p), want)
+		}
+	}
+}
+
+// TestDiskSyncsNewFolders checks what makes a Put durable: the object's
+// folder is synced every time, and the parent of every folder the Put made
+// (or found but had not synced) once; a second Put into a known folder
+// syncs that folder only.
+func TestDiskSyncsNewFolders(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	d, err := NewDisk(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Join(d.Dir, "orgs", "o1"), 0o750); err != nil {
+		t.Fatal(err) // made by an earlier process: not known to this store
+	}
+	var synced []string
+	d.synced = func(dir string) {
+		rel, _ := filepath.Rel(d.Dir, dir)
+		synced = append(synced, filepath.ToSlash(rel))
+	}
+	steps := []struct {
+		key  string
+		want []string
+	}{
+		{"orgs/o1/documents/d1/pdf/1.pdf", []string{"orgs/o1/documents/d1/pdf", "orgs/o1/documents/d1", "orgs/o1/documents", "orgs/o1", "orgs", "."}},
+		{"orgs/o1/documents/d1/pdf/2.pdf", []string{"orgs/o1/documents/d1/pdf"}},
+		{"orgs/o1/documents/d2/pdf/1.pdf", []string{"orgs/o1/documents/d2/pdf", "orgs/o1/documents/d2", "orgs/o1/documents"}},
+		{"orgs/o1/documents/d2/cutouts/x.png", []string{"orgs/o1/documents/d2/cutouts", "orgs/o1/documents/d2"}},
+	}
+	for _, st := range steps {
+		synced = nil
+		if err := d.Put(ctx, st.key, strings.NewReader("x"), 1, ""); err != nil {
+			t.Fatal(err)
+		}
+		if fmt.Sprint(synced) != fmt.Sprint(st.want) {
+			t.Errorf("Put %s synced %v, want %v", st.key, synced, st.want)
+		}
+	}
+}

@@ -20,6 +20,10 @@ import (
 // duplicate of the running job).
 const renderFollowUp = 100 * time.Millisecond
 
+// maxPooledPDF is the largest PDF buffer kept for the next render; most
+// PDFs without a background are tens of KB.
+const maxPooledPDF = 1 << 20
+
 // RenderWorker makes the PDF of a document: background (or the drawn
 // form), ink and values, stored in the blob store and recorded with the
 // state of the document it shows. It also drops the document's cutouts of
@@ -68,7 +72,13 @@ func (w *RenderWorker) Work(ctx context.Context, job *queue.Job[inkform.RenderPD
 		buf = new(bytes.Buffer)
 	}
 	// Put has read the bytes when it returns, so the buffer is free then.
-	defer func() { buf.Reset(); w.buffers.Put(buf) }()
+	// One grown by a large background is left to the collector.
+	defer func() {
+		if buf.Cap() <= maxPooledPDF {
+			buf.Reset()
+			w.buffers.Put(buf)
+		}
+	}()
 	if err := w.Printer.Filled(buf, form, doc, di, bg); err != nil {
 		if inkform.ErrorCode(err) == inkform.EUNPROCESSABLE || inkform.ErrorCode(err) == inkform.EINVALID {
 			return queue.Cancel(fmt.Errorf("render pdf: %w", err)) // retrying cannot help
