@@ -63,9 +63,11 @@ func (nz *nonZeros) gatherWindows(side, in, out int) {
 					p := (oy+ky-1)*side + ox + kx - 1
 					n := int(nz.cnt[p])
 					tap := int32((ky*3 + kx) * in * out)
-					copy(wv[k:k+n], nz.val[p*in:][:n])
-					for i, o := range nz.off[p*in:][:n] {
-						wo[k+i] = o + tap
+					// A loop, not copy: the lists are a few values long,
+					// shorter than a call to memmove is worth.
+					offs := nz.off[p*in:][:n]
+					for i, v := range nz.val[p*in:][:n] {
+						wv[k+i], wo[k+i] = v, offs[i]+tap
 					}
 					k += n
 				}

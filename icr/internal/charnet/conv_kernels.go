@@ -9,8 +9,13 @@ import "iter"
 func scatter(cv *Conv, side int, y []float32, nz *nonZeros) {
 	in, out := cv.In, cv.Out
 	y = y[:side*side*out]
+	b := cv.B[:out]
 	for q := range side * side {
-		copy(y[q*out:][:out], cv.B)
+		// a loop, not copy: eight or sixteen values are less than a call
+		d := y[q*out:][:out]
+		for i := range d {
+			d[i] = b[i]
+		}
 	}
 	for iy := range side {
 		// taps whose output row iy+1−ky lies inside the map
