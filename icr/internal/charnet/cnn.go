@@ -99,12 +99,12 @@ func (c *CNN) NewScratch() *CNNScratch {
 	for _, l := range c.Dense {
 		sc.DenseIn = append(sc.DenseIn, make([]float32, l.In))
 	}
-	n := 0
+	n, maxIn := 0, 0
 	for l, cv := range c.Convs {
 		s := c.SideAt(l)
-		n = max(n, s*s*cv.In)
+		n, maxIn = max(n, s*s*cv.In), max(maxIn, cv.In)
 	}
-	sc.nz = newNonZeros(n)
+	sc.nz = newNonZeros(n, maxIn)
 	return sc
 }
 

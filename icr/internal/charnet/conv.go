@@ -9,27 +9,33 @@ package charnet
 // speed (see convForward).
 
 // nonZeros lists the non-zero inputs of a convolution: per input pixel p
-// its values val[p·in+k] and their weight rows' offsets off[p·in+k]
-// (channel·out), cnt[p] of them; for the windowed path, per output pixel
-// q the concatenation of its 3×3 window's lists (win… from q·9·in,
-// winCnt[q] of them), offsets moved to each tap's weights.
+// its values val[p·in+k] and their channels off[p·in+k], cnt[p] of them;
+// for the windowed path, per output pixel q the concatenation of its 3×3
+// window's lists (win… from q·9·in, winCnt[q] of them), each with its
+// weight row tap·in+channel. rows8 and rows4 hold one block of output
+// channels' weights, a row per tap and channel: as arrays, a row costs
+// one bounds check, not a slice's two and its capacity arithmetic.
 type nonZeros struct {
 	val, winVal              []float32
 	off, cnt, winOff, winCnt []int32
+	rows8                    [][8]float32
+	rows4                    [][4]float32
 }
 
 // newNonZeros returns lists for convolutions of up to inputs values
-// (side·side·in; a map has fewer pixels than values).
-func newNonZeros(inputs int) nonZeros {
+// (side·side·in; a map has fewer pixels than values) and maxIn input
+// channels.
+func newNonZeros(inputs, maxIn int) nonZeros {
 	return nonZeros{
 		val: make([]float32, inputs), off: make([]int32, inputs), cnt: make([]int32, inputs),
 		winVal: make([]float32, 9*inputs), winOff: make([]int32, 9*inputs), winCnt: make([]int32, inputs),
+		rows8: make([][8]float32, 9*maxIn), rows4: make([][4]float32, 9*maxIn),
 	}
 }
 
 // gather lists the non-zero values of x (pixels × in) per pixel, in
 // channel order, and returns how many there are.
-func (nz *nonZeros) gather(x []float32, pixels, in, out int) int {
+func (nz *nonZeros) gather(x []float32, pixels, in int) int {
 	val, off, cnt := nz.val[:pixels*in], nz.off[:pixels*in], nz.cnt[:pixels]
 	total := 0
 	for p := range cnt {
@@ -37,7 +43,7 @@ func (nz *nonZeros) gather(x []float32, pixels, in, out int) int {
 		for ci, v := range x[base : base+in] {
 			// Written unconditionally and kept only when v is non-zero, so
 			// that the loop has no branch to mispredict on ReLU output.
-			val[base+k], off[base+k] = v, int32(ci*out)
+			val[base+k], off[base+k] = v, int32(ci)
 			if v != 0 {
 				k++
 			}
@@ -50,7 +56,7 @@ func (nz *nonZeros) gather(x []float32, pixels, in, out int) int {
 
 // gatherWindows concatenates, per output pixel, the lists of its window's
 // pixels in tap order (a sparse im2col).
-func (nz *nonZeros) gatherWindows(side, in, out int) {
+func (nz *nonZeros) gatherWindows(side, in int) {
 	for oy := range side {
 		ky0, ky1 := window(oy, side)
 		for ox := range side {
@@ -62,7 +68,7 @@ func (nz *nonZeros) gatherWindows(side, in, out int) {
 				for kx := kx0; kx < kx1; kx++ {
 					p := (oy+ky-1)*side + ox + kx - 1
 					n := int(nz.cnt[p])
-					tap := int32((ky*3 + kx) * in * out)
+					tap := int32((ky*3 + kx) * in)
 					// A loop, not copy: the lists are a few values long,
 					// shorter than a call to memmove is worth.
 					offs := nz.off[p*in:][:n]
@@ -104,7 +110,7 @@ func convForward(cv *Conv, side int, x, y []float32, nz *nonZeros) {
 // convPath is convForward with the path chosen (tests run every path).
 func convPath(cv *Conv, side int, x, y []float32, nz *nonZeros, path int) {
 	in, out := cv.In, cv.Out
-	n := nz.gather(x, side*side, in, out)
+	n := nz.gather(x, side*side, in)
 	if path == convAuto {
 		switch {
 		case 10*n < side*side*in:
@@ -120,7 +126,7 @@ func convPath(cv *Conv, side int, x, y []float32, nz *nonZeros, path int) {
 		scatter(cv, side, y, nz)
 		return
 	case convWindow4:
-		nz.gatherWindows(side, in, out)
+		nz.gatherWindows(side, in)
 	}
 	co := 0
 	for ; path == convPixel8 && co+8 <= out; co += 8 {

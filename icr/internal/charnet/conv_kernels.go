@@ -26,7 +26,7 @@ func scatter(cv *Conv, side int, y []float32, nz *nonZeros) {
 			n := int(nz.cnt[p])
 			offs := nz.off[p*in:][:n]
 			for k, v := range nz.val[p*in:][:n] {
-				o := int(offs[k])
+				o := int(offs[k]) * out
 				for ky := ky0; ky < ky1; ky++ {
 					for kx := kx0; kx < kx1; kx++ {
 						d := y[((iy+1-ky)*side+ix+1-kx)*out:][:out]
@@ -49,6 +49,10 @@ func scatter(cv *Conv, side int, y []float32, nz *nonZeros) {
 func pixel8(cv *Conv, side int, y []float32, nz *nonZeros, co int) {
 	in, out := cv.In, cv.Out
 	b := cv.B[co : co+8 : co+8]
+	rows := nz.rows8[:9*in]
+	for i := range rows {
+		rows[i] = [8]float32(cv.W[i*out+co:])
+	}
 	for oy := range side {
 		ky0, ky1 := window(oy, side)
 		for ox := range side {
@@ -59,10 +63,9 @@ func pixel8(cv *Conv, side int, y []float32, nz *nonZeros, co int) {
 					p := (oy+ky-1)*side + ox + kx - 1
 					n := int(nz.cnt[p])
 					offs := nz.off[p*in:][:n]
-					w := cv.W[(ky*3+kx)*in*out+co:]
+					w := rows[(ky*3+kx)*in:][:in]
 					for k, v := range nz.val[p*in:][:n] {
-						o := int(offs[k])
-						r := w[o : o+8 : o+8]
+						r := &w[offs[k]]
 						a0 += v * r[0]
 						a1 += v * r[1]
 						a2 += v * r[2]
@@ -86,14 +89,16 @@ func pixel8(cv *Conv, side int, y []float32, nz *nonZeros, co int) {
 func window4(cv *Conv, pixels int, y []float32, nz *nonZeros, co int) {
 	in, out := cv.In, cv.Out
 	b := cv.B[co : co+4 : co+4]
-	w := cv.W[co:]
+	w := nz.rows4[:9*in]
+	for i := range w {
+		w[i] = [4]float32(cv.W[i*out+co:])
+	}
 	for q := range pixels {
 		n := int(nz.winCnt[q])
 		offs := nz.winOff[q*9*in:][:n]
 		a0, a1, a2, a3 := b[0], b[1], b[2], b[3]
 		for k, v := range nz.winVal[q*9*in:][:n] {
-			o := int(offs[k])
-			r := w[o : o+4 : o+4]
+			r := &w[offs[k]]
 			a0 += v * r[0]
 			a1 += v * r[1]
 			a2 += v * r[2]
@@ -120,7 +125,7 @@ func pixel1(cv *Conv, side int, y []float32, nz *nonZeros, co int) {
 					offs := nz.off[p*in:][:n]
 					w := cv.W[(ky*3+kx)*in*out+co:]
 					for k, v := range nz.val[p*in:][:n] {
-						a += v * w[offs[k]]
+						a += v * w[int(offs[k])*out]
 					}
 				}
 			}

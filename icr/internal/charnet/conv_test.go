@@ -72,7 +72,7 @@ func TestConvForwardMatchesReference(t *testing.T) {
 			}
 			want, got := make([]float32, n*tt.out), make([]float32, n*tt.out)
 			convReference(&cv, tt.side, x, want)
-			nz := newNonZeros(len(x))
+			nz := newNonZeros(len(x), tt.in)
 			for _, path := range []int{convAuto, convScatter, convPixel8, convWindow4} {
 				for i := range got {
 					got[i] = float32(math.NaN()) // every output must be written
