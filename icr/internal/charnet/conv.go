@@ -93,16 +93,16 @@ const (
 
 // convForward applies cv to x (side×side×cv.In) into y (side×side×cv.Out),
 // ReLU included, using nz as scratch. The non-zero inputs are listed
-// once per layer, without branches; then, measured on a side-24 network
-// (BenchmarkCNNForward in icrtrain):
+// once per layer, without branches; then the fastest kernel per layer,
+// as timed layer by layer on side-24 networks (random and trained
+// weights; BenchmarkCNNForward in icrtrain times the whole pass):
 //   - under 10% non-zero (ink maps), each non-zero input is scattered
 //     into the outputs of its window: the work follows the ink;
 //   - otherwise, for 8 outputs or fewer, eight sums per pass in locals
 //     the compiler keeps in registers, over each tap's list;
 //   - for more outputs, each output's window is listed once and summed
 //     four channels at a time: with eight sums the compiler runs out of
-//     registers and keeps two in memory, and the store-to-load round trip
-//     of every addition then bounds the loop.
+//     registers and keeps two on the stack, which measured slower.
 func convForward(cv *Conv, side int, x, y []float32, nz *nonZeros) {
 	convPath(cv, side, x, y, nz, convAuto)
 }
