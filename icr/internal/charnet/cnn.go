@@ -1,7 +1,6 @@
 package charnet
 
 import (
-	"iter"
 	"math"
 
 	"github.com/inkform/inkform"
@@ -56,6 +55,8 @@ type CNNScratch struct {
 	DenseIn [][]float32
 	Logits  []float32
 	Probs   []float32
+	// nz is the convolutions' list of non-zero inputs (see convForward).
+	nz nonZeros
 }
 
 // SideAt returns the map side at the input of conv l.
@@ -98,6 +99,12 @@ func (c *CNN) NewScratch() *CNNScratch {
 	for _, l := range c.Dense {
 		sc.DenseIn = append(sc.DenseIn, make([]float32, l.In))
 	}
+	n, maxIn := 0, 0
+	for l, cv := range c.Convs {
+		s := c.SideAt(l)
+		n, maxIn = max(n, s*s*cv.In), max(maxIn, cv.In)
+	}
+	sc.nz = newNonZeros(n, maxIn)
 	return sc
 }
 
@@ -112,7 +119,7 @@ func (c *CNN) Forward(sc *CNNScratch, strokes []inkform.Stroke) bool {
 	for l := range c.Convs {
 		cv := &c.Convs[l]
 		s := c.SideAt(l)
-		ConvForward(cv, s, x, sc.ConvOut[l])
+		convForward(cv, s, x, sc.ConvOut[l], &sc.nz)
 		if cv.Pool {
 			maxPool(sc.ConvOut[l], s, cv.Out, sc.Pooled[l], sc.ArgMax[l])
 		}
@@ -140,64 +147,6 @@ func (c *CNN) Probs(sc *CNNScratch, strokes []inkform.Stroke, cs CharsetID) bool
 	lo, hi := CharsetRange(cs)
 	SoftmaxSubset(sc.Logits, sc.Probs, lo, hi, c.Temp[cs])
 	return true
-}
-
-// ConvForward applies cv to x (side×side×cv.In) into y (side×side×cv.Out),
-// ReLU included.
-func ConvForward(cv *Conv, side int, x, y []float32) {
-	in, out := cv.In, cv.Out
-	for oy := 0; oy < side; oy++ {
-		for ox := 0; ox < side; ox++ {
-			dst := y[(oy*side+ox)*out:][:out]
-			copy(dst, cv.B)
-			for px, tap := range Taps(side, oy, ox) {
-				w := cv.W[tap*in*out:]
-				for ci, v := range x[px*in:][:in] {
-					if v != 0 {
-						axpy(dst, v, w[ci*out:][:out])
-					}
-				}
-			}
-			for i, v := range dst {
-				dst[i] = max(v, 0)
-			}
-		}
-	}
-}
-
-// Taps yields, for the output pixel (oy, ox) of a side×side map, each
-// input pixel of its 3×3 window inside the map and the tap's index
-// ky·3+kx, in that order.
-func Taps(side, oy, ox int) iter.Seq2[int, int] {
-	return func(yield func(pixel, tap int) bool) {
-		for ky := 0; ky < 3; ky++ {
-			iy := oy + ky - 1
-			if iy < 0 || iy >= side {
-				continue
-			}
-			for kx := 0; kx < 3; kx++ {
-				ix := ox + kx - 1
-				if ix >= 0 && ix < side && !yield(iy*side+ix, ky*3+kx) {
-					return
-				}
-			}
-		}
-	}
-}
-
-// axpy adds v·w to dst (len(w) ≥ len(dst)).
-func axpy(dst []float32, v float32, w []float32) {
-	w = w[:len(dst)]
-	i := 0
-	for ; i+4 <= len(dst); i += 4 {
-		dst[i] += v * w[i]
-		dst[i+1] += v * w[i+1]
-		dst[i+2] += v * w[i+2]
-		dst[i+3] += v * w[i+3]
-	}
-	for ; i < len(dst); i++ {
-		dst[i] += v * w[i]
-	}
 }
 
 // maxPool halves x (side×side×ch) into y, recording in arg which value of
