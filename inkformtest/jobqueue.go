@@ -117,6 +117,21 @@ func (h *jq) claim(worker string, max int, lease time.Duration) []*inkform.Job {
 	return jobs
 }
 
+// claimEach runs n claims of one slot each, every one of which must take a
+// job, and returns the jobs in claim order.
+func (h *jq) claimEach(n int) []*inkform.Job {
+	h.t.Helper()
+	var jobs []*inkform.Job
+	for range n {
+		got := h.claim("w", 1, longLease)
+		if len(got) != 1 {
+			h.t.Fatalf("claimed %d jobs, want 1", len(got))
+		}
+		jobs = append(jobs, got[0])
+	}
+	return jobs
+}
+
 // job reads a job of org through the JobService.
 func (h *jq) job(org string, id int64) *inkform.Job {
 	h.t.Helper()

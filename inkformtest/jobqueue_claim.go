@@ -123,12 +123,8 @@ func testClaimOrder(t *testing.T, s Stores) {
 	urgent := h.enqueue(h.org, 1, inkform.EnqueueOpts{Priority: 1})[0]
 	next := h.enqueue(h.org, 1, inkform.EnqueueOpts{Priority: 2})[0]
 	var order []int64
-	for range 4 {
-		got := h.claim("w", 1, longLease)
-		if len(got) != 1 {
-			t.Fatalf("claimed %d jobs, want 1", len(got))
-		}
-		order = append(order, got[0].ID)
+	for _, j := range h.claimEach(4) {
+		order = append(order, j.ID)
 	}
 	if want := []int64{urgent.ID, early.ID, late.ID, next.ID}; !slices.Equal(order, want) {
 		t.Errorf("claimed in order %v, want %v: lower priority first, then earlier run time, then enqueue order", order, want)
@@ -168,12 +164,8 @@ func testClaimFairnessOneSlot(t *testing.T, s Stores) {
 	h.enqueue(a, 6, inkform.EnqueueOpts{})
 	h.enqueue(b, 6, inkform.EnqueueOpts{})
 	var orgs []string
-	for range 6 {
-		got := h.claim("w", 1, longLease)
-		if len(got) != 1 {
-			t.Fatalf("claimed %d jobs, want 1", len(got))
-		}
-		orgs = append(orgs, got[0].OrgID)
+	for _, j := range h.claimEach(6) {
+		orgs = append(orgs, j.OrgID)
 	}
 	n := map[string]int{}
 	for i, org := range orgs {

@@ -139,11 +139,7 @@ func insertRow(ctx context.Context, tx querier) error {
 func TestLeaseWritesRelaxed(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	db, err := Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "lease.db"), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := openTableT(t)
 	redo := inkform.WithRedoableWrites(ctx)
 	for _, tt := range []struct {
 		name  string
@@ -176,11 +172,7 @@ func TestLeaseWritesRelaxed(t *testing.T) {
 func TestSQLiteWriterSettings(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	db, err := Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "settings.db"), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := openTableT(t)
 	for _, tt := range []struct {
 		pragma string
 		want   string
