@@ -27,8 +27,9 @@ type producer struct {
 	// held counts the jobs the store still holds as running under this
 	// node's lease: claimed, and their outcome not yet stored. A claim
 	// counts them against a key's limit.
-	held  atomic.Int64
-	keyed atomic.Bool // the last claim may have left jobs for their key's limit
+	held   atomic.Int64
+	keyed  atomic.Bool   // the last claim may have left jobs for their key's limit
+	stored atomic.Uint64 // outcomes stored so far (outcomeStored)
 }
 
 func newProducer(c *Client, queue string, qc QueueConfig) *producer {
@@ -63,15 +64,22 @@ func (p *producer) run() {
 	for {
 		if backlog {
 			if free, active := p.slots(); free > 0 && (active == 0 || free >= max(1, p.max/4)) {
+				stored := p.stored.Load()
 				backlog = p.claim(free)
 				// A short claim may have left jobs behind for their key's
 				// limit (a busy handler): the stored completion of a
-				// running one frees a place for them (completionStored).
+				// running one frees a place for them (outcomeStored).
 				// Only while the store holds at least perKey of this
 				// node's jobs can a key be full; otherwise the queue simply
 				// had no more, and waking at every completion would only
 				// claim nothing.
-				p.keyed.Store(p.perKey > 0 && !backlog && p.held.Load() >= int64(p.perKey))
+				keyed := p.perKey > 0 && !backlog && p.held.Load() >= int64(p.perKey)
+				p.keyed.Store(keyed)
+				if keyed && p.stored.Load() != stored {
+					// A completion stored during the claim did not know
+					// it would be waited for.
+					p.wake()
+				}
 			}
 		}
 		select {
@@ -87,12 +95,14 @@ func (p *producer) run() {
 	}
 }
 
-// completionStored is told that a job's completion was stored: when the
-// last claim left jobs behind for their key's limit, the finished job's
-// place is free now (the claim counts a finished job as running until its
-// completion is stored), so the queue is claimed again.
-func (p *producer) completionStored() {
+// outcomeStored is told that a job's outcome (its completion, a snooze, a
+// failure) was stored: when the last claim left jobs behind for their
+// key's limit, the finished job's place is free now (the claim counts a
+// finished job as running until its outcome is stored), so the queue is
+// claimed again.
+func (p *producer) outcomeStored() {
 	p.held.Add(-1)
+	p.stored.Add(1)
 	if p.keyed.Load() {
 		p.wake()
 	}
@@ -168,10 +178,8 @@ func (p *producer) finish(j *inkform.Job, err error, took time.Duration) {
 	var serr error
 	switch d, snoozed := isSnooze(err); {
 	case err == nil:
-		// The completion is stored in a batch, later.
-		p.c.completer.add(j.ID, p.completionStored)
-		cfg.Metrics.observe(p.queue, j.Kind, outcome, took)
-		return
+		// Stored in a batch, later, which then calls outcomeStored.
+		p.c.completer.add(j.ID, p.outcomeStored)
 	case p.c.jobsCtx.Err() != nil:
 		// The node is stopping and its deadline passed: hand the job
 		// back rather than count an attempt the job did not fail.
@@ -189,9 +197,11 @@ func (p *producer) finish(j *inkform.Job, err error, took time.Duration) {
 		cfg.Logger.Warn("job failed", "id", j.ID, "kind", j.Kind, "attempt", j.Attempt, "max", j.MaxAttempts, "err", err)
 		serr = cfg.Store.FailJob(ctx, cfg.ID, j.ID, truncate(err.Error(), 2000), retryAt)
 	}
-	// The outcome is stored (or, failing that, the lease will run out):
-	// the job no longer counts against its key's limit.
-	p.held.Add(-1)
+	if err != nil {
+		// The outcome is stored (or, failing that, the lease will run
+		// out): the job no longer counts against its key's limit.
+		p.outcomeStored()
+	}
 	if serr != nil {
 		// The lease will expire and the reaper will make the job
 		// available again: at-least-once, never lost.
