@@ -96,6 +96,9 @@ func TestClaimTurns(t *testing.T) {
 			if got := turns.Order("q", orgs); !slices.Equal(got, tt.want) {
 				t.Errorf("Order = %v, want %v", got, tt.want)
 			}
+			if got := turns.Last("q"); got != tt.served {
+				t.Errorf("Last = %q, want %q", got, tt.served)
+			}
 		})
 	}
 }

@@ -104,6 +104,15 @@ func (c *ClaimTurns) Order(queue string, orgs []string) []string {
 	return append(slices.Clone(orgs[i:]), orgs[:i]...)
 }
 
+// Last returns the org the queue's last claim served first, "" for none.
+// A claim that lists only some of the busy orgs lists those after it
+// first, so that every busy org gets its turn however many there are.
+func (c *ClaimTurns) Last(queue string) string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.last[queue]
+}
+
 // Served records the org a claim of the queue served first.
 func (c *ClaimTurns) Served(queue, org string) {
 	c.mu.Lock()

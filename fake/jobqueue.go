@@ -182,8 +182,10 @@ func (q *JobQueue) ClaimJobs(ctx context.Context, queue, worker string, limit in
 			}
 		}
 	}
-	orgIDs := slices.Sorted(maps.Keys(orgs))
-	orgIDs = orgIDs[:min(len(orgIDs), maxClaimOrgs)]
+	// At most maxClaimOrgs, those after the org served first last time
+	// first, as the SQL store lists them.
+	orgIDs := q.turns.Order(queue, slices.Sorted(maps.Keys(orgs)))
+	orgIDs = slices.Sorted(slices.Values(orgIDs[:min(len(orgIDs), maxClaimOrgs)]))
 	var ids []int64
 	fillUp := len(orgIDs) <= 1
 	if !fillUp {

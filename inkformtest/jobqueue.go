@@ -26,6 +26,7 @@ func ExerciseJobQueue(t *testing.T, newStores NewStores) {
 		{"ClaimOrder", testClaimOrder},
 		{"ClaimFairness", testClaimFairness},
 		{"ClaimFairnessOneSlot", testClaimFairnessOneSlot},
+		{"ClaimFairnessManyOrgs", testClaimFairnessManyOrgs},
 		{"ConcurrentClaims", testConcurrentClaims},
 		{"ClaimPerKey", testClaimPerKey},
 		{"LeaseHolderOnly", testLeaseHolderOnly},

@@ -180,6 +180,23 @@ func testClaimFairnessOneSlot(t *testing.T, s Stores) {
 	}
 }
 
+// testClaimFairnessManyOrgs checks that claims of one slot reach every
+// busy org in turn when there are more busy orgs than a claim lists (64).
+func testClaimFairnessManyOrgs(t *testing.T, s Stores) {
+	h := newJQ(t, s)
+	const busy = 66
+	for range busy {
+		h.enqueue(inkform.NewID(), 2, inkform.EnqueueOpts{})
+	}
+	served := map[string]int{}
+	for _, j := range h.claimEach(busy) {
+		served[j.OrgID]++
+	}
+	if len(served) != busy {
+		t.Errorf("%d claims of one slot served %d of %d busy orgs; want each once", busy, len(served), busy)
+	}
+}
+
 // testConcurrentClaims races workers over jobs of two orgs: each job is
 // claimed exactly once.
 func testConcurrentClaims(t *testing.T, s Stores) {

@@ -20,8 +20,9 @@ const maxClaimOrgs = 64
 // due-time order within an org), and only when an org used its whole share
 // fills the slots left from any org. Orgs take turns at being served first
 // (inkform.ClaimTurns), so claims of fewer slots than busy orgs serve each
-// in turn. One org's flood of 70,000 jobs delays another org's next job by
-// as many claims as there are busy orgs at most.
+// in turn, and a claim lists the busy orgs after the last one served first
+// (at most maxClaimOrgs of them). One org's flood of 70,000 jobs delays
+// another org's next job by as many claims as there are busy orgs at most.
 //
 // Cost: every read walks an index in order (migration 00002), so a claim
 // touches about as many rows as it takes, however long the queue. Retryable
@@ -60,7 +61,7 @@ func (db *DB) claimTx(ctx context.Context, tx querier, queue, worker string, lim
 	if err := db.promoteRetryable(ctx, tx, queue, now); err != nil {
 		return err
 	}
-	orgs, err := db.dueOrgs(ctx, tx, queue)
+	orgs, err := db.dueOrgs(ctx, tx, queue, db.claimTurns.Last(queue))
 	if err != nil {
 		return err
 	}
@@ -152,19 +153,40 @@ func (db *DB) leaseJobs(ctx context.Context, tx querier, ids []int64, worker str
 	return db.queryJobs(ctx, tx, `SELECT `+jobColumns+` FROM jobs WHERE `+in, idArgs...)
 }
 
-// dueOrgs lists up to maxClaimOrgs orgs with available jobs in the queue.
-// It skips from one org to the next through the index (a "loose index
-// scan" as a recursive query), so its cost grows with the number of orgs,
-// not of jobs.
-func (db *DB) dueOrgs(ctx context.Context, tx querier, queue string) ([]string, error) {
+// dueOrgs lists up to maxClaimOrgs orgs with available jobs in the queue,
+// sorted by ID: those after the org after first, then from the lowest ID,
+// so that with more busy orgs than that each still comes to be listed.
+func (db *DB) dueOrgs(ctx context.Context, tx querier, queue, after string) ([]string, error) {
+	orgs, err := db.dueOrgsAfter(ctx, tx, queue, after, maxClaimOrgs)
+	if err != nil || after == "" || len(orgs) == maxClaimOrgs {
+		return orgs, err
+	}
+	wrapped, err := db.dueOrgsAfter(ctx, tx, queue, "", maxClaimOrgs-len(orgs))
+	if err != nil {
+		return nil, err
+	}
+	for _, org := range wrapped {
+		if !slices.Contains(orgs, org) { // the database's collation decides "after"
+			orgs = append(orgs, org)
+		}
+	}
+	slices.Sort(orgs)
+	return orgs, nil
+}
+
+// dueOrgsAfter lists up to n orgs with IDs above after with available jobs
+// in the queue, in ID order. It skips from one org to the next through the
+// index (a "loose index scan" as a recursive query), so its cost grows with
+// the number of orgs, not of jobs.
+func (db *DB) dueOrgsAfter(ctx context.Context, tx querier, queue, after string, n int) ([]string, error) {
 	rows, err := tx.query(ctx, `WITH RECURSIVE o (org_id, n) AS (
-			SELECT MIN(org_id), 1 FROM jobs WHERE queue = ? AND state = 'available'
+			SELECT MIN(org_id), 1 FROM jobs WHERE queue = ? AND state = 'available' AND org_id > ?
 			UNION ALL
 			SELECT (SELECT MIN(j.org_id) FROM jobs j
 			        WHERE j.queue = ? AND j.state = 'available' AND j.org_id > o.org_id), o.n + 1
 			FROM o WHERE o.org_id IS NOT NULL AND o.n < ?
 		)
-		SELECT org_id FROM o WHERE org_id IS NOT NULL`, queue, queue, maxClaimOrgs)
+		SELECT org_id FROM o WHERE org_id IS NOT NULL`, queue, after, queue, n)
 	if err != nil {
 		return nil, fmt.Errorf("due orgs: %w", err)
 	}
