@@ -23,8 +23,8 @@ import (
 // each caller returns after that commit, as it did after its own. A
 // request that finds the writer idle runs alone at once, as before, with no
 // savepoint and no added wait. The group commits at FULL unless every
-// function in it is job bookkeeping (inLeaseWrite), which may commit at
-// NORMAL (relaxedWrite).
+// function in it is job bookkeeping (inLeaseWrite) or a job's own write
+// (inkform.WithRedoableWrites), which may commit at NORMAL (relaxedWrite).
 //
 // Functions run in the order they were taken, so each sees the changes of
 // the ones before it, as if they had committed one after another. Captures

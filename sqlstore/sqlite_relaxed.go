@@ -22,9 +22,10 @@ const restoreTimeout = 5 * time.Second
 
 // relaxedWrite runs fn in a write transaction on SQLite's writer
 // connection with synchronous=NORMAL, so that its commit does not wait for
-// an fsync. Only job bookkeeping uses it (claims, completions, snoozes,
-// lease extensions; see inLeaseWrite): a crash that loses such a
-// commit only makes a job run again, which at-least-once delivery allows.
+// an fsync. Only job bookkeeping (claims, completions, snoozes, lease
+// extensions; see inLeaseWrite) and the writes of a running job (see
+// inkform.WithRedoableWrites) use it: a crash that loses such a commit
+// only makes a job run again, which at-least-once delivery allows.
 // WAL commits reach the file in order, so a later FULL commit — a capture
 // or anything a client was told is stored — syncs these along and nothing
 // else ever waits for less than FULL.
