@@ -14,6 +14,11 @@ type Interpretation struct {
 	// (DocumentInk.Rows). When more ink arrived meanwhile, the store
 	// drops this result: the job enqueued with the new ink reads it all.
 	InkRows int
+	// RenderedByCaller says the caller renders the saved state itself (an
+	// interpret worker on a node that also renders): the store enqueues no
+	// render job for it. Deliveries held for the PDF are made due when the
+	// caller records the render (RenderStore.SaveRender), as with a job.
+	RenderedByCaller bool
 }
 
 // DocumentUpdater changes documents after capture: the interpretation

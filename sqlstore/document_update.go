@@ -95,12 +95,15 @@ func (db *DB) SaveInterpretation(ctx context.Context, orgID, id string, in *inkf
 		if delivered, err = db.writeDocument(ctx, tx, d, in.Status, in.Cause); err != nil {
 			return err
 		}
+		if in.RenderedByCaller {
+			return nil
+		}
 		return db.enqueueRender(ctx, tx, orgID, id)
 	})
 	if err != nil {
 		return false, fmt.Errorf("save interpretation: %w", err)
 	}
-	if saved {
+	if saved && !in.RenderedByCaller {
 		db.notifyEnqueued(inkform.QueueRender)
 	}
 	if delivered {

@@ -26,8 +26,9 @@ func renderJobs(t *testing.T, db *sqlstore.DB, orgID string) []*inkform.Job {
 }
 
 // TestDocumentChangesEnqueueRender checks that every change of a document's
-// values or status asks for a new PDF in the same transaction, and that one
-// pending job per document is enough.
+// values or status asks for a new PDF in the same transaction, unless the
+// interpretation's caller renders it, and that one pending job per document
+// is enough.
 func TestDocumentChangesEnqueueRender(t *testing.T) {
 	t.Parallel()
 	forEachDB(t, func(t *testing.T, db *sqlstore.DB) {
@@ -38,7 +39,15 @@ func TestDocumentChangesEnqueueRender(t *testing.T) {
 		if n := len(renderJobs(t, db, org.ID)); n != 0 {
 			t.Fatalf("%d render jobs before any interpretation", n)
 		}
-		in := &inkform.Interpretation{Status: inkform.StatusNeedsVerification, Cause: "test", InkRows: 1}
+		// A caller that renders the saved state itself needs no job.
+		in := &inkform.Interpretation{Status: inkform.StatusNeedsVerification, Cause: "test", InkRows: 1, RenderedByCaller: true}
+		if saved, err := db.SaveInterpretation(ctx, org.ID, id, in); err != nil || !saved {
+			t.Fatalf("SaveInterpretation = %v, %v", saved, err)
+		}
+		if n := len(renderJobs(t, db, org.ID)); n != 0 {
+			t.Fatalf("%d render jobs after an interpretation its caller renders", n)
+		}
+		in.RenderedByCaller = false
 		if saved, err := db.SaveInterpretation(ctx, org.ID, id, in); err != nil || !saved {
 			t.Fatalf("SaveInterpretation = %v, %v", saved, err)
 		}
