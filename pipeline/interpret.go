@@ -16,7 +16,10 @@ type InterpretWorker struct {
 	Updater     inkform.DocumentUpdater
 	Interpreter inkform.Interpreter
 	Recognizers *Recognizers
-	Logger      *slog.Logger
+	// Render, when set, renders each saved interpretation's PDF in the
+	// same job instead of leaving it to a render job (see Work).
+	Render *RenderWorker
+	Logger *slog.Logger
 
 	forms formVersions // see form_versions.go
 }
@@ -35,12 +38,33 @@ func (w *InterpretWorker) Work(ctx context.Context, job *queue.Job[inkform.Inter
 	if di != nil {
 		res.InkRows = di.Rows
 	}
+	res.RenderedByCaller = w.Render != nil
 	saved, err := w.Updater.SaveInterpretation(ctx, org, id, res)
 	if err != nil {
 		return fmt.Errorf("save interpretation: %w", err)
 	}
 	w.Logger.Debug("interpreted", "document", id, "status", res.Status, "saved", saved)
-	return nil
+	if !saved || w.Render == nil {
+		return nil
+	}
+	return w.renderSaved(ctx, org, id, form, di)
+}
+
+// renderSaved renders the state the interpretation just saved, on a node
+// that renders too: the document's next step, without a render job to
+// insert, claim and complete and without reading the document, its form
+// and its ink once more in another job. The interpretation is committed
+// by now, so a failure here retries the whole job (interpreting again
+// saves an equal result); a change made meanwhile (a verifier's
+// correction, newer ink) enqueued its own render or interpretation.
+func (w *InterpretWorker) renderSaved(ctx context.Context, org, id string, form *inkform.Form, di *inkform.DocumentInk) error {
+	doc, err := w.Documents.FindDocument(ctx, org, id)
+	if inkform.ErrorCode(err) == inkform.ENOTFOUND {
+		return queue.Cancel(fmt.Errorf("document %s is gone", id))
+	} else if err != nil {
+		return fmt.Errorf("find document: %w", err)
+	}
+	return w.Render.render(ctx, org, doc, form, di)
 }
 
 // Recognizers picks the engine for a form: a named remote engine, with the

@@ -100,3 +100,56 @@ func TestInterpretWorker(t *testing.T) {
 		t.Errorf("a job for a document that is gone: %v, want it cancelled", err)
 	}
 }
+
+// TestInterpretWorkerRendersInline checks the two ways a saved
+// interpretation gets its PDF: with a render worker at hand the interpret
+// job renders and records it itself and enqueues no render job; without
+// one it leaves a render job and no PDF.
+func TestInterpretWorkerRendersInline(t *testing.T) {
+	t.Parallel()
+	for _, inline := range []bool{true, false} {
+		t.Run(map[bool]string{true: "inline", false: "render job"}[inline], func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			db, org, form := openSampleStore(t, sqliteDSN(t), sqlstore.Options{}, nil)
+			doc := submitSample(t, db, org.ID, form.ID)
+			blobs := newDisk(t)
+			w := &InterpretWorker{Documents: db, Forms: db, Updater: db, Interpreter: interpret.Engine{}, Logger: discardLogger(),
+				Recognizers: &Recognizers{Builtin: namedRecognizer("407215"), Logger: discardLogger()}}
+			if inline {
+				w.Render = newRenderWorker(db, blobs)
+			}
+			job := &queue.Job[inkform.InterpretArgs]{Job: &inkform.Job{OrgID: org.ID}, Args: inkform.InterpretArgs{DocumentID: doc.ID}}
+			if err := w.Work(ctx, job); err != nil {
+				t.Fatal(err)
+			}
+			saved, err := db.FindDocument(ctx, org.ID, doc.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			jobs, err := db.ListJobs(ctx, org.ID, inkform.JobFilter{Kind: inkform.RenderPDFArgs{}.Kind(), State: inkform.JobAvailable})
+			if err != nil {
+				t.Fatal(err)
+			}
+			rec, err := db.FindRender(ctx, org.ID, doc.ID)
+			if !inline {
+				if inkform.ErrorCode(err) != inkform.ENOTFOUND || len(jobs) != 1 {
+					t.Errorf("render %+v (%v), %d render jobs; want none and one job", rec, err, len(jobs))
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("no render recorded: %v", err)
+			}
+			if !rec.SourceUpdatedAt.Equal(saved.UpdatedAt) {
+				t.Errorf("render of the state at %v, want the saved one at %v", rec.SourceUpdatedAt, saved.UpdatedAt)
+			}
+			if _, err := blobs.Stat(ctx, rec.Key); err != nil {
+				t.Errorf("recorded PDF %s: %v", rec.Key, err)
+			}
+			if len(jobs) != 0 {
+				t.Errorf("%d render jobs enqueued; the interpret job rendered", len(jobs))
+			}
+		})
+	}
+}

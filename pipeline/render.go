@@ -53,6 +53,20 @@ func (w *RenderWorker) Work(ctx context.Context, job *queue.Job[inkform.RenderPD
 	if err != nil {
 		return err
 	}
+	if err := w.render(ctx, org, doc, form, di); err != nil {
+		return err
+	}
+	if now, err := w.Documents.FindDocument(ctx, org, id); err == nil && !now.UpdatedAt.Equal(doc.UpdatedAt) {
+		return queue.Snooze(renderFollowUp)
+	}
+	return nil
+}
+
+// render makes, stores and records the PDF of doc, the document as read
+// with its form version and ink, unless that state is rendered already.
+// Errors that retrying cannot help are queue.Cancel errors.
+func (w *RenderWorker) render(ctx context.Context, org string, doc *inkform.Document, form *inkform.Form, di *inkform.DocumentInk) error {
+	id := doc.ID
 	prev, err := w.Renders.FindRender(ctx, org, id)
 	if err != nil && inkform.ErrorCode(err) != inkform.ENOTFOUND {
 		return fmt.Errorf("find render: %w", err)
@@ -133,9 +147,6 @@ func (w *RenderWorker) Work(ctx context.Context, job *queue.Job[inkform.RenderPD
 		w.Logger.Warn("drop stale cutouts", "document", id, "err", err)
 	}
 	w.Logger.Debug("rendered pdf", "document", id, "bytes", rec.Size, "saved", saved)
-	if now, err := w.Documents.FindDocument(ctx, org, id); err == nil && !now.UpdatedAt.Equal(doc.UpdatedAt) {
-		return queue.Snooze(renderFollowUp)
-	}
 	return nil
 }
 
