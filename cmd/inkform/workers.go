@@ -38,12 +38,22 @@ type workerConfig struct {
 func (c *workerConfig) register(fs *flag.FlagSet, defaultWorkers int) {
 	fs.IntVar(&c.Workers, "workers", defaultWorkers, "jobs run at once per queue in this process (0: no workers)")
 	fs.StringVar(&c.Queues, "queues", strings.Join([]string{inkform.QueueInterpret, inkform.QueueRender, inkform.QueueDeliver, inkform.QueueDefault}, ","),
-		"queues this process works, comma-separated")
+		"queues this process works, comma-separated; a process working both interpret and render renders each interpretation's PDF in its interpret job, which then runs twice --workers at once")
 	fs.DurationVar(&c.PollInterval, "poll-interval", 250*time.Millisecond, "how often an idle queue looks for jobs that no wake-up announced (other nodes' jobs without PostgreSQL LISTEN/NOTIFY or --redis, or while those are down)")
 	c.recognizers.register(fs)
 	c.deliver.register(fs)
 	fs.DurationVar(&c.Maintenance, "maintenance-interval", time.Hour, "how often expired documents (form retention) are purged and old delivery log entries pruned; whole seconds")
 	fs.DurationVar(&c.Lease, "job-lease", 30*time.Second, "how long a claimed job is reserved between heartbeats; a crashed worker's jobs run again after it")
+}
+
+// works reports whether the process works queue q.
+func (c *workerConfig) works(q string) bool {
+	for _, name := range strings.Split(c.Queues, ",") {
+		if strings.TrimSpace(name) == q {
+			return true
+		}
+	}
+	return false
 }
 
 // startWorkers starts a queue client working the configured queues, or
@@ -63,11 +73,17 @@ func startWorkers(ctx context.Context, db *sqlstore.DB, recs *pipeline.Recognize
 	}
 	deliver.Notifier = notifier
 	ws := queue.NewWorkers()
+	render := &pipeline.RenderWorker{Documents: db, Forms: db, Renders: db, Printer: pdf.Printer{Backgrounds: pdf.NewBackgroundCache(backgroundCacheBytes)}, Notifier: notifier, Blobs: blobs,
+		Logger: logger}
+	interpreter := &pipeline.InterpretWorker{Documents: db, Forms: db, Updater: db, Interpreter: interpret.Engine{}, Recognizers: recs, Logger: logger}
+	inline := cfg.works(inkform.QueueInterpret) && cfg.works(inkform.QueueRender)
+	if inline {
+		interpreter.Render = render
+	}
 	pipeline.Workers{
-		Interpret: &pipeline.InterpretWorker{Documents: db, Forms: db, Updater: db, Interpreter: interpret.Engine{}, Recognizers: recs, Logger: logger},
-		Render: &pipeline.RenderWorker{Documents: db, Forms: db, Renders: db, Printer: pdf.Printer{Backgrounds: pdf.NewBackgroundCache(backgroundCacheBytes)}, Notifier: notifier, Blobs: blobs,
-			Logger: logger},
-		Deliver: deliver,
+		Interpret: interpreter,
+		Render:    render,
+		Deliver:   deliver,
 		Maintenance: &pipeline.MaintenanceWorker{Retention: db, Deliveries: db, Blobs: blobs, Logger: logger,
 			DeliveryRetention: time.Duration(cfg.deliver.LogDays) * 24 * time.Hour},
 	}.Register(ws)
@@ -83,6 +99,9 @@ func startWorkers(ctx context.Context, db *sqlstore.DB, recs *pipeline.Recognize
 				n = cfg.Workers
 			}
 			queues[q] = queue.QueueConfig{MaxWorkers: n, PerKey: cfg.deliver.PerSubscription}
+		case q == inkform.QueueInterpret && inline:
+			// Its jobs render too: the render queue's workers work here.
+			queues[q] = queue.QueueConfig{MaxWorkers: 2 * cfg.Workers}
 		case q != "":
 			queues[q] = queue.QueueConfig{MaxWorkers: cfg.Workers}
 		}
