@@ -24,7 +24,7 @@ var contentTypes = map[string]string{inkform.CutoutPNG: "image/png", inkform.Cut
 
 // Service is inkform.CutoutService. A cutout is cached in Blobs under the
 // SHA-256 of the document's ink (inkform.CutoutKey), so new ink gives new
-// keys and the old cutouts are dropped by the next render job. Fill in the
+// keys and the old cutouts are dropped by the next render. Fill in the
 // stores; a Service is safe for concurrent use and must not be copied.
 type Service struct {
 	Documents inkform.DocumentService
