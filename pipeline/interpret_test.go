@@ -3,9 +3,12 @@ package pipeline
 import (
 	"bytes"
 	"context"
+	"errors"
+	"io"
 	"log/slog"
 	"os"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/inkform/inkform"
@@ -101,27 +104,63 @@ func TestInterpretWorker(t *testing.T) {
 	}
 }
 
+// failingPuts fails its first n Puts, as a full disk or a store that is
+// down would.
+type failingPuts struct {
+	inkform.BlobStore
+	n atomic.Int64
+}
+
+func (f *failingPuts) Put(ctx context.Context, key string, r io.Reader, size int64, contentType string) error {
+	if f.n.Add(-1) >= 0 {
+		return errors.New("disk full")
+	}
+	return f.BlobStore.Put(ctx, key, r, size, contentType)
+}
+
 // TestInterpretWorkerRendersInline checks the two ways a saved
 // interpretation gets its PDF: with a render worker at hand the interpret
 // job renders and records it itself and enqueues no render job; without
-// one it leaves a render job and no PDF.
+// one it leaves a render job and no PDF. An inline render that fails
+// fails the job, whose next run saves and renders again.
 func TestInterpretWorkerRendersInline(t *testing.T) {
 	t.Parallel()
-	for _, inline := range []bool{true, false} {
-		t.Run(map[bool]string{true: "inline", false: "render job"}[inline], func(t *testing.T) {
+	tests := []struct {
+		name      string
+		inline    bool
+		failPuts  int64 // Puts that fail before the store works
+		wantTries int   // runs of the job until it succeeds
+	}{
+		{"inline", true, 0, 1},
+		{"render job", false, 0, 1},
+		{"inline after a failed render", true, 1, 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()
 			db, org, form := openSampleStore(t, sqliteDSN(t), sqlstore.Options{}, nil)
 			doc := submitSample(t, db, org.ID, form.ID)
-			blobs := newDisk(t)
+			disk := newDisk(t)
+			blobs := &failingPuts{BlobStore: disk}
+			blobs.n.Store(tt.failPuts)
 			w := &InterpretWorker{Documents: db, Forms: db, Updater: db, Interpreter: interpret.Engine{}, Logger: discardLogger(),
 				Recognizers: &Recognizers{Builtin: namedRecognizer("407215"), Logger: discardLogger()}}
-			if inline {
+			if tt.inline {
 				w.Render = newRenderWorker(db, blobs)
 			}
 			job := &queue.Job[inkform.InterpretArgs]{Job: &inkform.Job{OrgID: org.ID}, Args: inkform.InterpretArgs{DocumentID: doc.ID}}
-			if err := w.Work(ctx, job); err != nil {
-				t.Fatal(err)
+			for try := 1; ; try++ {
+				err := w.Work(ctx, job)
+				if err == nil {
+					if try != tt.wantTries {
+						t.Fatalf("succeeded at run %d, want %d", try, tt.wantTries)
+					}
+					break
+				}
+				if try >= tt.wantTries || strings.HasPrefix(err.Error(), "cancelled: ") {
+					t.Fatalf("run %d: %v", try, err)
+				}
 			}
 			saved, err := db.FindDocument(ctx, org.ID, doc.ID)
 			if err != nil {
@@ -132,7 +171,7 @@ func TestInterpretWorkerRendersInline(t *testing.T) {
 				t.Fatal(err)
 			}
 			rec, err := db.FindRender(ctx, org.ID, doc.ID)
-			if !inline {
+			if !tt.inline {
 				if inkform.ErrorCode(err) != inkform.ENOTFOUND || len(jobs) != 1 {
 					t.Errorf("render %+v (%v), %d render jobs; want none and one job", rec, err, len(jobs))
 				}
@@ -144,7 +183,7 @@ func TestInterpretWorkerRendersInline(t *testing.T) {
 			if !rec.SourceUpdatedAt.Equal(saved.UpdatedAt) {
 				t.Errorf("render of the state at %v, want the saved one at %v", rec.SourceUpdatedAt, saved.UpdatedAt)
 			}
-			if _, err := blobs.Stat(ctx, rec.Key); err != nil {
+			if _, err := disk.Stat(ctx, rec.Key); err != nil {
 				t.Errorf("recorded PDF %s: %v", rec.Key, err)
 			}
 			if len(jobs) != 0 {
