@@ -158,7 +158,8 @@ func (w *RenderWorker) background(ctx context.Context, org string, form *inkform
 
 // dropStaleCutouts deletes the document's cached cutouts of earlier ink.
 // A render follows every interpretation (in the interpret job or a render
-// job), and interpretation follows every ink change, so cutouts of replaced ink live only until the next render.
+// job), and interpretation follows every ink change, so cutouts of
+// replaced ink live only until the next render.
 func (w *RenderWorker) dropStaleCutouts(ctx context.Context, org, id, inkSHA string) error {
 	keep := inkform.CutoutPrefix(org, id, inkSHA)
 	var stale []string

@@ -100,7 +100,8 @@ func startWorkers(ctx context.Context, db *sqlstore.DB, recs *pipeline.Recognize
 			}
 			queues[q] = queue.QueueConfig{MaxWorkers: n, PerKey: cfg.deliver.PerSubscription}
 		case q == inkform.QueueInterpret && inline:
-			// Its jobs render too: the render queue's workers work here.
+			// Its jobs render too, so it takes the render queue's share of
+			// workers as well; render jobs are few on such a node.
 			queues[q] = queue.QueueConfig{MaxWorkers: 2 * cfg.Workers}
 		case q != "":
 			queues[q] = queue.QueueConfig{MaxWorkers: cfg.Workers}
