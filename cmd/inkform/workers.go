@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"time"
 
@@ -46,14 +47,15 @@ func (c *workerConfig) register(fs *flag.FlagSet, defaultWorkers int) {
 	fs.DurationVar(&c.Lease, "job-lease", 30*time.Second, "how long a claimed job is reserved between heartbeats; a crashed worker's jobs run again after it")
 }
 
-// works reports whether the process works queue q.
-func (c *workerConfig) works(q string) bool {
-	for _, name := range strings.Split(c.Queues, ",") {
-		if strings.TrimSpace(name) == q {
-			return true
+// queueNames returns the queues the process works, as --queues lists them.
+func (c *workerConfig) queueNames() []string {
+	var names []string
+	for _, q := range strings.Split(c.Queues, ",") {
+		if q = strings.TrimSpace(q); q != "" {
+			names = append(names, q)
 		}
 	}
-	return false
+	return names
 }
 
 // startWorkers starts a queue client working the configured queues, or
@@ -76,7 +78,8 @@ func startWorkers(ctx context.Context, db *sqlstore.DB, recs *pipeline.Recognize
 	render := &pipeline.RenderWorker{Documents: db, Forms: db, Renders: db, Printer: pdf.Printer{Backgrounds: pdf.NewBackgroundCache(backgroundCacheBytes)}, Notifier: notifier, Blobs: blobs,
 		Logger: logger}
 	interpreter := &pipeline.InterpretWorker{Documents: db, Forms: db, Updater: db, Interpreter: interpret.Engine{}, Recognizers: recs, Logger: logger}
-	inline := cfg.works(inkform.QueueInterpret) && cfg.works(inkform.QueueRender)
+	names := cfg.queueNames()
+	inline := slices.Contains(names, inkform.QueueInterpret) && slices.Contains(names, inkform.QueueRender)
 	if inline {
 		interpreter.Render = render
 	}
@@ -88,8 +91,8 @@ func startWorkers(ctx context.Context, db *sqlstore.DB, recs *pipeline.Recognize
 			DeliveryRetention: time.Duration(cfg.deliver.LogDays) * 24 * time.Hour},
 	}.Register(ws)
 	queues := map[string]queue.QueueConfig{}
-	for _, q := range strings.Split(cfg.Queues, ",") {
-		switch q = strings.TrimSpace(q); {
+	for _, q := range names {
+		switch {
 		case q == inkform.QueueDeliver:
 			// The claim leaves a handler's deliveries in the queue while
 			// it has its limit running here (the worker's own limiter
@@ -103,7 +106,7 @@ func startWorkers(ctx context.Context, db *sqlstore.DB, recs *pipeline.Recognize
 			// Its jobs render too, so it takes the render queue's share of
 			// workers as well; render jobs are few on such a node.
 			queues[q] = queue.QueueConfig{MaxWorkers: 2 * cfg.Workers}
-		case q != "":
+		default:
 			queues[q] = queue.QueueConfig{MaxWorkers: cfg.Workers}
 		}
 	}
