@@ -240,6 +240,29 @@ type dueJob struct {
 
 // lockDueOnce is one query of lockDue, skipping the jobs of full keys.
 func (db *DB) lockDueOnce(ctx context.Context, tx querier, queue, org string, now time.Time, n int, taken []int64, full []string) ([]dueJob, error) {
+	query, args := db.dueQuery(queue, org, now, n, taken, full)
+	rows, err := tx.query(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("lock due jobs: %w", err)
+	}
+	defer rows.Close()
+	var jobs []dueJob
+	for rows.Next() {
+		var j dueJob
+		var key sql.NullString
+		if err := rows.Scan(&j.id, &key); err != nil {
+			return nil, err
+		}
+		j.key = key.String
+		jobs = append(jobs, j)
+	}
+	return jobs, rows.Err()
+}
+
+// dueQuery is lockDueOnce's query. Both of its forms (of one org, of any)
+// walk a claim index in order and read limit_key from that index, so the
+// jobs it skips for a full key cost no row reads (migration 00017).
+func (db *DB) dueQuery(queue, org string, now time.Time, n int, taken []int64, full []string) (string, []any) {
 	query := `SELECT id, limit_key FROM jobs WHERE queue = ? AND state = 'available'`
 	args := []any{queue}
 	if org != "" {
@@ -261,21 +284,5 @@ func (db *DB) lockDueOnce(ctx context.Context, tx querier, queue, org string, no
 	}
 	query += ` ORDER BY priority, run_at, id LIMIT ?`
 	args = append(args, n)
-	query += db.d.forUpdateSkipLocked()
-	rows, err := tx.query(ctx, query, args...)
-	if err != nil {
-		return nil, fmt.Errorf("lock due jobs: %w", err)
-	}
-	defer rows.Close()
-	var jobs []dueJob
-	for rows.Next() {
-		var j dueJob
-		var key sql.NullString
-		if err := rows.Scan(&j.id, &key); err != nil {
-			return nil, err
-		}
-		j.key = key.String
-		jobs = append(jobs, j)
-	}
-	return jobs, rows.Err()
+	return query + db.d.forUpdateSkipLocked(), args
 }
