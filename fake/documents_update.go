@@ -44,16 +44,7 @@ func (d *Documents) SaveInterpretation(ctx context.Context, orgID, id string, in
 		if rec.ink.Rows != in.InkRows {
 			return
 		}
-		fields := maps.Clone(in.Fields)
-		if fields == nil {
-			fields = map[string]inkform.FieldValue{}
-		}
-		for name, v := range rec.doc.Fields {
-			if v.Source == inkform.SourceVerifier {
-				fields[name] = v
-			}
-		}
-		rec.doc.Fields, saved = fields, true
+		rec.doc.Fields, saved = in.Apply(rec.doc.Fields), true
 		rec.setStatus(in.Status, in.Cause)
 	})
 	return saved, err

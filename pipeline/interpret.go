@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"github.com/inkform/inkform"
 	"github.com/inkform/inkform/queue"
@@ -16,8 +17,9 @@ type InterpretWorker struct {
 	Updater     inkform.DocumentUpdater
 	Interpreter inkform.Interpreter
 	Recognizers *Recognizers
-	// Render, when set, renders each saved interpretation's PDF in the
-	// same job instead of leaving it to a render job (see Work).
+	// Render, when set and Updater is an inkform.RenderedSaver, renders
+	// each interpretation's PDF in the same job instead of leaving it to a
+	// render job (saveRendered).
 	Render *RenderWorker
 	Logger *slog.Logger
 
@@ -38,33 +40,58 @@ func (w *InterpretWorker) Work(ctx context.Context, job *queue.Job[inkform.Inter
 	if di != nil {
 		res.InkRows = di.Rows
 	}
-	res.RenderedByCaller = w.Render != nil
+	if saver, ok := w.Updater.(inkform.RenderedSaver); ok && w.Render != nil {
+		return w.saveRendered(ctx, saver, org, doc, form, di, res)
+	}
+	// The store enqueues a render job with the interpretation.
 	saved, err := w.Updater.SaveInterpretation(ctx, org, id, res)
 	if err != nil {
 		return fmt.Errorf("save interpretation: %w", err)
 	}
 	w.Logger.Debug("interpreted", "document", id, "status", res.Status, "saved", saved)
-	if !saved || w.Render == nil {
-		return nil
-	}
-	return w.renderSaved(ctx, org, id, form, di)
+	return nil
 }
 
-// renderSaved renders the state the interpretation just saved, on a node
-// that renders too: the document's next step, without a render job to
-// insert, claim and complete and without reading the document, its form
-// and its ink once more in another job. The interpretation is committed
-// by now, so a failure here retries the whole job (interpreting again
-// saves an equal result); a change made meanwhile (a verifier's
-// correction, newer ink) enqueued its own render or interpretation.
-func (w *InterpretWorker) renderSaved(ctx context.Context, org, id string, form *inkform.Form, di *inkform.DocumentInk) error {
-	doc, err := w.Documents.FindDocument(ctx, org, id)
-	if inkform.ErrorCode(err) == inkform.ENOTFOUND {
-		return queue.Cancel(fmt.Errorf("document %s is gone", id))
-	} else if err != nil {
-		return fmt.Errorf("find document: %w", err)
+// saveRendered draws the PDF of the state the interpretation leads to and
+// saves both in one write (inkform.RenderedSaver): the document's next
+// step without a render job to insert, claim and complete, without reading
+// the document, its form and its ink once more, and with its deliveries
+// due as they are enqueued. When a verifier changed the document
+// meanwhile, the store saves the interpretation with a render job instead,
+// and the PDF drawn here is deleted.
+func (w *InterpretWorker) saveRendered(ctx context.Context, saver inkform.RenderedSaver, org string, doc *inkform.Document, form *inkform.Form, di *inkform.DocumentInk, res *inkform.Interpretation) error {
+	rec, err := w.Render.draw(ctx, org, res.Interpreted(doc, stateTime(doc.UpdatedAt)), form, di)
+	if err != nil {
+		return err
 	}
-	return w.Render.render(ctx, org, doc, form, di)
+	out, err := saver.SaveRenderedInterpretation(ctx, org, doc.ID, res, rec, doc.UpdatedAt)
+	if err != nil {
+		// Nothing names the object, and a retry draws a state of
+		// another time.
+		w.Render.deleteBlob(ctx, rec.Key)
+		if inkform.ErrorCode(err) == inkform.ENOTFOUND {
+			return queue.Cancel(fmt.Errorf("document %s is gone", doc.ID))
+		}
+		return fmt.Errorf("save interpretation: %w", err)
+	}
+	w.Logger.Debug("interpreted", "document", doc.ID, "status", res.Status, "saved", out.Saved, "rendered", out.Rendered)
+	if !out.Rendered {
+		w.Render.deleteBlob(ctx, rec.Key)
+		return nil
+	}
+	w.Render.recorded(ctx, org, rec, out.Replaced, di)
+	return nil
+}
+
+// stateTime is the UpdatedAt of a state saved now after one of prev, to
+// the microsecond the database keeps: later than prev even when another
+// node's clock, which wrote prev, is ahead of this one's.
+func stateTime(prev time.Time) time.Time {
+	at := time.Now().UTC().Truncate(time.Microsecond)
+	if !at.After(prev) {
+		at = prev.Add(time.Microsecond)
+	}
+	return at
 }
 
 // Recognizers picks the engine for a form: a named remote engine, with the

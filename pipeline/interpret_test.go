@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/inkform/inkform"
 	"github.com/inkform/inkform/inkml"
@@ -189,6 +190,78 @@ func TestInterpretWorkerRendersInline(t *testing.T) {
 			if len(jobs) != 0 {
 				t.Errorf("%d render jobs enqueued; the interpret job rendered", len(jobs))
 			}
+			// The PDF drawn before the save shows the state saved: a
+			// render of the stored document gives the same bytes.
+			again, err := w.Render.draw(ctx, org.ID, saved, form, inkOf(t, db, org.ID, doc.ID))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if again.Key != rec.Key || again.SHA256 != rec.SHA256 {
+				t.Errorf("render of the saved document %s (%s), want the recorded %s (%s)", again.Key, again.SHA256, rec.Key, rec.SHA256)
+			}
 		})
+	}
+}
+
+// inkOf reads a document's ink.
+func inkOf(t *testing.T, db *sqlstore.DB, org, id string) *inkform.DocumentInk {
+	t.Helper()
+	di, err := db.FindDocumentInk(context.Background(), org, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return di
+}
+
+// correctingSaver is a verifier who corrects patient_no between the
+// interpret job's read and its save.
+type correctingSaver struct {
+	*sqlstore.DB
+}
+
+func (c correctingSaver) SaveRenderedInterpretation(ctx context.Context, org, id string, in *inkform.Interpretation, r *inkform.DocumentRender, readAt time.Time) (inkform.RenderedSave, error) {
+	fix := map[string]inkform.FieldValue{"patient_no": {Value: "407216", Source: inkform.SourceVerifier}}
+	if _, err := c.DB.UpdateFields(ctx, org, id, fix, "verifier", "fix"); err != nil {
+		return inkform.RenderedSave{}, err
+	}
+	return c.DB.SaveRenderedInterpretation(ctx, org, id, in, r, readAt)
+}
+
+// TestInterpretWorkerRenderRace checks that a PDF drawn before a
+// verifier's correction is neither recorded nor kept: the interpretation
+// is saved with the correction and a render job makes the PDF.
+func TestInterpretWorkerRenderRace(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db, org, form := openSampleStore(t, sqliteDSN(t), sqlstore.Options{}, nil)
+	doc := submitSample(t, db, org.ID, form.ID)
+	disk := newDisk(t)
+	w := &InterpretWorker{Documents: db, Forms: db, Updater: correctingSaver{db}, Interpreter: interpret.Engine{}, Logger: discardLogger(),
+		Recognizers: &Recognizers{Builtin: namedRecognizer("407215"), Logger: discardLogger()}, Render: newRenderWorker(db, disk)}
+	job := &queue.Job[inkform.InterpretArgs]{Job: &inkform.Job{OrgID: org.ID}, Args: inkform.InterpretArgs{DocumentID: doc.ID}}
+	if err := w.Work(ctx, job); err != nil {
+		t.Fatal(err)
+	}
+	saved, err := db.FindDocument(ctx, org.ID, doc.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v := saved.Fields["patient_no"]; v.Value != "407216" || v.Source != inkform.SourceVerifier {
+		t.Errorf("patient_no = %+v, want the verifier's 407216", v)
+	}
+	if rec, err := db.FindRender(ctx, org.ID, doc.ID); inkform.ErrorCode(err) != inkform.ENOTFOUND {
+		t.Errorf("render %+v recorded (%v); it shows the state before the correction", rec, err)
+	}
+	jobs, err := db.ListJobs(ctx, org.ID, inkform.JobFilter{Kind: inkform.RenderPDFArgs{}.Kind(), State: inkform.JobAvailable})
+	if err != nil || len(jobs) != 1 {
+		t.Errorf("%d render jobs (%v), want 1", len(jobs), err)
+	}
+	var left []string
+	err = disk.List(ctx, inkform.DocumentBlobPrefix(org.ID, doc.ID), func(b inkform.BlobInfo) error {
+		left = append(left, b.Key)
+		return nil
+	})
+	if err != nil || len(left) != 0 {
+		t.Errorf("objects left %v (%v); the unrecorded PDF must be deleted", left, err)
 	}
 }

@@ -77,9 +77,43 @@ func (w *RenderWorker) render(ctx context.Context, org string, doc *inkform.Docu
 		// record under readers that hold its ETag.
 		return nil
 	}
-	bg, err := w.background(ctx, org, form)
+	rec, err := w.draw(ctx, org, doc, form, di)
 	if err != nil {
 		return err
+	}
+	saved, err := w.Renders.SaveRender(ctx, org, rec)
+	if inkform.ErrorCode(err) == inkform.ENOTFOUND {
+		// Purged while this job rendered: the purge has listed the
+		// document's objects already, so this one is ours to remove.
+		w.deleteBlob(ctx, rec.Key)
+		return queue.Cancel(fmt.Errorf("document %s is gone", id))
+	} else if err != nil {
+		return fmt.Errorf("record render: %w", err)
+	}
+	if !saved {
+		// This state or a newer one was rendered meanwhile, and that
+		// render dropped the stale cutouts. The same bytes have the same
+		// key as the render that won: delete only our own.
+		if cur, err := w.Renders.FindRender(ctx, org, id); err == nil && cur.Key != rec.Key {
+			w.deleteBlob(ctx, rec.Key)
+		}
+		return nil
+	}
+	var replaced string
+	if prev != nil {
+		replaced = prev.Key
+	}
+	w.recorded(ctx, org, rec, replaced, di)
+	return nil
+}
+
+// draw makes the PDF of doc, the document with its form version and ink,
+// and stores it under a key of its state and bytes; the caller records it.
+// Errors that retrying cannot help are queue.Cancel errors.
+func (w *RenderWorker) draw(ctx context.Context, org string, doc *inkform.Document, form *inkform.Form, di *inkform.DocumentInk) (*inkform.DocumentRender, error) {
+	bg, err := w.background(ctx, org, form)
+	if err != nil {
+		return nil, err
 	}
 	buf, _ := w.buffers.Get().(*bytes.Buffer)
 	if buf == nil {
@@ -95,49 +129,38 @@ func (w *RenderWorker) render(ctx context.Context, org string, doc *inkform.Docu
 	}()
 	if err := w.Printer.Filled(buf, form, doc, di, bg); err != nil {
 		if inkform.ErrorCode(err) == inkform.EUNPROCESSABLE || inkform.ErrorCode(err) == inkform.EINVALID {
-			return queue.Cancel(fmt.Errorf("render pdf: %w", err)) // retrying cannot help
+			return nil, queue.Cancel(fmt.Errorf("render pdf: %w", err)) // retrying cannot help
 		}
-		return fmt.Errorf("render pdf: %w", err)
+		return nil, fmt.Errorf("render pdf: %w", err)
 	}
 	sum := sha256.Sum256(buf.Bytes())
 	sha := hex.EncodeToString(sum[:])
 	rec := &inkform.DocumentRender{
-		DocumentID: id, SourceUpdatedAt: doc.UpdatedAt,
-		Key:    inkform.DocumentPDFKey(org, id, doc.UpdatedAt, sha),
+		DocumentID: doc.ID, SourceUpdatedAt: doc.UpdatedAt,
+		Key:    inkform.DocumentPDFKey(org, doc.ID, doc.UpdatedAt, sha),
 		SHA256: sha, Size: int64(buf.Len()),
 	}
 	// The object is stored before the record names it, so a recorded
 	// render always has its file.
 	if err := w.Blobs.Put(ctx, rec.Key, bytes.NewReader(buf.Bytes()), rec.Size, "application/pdf"); err != nil {
-		return fmt.Errorf("store pdf: %w", err)
+		return nil, fmt.Errorf("store pdf: %w", err)
 	}
-	saved, err := w.Renders.SaveRender(ctx, org, rec)
-	if inkform.ErrorCode(err) == inkform.ENOTFOUND {
-		// Purged while this job rendered: the purge has listed the
-		// document's objects already, so this one is ours to remove.
-		w.deleteBlob(ctx, rec.Key)
-		return queue.Cancel(fmt.Errorf("document %s is gone", id))
-	} else if err != nil {
-		return fmt.Errorf("record render: %w", err)
-	}
-	if saved {
-		// SaveRender made the deliveries waiting for this PDF due; tell
-		// those checking for it right now.
-		if w.Notifier != nil {
-			if err := w.Notifier.Publish(ctx, inkform.TopicRenders, inkform.DocumentNotice(org, id)); err != nil {
-				w.Logger.Warn("announce render", "document", id, "err", err)
-			}
+	return rec, nil
+}
+
+// recorded follows the recording of rec, which replaced the render whose
+// object is replaced ("" for none): it tells the deliveries checking for
+// the PDF right now, deletes the replaced object and the cutouts of ink
+// the document no longer has.
+func (w *RenderWorker) recorded(ctx context.Context, org string, rec *inkform.DocumentRender, replaced string, di *inkform.DocumentInk) {
+	id := rec.DocumentID
+	if w.Notifier != nil {
+		if err := w.Notifier.Publish(ctx, inkform.TopicRenders, inkform.DocumentNotice(org, id)); err != nil {
+			w.Logger.Warn("announce render", "document", id, "err", err)
 		}
 	}
-	switch {
-	case !saved:
-		// This state or a newer one was rendered meanwhile. The same bytes
-		// have the same key as the render that won: delete only our own.
-		if cur, err := w.Renders.FindRender(ctx, org, id); err == nil && cur.Key != rec.Key {
-			w.deleteBlob(ctx, rec.Key)
-		}
-	case prev != nil && prev.Key != rec.Key:
-		w.deleteBlob(ctx, prev.Key)
+	if replaced != "" && replaced != rec.Key {
+		w.deleteBlob(ctx, replaced)
 	}
 	var inkSHA string
 	if di != nil {
@@ -146,8 +169,7 @@ func (w *RenderWorker) render(ctx context.Context, org string, doc *inkform.Docu
 	if err := w.dropStaleCutouts(ctx, org, id, inkSHA); err != nil {
 		w.Logger.Warn("drop stale cutouts", "document", id, "err", err)
 	}
-	w.Logger.Debug("rendered pdf", "document", id, "bytes", rec.Size, "saved", saved)
-	return nil
+	w.Logger.Debug("rendered pdf", "document", id, "bytes", rec.Size)
 }
 
 // background returns the form version's background PDF, nil when it has

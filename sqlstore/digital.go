@@ -95,7 +95,7 @@ func (db *DB) SubmitDigital(ctx context.Context, orgID string, sub *inkform.Digi
 		if doc, err = db.findDocument(ctx, tx, orgID, docID); err != nil {
 			return err
 		}
-		delivered, err = db.enqueueDeliveries(ctx, tx, doc, inkform.EventDocumentReceived, nil)
+		delivered, err = db.enqueueDeliveries(ctx, tx, doc, inkform.EventDocumentReceived, false, nil)
 		return err
 	})
 	if errors.Is(err, errDuplicateSubmission) {

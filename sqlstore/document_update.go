@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"github.com/inkform/inkform"
 )
@@ -27,11 +28,17 @@ func (db *DB) lockDocument(ctx context.Context, tx querier, orgID, id string) (*
 // that is due at once, and the caller then calls
 // notifyEnqueued(inkform.QueueDeliver) after the commit.
 func (db *DB) writeDocument(ctx context.Context, tx querier, d *inkform.Document, status inkform.DocumentStatus, cause string) (bool, error) {
+	return db.writeDocumentAt(ctx, tx, d, status, cause, db.now(), false)
+}
+
+// writeDocumentAt is writeDocument with the new UpdatedAt, now; rendered
+// says the caller records the PDF of the new state in this transaction,
+// so the deliveries that wait for it are due at once.
+func (db *DB) writeDocumentAt(ctx context.Context, tx querier, d *inkform.Document, status inkform.DocumentStatus, cause string, now time.Time, rendered bool) (bool, error) {
 	fields, err := json.Marshal(d.Fields)
 	if err != nil {
 		return false, fmt.Errorf("encode fields: %w", err)
 	}
-	now := db.now()
 	if _, err := tx.exec(ctx, `UPDATE documents SET fields = ?, status = ?, updated_at = ?
 		WHERE org_id = ? AND id = ?`, string(fields), string(status), micros(now), d.OrgID, d.ID); err != nil {
 		return false, fmt.Errorf("update document: %w", err)
@@ -56,7 +63,7 @@ func (db *DB) writeDocument(ctx context.Context, tx querier, d *inkform.Document
 	}
 	event := inkform.StatusEvent(d.Status, status)
 	d.Status, d.UpdatedAt = status, now
-	queued, err := db.enqueueDeliveries(ctx, tx, d, event, nil)
+	queued, err := db.enqueueDeliveries(ctx, tx, d, event, rendered, nil)
 	if err != nil {
 		return false, fmt.Errorf("enqueue deliveries: %w", err)
 	}
@@ -71,39 +78,21 @@ func (db *DB) SaveInterpretation(ctx context.Context, orgID, id string, in *inkf
 		if err != nil {
 			return err
 		}
-		var rows int
-		if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM ink WHERE org_id = ? AND document_id = ?`,
-			orgID, id).Scan(&rows); err != nil {
-			return fmt.Errorf("count ink: %w", err)
+		if fresh, err := db.inkUnchanged(ctx, tx, orgID, id, in.InkRows); err != nil || !fresh {
+			return err
 		}
-		if rows != in.InkRows {
-			return nil // newer ink arrived; its own job interprets it all
-		}
-		fields := make(map[string]inkform.FieldValue, len(in.Fields))
-		for name, v := range in.Fields {
-			fields[name] = v
-		}
-		// A verifier may have corrected a value while the job ran: a
-		// person's correction wins over any reading of the ink.
-		for name, v := range d.Fields {
-			if v.Source == inkform.SourceVerifier {
-				fields[name] = v
-			}
-		}
-		d.Fields = fields
+		// A verifier may have corrected a value while the job ran.
+		d.Fields = in.Apply(d.Fields)
 		saved = true
 		if delivered, err = db.writeDocument(ctx, tx, d, in.Status, in.Cause); err != nil {
 			return err
-		}
-		if in.RenderedByCaller {
-			return nil
 		}
 		return db.enqueueRender(ctx, tx, orgID, id)
 	})
 	if err != nil {
 		return false, fmt.Errorf("save interpretation: %w", err)
 	}
-	if saved && !in.RenderedByCaller {
+	if saved {
 		db.notifyEnqueued(inkform.QueueRender)
 	}
 	if delivered {

@@ -63,7 +63,7 @@ func (db *DB) purge(ctx context.Context, orgID, id, actor string, keep func(tx q
 		// above, so they are enqueued after.
 		now := db.now()
 		purged := &inkform.PurgedRecord{ID: id, FormID: d.FormID, Status: "purged", PurgedAt: now}
-		if delivered, err = db.enqueueDeliveries(ctx, tx, d, inkform.EventDocumentPurged, purged); err != nil {
+		if delivered, err = db.enqueueDeliveries(ctx, tx, d, inkform.EventDocumentPurged, false, purged); err != nil {
 			return fmt.Errorf("enqueue deliveries: %w", err)
 		}
 		return db.insertAudit(ctx, tx, orgID, &inkform.AuditEvent{

@@ -47,30 +47,10 @@ func (db *DB) SaveRender(ctx context.Context, orgID string, r *inkform.DocumentR
 		if _, err := db.lockDocument(ctx, tx, orgID, r.DocumentID); err != nil {
 			return err
 		}
-		var have int64
-		err := tx.queryRow(ctx, `SELECT source_updated_at FROM document_renders
-			WHERE org_id = ? AND document_id = ?`, orgID, r.DocumentID).Scan(&have)
-		switch {
-		case errors.Is(err, sql.ErrNoRows):
-		case err != nil:
-			return fmt.Errorf("read render: %w", err)
-		case have >= micros(r.SourceUpdatedAt):
-			return nil // this state or a newer one is already rendered
-		default:
-			if _, err := tx.exec(ctx, `DELETE FROM document_renders WHERE org_id = ? AND document_id = ?`,
-				orgID, r.DocumentID); err != nil {
-				return fmt.Errorf("replace render: %w", err)
-			}
+		var err error
+		if saved, _, err = db.replaceRender(ctx, tx, orgID, r); err != nil || !saved {
+			return err
 		}
-		if r.CreatedAt.IsZero() {
-			r.CreatedAt = db.now()
-		}
-		if _, err := tx.exec(ctx, `INSERT INTO document_renders
-			(org_id, document_id, source_updated_at, blob_key, sha256, size, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-			orgID, r.DocumentID, micros(r.SourceUpdatedAt), r.Key, r.SHA256, r.Size, micros(r.CreatedAt)); err != nil {
-			return fmt.Errorf("insert render: %w", err)
-		}
-		saved = true
 		woken, err = db.wakeDeliveries(ctx, tx, orgID, r.DocumentID)
 		return err
 	})
@@ -81,6 +61,38 @@ func (db *DB) SaveRender(ctx context.Context, orgID string, r *inkform.DocumentR
 		db.notifyEnqueued(inkform.QueueDeliver)
 	}
 	return saved, nil
+}
+
+// replaceRender records r in tx in place of the document's render, unless
+// that one is of the same or a newer state; it reports whether it did and
+// the blob key of the render it replaced ("" for none). The caller holds
+// the document's lock (lockDocument).
+func (db *DB) replaceRender(ctx context.Context, tx querier, orgID string, r *inkform.DocumentRender) (bool, string, error) {
+	var have int64
+	var old string
+	err := tx.queryRow(ctx, `SELECT source_updated_at, blob_key FROM document_renders
+		WHERE org_id = ? AND document_id = ?`, orgID, r.DocumentID).Scan(&have, &old)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+	case err != nil:
+		return false, "", fmt.Errorf("read render: %w", err)
+	case have >= micros(r.SourceUpdatedAt):
+		return false, "", nil // this state or a newer one is already rendered
+	default:
+		if _, err := tx.exec(ctx, `DELETE FROM document_renders WHERE org_id = ? AND document_id = ?`,
+			orgID, r.DocumentID); err != nil {
+			return false, "", fmt.Errorf("replace render: %w", err)
+		}
+	}
+	if r.CreatedAt.IsZero() {
+		r.CreatedAt = db.now()
+	}
+	if _, err := tx.exec(ctx, `INSERT INTO document_renders
+		(org_id, document_id, source_updated_at, blob_key, sha256, size, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		orgID, r.DocumentID, micros(r.SourceUpdatedAt), r.Key, r.SHA256, r.Size, micros(r.CreatedAt)); err != nil {
+		return false, "", fmt.Errorf("insert render: %w", err)
+	}
+	return true, old, nil
 }
 
 // RequestRender implements inkform.RenderStore.

@@ -39,15 +39,7 @@ func TestDocumentChangesEnqueueRender(t *testing.T) {
 		if n := len(renderJobs(t, db, org.ID)); n != 0 {
 			t.Fatalf("%d render jobs before any interpretation", n)
 		}
-		// A caller that renders the saved state itself needs no job.
-		in := &inkform.Interpretation{Status: inkform.StatusNeedsVerification, Cause: "test", InkRows: 1, RenderedByCaller: true}
-		if saved, err := db.SaveInterpretation(ctx, org.ID, id, in); err != nil || !saved {
-			t.Fatalf("SaveInterpretation = %v, %v", saved, err)
-		}
-		if n := len(renderJobs(t, db, org.ID)); n != 0 {
-			t.Fatalf("%d render jobs after an interpretation its caller renders", n)
-		}
-		in.RenderedByCaller = false
+		in := &inkform.Interpretation{Status: inkform.StatusNeedsVerification, Cause: "test", InkRows: 1}
 		if saved, err := db.SaveInterpretation(ctx, org.ID, id, in); err != nil || !saved {
 			t.Fatalf("SaveInterpretation = %v, %v", saved, err)
 		}

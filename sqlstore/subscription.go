@@ -181,8 +181,9 @@ func (db *DB) formSubscriptions(ctx context.Context, q querier, orgID, formID st
 // notifyEnqueued(inkform.QueueDeliver) after the commit (deliveries held
 // for their PDF are announced by SaveRender, which makes them due: a
 // wake-up now would only send a worker to claim nothing). purged carries a
-// document.purged event's data.
-func (db *DB) enqueueDeliveries(ctx context.Context, tx querier, d *inkform.Document, event string, purged *inkform.PurgedRecord) (bool, error) {
+// document.purged event's data. rendered says the PDF of d's state is
+// recorded in this transaction, so no delivery waits for it.
+func (db *DB) enqueueDeliveries(ctx context.Context, tx querier, d *inkform.Document, event string, rendered bool, purged *inkform.PurgedRecord) (bool, error) {
 	if event == "" {
 		return false, nil
 	}
@@ -195,7 +196,7 @@ func (db *DB) enqueueDeliveries(ctx context.Context, tx querier, d *inkform.Docu
 	due := false
 	for _, args := range deliveries {
 		var opts inkform.EnqueueOpts
-		if h := deliveringTo(hs, args.SubscriptionID); h != nil && h.WaitsForPDF(event) {
+		if h := deliveringTo(hs, args.SubscriptionID); !rendered && h != nil && h.WaitsForPDF(event) {
 			// Events with a PDF come from writeDocument, whose callers
 			// enqueue the document's render in this transaction too: hold
 			// the delivery until SaveRender wakes it, so it is not claimed
