@@ -81,3 +81,52 @@ func cpuTime() time.Duration {
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
+
+// BenchmarkInterpretWork measures the interpret worker's whole Work on a
+// node that renders too, for one document of the sample page: the reads,
+// interpretation with the built-in engine's stand-in, the PDF stored on a
+// Disk blob store, and the saves on SQLite (since round six of issue 13,
+// one write: inkform.RenderedSaver). Each iteration is a new document.
+// cpu-µs/op is the steadier figure, as in BenchmarkRenderWork:
+//
+//	go test -run '^$' -bench InterpretWork -benchmem -benchtime 300x -count 6 ./pipeline/
+func BenchmarkInterpretWork(b *testing.B) {
+	ctx := context.Background()
+	db, org, _ := openSampleStore(b, sqliteDSN(b), sqlstore.Options{}, nil)
+	data, err := os.ReadFile("../examples/wound-check.inkml")
+	if err != nil {
+		b.Fatal(err)
+	}
+	ids := make([]string, b.N)
+	for i := range ids {
+		sub, err := inkml.Parse(data, inkml.DefaultLimits())
+		if err != nil {
+			b.Fatal(err)
+		}
+		res, err := db.CaptureInk(ctx, org.ID, sub)
+		if err != nil || len(res.Documents) != 1 {
+			b.Fatalf("capture: %+v, %v", res, err)
+		}
+		ids[i] = res.Documents[0].ID
+	}
+	w := &InterpretWorker{Documents: db, Forms: db, Updater: db, Interpreter: interpret.Engine{}, Logger: discardLogger(),
+		Recognizers: &Recognizers{Builtin: namedRecognizer("407215"), Logger: discardLogger()},
+		Render:      newRenderWorker(db, newDisk(b))}
+	b.ReportAllocs()
+	b.ResetTimer()
+	cpu0 := cpuTime()
+	for _, id := range ids {
+		if err := w.Work(ctx, &queue.Job[inkform.InterpretArgs]{Job: &inkform.Job{OrgID: org.ID},
+			Args: inkform.InterpretArgs{DocumentID: id}}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	cpu := cpuTime() - cpu0
+	b.StopTimer()
+	b.ReportMetric(float64(cpu.Microseconds())/float64(b.N), "cpu-µs/op")
+	for _, id := range []string{ids[0], ids[len(ids)-1]} {
+		if _, err := db.FindRender(ctx, org.ID, id); err != nil {
+			b.Fatalf("render of %s: %v", id, err)
+		}
+	}
+}
