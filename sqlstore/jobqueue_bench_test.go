@@ -1,0 +1,45 @@
+package sqlstore_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/inkform/inkform"
+	"github.com/inkform/inkform/sqlstore"
+)
+
+// BenchmarkClaimFullKey measures a claim of the deliver queue while its
+// only handler has its limit running on this node and 500 of its
+// deliveries wait: the claim must skip them all to find nothing, which
+// happens about once per delivery when one endpoint is busy (issue 13).
+//
+//	go test ./sqlstore/ -run '^$' -bench ClaimFullKey -benchtime 2000x
+func BenchmarkClaimFullKey(b *testing.B) {
+	for _, name := range dialects {
+		b.Run(name, func(b *testing.B) {
+			db := openDB(b, newDatabase(b, name), sqlstore.Options{})
+			ctx := context.Background()
+			org := newOrg(b, db)
+			const perKey, waiting = 4, 500
+			for i := range perKey + waiting {
+				args := inkform.DeliverArgs{SubscriptionID: "h", DocumentID: inkform.NewID(), Event: inkform.EventDocumentValidated,
+					MessageID: inkform.NewID()}
+				if _, err := db.Enqueue(ctx, org.ID, args, inkform.EnqueueOpts{LimitKey: "handler h",
+					RunAt: time.Now().Add(-time.Duration(perKey+waiting-i) * time.Millisecond)}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			if jobs, err := db.ClaimJobs(ctx, inkform.QueueDeliver, "bench", 8, time.Hour, perKey); err != nil || len(jobs) != perKey {
+				b.Fatalf("first claim took %d jobs (%v), want %d", len(jobs), err, perKey)
+			}
+			b.ResetTimer()
+			for b.Loop() {
+				jobs, err := db.ClaimJobs(ctx, inkform.QueueDeliver, "bench", 8, time.Hour, perKey)
+				if err != nil || len(jobs) != 0 {
+					b.Fatalf("claim took %d jobs (%v) of a full key", len(jobs), err)
+				}
+			}
+		})
+	}
+}
