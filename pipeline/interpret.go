@@ -65,13 +65,14 @@ func (w *InterpretWorker) saveRendered(ctx context.Context, saver inkform.Render
 		return err
 	}
 	out, err := saver.SaveRenderedInterpretation(ctx, org, doc.ID, res, rec, doc.UpdatedAt)
-	if err != nil {
-		// Nothing names the object, and a retry draws a state of
-		// another time.
+	if inkform.ErrorCode(err) == inkform.ENOTFOUND {
+		// Purged meanwhile: the purge has listed the document's objects
+		// already, so this one is ours to remove.
 		w.Render.deleteBlob(ctx, rec.Key)
-		if inkform.ErrorCode(err) == inkform.ENOTFOUND {
-			return queue.Cancel(fmt.Errorf("document %s is gone", doc.ID))
-		}
+		return queue.Cancel(fmt.Errorf("document %s is gone", doc.ID))
+	} else if err != nil {
+		// The commit may have happened all the same, so the object stays;
+		// if nothing names it, the document's purge removes it.
 		return fmt.Errorf("save interpretation: %w", err)
 	}
 	w.Logger.Debug("interpreted", "document", doc.ID, "status", res.Status, "saved", out.Saved, "rendered", out.Rendered)
