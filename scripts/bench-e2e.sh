@@ -6,7 +6,8 @@
 # DOCS one-page submissions of the sample form posted closed loop with CONNS
 # connections (or open loop at RATE/s). inkload prints documents/s from the
 # first POST to the last delivery, p50/p99 POST→webhook, lost and duplicated
-# deliveries, and the server nodes' CPU seconds per document.
+# deliveries, the server nodes' CPU seconds per document, its own CPU per
+# document, and how busy the machine's cores were.
 #
 #   scripts/bench-e2e.sh                    # SQLite in a fresh temp directory
 #   scripts/bench-e2e.sh 'postgres://postgres@127.0.0.1:5432/bench?sslmode=disable'

@@ -133,7 +133,7 @@ func runE2E(c e2eConfig, out io.Writer) error {
 	defer srv.Close()
 
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: c.concurrency, MaxConnsPerHost: c.concurrency}, Timeout: 30 * time.Second}
-	cpu0 := cpuSeconds(c.pids)
+	mark := markUsage(c.pids)
 	load0 := loadAverage()
 	var next atomic.Int64
 	send := func(ctx context.Context) {
@@ -186,14 +186,14 @@ func runE2E(c e2eConfig, out io.Writer) error {
 	case <-e.done:
 	case <-time.After(c.wait):
 	}
-	cpu := cpuSeconds(c.pids) - cpu0
+	used := mark.since(c.pids)
 	// Late repeats (a webhook sent again) would show up shortly after.
 	time.Sleep(500 * time.Millisecond)
-	return e.report(out, c, ingest, cpu, load0)
+	return e.report(out, c, ingest, used, load0)
 }
 
 // report prints the measurement.
-func (e *e2eRun) report(out io.Writer, c e2eConfig, ingest time.Duration, cpu float64, load0 string) error {
+func (e *e2eRun) report(out io.Writer, c e2eConfig, ingest time.Duration, used usage, load0 string) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	var lat []time.Duration
@@ -225,8 +225,8 @@ func (e *e2eRun) report(out io.Writer, c e2eConfig, ingest time.Duration, cpu fl
 	fmt.Fprintf(out, "POST to webhook: p50 %s  p90 %s  p99 %s  max %s\n", pct(0.5), pct(0.9), pct(0.99), pct(1))
 	fmt.Fprintf(out, "lost: %d  duplicated: %d (same webhook-id again) + %d (a document under a second webhook-id)  webhooks received: %d\n",
 		lost, e.repeated, e.docIDs, e.webhooks)
-	if len(c.pids) > 0 && len(lat) > 0 {
-		fmt.Fprintf(out, "server CPU: %.1f s, %.2f ms per document\n", cpu, 1000*cpu/float64(len(lat)))
+	if len(lat) > 0 {
+		fmt.Fprint(out, used.report(len(lat), c.pids))
 	}
 	if lost > 0 || len(e.posted) == 0 {
 		return fmt.Errorf("%d of %d documents not delivered within %s of the last POST", lost, len(e.posted), c.wait)

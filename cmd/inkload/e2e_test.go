@@ -66,7 +66,7 @@ func TestE2EReports(t *testing.T) {
 		t.Errorf("runE2E = %v; want 1 of 8 not delivered", err)
 	}
 	for _, want := range []string{"ingest: 8 accepted, 0 failed", "delivered: 7 documents", "lost: 1  duplicated: 1 (same webhook-id again)",
-		"webhooks received: 8", "server CPU:"} {
+		"webhooks received: 8", "server CPU:", "load generator and receiver CPU:", "cores busy"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("report lacks %q:\n%s", want, out.String())
 		}
