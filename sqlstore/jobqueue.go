@@ -145,6 +145,7 @@ func (db *DB) FailJob(ctx context.Context, worker string, id int64, message stri
 			return fmt.Errorf("fail job %d: %w", id, err)
 		}
 		if n, _ := res.RowsAffected(); n == 1 {
+			db.promotes.retried()
 			return nil
 		}
 	}
@@ -210,6 +211,9 @@ func (db *DB) ReapJobs(ctx context.Context) (int, error) {
 		}
 		n, _ := res.RowsAffected()
 		reaped += int(n)
+		if n > 0 {
+			db.promotes.retried()
+		}
 	}
 	if err := db.purgeFinishedJobs(ctx); err != nil {
 		return reaped, err

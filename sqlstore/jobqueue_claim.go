@@ -27,7 +27,8 @@ const maxClaimOrgs = 64
 // Cost: every read walks an index in order (migration 00002), so a claim
 // touches about as many rows as it takes, however long the queue. Retryable
 // jobs whose backoff has passed are first promoted to available, which keeps
-// the scans on a single state. PostgreSQL and MySQL lock the chosen rows
+// the scans on a single state (looked for at most every promoteEvery per
+// queue, or when this node made a job retryable since). PostgreSQL and MySQL lock the chosen rows
 // with FOR UPDATE SKIP LOCKED, so claimers on many nodes never take the same
 // job and never wait for each other; SQLite runs the claim on its single
 // writer connection in an immediate transaction, which excludes other writers.
@@ -58,8 +59,10 @@ func (db *DB) ClaimJobs(ctx context.Context, queue, worker string, limit int, le
 // claimTx is one attempt at a claim, in tx; it sets *jobs to what it leased.
 func (db *DB) claimTx(ctx context.Context, tx querier, queue, worker string, limit int, lease time.Duration, perKey int, jobs *[]*inkform.Job) error {
 	now := db.now()
-	if err := db.promoteRetryable(ctx, tx, queue, now); err != nil {
-		return err
+	if db.promotes.due(queue, now) {
+		if err := db.promoteRetryable(ctx, tx, queue, now); err != nil {
+			return err
+		}
 	}
 	orgs, err := db.dueOrgs(ctx, tx, queue, db.claimTurns.Last(queue))
 	if err != nil {

@@ -77,11 +77,13 @@ type Options struct {
 type DB struct {
 	// claimTurns has the claims of each queue serve busy orgs in turn.
 	claimTurns inkform.ClaimTurns
-	d          dialect
-	binds      bindCache // statements rebound for d (query.go)
-	w          *sql.DB   // writes; for SQLite the single writer connection
-	r          *sql.DB   // reads; for SQLite a read-only pool, else w or the replica
-	rep        *replica  // the replica's health and position; nil without one
+	// promotes spares claims the look for retryable jobs (jobqueue_promote.go).
+	promotes promoteGate
+	d        dialect
+	binds    bindCache // statements rebound for d (query.go)
+	w        *sql.DB   // writes; for SQLite the single writer connection
+	r        *sql.DB   // reads; for SQLite a read-only pool, else w or the replica
+	rep      *replica  // the replica's health and position; nil without one
 	// wKept and rKept keep statements prepared on SQLite's writer and
 	// read pools (stmtcache.go); nil on the other databases.
 	wKept, rKept *keptStmts
