@@ -2,14 +2,11 @@ package pipeline
 
 import (
 	"context"
-	"os"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/inkform/inkform"
-	"github.com/inkform/inkform/inkml"
-	"github.com/inkform/inkform/interpret"
 	"github.com/inkform/inkform/queue"
 	"github.com/inkform/inkform/sqlstore"
 )
@@ -30,25 +27,11 @@ import (
 func BenchmarkRenderWork(b *testing.B) {
 	ctx := context.Background()
 	db, org, _ := openSampleStore(b, sqliteDSN(b), sqlstore.Options{}, nil)
-	data, err := os.ReadFile("../examples/wound-check.inkml")
-	if err != nil {
-		b.Fatal(err)
-	}
-	iw := &InterpretWorker{Documents: db, Forms: db, Updater: db, Interpreter: interpret.Engine{}, Logger: discardLogger(),
-		Recognizers: &Recognizers{Builtin: namedRecognizer("407215"), Logger: discardLogger()}}
-	ids := make([]string, b.N)
-	for i := range ids {
-		sub, err := inkml.Parse(data, inkml.DefaultLimits())
-		if err != nil {
-			b.Fatal(err)
-		}
-		res, err := db.CaptureInk(ctx, org.ID, sub)
-		if err != nil || len(res.Documents) != 1 {
-			b.Fatalf("capture: %+v, %v", res, err)
-		}
-		ids[i] = res.Documents[0].ID
+	iw := newInterpretWorker(db, db, nil)
+	ids := captureSamples(b, db, org.ID, b.N)
+	for _, id := range ids {
 		if err := iw.Work(ctx, &queue.Job[inkform.InterpretArgs]{Job: &inkform.Job{OrgID: org.ID},
-			Args: inkform.InterpretArgs{DocumentID: ids[i]}}); err != nil {
+			Args: inkform.InterpretArgs{DocumentID: id}}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -93,25 +76,8 @@ func cpuTime() time.Duration {
 func BenchmarkInterpretWork(b *testing.B) {
 	ctx := context.Background()
 	db, org, _ := openSampleStore(b, sqliteDSN(b), sqlstore.Options{}, nil)
-	data, err := os.ReadFile("../examples/wound-check.inkml")
-	if err != nil {
-		b.Fatal(err)
-	}
-	ids := make([]string, b.N)
-	for i := range ids {
-		sub, err := inkml.Parse(data, inkml.DefaultLimits())
-		if err != nil {
-			b.Fatal(err)
-		}
-		res, err := db.CaptureInk(ctx, org.ID, sub)
-		if err != nil || len(res.Documents) != 1 {
-			b.Fatalf("capture: %+v, %v", res, err)
-		}
-		ids[i] = res.Documents[0].ID
-	}
-	w := &InterpretWorker{Documents: db, Forms: db, Updater: db, Interpreter: interpret.Engine{}, Logger: discardLogger(),
-		Recognizers: &Recognizers{Builtin: namedRecognizer("407215"), Logger: discardLogger()},
-		Render:      newRenderWorker(db, newDisk(b))}
+	ids := captureSamples(b, db, org.ID, b.N)
+	w := newInterpretWorker(db, db, newRenderWorker(db, newDisk(b)))
 	b.ReportAllocs()
 	b.ResetTimer()
 	cpu0 := cpuTime()

@@ -5,12 +5,15 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/inkform/inkform"
 	"github.com/inkform/inkform/blob"
 	"github.com/inkform/inkform/examples"
+	"github.com/inkform/inkform/inkml"
+	"github.com/inkform/inkform/interpret"
 	"github.com/inkform/inkform/pdf"
 	"github.com/inkform/inkform/sqlstore"
 )
@@ -95,4 +98,35 @@ func submitSample(t testing.TB, db *sqlstore.DB, org, form string) *inkform.Docu
 // newRenderWorker returns a render worker on db and blobs.
 func newRenderWorker(db *sqlstore.DB, blobs inkform.BlobStore) *RenderWorker {
 	return &RenderWorker{Documents: db, Forms: db, Renders: db, Printer: pdf.Printer{}, Blobs: blobs, Logger: discardLogger()}
+}
+
+// newInterpretWorker returns an interpret worker on db whose recognizer
+// reads every field as 407215 (the sample's patient number); it saves
+// through updater and renders with render (nil: render jobs).
+func newInterpretWorker(db *sqlstore.DB, updater inkform.DocumentUpdater, render *RenderWorker) *InterpretWorker {
+	return &InterpretWorker{Documents: db, Forms: db, Updater: updater, Interpreter: interpret.Engine{}, Logger: discardLogger(),
+		Recognizers: &Recognizers{Builtin: namedRecognizer("407215"), Logger: discardLogger()}, Render: render}
+}
+
+// captureSamples captures the sample page n times and returns the
+// documents' IDs.
+func captureSamples(tb testing.TB, db *sqlstore.DB, org string, n int) []string {
+	tb.Helper()
+	data, err := os.ReadFile("../examples/wound-check.inkml")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	ids := make([]string, n)
+	for i := range ids {
+		sub, err := inkml.Parse(data, inkml.DefaultLimits())
+		if err != nil {
+			tb.Fatal(err)
+		}
+		res, err := db.CaptureInk(context.Background(), org, sub)
+		if err != nil || len(res.Documents) != 1 {
+			tb.Fatalf("capture: %+v, %v", res, err)
+		}
+		ids[i] = res.Documents[0].ID
+	}
+	return ids
 }

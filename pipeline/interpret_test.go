@@ -14,7 +14,6 @@ import (
 
 	"github.com/inkform/inkform"
 	"github.com/inkform/inkform/inkml"
-	"github.com/inkform/inkform/interpret"
 	"github.com/inkform/inkform/queue"
 	"github.com/inkform/inkform/sqlstore"
 )
@@ -79,8 +78,7 @@ func TestInterpretWorker(t *testing.T) {
 		t.Fatalf("capture: %+v, %v", res, err)
 	}
 	id := res.Documents[0].ID
-	w := &InterpretWorker{Documents: db, Forms: db, Updater: db, Interpreter: interpret.Engine{}, Logger: discardLogger(),
-		Recognizers: &Recognizers{Builtin: namedRecognizer("407215"), Logger: discardLogger()}}
+	w := newInterpretWorker(db, db, nil)
 	job := func(id string) *queue.Job[inkform.InterpretArgs] {
 		return &queue.Job[inkform.InterpretArgs]{Job: &inkform.Job{OrgID: org.ID}, Args: inkform.InterpretArgs{DocumentID: id}}
 	}
@@ -145,8 +143,7 @@ func TestInterpretWorkerRendersInline(t *testing.T) {
 			disk := newDisk(t)
 			blobs := &failingPuts{BlobStore: disk}
 			blobs.n.Store(tt.failPuts)
-			w := &InterpretWorker{Documents: db, Forms: db, Updater: db, Interpreter: interpret.Engine{}, Logger: discardLogger(),
-				Recognizers: &Recognizers{Builtin: namedRecognizer("407215"), Logger: discardLogger()}}
+			w := newInterpretWorker(db, db, nil)
 			if tt.inline {
 				w.Render = newRenderWorker(db, blobs)
 			}
@@ -236,8 +233,7 @@ func TestInterpretWorkerRenderRace(t *testing.T) {
 	db, org, form := openSampleStore(t, sqliteDSN(t), sqlstore.Options{}, nil)
 	doc := submitSample(t, db, org.ID, form.ID)
 	disk := newDisk(t)
-	w := &InterpretWorker{Documents: db, Forms: db, Updater: correctingSaver{db}, Interpreter: interpret.Engine{}, Logger: discardLogger(),
-		Recognizers: &Recognizers{Builtin: namedRecognizer("407215"), Logger: discardLogger()}, Render: newRenderWorker(db, disk)}
+	w := newInterpretWorker(db, correctingSaver{db}, newRenderWorker(db, disk))
 	job := &queue.Job[inkform.InterpretArgs]{Job: &inkform.Job{OrgID: org.ID}, Args: inkform.InterpretArgs{DocumentID: doc.ID}}
 	if err := w.Work(ctx, job); err != nil {
 		t.Fatal(err)
