@@ -27,6 +27,7 @@ type e2eConfig struct {
 	receive string        // address the receiver listens on
 	wait    time.Duration // most time to wait for the last delivery after the last POST
 	pids    []int         // server processes whose CPU time is counted
+	dbProcs []string      // command names of the database's processes, whose CPU time is counted
 }
 
 // e2eRun is what one measurement collects.
@@ -133,7 +134,7 @@ func runE2E(c e2eConfig, out io.Writer) error {
 	defer srv.Close()
 
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: c.concurrency, MaxConnsPerHost: c.concurrency}, Timeout: 30 * time.Second}
-	mark := markUsage(c.pids)
+	mark := markUsage(c.pids, c.dbProcs)
 	load0 := loadAverage()
 	var next atomic.Int64
 	send := func(ctx context.Context) {
@@ -186,7 +187,7 @@ func runE2E(c e2eConfig, out io.Writer) error {
 	case <-e.done:
 	case <-time.After(c.wait):
 	}
-	used := mark.since(c.pids)
+	used := mark.since(c.pids, c.dbProcs)
 	// Late repeats (a webhook sent again) would show up shortly after.
 	time.Sleep(500 * time.Millisecond)
 	return e.report(out, c, ingest, used, load0)

@@ -29,6 +29,7 @@ import (
 	"net/url"
 	"os"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -67,11 +68,13 @@ func main() {
 	e2e := flag.Int("e2e", 0, "end to end: post this many submissions, receive their webhooks on -receive and report POST→webhook times (see e2e.go)")
 	wait := flag.Duration("wait", 5*time.Minute, "with -e2e: most time to wait for the last webhook after the last POST")
 	pids := flag.String("pids", "", "with -e2e: comma-separated process IDs of the server nodes, whose CPU time is reported per document")
+	dbProcs := flag.String("db-procs", "", "with -e2e: comma-separated command names of the database's processes (postgres, mariadbd), whose CPU time is reported per document")
 	flag.Parse()
 	if *e2e > 0 {
 		p, err := parsePIDs(*pids)
 		if err == nil {
-			err = runE2E(e2eConfig{config: c, docs: *e2e, receive: *receive, wait: *wait, pids: p}, os.Stdout)
+			err = runE2E(e2eConfig{config: c, docs: *e2e, receive: *receive, wait: *wait, pids: p,
+				dbProcs: strings.FieldsFunc(*dbProcs, func(r rune) bool { return r == ',' })}, os.Stdout)
 		}
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "inkload:", err)
