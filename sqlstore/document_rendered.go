@@ -31,24 +31,29 @@ func (db *DB) SaveRenderedInterpretation(ctx context.Context, orgID, id string, 
 		}
 		out.Saved = true
 		d.Fields = in.Apply(d.Fields)
+		// The document is written last (see writeDocumentAt).
 		if !d.UpdatedAt.Equal(readAt) {
 			// Changed since the caller read it (a verifier's correction):
 			// the caller's PDF shows another state than the one saved.
-			if delivered, err = db.writeDocument(ctx, tx, d, in.Status, in.Cause); err != nil {
+			if err := db.enqueueRender(ctx, tx, orgID, id); err != nil {
 				return err
 			}
-			return db.enqueueRender(ctx, tx, orgID, id)
-		}
-		if delivered, err = db.writeDocumentAt(ctx, tx, d, in.Status, in.Cause, r.SourceUpdatedAt, true); err != nil {
+			delivered, err = db.writeDocument(ctx, tx, d, in.Status, in.Cause)
 			return err
 		}
-		// The render's state is the one just written, newer than any
+		// The render's state is the one written below, newer than any
 		// recorded, so replaceRender records it; should it not, a render
-		// job makes the PDF the deliveries expect.
-		if out.Rendered, out.Replaced, err = db.replaceRender(ctx, tx, orgID, r); err != nil || out.Rendered {
+		// job makes the PDF the deliveries wait for.
+		if out.Rendered, out.Replaced, err = db.replaceRender(ctx, tx, orgID, r); err != nil {
 			return err
 		}
-		return db.enqueueRender(ctx, tx, orgID, id)
+		if !out.Rendered {
+			if err := db.enqueueRender(ctx, tx, orgID, id); err != nil {
+				return err
+			}
+		}
+		delivered, err = db.writeDocumentAt(ctx, tx, d, in.Status, in.Cause, r.SourceUpdatedAt, out.Rendered)
+		return err
 	})
 	if err != nil {
 		return inkform.RenderedSave{}, fmt.Errorf("save rendered interpretation: %w", err)

@@ -34,14 +34,15 @@ func (db *DB) writeDocument(ctx context.Context, tx querier, d *inkform.Document
 // writeDocumentAt is writeDocument with the new UpdatedAt, now; rendered
 // says the caller records the PDF of the new state in this transaction,
 // so the deliveries that wait for it are due at once.
+//
+// It must be the transaction's last statement but the commit: a change
+// into, out of or within the validated status takes the next position of
+// the form's feed, whose counter stays locked until the commit (feed.go),
+// so it is taken here last, right before the document's row is written.
 func (db *DB) writeDocumentAt(ctx context.Context, tx querier, d *inkform.Document, status inkform.DocumentStatus, cause string, now time.Time, rendered bool) (bool, error) {
 	fields, err := json.Marshal(d.Fields)
 	if err != nil {
 		return false, fmt.Errorf("encode fields: %w", err)
-	}
-	if _, err := tx.exec(ctx, `UPDATE documents SET fields = ?, status = ?, updated_at = ?
-		WHERE org_id = ? AND id = ?`, string(fields), string(status), micros(now), d.OrgID, d.ID); err != nil {
-		return false, fmt.Errorf("update document: %w", err)
 	}
 	if status != d.Status {
 		if _, err := tx.exec(ctx, `INSERT INTO status_changes
@@ -49,23 +50,34 @@ func (db *DB) writeDocumentAt(ctx context.Context, tx querier, d *inkform.Docume
 			d.ID, d.OrgID, string(d.Status), string(status), cause, micros(now)); err != nil {
 			return false, fmt.Errorf("insert status change: %w", err)
 		}
-		if status == inkform.StatusValidated || d.Status == inkform.StatusValidated {
-			if err := db.markFeed(ctx, tx, d, status, now); err != nil {
-				return false, err
-			}
-		}
-	} else if status == inkform.StatusValidated {
-		// A validated document whose values change moves to the end of
-		// the feed, so a client following it gets the new values.
-		if err := db.moveInFeed(ctx, tx, d); err != nil {
-			return false, err
-		}
 	}
-	event := inkform.StatusEvent(d.Status, status)
+	old := d.Status
+	event := inkform.StatusEvent(old, status)
 	d.Status, d.UpdatedAt = status, now
 	queued, err := db.enqueueDeliveries(ctx, tx, d, event, rendered, nil)
 	if err != nil {
 		return false, fmt.Errorf("enqueue deliveries: %w", err)
+	}
+	query := `UPDATE documents SET fields = ?, status = ?, updated_at = ?`
+	args := []any{string(fields), string(status), micros(now)}
+	switch {
+	case status == inkform.StatusValidated:
+		// Into the feed, or, when a validated document's values change,
+		// to its end, so a client following it gets the new values; the
+		// validation time stays then.
+		seq, err := db.nextFeedSeq(ctx, tx, d.FormID)
+		if err != nil {
+			return false, err
+		}
+		if old != inkform.StatusValidated {
+			query, args = query+`, validated_at = ?`, append(args, micros(now))
+		}
+		query, args = query+`, feed_seq = ?`, append(args, seq)
+	case old == inkform.StatusValidated:
+		query += `, validated_at = NULL, feed_seq = NULL` // out of the feed
+	}
+	if _, err := tx.exec(ctx, query+` WHERE org_id = ? AND id = ?`, append(args, d.OrgID, d.ID)...); err != nil {
+		return false, fmt.Errorf("update document: %w", err)
 	}
 	return queued, nil
 }
@@ -84,10 +96,11 @@ func (db *DB) SaveInterpretation(ctx context.Context, orgID, id string, in *inkf
 		// A verifier may have corrected a value while the job ran.
 		d.Fields = in.Apply(d.Fields)
 		saved = true
-		if delivered, err = db.writeDocument(ctx, tx, d, in.Status, in.Cause); err != nil {
+		if err := db.enqueueRender(ctx, tx, orgID, id); err != nil {
 			return err
 		}
-		return db.enqueueRender(ctx, tx, orgID, id)
+		delivered, err = db.writeDocument(ctx, tx, d, in.Status, in.Cause)
+		return err
 	})
 	if err != nil {
 		return false, fmt.Errorf("save interpretation: %w", err)
@@ -119,11 +132,12 @@ func (db *DB) UpdateFields(ctx context.Context, orgID, id string, fields map[str
 			d.Fields[name] = v
 		}
 		doc = d
-		// The status stays, so no subscription event is raised.
-		if _, err := db.writeDocument(ctx, tx, d, d.Status, cause); err != nil {
+		if err := db.enqueueRender(ctx, tx, orgID, id); err != nil {
 			return err
 		}
-		return db.enqueueRender(ctx, tx, orgID, id)
+		// The status stays, so no subscription event is raised.
+		_, err = db.writeDocument(ctx, tx, d, d.Status, cause)
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("update fields: %w", err)
@@ -142,10 +156,11 @@ func (db *DB) SetStatus(ctx context.Context, orgID, id string, status inkform.Do
 			return err
 		}
 		doc = d
-		if delivered, err = db.writeDocument(ctx, tx, d, status, cause); err != nil {
+		if err := db.enqueueRender(ctx, tx, orgID, id); err != nil {
 			return err
 		}
-		return db.enqueueRender(ctx, tx, orgID, id)
+		delivered, err = db.writeDocument(ctx, tx, d, status, cause)
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("set status: %w", err)
