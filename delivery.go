@@ -20,6 +20,15 @@ type Deliverer interface {
 	Deliver(ctx context.Context, orgID string, args DeliverArgs, attempt int) error
 }
 
+// DocumentDeliverer is a Deliverer that can send the event's document as
+// its caller has just read it, sparing a second read of the same row (the
+// deliver worker reads it to see whether its PDF is rendered). doc must
+// not be changed; Deliver, which reads it itself, gives the same outcome.
+type DocumentDeliverer interface {
+	Deliverer
+	DeliverDocument(ctx context.Context, orgID string, args DeliverArgs, attempt int, doc *Document) error
+}
+
 // Outcomes a Deliverer reports by wrapping one of these errors.
 var (
 	// ErrDeliveryUnrecorded: the delivery went out but its log entry

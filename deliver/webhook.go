@@ -45,21 +45,34 @@ type Message struct {
 	Data      json.RawMessage `json:"data"`
 }
 
+var _ inkform.DocumentDeliverer = (*Sender)(nil)
+
 // Deliver sends one attempt of a delivery and records it. It returns an
 // error when the attempt failed (no answer or a non-2xx status), which the
 // queue retries with backoff; a subscription or document that is gone is an
 // ENOTFOUND error, which no retry will mend. The message's timestamp is
 // args.EventAt, the same on every attempt.
 func (s *Sender) Deliver(ctx context.Context, orgID string, args inkform.DeliverArgs, n int) error {
-	h, secret, err := s.Subscriptions.FindSubscriptionSecret(ctx, orgID, args.SubscriptionID)
-	if err != nil {
-		return fmt.Errorf("find handler: %w", err)
-	}
 	var doc *inkform.Document
 	if args.Event != inkform.EventDocumentPurged {
+		var err error
 		if doc, err = s.Documents.FindDocument(ctx, orgID, args.DocumentID); err != nil {
 			return fmt.Errorf("find document: %w", err)
 		}
+	}
+	return s.DeliverDocument(ctx, orgID, args, n, doc)
+}
+
+// DeliverDocument implements inkform.DocumentDeliverer: Deliver with the
+// document already read (nil for document.purged, whose message carries
+// the purge record instead).
+func (s *Sender) DeliverDocument(ctx context.Context, orgID string, args inkform.DeliverArgs, n int, doc *inkform.Document) error {
+	if doc == nil && args.Event != inkform.EventDocumentPurged {
+		return fmt.Errorf("deliver %s: the document was not read", args.Event)
+	}
+	h, secret, err := s.Subscriptions.FindSubscriptionSecret(ctx, orgID, args.SubscriptionID)
+	if err != nil {
+		return fmt.Errorf("find handler: %w", err)
 	}
 	body, err := s.message(args, doc)
 	if err != nil {

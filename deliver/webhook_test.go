@@ -158,3 +158,32 @@ func TestDeliverGoneIsNotFound(t *testing.T) {
 		}
 	}
 }
+
+// TestDeliverDocumentSendsGivenDocument checks that DeliverDocument sends
+// the document it is given without reading the store, and refuses to send
+// a document event without one.
+func TestDeliverDocumentSendsGivenDocument(t *testing.T) {
+	t.Parallel()
+	bodies := make(chan []byte, 1)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		bodies <- b
+	}))
+	defer srv.Close()
+	s, _, args := fixture(srv.URL+"/hook", true)
+	s.Documents = oneDoc(&inkform.Document{ID: "other", OrgID: "o1"}) // d1 is not in the store
+	doc := &inkform.Document{ID: "d1", OrgID: "o1", FormID: "f1", Status: inkform.StatusValidated,
+		Fields: map[string]inkform.FieldValue{"patient": {Value: "BERTA", Valid: true}}}
+	if err := s.DeliverDocument(context.Background(), "o1", args, 1, doc); err != nil {
+		t.Fatalf("DeliverDocument: %v", err)
+	}
+	if body := <-bodies; !strings.Contains(string(body), `"BERTA"`) || !strings.Contains(string(body), `"d1"`) {
+		t.Errorf("body %s lacks the given document", body)
+	}
+	if err := s.Deliver(context.Background(), "o1", args, 1); inkform.ErrorCode(err) != inkform.ENOTFOUND {
+		t.Errorf("Deliver, which reads the store: %v; want ENOTFOUND", err)
+	}
+	if err := s.DeliverDocument(context.Background(), "o1", args, 1, nil); err == nil || !strings.Contains(err.Error(), "not read") {
+		t.Errorf("DeliverDocument without a document: %v; want an error", err)
+	}
+}

@@ -89,13 +89,15 @@ func (w *DeliverWorker) Work(ctx context.Context, job *queue.Job[inkform.Deliver
 		return queue.Snooze(jitter(busyWait(time.Since(job.CreatedAt))))
 	}
 	defer release()
+	var doc *inkform.Document // as the PDF check read it
 	if h.WaitsForPDF(a.Event) {
 		// A redelivery of an old message waits from its own start.
 		since := a.EventAt
 		if job.CreatedAt.After(since) {
 			since = job.CreatedAt
 		}
-		if wait, err := w.waitForPDF(ctx, job.OrgID, a, since); err != nil {
+		var wait time.Duration
+		if doc, wait, err = w.waitForPDF(ctx, job.OrgID, a, since); err != nil {
 			return w.gone(job, err)
 		} else if wait > 0 {
 			return queue.Snooze(jitter(wait))
@@ -107,7 +109,11 @@ func (w *DeliverWorker) Work(ctx context.Context, job *queue.Job[inkform.Deliver
 		// one is not. Retrying gives the operator time to mend it.
 		return fmt.Errorf("%s handlers are not configured on this node", h.Type)
 	}
-	err = d.Deliver(ctx, job.OrgID, a, job.Attempt)
+	if dd, ok := d.(inkform.DocumentDeliverer); ok && doc != nil {
+		err = dd.DeliverDocument(ctx, job.OrgID, a, job.Attempt, doc)
+	} else {
+		err = d.Deliver(ctx, job.OrgID, a, job.Attempt)
+	}
 	switch {
 	case err == nil:
 		w.Logger.Debug("delivered", "handler", a.SubscriptionID, "type", h.Type, "event", a.Event, "message", a.MessageID)
@@ -153,34 +159,34 @@ func busyWait(waited time.Duration) time.Duration {
 	return min(max(waited/10, 500*time.Millisecond), 30*time.Second)
 }
 
-// awaitPDF reports whether the delivery must wait for the document's PDF.
-// After pdfPatience it gives up with an error, which counts as a failed
-// attempt.
-func (w *DeliverWorker) awaitPDF(ctx context.Context, orgID string, a inkform.DeliverArgs, since time.Time) (bool, error) {
+// awaitPDF reads the event's document and reports whether the delivery
+// must wait for its PDF. After pdfPatience it gives up with an error,
+// which counts as a failed attempt.
+func (w *DeliverWorker) awaitPDF(ctx context.Context, orgID string, a inkform.DeliverArgs, since time.Time) (*inkform.Document, bool, error) {
 	doc, err := w.Documents.FindDocument(ctx, orgID, a.DocumentID)
 	if err != nil {
-		return false, fmt.Errorf("find document: %w", err)
+		return nil, false, fmt.Errorf("find document: %w", err)
 	}
 	r, err := w.Renders.FindRender(ctx, orgID, a.DocumentID)
 	if err != nil && inkform.ErrorCode(err) != inkform.ENOTFOUND {
-		return false, fmt.Errorf("find render: %w", err)
+		return nil, false, fmt.Errorf("find render: %w", err)
 	}
 	if r.Current(doc) {
-		return false, nil
+		return doc, false, nil
 	}
 	waited := time.Since(since)
 	if waited > pdfPatience {
-		return false, fmt.Errorf("the document's PDF is still not rendered %s after the event", pdfPatience)
+		return nil, false, fmt.Errorf("the document's PDF is still not rendered %s after the event", pdfPatience)
 	}
 	// The change that raised the event enqueued its render. Asking again
 	// at every poll would queue a render behind each running one, so only
 	// a render that seems lost (say, its job died) is asked for again.
 	if waited > renderLost {
 		if err := w.Renders.RequestRender(ctx, orgID, a.DocumentID); err != nil {
-			return false, fmt.Errorf("request render: %w", err)
+			return nil, false, fmt.Errorf("request render: %w", err)
 		}
 	}
-	return true, nil
+	return doc, true, nil
 }
 
 // pdfWait is how long a delivery snoozes while the document's PDF is

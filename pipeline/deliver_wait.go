@@ -64,23 +64,24 @@ func pdfWoken(waited time.Duration) time.Duration {
 	return min(max(2*time.Second, waited/4), 30*time.Second)
 }
 
-// waitForPDF reports whether a delivery must wait for the document's PDF,
-// checking again when a render was saved while it checked.
-func (w *DeliverWorker) waitForPDF(ctx context.Context, orgID string, a inkform.DeliverArgs, since time.Time) (time.Duration, error) {
+// waitForPDF reports how long a delivery must wait for the document's
+// PDF (0: it is rendered), checking again when a render was saved while it
+// checked, and returns the document as it read it.
+func (w *DeliverWorker) waitForPDF(ctx context.Context, orgID string, a inkform.DeliverArgs, since time.Time) (*inkform.Document, time.Duration, error) {
 	for try := 0; ; try++ {
 		saved, done := w.pdfs().watch(inkform.DocumentNotice(orgID, a.DocumentID))
-		wait, err := w.awaitPDF(ctx, orgID, a, since)
+		doc, wait, err := w.awaitPDF(ctx, orgID, a, since)
 		again := wait && saved()
 		done()
 		switch {
 		case err != nil || !wait:
-			return 0, err
+			return doc, 0, err
 		case again && try == 0:
 			continue
 		case w.Notifier == nil:
-			return pdfWait(time.Since(since)), nil
+			return doc, pdfWait(time.Since(since)), nil
 		}
-		return pdfWoken(time.Since(since)), nil
+		return doc, pdfWoken(time.Since(since)), nil
 	}
 }
 

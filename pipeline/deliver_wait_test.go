@@ -68,7 +68,7 @@ func TestWaitForPDF(t *testing.T) {
 			if tt.saved {
 				r.notifier = w.Notifier
 			}
-			got, err := w.waitForPDF(context.Background(), "org", a, time.Now())
+			_, got, err := w.waitForPDF(context.Background(), "org", a, time.Now())
 			if err != nil || got < tt.min || got > tt.max {
 				t.Errorf("waitForPDF = %s, %v; want %s–%s", got, err, tt.min, tt.max)
 			}
