@@ -106,8 +106,10 @@ func (db *DB) flush(ctx context.Context, q querier, p *pending) error {
 	}
 	notified := map[string]bool{}
 	for _, row := range p.jobRows {
-		// The queue is the second of jobInsertColumns.
-		if queue := row[1].(string); !notified[queue] {
+		// The org and the queue are the first two of jobInsertColumns.
+		queue := row[1].(string)
+		db.orgLists.enqueued(queue, row[0].(string))
+		if !notified[queue] {
 			notified[queue] = true
 			if err := db.notifyTx(ctx, q, queue); err != nil {
 				return err

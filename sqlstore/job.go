@@ -53,6 +53,7 @@ func (db *DB) enqueueJob(ctx context.Context, tx querier, orgID string, args ink
 	if err != nil {
 		return 0, fmt.Errorf("enqueue %s: %w", args.Kind(), err)
 	}
+	db.orgLists.enqueued(opts.Queue, orgID)
 	return id, db.notifyTx(ctx, tx, opts.Queue)
 }
 

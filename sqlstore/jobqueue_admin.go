@@ -41,6 +41,7 @@ func (db *DB) RetryJob(ctx context.Context, orgID string, id int64) error {
 		return fmt.Errorf("retry job %d: %w", id, err)
 	}
 	if n, _ := res.RowsAffected(); n == 1 {
+		db.orgLists.reset()
 		return nil
 	}
 	var state string

@@ -59,14 +59,20 @@ func (db *DB) ClaimJobs(ctx context.Context, queue, worker string, limit int, le
 // claimTx is one attempt at a claim, in tx; it sets *jobs to what it leased.
 func (db *DB) claimTx(ctx context.Context, tx querier, queue, worker string, limit int, lease time.Duration, perKey int, jobs *[]*inkform.Job) error {
 	now := db.now()
+	promoted := false
 	if db.promotes.due(queue, now) {
-		if err := db.promoteRetryable(ctx, tx, queue, now); err != nil {
+		var err error
+		if promoted, err = db.promoteRetryable(ctx, tx, queue, now); err != nil {
 			return err
 		}
 	}
-	orgs, err := db.dueOrgs(ctx, tx, queue, db.claimTurns.Last(queue))
-	if err != nil {
-		return err
+	var orgs []string // nil: one org or none, no sharing to do
+	if promoted || !db.orgLists.skip(queue, now) {
+		var err error
+		if orgs, err = db.dueOrgs(ctx, tx, queue, db.claimTurns.Last(queue)); err != nil {
+			return err
+		}
+		db.orgLists.listed(queue, now, orgs)
 	}
 	keys, err := db.runningByKey(ctx, tx, queue, worker, perKey)
 	if err != nil {
@@ -111,21 +117,21 @@ func (db *DB) claimTx(ctx context.Context, tx querier, queue, worker string, lim
 }
 
 // promoteRetryable makes the queue's retryable jobs whose backoff has passed
-// available. A plain read first keeps the common case (none) free of
-// locks.
-func (db *DB) promoteRetryable(ctx context.Context, tx querier, queue string, now time.Time) error {
+// available, and reports whether there were any. A plain read first keeps
+// the common case (none) free of locks.
+func (db *DB) promoteRetryable(ctx context.Context, tx querier, queue string, now time.Time) (bool, error) {
 	var n int
 	err := tx.queryRow(ctx, `SELECT COUNT(*) FROM jobs
 		WHERE queue = ? AND state = 'retryable' AND run_at <= ?`, queue, micros(now)).Scan(&n)
 	if err != nil || n == 0 {
-		return err
+		return false, err
 	}
 	_, err = tx.exec(ctx, `UPDATE jobs SET state = 'available'
 		WHERE queue = ? AND state = 'retryable' AND run_at <= ?`, queue, micros(now))
 	if err != nil {
-		return fmt.Errorf("promote retryable jobs: %w", err)
+		return false, fmt.Errorf("promote retryable jobs: %w", err)
 	}
-	return nil
+	return true, nil
 }
 
 // retryConflicts runs fn again, a few times, when the database aborted it

@@ -79,6 +79,8 @@ type DB struct {
 	claimTurns inkform.ClaimTurns
 	// promotes spares claims the look for retryable jobs (jobqueue_promote.go).
 	promotes promoteGate
+	// orgLists spares claims the listing of orgs (jobqueue_orgs.go).
+	orgLists orgGate
 	d        dialect
 	binds    bindCache // statements rebound for d (query.go)
 	w        *sql.DB   // writes; for SQLite the single writer connection
