@@ -61,12 +61,19 @@ func (g *orgGate) listed(queue string, now time.Time, orgs []string) {
 	g.last[queue] = m
 }
 
-// enqueued tells the gate that this node enqueued a job of org in queue:
-// unless that is the one org the last listing found, the next claim lists.
+// enqueued tells the gate that this node enqueued a job of org in queue.
+// After a listing that found no org, org is then the one known; after one
+// that found another org, the next claim lists.
 func (g *orgGate) enqueued(queue, org string) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	if m, ok := g.last[queue]; ok && m.org != org {
+	m, ok := g.last[queue]
+	switch {
+	case !ok || m.org == org:
+	case m.org == "":
+		m.org = org
+		g.last[queue] = m
+	default:
 		delete(g.last, queue)
 	}
 }

@@ -7,8 +7,9 @@ import (
 
 // TestOrgGate checks when claims list the orgs with available jobs: after a
 // listing that found one org or none, not again for orgsEvery, unless this
-// node enqueued another org's job, an operator retried a job, or the clock
-// went back; after a listing that found several, at every claim.
+// node enqueued another org's job (a second one, after a listing that found
+// none), an operator retried a job, or the clock went back; after a listing
+// that found several, at every claim.
 func TestOrgGate(t *testing.T) {
 	t.Parallel()
 	var g orgGate
@@ -26,7 +27,8 @@ func TestOrgGate(t *testing.T) {
 		{name: "right after", at: time.Millisecond, queue: "q", skip: true},
 		{name: "another queue", at: time.Millisecond, queue: "r", skip: false, listed: nil},
 		{name: "the same org enqueued", do: func() { g.enqueued("q", "a") }, at: 2 * time.Millisecond, queue: "q", skip: true},
-		{name: "the empty queue gets a job", do: func() { g.enqueued("r", "a") }, at: 2 * time.Millisecond, queue: "r", skip: false, listed: []string{"a"}},
+		{name: "the empty queue gets a job here", do: func() { g.enqueued("r", "a") }, at: 2 * time.Millisecond, queue: "r", skip: true},
+		{name: "and another org's", do: func() { g.enqueued("r", "b") }, at: 2 * time.Millisecond, queue: "r", skip: false, listed: []string{"a", "b"}},
 		{name: "another org enqueued here", do: func() { g.enqueued("q", "b") }, at: 3 * time.Millisecond, queue: "q", skip: false, listed: []string{"a", "b"}},
 		{name: "two orgs: list again", at: 4 * time.Millisecond, queue: "q", skip: false, listed: []string{"b"}},
 		{name: "one org again", at: 5 * time.Millisecond, queue: "q", skip: true},
