@@ -106,9 +106,12 @@ func (db *DB) flush(ctx context.Context, q querier, p *pending) error {
 	}
 	notified := map[string]bool{}
 	for _, row := range p.jobRows {
-		// The org and the queue are the first two of jobInsertColumns.
+		// The org and the queue are the first two of jobInsertColumns, the
+		// limit key (nil for none) the last.
 		queue := row[1].(string)
 		db.orgLists.enqueued(queue, row[0].(string))
+		key, _ := row[len(row)-1].(string)
+		db.keyLists.enqueued(queue, key)
 		if !notified[queue] {
 			notified[queue] = true
 			if err := db.notifyTx(ctx, q, queue); err != nil {

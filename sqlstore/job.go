@@ -54,6 +54,7 @@ func (db *DB) enqueueJob(ctx context.Context, tx querier, orgID string, args ink
 		return 0, fmt.Errorf("enqueue %s: %w", args.Kind(), err)
 	}
 	db.orgLists.enqueued(opts.Queue, orgID)
+	db.keyLists.enqueued(opts.Queue, opts.LimitKey)
 	return id, db.notifyTx(ctx, tx, opts.Queue)
 }
 

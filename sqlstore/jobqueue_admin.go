@@ -42,6 +42,7 @@ func (db *DB) RetryJob(ctx context.Context, orgID string, id int64) error {
 	}
 	if n, _ := res.RowsAffected(); n == 1 {
 		db.orgLists.reset()
+		db.keyLists.reset()
 		return nil
 	}
 	var state string

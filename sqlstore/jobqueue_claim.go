@@ -66,17 +66,20 @@ func (db *DB) claimTx(ctx context.Context, tx querier, queue, worker string, lim
 			return err
 		}
 	}
+	keys, err := db.runningByKey(ctx, tx, queue, worker, perKey)
+	if err != nil {
+		return err
+	}
+	full := keys.full()
+	if !promoted && len(full) > 0 && db.keyLists.skip(queue, now, full) {
+		return nil
+	}
 	var orgs []string // nil: one org or none, no sharing to do
 	if promoted || !db.orgLists.skip(queue, now) {
-		var err error
 		if orgs, err = db.dueOrgs(ctx, tx, queue, db.claimTurns.Last(queue)); err != nil {
 			return err
 		}
 		db.orgLists.listed(queue, now, orgs)
-	}
-	keys, err := db.runningByKey(ctx, tx, queue, worker, perKey)
-	if err != nil {
-		return err
 	}
 	var ids []int64
 	fillUp := len(orgs) <= 1 // one org: no sharing to do
@@ -109,6 +112,10 @@ func (db *DB) claimTx(ctx context.Context, tx querier, queue, worker string, lim
 		}
 		ids = append(ids, got...)
 	}
+	// Fewer than limit: the claim took every due job of the keys not
+	// full, so until one of the keys full now frees up there is nothing
+	// more to take.
+	db.keyLists.looked(queue, now, keys.full(), len(ids) == limit)
 	if len(ids) == 0 {
 		return nil
 	}

@@ -81,6 +81,9 @@ type DB struct {
 	promotes promoteGate
 	// orgLists spares claims the listing of orgs (jobqueue_orgs.go).
 	orgLists orgGate
+	// keyLists spares claims the look for due jobs while limit keys are
+	// full (jobqueue_keys.go).
+	keyLists keyGate
 	d        dialect
 	binds    bindCache // statements rebound for d (query.go)
 	w        *sql.DB   // writes; for SQLite the single writer connection

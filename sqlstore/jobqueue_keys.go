@@ -1,0 +1,88 @@
+package sqlstore
+
+import (
+	"slices"
+	"sync"
+	"time"
+)
+
+// keysEvery is how long a queue's claims on this node skip looking for due
+// jobs after a look found none but jobs of limit keys that were full
+// (jobqueue_limit.go), while those keys stay full. With one busy endpoint
+// every delivery in the queue has the same key: each claim of the deliver
+// queue then read every waiting delivery's index entry to find none, a
+// claim at about every completion (on SQLite 0.26–0.45 ms each, 0.35 ms
+// per document in all; docs/performance.md, seventh round).
+//
+// What it costs: a job of another key that another node enqueued, or that
+// became due on its own (a held delivery whose time came), waits at most
+// keysEvery longer. This node's enqueues of another key end the pause at
+// once (keyGate.enqueued), and so does any of the keys no longer being
+// full.
+const keysEvery = 100 * time.Millisecond
+
+// keyGate decides which claims look for due jobs while limit keys are full.
+type keyGate struct {
+	mu   sync.Mutex
+	last map[string]keysMark // by queue
+}
+
+// keysMark is when a queue's claim last found no due job but of the full
+// keys, sorted.
+type keysMark struct {
+	at   time.Time
+	keys []string
+}
+
+// skip reports whether a claim of queue at now, while the keys full are at
+// their limit, may take nothing without looking: a look less than
+// keysEvery ago found only jobs of keys that are all still full.
+func (g *keyGate) skip(queue string, now time.Time, full []string) bool {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	m, ok := g.last[queue]
+	if !ok || now.Before(m.at) || now.Sub(m.at) >= keysEvery {
+		return false
+	}
+	for _, k := range m.keys {
+		if !slices.Contains(full, k) {
+			return false
+		}
+	}
+	return true
+}
+
+// looked records a claim's look at queue's due jobs at now, with the keys
+// full when it commits: more says whether it may have left jobs it could
+// take (it took as many as it could).
+func (g *keyGate) looked(queue string, now time.Time, full []string, more bool) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if more || len(full) == 0 {
+		delete(g.last, queue)
+		return
+	}
+	if g.last == nil {
+		g.last = map[string]keysMark{}
+	}
+	g.last[queue] = keysMark{at: now, keys: slices.Sorted(slices.Values(full))}
+}
+
+// enqueued tells the gate that this node enqueued a job with limit key key
+// ("" for none) in queue: unless that key is one of the full ones, the
+// next claim looks.
+func (g *keyGate) enqueued(queue, key string) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if m, ok := g.last[queue]; ok && (key == "" || !slices.Contains(m.keys, key)) {
+		delete(g.last, queue)
+	}
+}
+
+// reset makes every queue's next claim look (jobs made available outside
+// the enqueues: an operator's retry).
+func (g *keyGate) reset() {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	clear(g.last)
+}
