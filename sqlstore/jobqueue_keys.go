@@ -14,11 +14,11 @@ import (
 // claim at about every completion (on SQLite 0.26–0.45 ms each, 0.35 ms
 // per document in all; docs/performance.md, seventh round).
 //
-// What it costs: a job of another key that another node enqueued, or that
-// became due on its own (a held delivery whose time came), waits at most
-// keysEvery longer. This node's enqueues of another key end the pause at
-// once (keyGate.enqueued), and so does any of the keys no longer being
-// full.
+// What it costs: a job of another key that another node enqueued or woke,
+// or that became due on its own (a held delivery whose time came), waits
+// at most keysEvery longer. This node's enqueues of another key and its
+// wake-ups of held deliveries (wakeDeliveries) end the pause at once
+// (keyGate.enqueued), and so does any of the keys no longer being full.
 const keysEvery = 100 * time.Millisecond
 
 // keyGate decides which claims look for due jobs while limit keys are full.

@@ -206,5 +206,7 @@ func (db *DB) wakeDeliveries(ctx context.Context, tx querier, orgID, documentID 
 	if err != nil || n == 0 {
 		return 0, err
 	}
+	// Their keys are not read here: the next claim looks whatever they are.
+	db.keyLists.enqueued(inkform.QueueDeliver, "")
 	return n, db.notifyTx(ctx, tx, inkform.QueueDeliver)
 }
