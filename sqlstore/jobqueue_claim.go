@@ -82,6 +82,7 @@ func (db *DB) claimTx(ctx context.Context, tx querier, queue, worker string, lim
 		db.orgLists.listed(queue, now, orgs)
 	}
 	var ids []int64
+	trusted := false // a lookup stopped at the key gate's word
 	fillUp := len(orgs) <= 1 // one org: no sharing to do
 	if !fillUp {
 		share := max(1, limit/len(orgs))
@@ -91,10 +92,11 @@ func (db *DB) claimTx(ctx context.Context, tx querier, queue, worker string, lim
 				break
 			}
 			want := min(share, limit-len(ids))
-			got, err := db.lockDue(ctx, tx, queue, org, now, want, nil, keys)
+			got, gated, err := db.lockDue(ctx, tx, queue, org, now, want, nil, keys)
 			if err != nil {
 				return err
 			}
+			trusted = trusted || gated
 			if first == "" && len(got) > 0 {
 				first = org
 			}
@@ -106,16 +108,21 @@ func (db *DB) claimTx(ctx context.Context, tx querier, queue, worker string, lim
 		}
 	}
 	if fillUp && len(ids) < limit {
-		got, err := db.lockDue(ctx, tx, queue, "", now, limit-len(ids), ids, keys)
+		got, gated, err := db.lockDue(ctx, tx, queue, "", now, limit-len(ids), ids, keys)
 		if err != nil {
 			return err
 		}
 		ids = append(ids, got...)
+		trusted = trusted || gated
 	}
 	// Fewer than limit: the claim took every due job of the keys not
 	// full, so until one of the keys full now frees up there is nothing
-	// more to take.
-	db.keyLists.looked(queue, now, keys.full(), len(ids) == limit)
+	// more to take. A claim that did not look past the full keys leaves
+	// the gate's mark as it was, so that the mark still ends keysEvery
+	// after the last look that did.
+	if !trusted {
+		db.keyLists.looked(queue, now, keys.full(), len(ids) == limit)
+	}
 	if len(ids) == 0 {
 		return nil
 	}
@@ -222,13 +229,14 @@ func (db *DB) dueOrgsAfter(ctx context.Context, tx querier, queue, after string,
 // one org, or of any when org is "" — skipping the ids already taken and
 // the jobs whose limit key is full. Jobs it locks but leaves (their key
 // filled up within this claim) stay available when the claim commits.
-func (db *DB) lockDue(ctx context.Context, tx querier, queue, org string, now time.Time, n int, taken []int64, keys *keyLimit) ([]int64, error) {
-	var ids []int64
+// gated reports that it stopped looking behind such jobs on the key
+// gate's word (jobqueue_keys.go).
+func (db *DB) lockDue(ctx context.Context, tx querier, queue, org string, now time.Time, n int, taken []int64, keys *keyLimit) (ids []int64, gated bool, err error) {
 	skip := slices.Clone(taken)
 	for len(ids) < n {
 		got, err := db.lockDueOnce(ctx, tx, queue, org, now, n-len(ids), skip, keys.full())
 		if err != nil {
-			return nil, err
+			return nil, false, err
 		}
 		left := false
 		for _, j := range got {
@@ -240,12 +248,18 @@ func (db *DB) lockDue(ctx context.Context, tx querier, queue, org string, now ti
 			}
 		}
 		// Only a job left for its key's limit can hide more due jobs
-		// behind it; otherwise the query found all there were.
+		// behind it; otherwise the query found all there were. Nor can
+		// it when a look less than keysEvery ago found only jobs of keys
+		// that are all full now: with one busy endpoint, looking again
+		// would read every waiting delivery at each refill.
 		if !left {
 			break
 		}
+		if db.keyLists.skip(queue, now, keys.full()) {
+			return ids, true, nil
+		}
 	}
-	return ids, nil
+	return ids, false, nil
 }
 
 // dueJob is a due job's ID and limit key ("" for none).

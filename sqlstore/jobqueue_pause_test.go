@@ -104,7 +104,9 @@ func TestClaimKeyLookPause(t *testing.T) {
 			slices.Sort(keys)
 			return keys
 		}
-		for i := range 6 {
+		// More of h1's jobs than a claim takes, so that another key's are
+		// behind them in due order.
+		for i := range 30 {
 			j, err := node.Enqueue(ctx, org, noopArgs{N: i}, inkform.EnqueueOpts{Queue: queue, LimitKey: "h1"})
 			if err != nil {
 				t.Fatal(err)
@@ -136,8 +138,26 @@ func TestClaimKeyLookPause(t *testing.T) {
 		if err := node.CompleteJobs(ctx, "w", []int64{h1[0].ID}); err != nil {
 			t.Fatal(err)
 		}
-		if got := claimed(claim()); !slices.Equal(got, []string{"h1"}) {
+		refill := claim()
+		if got := claimed(refill); !slices.Equal(got, []string{"h1"}) {
 			t.Errorf("after one of h1's jobs completed a claim took keys %v; want one of h1", got)
+		}
+		// Refills of h1 do not look behind its jobs while the last look is
+		// younger than 100 ms: another node's job of h5 waits till then.
+		enqueue(other, "h5", 1)
+		if err := node.CompleteJobs(ctx, "w", []int64{refill[0].ID}); err != nil {
+			t.Fatal(err)
+		}
+		refill = claim()
+		if got := claimed(refill); !slices.Equal(got, []string{"h1"}) {
+			t.Errorf("a refill right after another node enqueued h5's job took keys %v; want one of h1 (paused)", got)
+		}
+		clk.t = clk.t.Add(100 * time.Millisecond)
+		if err := node.CompleteJobs(ctx, "w", []int64{refill[0].ID}); err != nil {
+			t.Fatal(err)
+		}
+		if got := claim(); len(got) != 2 {
+			t.Errorf("a refill 100 ms later took %d jobs; want one of h1 and h5's", len(got))
 		}
 	})
 }
