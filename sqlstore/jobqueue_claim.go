@@ -82,7 +82,7 @@ func (db *DB) claimTx(ctx context.Context, tx querier, queue, worker string, lim
 		db.orgLists.listed(queue, now, orgs)
 	}
 	var ids []int64
-	trusted := false // a lookup stopped at the key gate's word
+	trusted := false         // a lookup stopped at the key gate's word
 	fillUp := len(orgs) <= 1 // one org: no sharing to do
 	if !fillUp {
 		share := max(1, limit/len(orgs))
