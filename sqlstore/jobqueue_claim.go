@@ -22,13 +22,17 @@ const maxClaimOrgs = 64
 // (inkform.ClaimTurns), so claims of fewer slots than busy orgs serve each
 // in turn, and a claim lists the busy orgs after the last one served first
 // (at most maxClaimOrgs of them). One org's flood of 70,000 jobs delays
-// another org's next job by as many claims as there are busy orgs at most.
+// another org's next job by as many claims as there are busy orgs at most,
+// and by orgsEvery more when another node enqueued it.
 //
 // Cost: every read walks an index in order (migration 00002), so a claim
 // touches about as many rows as it takes, however long the queue. Retryable
 // jobs whose backoff has passed are first promoted to available, which keeps
 // the scans on a single state (looked for at most every promoteEvery per
-// queue, or when this node made a job retryable since). PostgreSQL and MySQL lock the chosen rows
+// queue, or when this node made a job retryable since). The orgs are listed
+// at most every orgsEvery while there is one (jobqueue_orgs.go), and while
+// the keys with due jobs are full a claim looks at most every keysEvery
+// (jobqueue_keys.go). PostgreSQL and MySQL lock the chosen rows
 // with FOR UPDATE SKIP LOCKED, so claimers on many nodes never take the same
 // job and never wait for each other; SQLite runs the claim on its single
 // writer connection in an immediate transaction, which excludes other writers.

@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"slices"
-	"sync"
 	"time"
 )
 
@@ -21,30 +20,20 @@ import (
 // (keyGate.enqueued), and so does any of the keys no longer being full.
 const keysEvery = 100 * time.Millisecond
 
-// keyGate decides which claims look for due jobs while limit keys are full.
-type keyGate struct {
-	mu   sync.Mutex
-	last map[string]keysMark // by queue
-}
-
-// keysMark is when a queue's claim last found no due job but of the full
-// keys, sorted.
-type keysMark struct {
-	at   time.Time
-	keys []string
-}
+// keyGate decides which claims look for due jobs while limit keys are
+// full. A queue's mark is the keys, sorted, that were full when its claim
+// last found no due job but theirs.
+type keyGate struct{ marks queueMarks[[]string] }
 
 // skip reports whether a claim of queue at now, while the keys full are at
 // their limit, may take nothing without looking: a look less than
 // keysEvery ago found only jobs of keys that are all still full.
 func (g *keyGate) skip(queue string, now time.Time, full []string) bool {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	m, ok := g.last[queue]
-	if !ok || now.Before(m.at) || now.Sub(m.at) >= keysEvery {
+	keys, ok := g.marks.fresh(queue, now, keysEvery)
+	if !ok {
 		return false
 	}
-	for _, k := range m.keys {
+	for _, k := range keys {
 		if !slices.Contains(full, k) {
 			return false
 		}
@@ -56,33 +45,22 @@ func (g *keyGate) skip(queue string, now time.Time, full []string) bool {
 // full when it commits: more says whether it may have left jobs it could
 // take (it took as many as it could).
 func (g *keyGate) looked(queue string, now time.Time, full []string, more bool) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
 	if more || len(full) == 0 {
-		delete(g.last, queue)
+		g.marks.drop(queue)
 		return
 	}
-	if g.last == nil {
-		g.last = map[string]keysMark{}
-	}
-	g.last[queue] = keysMark{at: now, keys: slices.Sorted(slices.Values(full))}
+	g.marks.set(queue, now, slices.Sorted(slices.Values(full)))
 }
 
 // enqueued tells the gate that this node enqueued a job with limit key key
 // ("" for none) in queue: unless that key is one of the full ones, the
 // next claim looks.
 func (g *keyGate) enqueued(queue, key string) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	if m, ok := g.last[queue]; ok && (key == "" || !slices.Contains(m.keys, key)) {
-		delete(g.last, queue)
-	}
+	g.marks.change(queue, func(keys *[]string) bool {
+		return key != "" && slices.Contains(*keys, key)
+	})
 }
 
 // reset makes every queue's next claim look (jobs made available outside
 // the enqueues: an operator's retry).
-func (g *keyGate) reset() {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	clear(g.last)
-}
+func (g *keyGate) reset() { g.marks.reset() }

@@ -10,6 +10,62 @@ import (
 	"github.com/inkform/inkform/sqlstore"
 )
 
+// twoNodes is a queue of one database seen by two stores, this node and
+// another, whose clock the test moves. Jobs remember their limit keys.
+type twoNodes struct {
+	t           *testing.T
+	node, other *sqlstore.DB
+	clk         *clock
+	queue       string
+	keys        map[int64]string
+}
+
+func newTwoNodes(t *testing.T, dsn string) *twoNodes {
+	clk := &clock{t: time.Now().Truncate(time.Microsecond)}
+	return &twoNodes{t: t, clk: clk, queue: "q_" + inkform.NewID(), keys: map[int64]string{},
+		node: openDB(t, dsn, sqlstore.Options{Now: clk.now}), other: openDB(t, dsn, sqlstore.Options{Now: clk.now})}
+}
+
+// enqueue adds n jobs of org with limit key key ("" for none) through db.
+func (q *twoNodes) enqueue(db *sqlstore.DB, org, key string, n int) {
+	q.t.Helper()
+	for i := range n {
+		j, err := db.Enqueue(context.Background(), org, noopArgs{N: i}, inkform.EnqueueOpts{Queue: q.queue, LimitKey: key})
+		if err != nil {
+			q.t.Fatalf("enqueue: %v", err)
+		}
+		q.keys[j.ID] = key
+	}
+}
+
+// claim claims up to limit jobs on this node, perKey of a limit key.
+func (q *twoNodes) claim(limit, perKey int) []*inkform.Job {
+	q.t.Helper()
+	jobs, err := q.node.ClaimJobs(context.Background(), q.queue, "w", limit, time.Minute, perKey)
+	if err != nil {
+		q.t.Fatalf("claim: %v", err)
+	}
+	return jobs
+}
+
+// complete marks the job completed.
+func (q *twoNodes) complete(j *inkform.Job) {
+	q.t.Helper()
+	if err := q.node.CompleteJobs(context.Background(), "w", []int64{j.ID}); err != nil {
+		q.t.Fatal(err)
+	}
+}
+
+// sorted returns what of each job f says, sorted.
+func sorted(jobs []*inkform.Job, f func(*inkform.Job) string) []string {
+	var out []string
+	for _, j := range jobs {
+		out = append(out, f(j))
+	}
+	slices.Sort(out)
+	return out
+}
+
 // TestClaimOrgListingPause checks on every database what the pause in
 // listing orgs (jobqueue_orgs.go) costs in fairness: nothing for this
 // node's own enqueues, and for another node's at most orgsEvery (100 ms)
@@ -17,52 +73,29 @@ import (
 func TestClaimOrgListingPause(t *testing.T) {
 	t.Parallel()
 	forEachDSN(t, func(t *testing.T, dsn string) {
-		ctx := context.Background()
-		clk := &clock{t: time.Now().Truncate(time.Microsecond)}
-		node, other := openDB(t, dsn, sqlstore.Options{Now: clk.now}), openDB(t, dsn, sqlstore.Options{Now: clk.now})
-		queue := "q_" + inkform.NewID()
+		q := newTwoNodes(t, dsn)
 		a, b, c := inkform.NewID(), inkform.NewID(), inkform.NewID()
-		sorted := func(orgs ...string) []string { return slices.Sorted(slices.Values(orgs)) }
-		enqueue := func(db *sqlstore.DB, org string, n int) {
-			t.Helper()
-			for i := range n {
-				if _, err := db.Enqueue(ctx, org, noopArgs{N: i}, inkform.EnqueueOpts{Queue: queue}); err != nil {
-					t.Fatalf("enqueue: %v", err)
-				}
-			}
-		}
-		claim := func(limit int) []string {
-			t.Helper()
-			jobs, err := node.ClaimJobs(ctx, queue, "w", limit, time.Minute, 0)
-			if err != nil {
-				t.Fatalf("claim: %v", err)
-			}
-			var orgs []string
-			for _, j := range jobs {
-				orgs = append(orgs, j.OrgID)
-			}
-			slices.Sort(orgs)
-			return orgs
-		}
-		enqueue(node, a, 10)
-		if got := claim(1); !slices.Equal(got, []string{a}) {
+		orgs := func(jobs []*inkform.Job) []string { return sorted(jobs, func(j *inkform.Job) string { return j.OrgID }) }
+		both := func(x, y string) []string { return slices.Sorted(slices.Values([]string{x, y})) }
+		q.enqueue(q.node, a, "", 10)
+		if got := orgs(q.claim(1, 0)); !slices.Equal(got, []string{a}) {
 			t.Fatalf("first claim took %v; want one of a's jobs", got)
 		}
 		// This node's enqueue of another org ends the pause at once: the
 		// next claim shares its slots, though b's job is last in due order.
-		enqueue(node, b, 1)
-		if got, want := claim(2), sorted(a, b); !slices.Equal(got, want) {
+		q.enqueue(q.node, b, "", 1)
+		if got, want := orgs(q.claim(2, 0)), both(a, b); !slices.Equal(got, want) {
 			t.Errorf("after this node enqueued b's job a claim of 2 took %v; want %v", got, want)
 		}
 		// Another node's enqueue is not heard: within orgsEvery of the last
 		// listing the claims take jobs in due order.
-		claim(1) // lists: only a has jobs
-		enqueue(other, c, 1)
-		if got, want := claim(2), []string{a, a}; !slices.Equal(got, want) {
+		q.claim(1, 0) // lists: only a has jobs
+		q.enqueue(q.other, c, "", 1)
+		if got, want := orgs(q.claim(2, 0)), []string{a, a}; !slices.Equal(got, want) {
 			t.Errorf("right after another node enqueued c's job a claim of 2 took %v; want %v (due order)", got, want)
 		}
-		clk.t = clk.t.Add(100 * time.Millisecond)
-		if got, want := claim(2), sorted(a, c); !slices.Equal(got, want) {
+		q.clk.t = q.clk.t.Add(100 * time.Millisecond)
+		if got, want := orgs(q.claim(2, 0)), both(a, c); !slices.Equal(got, want) {
 			t.Errorf("100 ms later a claim of 2 took %v; want %v (shared)", got, want)
 		}
 	})
@@ -75,89 +108,52 @@ func TestClaimOrgListingPause(t *testing.T) {
 func TestClaimKeyLookPause(t *testing.T) {
 	t.Parallel()
 	forEachDSN(t, func(t *testing.T, dsn string) {
-		ctx := context.Background()
-		clk := &clock{t: time.Now().Truncate(time.Microsecond)}
-		node, other := openDB(t, dsn, sqlstore.Options{Now: clk.now}), openDB(t, dsn, sqlstore.Options{Now: clk.now})
-		queue, org := "q_"+inkform.NewID(), inkform.NewID()
-		enqueue := func(db *sqlstore.DB, key string, n int) {
-			t.Helper()
-			for i := range n {
-				if _, err := db.Enqueue(ctx, org, noopArgs{N: i}, inkform.EnqueueOpts{Queue: queue, LimitKey: key}); err != nil {
-					t.Fatalf("enqueue: %v", err)
-				}
-			}
-		}
-		keysOf := map[int64]string{}
-		claim := func() []*inkform.Job {
-			t.Helper()
-			jobs, err := node.ClaimJobs(ctx, queue, "w", 10, time.Minute, 2)
-			if err != nil {
-				t.Fatalf("claim: %v", err)
-			}
-			return jobs
-		}
-		claimed := func(jobs []*inkform.Job) []string {
-			var keys []string
-			for _, j := range jobs {
-				keys = append(keys, keysOf[j.ID])
-			}
-			slices.Sort(keys)
-			return keys
-		}
+		q := newTwoNodes(t, dsn)
+		org := inkform.NewID()
+		keys := func(jobs []*inkform.Job) []string { return sorted(jobs, func(j *inkform.Job) string { return q.keys[j.ID] }) }
+		claim := func() []*inkform.Job { return q.claim(10, 2) }
 		// More of h1's jobs than a claim takes, so that another key's are
 		// behind them in due order.
-		for i := range 30 {
-			j, err := node.Enqueue(ctx, org, noopArgs{N: i}, inkform.EnqueueOpts{Queue: queue, LimitKey: "h1"})
-			if err != nil {
-				t.Fatal(err)
-			}
-			keysOf[j.ID] = "h1"
-		}
+		q.enqueue(q.node, org, "h1", 30)
 		h1 := claim()
-		if got := claimed(h1); !slices.Equal(got, []string{"h1", "h1"}) {
+		if got := keys(h1); !slices.Equal(got, []string{"h1", "h1"}) {
 			t.Fatalf("first claim took keys %v; want two of h1 (its limit)", got)
 		}
 		if got := claim(); len(got) != 0 {
 			t.Errorf("with h1 full a claim took %d jobs; want none", len(got))
 		}
 		// Another node's job of another key waits for the pause to end.
-		enqueue(other, "h2", 1)
+		q.enqueue(q.other, org, "h2", 1)
 		if got := claim(); len(got) != 0 {
 			t.Errorf("right after another node enqueued h2's job a claim took %d jobs; want none (paused)", len(got))
 		}
-		clk.t = clk.t.Add(100 * time.Millisecond)
-		if got := claim(); len(got) != 1 {
-			t.Errorf("100 ms later a claim took %d jobs; want h2's", len(got))
+		q.clk.t = q.clk.t.Add(100 * time.Millisecond)
+		if got := keys(claim()); !slices.Equal(got, []string{"h2"}) {
+			t.Errorf("100 ms later a claim took keys %v; want h2's", got)
 		}
 		// This node's enqueue of another key ends the pause at once.
-		enqueue(node, "h3", 1)
-		if got := claim(); len(got) != 1 {
-			t.Errorf("after this node enqueued h3's job a claim took %d jobs; want it", len(got))
+		q.enqueue(q.node, org, "h3", 1)
+		if got := keys(claim()); !slices.Equal(got, []string{"h3"}) {
+			t.Errorf("after this node enqueued h3's job a claim took keys %v; want h3's", got)
 		}
 		// So does a full key's job completing.
-		if err := node.CompleteJobs(ctx, "w", []int64{h1[0].ID}); err != nil {
-			t.Fatal(err)
-		}
+		q.complete(h1[0])
 		refill := claim()
-		if got := claimed(refill); !slices.Equal(got, []string{"h1"}) {
+		if got := keys(refill); !slices.Equal(got, []string{"h1"}) {
 			t.Errorf("after one of h1's jobs completed a claim took keys %v; want one of h1", got)
 		}
 		// Refills of h1 do not look behind its jobs while the last look is
 		// younger than 100 ms: another node's job of h5 waits till then.
-		enqueue(other, "h5", 1)
-		if err := node.CompleteJobs(ctx, "w", []int64{refill[0].ID}); err != nil {
-			t.Fatal(err)
-		}
+		q.enqueue(q.other, org, "h5", 1)
+		q.complete(refill[0])
 		refill = claim()
-		if got := claimed(refill); !slices.Equal(got, []string{"h1"}) {
+		if got := keys(refill); !slices.Equal(got, []string{"h1"}) {
 			t.Errorf("a refill right after another node enqueued h5's job took keys %v; want one of h1 (paused)", got)
 		}
-		clk.t = clk.t.Add(100 * time.Millisecond)
-		if err := node.CompleteJobs(ctx, "w", []int64{refill[0].ID}); err != nil {
-			t.Fatal(err)
-		}
-		if got := claim(); len(got) != 2 {
-			t.Errorf("a refill 100 ms later took %d jobs; want one of h1 and h5's", len(got))
+		q.clk.t = q.clk.t.Add(100 * time.Millisecond)
+		q.complete(refill[0])
+		if got := keys(claim()); !slices.Equal(got, []string{"h1", "h5"}) {
+			t.Errorf("a refill 100 ms later took keys %v; want one of h1 and h5's", got)
 		}
 	})
 }

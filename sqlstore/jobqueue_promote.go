@@ -1,7 +1,6 @@
 package sqlstore
 
 import (
-	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -14,18 +13,13 @@ import (
 // claim (BenchmarkClaimFullKey with nothing waiting).
 const promoteEvery = 100 * time.Millisecond
 
-// promoteGate decides which claims look for retryable jobs to promote.
+// promoteGate decides which claims look for retryable jobs to promote. A
+// queue's mark is the count of retryable jobs this node had made when its
+// claim last looked.
 type promoteGate struct {
 	// failed counts the jobs this node made retryable (FailJob, ReapJobs).
 	failed atomic.Uint64
-	mu     sync.Mutex
-	last   map[string]promoteMark // by queue
-}
-
-// promoteMark is when a queue last looked, and failed at that time.
-type promoteMark struct {
-	at     time.Time
-	failed uint64
+	marks  queueMarks[uint64]
 }
 
 // due reports whether a claim of queue at now should look, and if so
@@ -33,16 +27,10 @@ type promoteMark struct {
 // at most promoteEvery longer than its backoff.
 func (g *promoteGate) due(queue string, now time.Time) bool {
 	failed := g.failed.Load()
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	m, ok := g.last[queue]
-	if ok && m.failed == failed && !now.Before(m.at) && now.Sub(m.at) < promoteEvery {
+	if seen, ok := g.marks.fresh(queue, now, promoteEvery); ok && seen == failed {
 		return false
 	}
-	if g.last == nil {
-		g.last = map[string]promoteMark{}
-	}
-	g.last[queue] = promoteMark{at: now, failed: failed}
+	g.marks.set(queue, now, failed)
 	return true
 }
 
