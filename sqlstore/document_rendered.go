@@ -43,7 +43,8 @@ func (db *DB) SaveRenderedInterpretation(ctx context.Context, orgID, id string, 
 		}
 		// The render's state is the one written below, newer than any
 		// recorded, so replaceRender records it; should it not, a render
-		// job makes the PDF the deliveries wait for.
+		// job makes the PDF the deliveries expect, and they wait for it
+		// as any delivery whose PDF is not there yet.
 		if out.Rendered, out.Replaced, err = db.replaceRender(ctx, tx, orgID, r); err != nil {
 			return err
 		}
@@ -52,7 +53,7 @@ func (db *DB) SaveRenderedInterpretation(ctx context.Context, orgID, id string, 
 				return err
 			}
 		}
-		delivered, err = db.writeDocumentAt(ctx, tx, d, in.Status, in.Cause, r.SourceUpdatedAt, out.Rendered)
+		delivered, err = db.writeDocumentAt(ctx, tx, d, in.Status, in.Cause, r.SourceUpdatedAt, true)
 		return err
 	})
 	if err != nil {
