@@ -36,21 +36,31 @@ func BenchmarkRenderWork(b *testing.B) {
 		}
 	}
 	w := newRenderWorker(db, newDisk(b))
+	timeRenders(b, db, org.ID, ids, func(id string) error {
+		return w.Work(ctx, &queue.Job[inkform.RenderPDFArgs]{Job: &inkform.Job{OrgID: org.ID},
+			Args: inkform.RenderPDFArgs{DocumentID: id}})
+	})
+}
+
+// timeRenders times work on each of ids, reports its CPU time per
+// document as cpu-µs/op, and checks that the first and last documents'
+// renders are recorded: a job that rendered nothing would make the
+// figures lie.
+func timeRenders(b *testing.B, db *sqlstore.DB, orgID string, ids []string, work func(id string) error) {
+	b.Helper()
 	b.ReportAllocs()
 	b.ResetTimer()
 	cpu0 := cpuTime()
 	for _, id := range ids {
-		if err := w.Work(ctx, &queue.Job[inkform.RenderPDFArgs]{Job: &inkform.Job{OrgID: org.ID},
-			Args: inkform.RenderPDFArgs{DocumentID: id}}); err != nil {
+		if err := work(id); err != nil {
 			b.Fatal(err)
 		}
 	}
 	cpu := cpuTime() - cpu0
 	b.StopTimer()
 	b.ReportMetric(float64(cpu.Microseconds())/float64(b.N), "cpu-µs/op")
-	// Every document's render must be recorded, or the figures lie.
 	for _, id := range []string{ids[0], ids[len(ids)-1]} {
-		if _, err := db.FindRender(ctx, org.ID, id); err != nil {
+		if _, err := db.FindRender(context.Background(), orgID, id); err != nil {
 			b.Fatalf("render of %s: %v", id, err)
 		}
 	}
@@ -78,21 +88,8 @@ func BenchmarkInterpretWork(b *testing.B) {
 	db, org, _ := openSampleStore(b, sqliteDSN(b), sqlstore.Options{}, nil)
 	ids := captureSamples(b, db, org.ID, b.N)
 	w := newInterpretWorker(db, db, newRenderWorker(db, newDisk(b)))
-	b.ReportAllocs()
-	b.ResetTimer()
-	cpu0 := cpuTime()
-	for _, id := range ids {
-		if err := w.Work(ctx, &queue.Job[inkform.InterpretArgs]{Job: &inkform.Job{OrgID: org.ID},
-			Args: inkform.InterpretArgs{DocumentID: id}}); err != nil {
-			b.Fatal(err)
-		}
-	}
-	cpu := cpuTime() - cpu0
-	b.StopTimer()
-	b.ReportMetric(float64(cpu.Microseconds())/float64(b.N), "cpu-µs/op")
-	for _, id := range []string{ids[0], ids[len(ids)-1]} {
-		if _, err := db.FindRender(ctx, org.ID, id); err != nil {
-			b.Fatalf("render of %s: %v", id, err)
-		}
-	}
+	timeRenders(b, db, org.ID, ids, func(id string) error {
+		return w.Work(ctx, &queue.Job[inkform.InterpretArgs]{Job: &inkform.Job{OrgID: org.ID},
+			Args: inkform.InterpretArgs{DocumentID: id}})
+	})
 }

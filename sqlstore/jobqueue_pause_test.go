@@ -75,7 +75,9 @@ func TestClaimOrgListingPause(t *testing.T) {
 	forEachDSN(t, func(t *testing.T, dsn string) {
 		q := newTwoNodes(t, dsn)
 		a, b, c := inkform.NewID(), inkform.NewID(), inkform.NewID()
-		orgs := func(jobs []*inkform.Job) []string { return sorted(jobs, func(j *inkform.Job) string { return j.OrgID }) }
+		orgs := func(jobs []*inkform.Job) []string {
+			return sorted(jobs, func(j *inkform.Job) string { return j.OrgID })
+		}
 		both := func(x, y string) []string { return slices.Sorted(slices.Values([]string{x, y})) }
 		q.enqueue(q.node, a, "", 10)
 		if got := orgs(q.claim(1, 0)); !slices.Equal(got, []string{a}) {
@@ -110,7 +112,9 @@ func TestClaimKeyLookPause(t *testing.T) {
 	forEachDSN(t, func(t *testing.T, dsn string) {
 		q := newTwoNodes(t, dsn)
 		org := inkform.NewID()
-		keys := func(jobs []*inkform.Job) []string { return sorted(jobs, func(j *inkform.Job) string { return q.keys[j.ID] }) }
+		keys := func(jobs []*inkform.Job) []string {
+			return sorted(jobs, func(j *inkform.Job) string { return q.keys[j.ID] })
+		}
 		claim := func() []*inkform.Job { return q.claim(10, 2) }
 		// More of h1's jobs than a claim takes, so that another key's are
 		// behind them in due order.
