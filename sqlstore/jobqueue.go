@@ -19,6 +19,18 @@ var (
 // admin retries them.
 const finishedJobRetention = 24 * time.Hour
 
+// finishedJobsWhere picks the finished jobs finished before a time; its
+// state term is the jobs_finished index's own.
+const finishedJobsWhere = `state IN ('completed', 'cancelled') AND finished_at < ?`
+
+// reapQuery sets what set says on the running jobs whose lease expired
+// and that meet cond; the jobs_lease index holds only running jobs.
+func reapQuery(set, cond string) string {
+	return `UPDATE jobs SET ` + set + `, last_error = ?, reaps = reaps + 1,
+			leased_by = NULL, lease_expires_at = NULL
+			WHERE state = 'running' AND lease_expires_at < ? AND ` + cond
+}
+
 const jobColumns = `id, org_id, queue, kind, args, state, priority, attempt, max_attempts, run_at,
 	unique_key, last_error, created_at, finished_at`
 
@@ -203,9 +215,7 @@ func (db *DB) ReapJobs(ctx context.Context) (int, error) {
 		{`state = 'dead', finished_at = ?`, `attempt >= max_attempts`, lost, nil},
 		{`state = 'retryable', run_at = ?`, `attempt < max_attempts`, lost, nil},
 	} {
-		res, err := db.writer().exec(ctx, `UPDATE jobs SET `+q.set+`, last_error = ?, reaps = reaps + 1,
-			leased_by = NULL, lease_expires_at = NULL
-			WHERE state = 'running' AND lease_expires_at < ? AND `+q.cond, append([]any{now, q.why, now}, q.args...)...)
+		res, err := db.writer().exec(ctx, reapQuery(q.set, q.cond), append([]any{now, q.why, now}, q.args...)...)
 		if err != nil {
 			return reaped, fmt.Errorf("reap jobs: %w", err)
 		}
@@ -223,21 +233,32 @@ func (db *DB) ReapJobs(ctx context.Context) (int, error) {
 
 func (db *DB) purgeFinishedJobs(ctx context.Context) error {
 	cutoff := micros(db.now().Add(-finishedJobRetention))
-	query := db.d.deleteLimit("jobs", `state IN ('completed', 'cancelled') AND finished_at < ?`, 10000)
+	query := db.d.deleteLimit("jobs", finishedJobsWhere, 10000)
 	if _, err := db.writer().exec(ctx, query, cutoff); err != nil {
 		return fmt.Errorf("purge finished jobs: %w", err)
 	}
 	return nil
 }
 
+// statsQuery counts the jobs of each unfinished state by queue, one state
+// at a time: each part names its state as that state's partial index does
+// (migration 00018), so that it reads only that index, never the finished
+// jobs.
+const statsQuery = `SELECT queue, state, COUNT(*), MIN(CASE WHEN run_at <= ? THEN run_at END)
+		FROM jobs WHERE state = 'available' GROUP BY queue, state
+	UNION ALL SELECT queue, state, COUNT(*), MIN(CASE WHEN run_at <= ? THEN run_at END)
+		FROM jobs WHERE state = 'retryable' GROUP BY queue, state
+	UNION ALL SELECT queue, state, COUNT(*), MIN(CASE WHEN run_at <= ? THEN run_at END)
+		FROM jobs WHERE state = 'running' GROUP BY queue, state
+	UNION ALL SELECT queue, state, COUNT(*), MIN(CASE WHEN run_at <= ? THEN run_at END)
+		FROM jobs WHERE state = 'dead' GROUP BY queue, state`
+
 // QueueStats implements inkform.JobQueue. Finished jobs are not counted:
 // they say nothing about load and would make the scrape scan them all.
 func (db *DB) QueueStats(ctx context.Context) ([]inkform.QueueStat, error) {
 	now := db.now()
-	rows, err := db.reader(ctx).query(ctx, `SELECT queue, state, COUNT(*),
-		MIN(CASE WHEN run_at <= ? THEN run_at END)
-		FROM jobs WHERE state IN ('available', 'retryable', 'running', 'dead')
-		GROUP BY queue, state`, micros(now))
+	at := micros(now)
+	rows, err := db.reader(ctx).query(ctx, statsQuery, at, at, at, at)
 	if err != nil {
 		return nil, fmt.Errorf("queue stats: %w", err)
 	}

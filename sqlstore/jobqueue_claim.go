@@ -134,18 +134,25 @@ func (db *DB) claimTx(ctx context.Context, tx querier, queue, worker string, lim
 	return err
 }
 
+// The queue's retryable jobs whose backoff has passed, counted and made
+// available; both read the jobs_retryable index.
+const (
+	promoteCountQuery = `SELECT COUNT(*) FROM jobs
+		WHERE queue = ? AND state = 'retryable' AND run_at <= ?`
+	promoteQuery = `UPDATE jobs SET state = 'available'
+		WHERE queue = ? AND state = 'retryable' AND run_at <= ?`
+)
+
 // promoteRetryable makes the queue's retryable jobs whose backoff has passed
 // available, and reports whether there were any. A plain read first keeps
 // the common case (none) free of locks.
 func (db *DB) promoteRetryable(ctx context.Context, tx querier, queue string, now time.Time) (bool, error) {
 	var n int
-	err := tx.queryRow(ctx, `SELECT COUNT(*) FROM jobs
-		WHERE queue = ? AND state = 'retryable' AND run_at <= ?`, queue, micros(now)).Scan(&n)
+	err := tx.queryRow(ctx, promoteCountQuery, queue, micros(now)).Scan(&n)
 	if err != nil || n == 0 {
 		return false, err
 	}
-	_, err = tx.exec(ctx, `UPDATE jobs SET state = 'available'
-		WHERE queue = ? AND state = 'retryable' AND run_at <= ?`, queue, micros(now))
+	_, err = tx.exec(ctx, promoteQuery, queue, micros(now))
 	if err != nil {
 		return false, fmt.Errorf("promote retryable jobs: %w", err)
 	}

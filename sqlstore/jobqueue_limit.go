@@ -14,16 +14,20 @@ type keyLimit struct {
 	running map[string]int
 }
 
+// runningByKeyQuery counts the queue's jobs running under a worker's lease
+// by limit key. The jobs_lease index holds only running jobs, of which
+// there are few.
+const runningByKeyQuery = `SELECT limit_key, COUNT(*) FROM jobs
+		WHERE state = 'running' AND queue = ? AND leased_by = ? AND limit_key IS NOT NULL
+		GROUP BY limit_key`
+
 // runningByKey reads how many jobs of each limit key of the queue run under
-// worker's lease; nil when perKey is 0 (no limit). The jobs_claim index
-// leads to the queue's running jobs, of which there are few.
+// worker's lease; nil when perKey is 0 (no limit).
 func (db *DB) runningByKey(ctx context.Context, tx querier, queue, worker string, perKey int) (*keyLimit, error) {
 	if perKey <= 0 {
 		return nil, nil
 	}
-	rows, err := tx.query(ctx, `SELECT limit_key, COUNT(*) FROM jobs
-		WHERE state = 'running' AND queue = ? AND leased_by = ? AND limit_key IS NOT NULL
-		GROUP BY limit_key`, queue, worker)
+	rows, err := tx.query(ctx, runningByKeyQuery, queue, worker)
 	if err != nil {
 		return nil, fmt.Errorf("count running jobs by limit key: %w", err)
 	}

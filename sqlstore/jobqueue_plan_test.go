@@ -56,3 +56,61 @@ func TestDueQueryPlan(t *testing.T) {
 		}
 	}
 }
+
+// TestJobQueryPlans checks on SQLite that the queue's other queries of
+// jobs by state find them through the partial index of that state
+// (migration 00018), not by reading every job: finished jobs are kept for
+// days and would outnumber the rest.
+func TestJobQueryPlans(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db, err := Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "plan.db"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	now := int64(1)
+	tests := []struct {
+		name, query string
+		args        []any
+		indexes     []string // each searched or scanned, in any order
+	}{
+		{"queue statistics", statsQuery, []any{now, now, now, now},
+			[]string{"jobs_due", "jobs_retryable", "jobs_lease", "jobs_dead"}},
+		{"promotion count", promoteCountQuery, []any{"q", now}, []string{"jobs_retryable"}},
+		{"promotion", promoteQuery, []any{"q", now}, []string{"jobs_retryable"}},
+		{"running by limit key", runningByKeyQuery, []any{"q", "w"}, []string{"jobs_lease"}},
+		{"reap", reapQuery(`state = 'dead', finished_at = ?`, `reaps + 1 >= ?`), []any{now, "why", now, 3}, []string{"jobs_lease"}},
+		{"prune", db.d.deleteLimit("jobs", finishedJobsWhere, 10), []any{now}, []string{"jobs_finished"}},
+	}
+	for _, tt := range tests {
+		rows, err := db.writer().query(ctx, "EXPLAIN QUERY PLAN "+tt.query, tt.args...)
+		if err != nil {
+			t.Fatalf("%s: %v", tt.name, err)
+		}
+		var steps []string
+		for rows.Next() {
+			var id, parent, unused int
+			var detail string
+			if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+				t.Fatal(err)
+			}
+			steps = append(steps, detail)
+		}
+		rows.Close()
+		plan := strings.Join(steps, "; ")
+		for _, step := range steps {
+			if strings.HasPrefix(step, "SCAN jobs") && !strings.Contains(step, "INDEX") {
+				t.Errorf("%s: plan %q reads the whole table", tt.name, plan)
+			}
+		}
+		for _, index := range tt.indexes {
+			if p := plan + ";"; !strings.Contains(p, "INDEX "+index+" ") && !strings.Contains(p, "INDEX "+index+";") {
+				t.Errorf("%s: plan %q, want it to use index %s", tt.name, plan, index)
+			}
+		}
+	}
+}
