@@ -15,15 +15,7 @@ import (
 // delivery in the queue).
 func TestDueQueryPlan(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
-	db, err := Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "plan.db"), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	db := planDB(t)
 	tests := []struct {
 		name, org, index string
 		taken            []int64
@@ -36,20 +28,7 @@ func TestDueQueryPlan(t *testing.T) {
 	}
 	for _, tt := range tests {
 		query, args := db.dueQuery("deliver", tt.org, time.Now(), 4, tt.taken, tt.full)
-		rows, err := db.writer().query(ctx, "EXPLAIN QUERY PLAN "+query, args...)
-		if err != nil {
-			t.Fatalf("%s: %v", tt.name, err)
-		}
-		var steps []string
-		for rows.Next() {
-			var id, parent, unused int
-			var detail string
-			if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
-				t.Fatal(err)
-			}
-			steps = append(steps, detail)
-		}
-		rows.Close()
+		steps := queryPlan(t, db, query, args...)
 		plan := strings.Join(steps, "; ")
 		if len(steps) != 1 || !strings.Contains(plan, "USING COVERING INDEX "+tt.index+" ") {
 			t.Errorf("%s: plan %q, want one search of covering index %s", tt.name, plan, tt.index)
@@ -63,15 +42,7 @@ func TestDueQueryPlan(t *testing.T) {
 // days and would outnumber the rest.
 func TestJobQueryPlans(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
-	db, err := Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "plan.db"), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	db := planDB(t)
 	now := int64(1)
 	tests := []struct {
 		name, query string
@@ -87,20 +58,7 @@ func TestJobQueryPlans(t *testing.T) {
 		{"prune", db.d.deleteLimit("jobs", finishedJobsWhere, 10), []any{now}, []string{"jobs_finished"}},
 	}
 	for _, tt := range tests {
-		rows, err := db.writer().query(ctx, "EXPLAIN QUERY PLAN "+tt.query, tt.args...)
-		if err != nil {
-			t.Fatalf("%s: %v", tt.name, err)
-		}
-		var steps []string
-		for rows.Next() {
-			var id, parent, unused int
-			var detail string
-			if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
-				t.Fatal(err)
-			}
-			steps = append(steps, detail)
-		}
-		rows.Close()
+		steps := queryPlan(t, db, tt.query, tt.args...)
 		plan := strings.Join(steps, "; ")
 		for _, step := range steps {
 			if strings.HasPrefix(step, "SCAN jobs") && !strings.Contains(step, "INDEX") {
@@ -113,4 +71,42 @@ func TestJobQueryPlans(t *testing.T) {
 			}
 		}
 	}
+}
+
+// queryPlan returns the steps of SQLite's plan for query.
+func queryPlan(t *testing.T, db *DB, query string, args ...any) []string {
+	t.Helper()
+	rows, err := db.writer().query(context.Background(), "EXPLAIN QUERY PLAN "+query, args...)
+	if err != nil {
+		t.Fatalf("explain %q: %v", query, err)
+	}
+	defer rows.Close()
+	var steps []string
+	for rows.Next() {
+		var id, parent, unused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+			t.Fatal(err)
+		}
+		steps = append(steps, detail)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return steps
+}
+
+// planDB opens a migrated SQLite database for reading query plans.
+func planDB(t *testing.T) *DB {
+	t.Helper()
+	ctx := context.Background()
+	db, err := Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "plan.db"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return db
 }
