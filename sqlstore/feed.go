@@ -85,6 +85,14 @@ func (db *DB) nextFeedSeq(ctx context.Context, tx querier, formID string) (int64
 	}
 }
 
+// feedQuery reads a form's feed after a position. The documents_feed
+// index holds only documents in the feed (feed_seq set, migration 00019);
+// "feed_seq > ?" tells SQLite it may use it.
+func feedQuery() string {
+	return "SELECT feed_seq, " + strings.TrimPrefix(documentColumns, "SELECT ") +
+		"WHERE org_id = ? AND form_id = ? AND feed_seq > ? ORDER BY feed_seq LIMIT ?"
+}
+
 // ValidatedFeed implements inkform.DocumentFeed. The cursor is the feed
 // position of the last document a client received, in decimal; clients are
 // told it is opaque so that it can change.
@@ -97,9 +105,7 @@ func (db *DB) ValidatedFeed(ctx context.Context, orgID, formID, after string, li
 	if err := db.reader(ctx).queryRow(ctx, `SELECT 1 FROM forms WHERE org_id = ? AND id = ?`, orgID, formID).Scan(&one); err != nil {
 		return nil, notFound(err, "form")
 	}
-	query := "SELECT feed_seq, " + strings.TrimPrefix(documentColumns, "SELECT ") +
-		"WHERE org_id = ? AND form_id = ? AND feed_seq > ? ORDER BY feed_seq LIMIT ?"
-	rows, err := db.reader(ctx).query(ctx, query, orgID, formID, pos, inkform.ListLimit(limit))
+	rows, err := db.reader(ctx).query(ctx, feedQuery(), orgID, formID, pos, inkform.ListLimit(limit))
 	if err != nil {
 		return nil, fmt.Errorf("read feed: %w", err)
 	}

@@ -46,10 +46,7 @@ func (db *DB) ExpiredDocuments(ctx context.Context, now time.Time, limit int) ([
 		// The cutoff depends on the form, so it is computed per joined
 		// form row; the comparison still uses the document index as
 		// the inner side of the join.
-		rows, err := db.reader(ctx).query(ctx, `SELECT d.org_id, d.id FROM forms f
-			JOIN documents d ON d.org_id = f.org_id AND d.form_id = f.id
-			WHERE f.retention_after = ? AND d.`+c.column+` < ? - f.retention_days * ?
-			LIMIT ?`, c.after, micros(now), microsPerDay, limit-len(refs))
+		rows, err := db.reader(ctx).query(ctx, expiredQuery(c.column), c.after, micros(now), microsPerDay, limit-len(refs))
 		if err != nil {
 			return nil, fmt.Errorf("expired documents: %w", err)
 		}
@@ -68,6 +65,17 @@ func (db *DB) ExpiredDocuments(ctx context.Context, now time.Time, limit int) ([
 		}
 	}
 	return refs, nil
+}
+
+// expiredQuery lists documents whose form's retention has run out,
+// counted from column (validated_at or exported_at). The comparison tells
+// SQLite the column is set, so it may use that column's partial index
+// (documents_validated or documents_exported, migration 00019).
+func expiredQuery(column string) string {
+	return `SELECT d.org_id, d.id FROM forms f
+			JOIN documents d ON d.org_id = f.org_id AND d.form_id = f.id
+			WHERE f.retention_after = ? AND d.` + column + ` < ? - f.retention_days * ?
+			LIMIT ?`
 }
 
 // PurgeExpiredDocument purges a document that ExpiredDocuments listed, as
