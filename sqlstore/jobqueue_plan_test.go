@@ -36,12 +36,12 @@ func TestDueQueryPlan(t *testing.T) {
 	}
 }
 
-// TestJobQueryPlans checks on SQLite that the queue's other queries of
+// TestPartialIndexPlans checks on SQLite that the queue's other queries of
 // jobs by state find them through the partial index of that state
 // (migration 00018), not by reading every job: finished jobs are kept for
 // days and would outnumber the rest. So do the feed and retention queries
 // through the documents' partial indexes (migration 00019).
-func TestJobQueryPlans(t *testing.T) {
+func TestPartialIndexPlans(t *testing.T) {
 	t.Parallel()
 	db := planDB(t)
 	now := int64(1)
