@@ -11,23 +11,54 @@ import (
 
 // ListJobs implements inkform.JobService: an org's jobs, oldest first.
 func (db *DB) ListJobs(ctx context.Context, orgID string, f inkform.JobFilter) ([]*inkform.Job, error) {
+	query, args, err := listJobsQuery(orgID, f)
+	if err != nil {
+		return nil, err
+	}
+	jobs, err := db.queryJobs(ctx, db.reader(ctx), query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("list jobs: %w", err)
+	}
+	return jobs, nil
+}
+
+// listJobsQuery is ListJobs' query and its arguments.
+func listJobsQuery(orgID string, f inkform.JobFilter) (string, []any, error) {
 	query := `SELECT ` + jobColumns + ` FROM jobs WHERE org_id = ? AND id > ?`
 	args := []any{orgID, f.After}
 	if f.State != "" {
-		query += ` AND state = ?`
-		args = append(args, string(f.State))
+		cond, err := jobStateCond(f.State)
+		if err != nil {
+			return "", nil, err
+		}
+		query += cond
 	}
 	if f.Kind != "" {
 		query += ` AND kind = ?`
 		args = append(args, f.Kind)
 	}
 	query += ` ORDER BY id LIMIT ?`
-	args = append(args, inkform.ListLimit(f.Limit))
-	jobs, err := db.queryJobs(ctx, db.reader(ctx), query, args...)
-	if err != nil {
-		return nil, fmt.Errorf("list jobs: %w", err)
+	return query, append(args, inkform.ListLimit(f.Limit)), nil
+}
+
+// orgJobsWhere is the condition of migration 00020's partial index
+// jobs_org: the jobs no worker is working on.
+const orgJobsWhere = `state <> 'running'`
+
+// jobStateCond is the job list's condition on state, with the state
+// written out so that the database reads the partial index holding it: a
+// database uses a partial index only where the query states the index's
+// condition, and a bound parameter would not. Running jobs are in
+// jobs_lease, the others in jobs_org, whose condition SQLite cannot derive
+// from the state and so is stated too.
+func jobStateCond(s inkform.JobState) (string, error) {
+	switch s {
+	case inkform.JobRunning:
+		return ` AND state = '` + string(s) + `'`, nil
+	case inkform.JobAvailable, inkform.JobRetryable, inkform.JobCompleted, inkform.JobCancelled, inkform.JobDead:
+		return ` AND state = '` + string(s) + `' AND ` + orgJobsWhere, nil
 	}
-	return jobs, nil
+	return "", inkform.Errorf(inkform.EINVALID, "unknown job state %q", s)
 }
 
 // RetryJob implements inkform.JobService: a dead, cancelled or retryable

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/inkform/inkform"
 )
 
 // TestDueQueryPlan checks on SQLite that every form of the claim's query
@@ -61,6 +63,25 @@ func TestPartialIndexPlans(t *testing.T) {
 		{"feed", feedQuery(), []any{"o", "f", 0, 10}, []string{"documents_feed"}},
 		{"expired after validation", expiredQuery("validated_at"), []any{"validated", now, 1, 10}, []string{"documents_validated"}},
 		{"expired after export", expiredQuery("exported_at"), []any{"exported", now, 1, 10}, []string{"documents_exported"}},
+		// An org's jobs by state and its verification queue (migration 00020).
+		{"verification queues", verificationQueuesQuery, []any{"o", "o"}, []string{"documents_waiting"}},
+		{"free waiting documents", freeWaitingQuery, []any{"o", "f", "", now, "u", 10}, []string{"documents_waiting"}},
+	}
+	for _, st := range []inkform.JobState{inkform.JobRetryable, inkform.JobCompleted, inkform.JobCancelled, inkform.JobDead,
+		inkform.JobRunning, inkform.JobAvailable} {
+		query, args, err := listJobsQuery("o", inkform.JobFilter{State: st, Kind: "deliver", After: 5})
+		if err != nil {
+			t.Fatal(err)
+		}
+		index := "jobs_org"
+		if st == inkform.JobRunning {
+			index = "jobs_lease"
+		}
+		tests = append(tests, struct {
+			name, query string
+			args        []any
+			indexes     []string
+		}{"jobs " + string(st), query, args, []string{index}})
 	}
 	for _, tt := range tests {
 		steps := queryPlan(t, db, tt.query, tt.args...)

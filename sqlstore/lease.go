@@ -87,16 +87,26 @@ func (db *DB) takeWaiting(ctx context.Context, tx querier, orgID, formID, userID
 	return out, nil
 }
 
+// waitingStatus is the condition on the status of documents that wait
+// for verification, written as migration 00020's partial index
+// documents_waiting names it: a database uses a partial index only where
+// the query states the index's condition, and a bound parameter would not.
+// Queries put their table's alias before it.
+const waitingStatus = "status = '" + string(inkform.StatusNeedsVerification) + "'"
+
+// freeWaitingQuery lists a batch of a form's waiting documents after a
+// cursor whose lease, if any, has expired or is the user's.
+const freeWaitingQuery = `SELECT d.id FROM documents d
+	LEFT JOIN document_leases l ON l.document_id = d.id
+	WHERE d.org_id = ? AND d.form_id = ? AND d.` + waitingStatus + ` AND d.id > ?
+	AND (l.document_id IS NULL OR l.expires_at <= ? OR l.user_id = ?)
+	ORDER BY d.id LIMIT ?`
+
 // freeWaiting returns the IDs of a batch of the form's waiting documents
 // after the cursor that nobody but userID holds a live lease on, oldest
 // first.
 func (db *DB) freeWaiting(ctx context.Context, tx querier, orgID, formID, userID, after string, now time.Time) ([]string, error) {
-	rows, err := tx.query(ctx, `SELECT d.id FROM documents d
-		LEFT JOIN document_leases l ON l.document_id = d.id
-		WHERE d.org_id = ? AND d.form_id = ? AND d.status = ? AND d.id > ?
-		AND (l.document_id IS NULL OR l.expires_at <= ? OR l.user_id = ?)
-		ORDER BY d.id LIMIT ?`,
-		orgID, formID, string(inkform.StatusNeedsVerification), after, micros(now), userID, leaseBatch)
+	rows, err := tx.query(ctx, freeWaitingQuery, orgID, formID, after, micros(now), userID, leaseBatch)
 	if err != nil {
 		return nil, fmt.Errorf("list waiting documents: %w", err)
 	}

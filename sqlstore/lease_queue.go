@@ -7,17 +7,20 @@ import (
 	"github.com/inkform/inkform"
 )
 
+// verificationQueuesQuery counts an org's waiting documents and their
+// conflicts per form.
+const verificationQueuesQuery = `SELECT d.form_id, COUNT(*), MIN(d.created_at),
+	(SELECT COUNT(*) FROM documents c WHERE c.org_id = d.org_id AND c.form_id = d.form_id AND c.` + waitingStatus + `
+		AND c.id IN (SELECT e.document_id FROM double_entries e WHERE e.org_id = ?
+			GROUP BY e.document_id, e.field HAVING COUNT(*) = 2 AND MIN(e.value) <> MAX(e.value)))
+	FROM documents d WHERE d.org_id = ? AND d.` + waitingStatus + `
+	GROUP BY d.org_id, d.form_id ORDER BY MIN(d.created_at), d.form_id`
+
 // ListVerificationQueues implements inkform.LeaseStore. A conflict is a
 // field of a waiting document with exactly two entries that differ; the
 // JSON encodings compare as text, as inkform.EntryStates compares them.
 func (db *DB) ListVerificationQueues(ctx context.Context, orgID string) ([]inkform.VerificationQueue, error) {
-	waiting := string(inkform.StatusNeedsVerification)
-	rows, err := db.reader(ctx).query(ctx, `SELECT d.form_id, COUNT(*), MIN(d.created_at),
-		(SELECT COUNT(*) FROM documents c WHERE c.org_id = d.org_id AND c.form_id = d.form_id AND c.status = ?
-			AND c.id IN (SELECT e.document_id FROM double_entries e WHERE e.org_id = ?
-				GROUP BY e.document_id, e.field HAVING COUNT(*) = 2 AND MIN(e.value) <> MAX(e.value)))
-		FROM documents d WHERE d.org_id = ? AND d.status = ?
-		GROUP BY d.org_id, d.form_id ORDER BY MIN(d.created_at), d.form_id`, waiting, orgID, orgID, waiting)
+	rows, err := db.reader(ctx).query(ctx, verificationQueuesQuery, orgID, orgID)
 	if err != nil {
 		return nil, fmt.Errorf("list verification queues: %w", err)
 	}
