@@ -160,8 +160,15 @@ func DocumentBlobPrefix(orgID, documentID string) string {
 // differ in bytes from one rendering to the next (the importer writes
 // dictionaries in map order), and the loser must not overwrite the
 // winner's file. An empty sum leaves it out.
+//
+// The PDF sits directly under the document's prefix ("pdf-" rather than a
+// "pdf/" folder): on a disk store every folder is a directory to make, and
+// making one costs a file system like ext4 far more than a file once many
+// documents have folders of their own (docs/performance.md, ninth round).
+// Keys of the older form ("pdf/…") stay valid: the render record names the
+// key.
 func DocumentPDFKey(orgID, documentID string, source time.Time, sum string) string {
-	key := DocumentBlobPrefix(orgID, documentID) + "pdf/" + strconv.FormatInt(source.UnixMicro(), 10)
+	key := DocumentBlobPrefix(orgID, documentID) + "pdf-" + strconv.FormatInt(source.UnixMicro(), 10)
 	if sum != "" {
 		key += "-" + sum[:min(len(sum), 16)]
 	}

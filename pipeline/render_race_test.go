@@ -81,7 +81,7 @@ func raceRenders(t *testing.T, withBackground bool) {
 		t.Errorf("the object's sum differs from the record's (the loser overwrote it)")
 	}
 	var keys []string
-	err = disk.List(ctx, inkform.DocumentBlobPrefix(org.ID, doc.ID)+"pdf/", func(bi inkform.BlobInfo) error {
+	err = disk.List(ctx, inkform.DocumentBlobPrefix(org.ID, doc.ID), func(bi inkform.BlobInfo) error {
 		keys = append(keys, bi.Key)
 		return nil
 	})
