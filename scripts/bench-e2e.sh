@@ -18,6 +18,12 @@
 #
 # DOCS (default 3000), CONNS (16), RATE (0: closed loop), NODES (1),
 # INK (examples/wound-check.inkml), SERVE_ARGS (extra flags for every node).
+# The data (SQLite and the PDFs) live in a new folder under TMPDIR (/tmp).
+# Where matters on a file system that makes new files dear: on the
+# journal-less ext4 of the development VMs, a new file or folder cost 15–30 µs
+# of kernel CPU under /var/tmp and 0.13–0.85 ms under the much-churned /tmp
+# (docs/performance.md, ninth round), which moves the result by a tenth or
+# more. Compare builds in the same place (TMPDIR=/var/tmp for a quiet one).
 #
 # Scale-out on a small machine: with API_NODE=1, serve only takes the ink
 # (--workers 0) and NODES `inkform worker` nodes do every job. NODE_CPU=C
@@ -110,7 +116,7 @@ postgres*) dbprocs=postgres ;;
 mysql*) dbprocs=mariadbd,mysqld ;;
 *) dbprocs= ;;
 esac
-echo "== $(git rev-parse --short HEAD) store=${1:-sqlite} nodes=$nodes api_node=$api_node node_cpu=${node_cpu:-all} $(nproc) cores, ink $(wc -c <"$tmp/ink.inkml") bytes"
+echo "== $(git rev-parse --short HEAD) store=${1:-sqlite} nodes=$nodes api_node=$api_node node_cpu=${node_cpu:-all} $(nproc) cores, ink $(wc -c <"$tmp/ink.inkml") bytes, data in $tmp"
 "$tmp/inkload" -e2e "$docs" -receive "$hook" -url "http://$addr/api/v1/ink" -token "$gateway" -file "$tmp/ink.inkml" \
   -c "$conns" -rate "$rate" -pids "$(IFS=,; echo "${pids[*]}")" -db-procs "$dbprocs"
 # Job attempts per document by queue and outcome: snoozes and retries are
