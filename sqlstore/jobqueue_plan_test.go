@@ -136,3 +136,14 @@ func planDB(t *testing.T) *DB {
 	}
 	return db
 }
+
+// TestListJobsUnknownState checks that the job list refuses a state it
+// does not know rather than writing it into its query.
+func TestListJobsUnknownState(t *testing.T) {
+	t.Parallel()
+	db := planDB(t)
+	_, err := db.ListJobs(context.Background(), "o", inkform.JobFilter{State: "done' OR '1' = '1"})
+	if inkform.ErrorCode(err) != inkform.EINVALID {
+		t.Errorf("list by an unknown state: %v, want EINVALID", err)
+	}
+}
