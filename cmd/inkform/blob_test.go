@@ -77,7 +77,7 @@ func TestRenderOnS3(t *testing.T) {
 		switch {
 		case !strings.Contains(b.Key, "/documents/"+id+"/"):
 			t.Errorf("unexpected object %s", b.Key)
-		case strings.HasSuffix(b.Key, ".pdf") && strings.Contains(b.Key, "/pdf/"):
+		case strings.HasSuffix(b.Key, ".pdf") && strings.Contains(b.Key, "/documents/"+id+"/pdf-"):
 			pdfs++
 		case strings.HasSuffix(b.Key, "/patient_no@200.png"):
 			cutouts++
