@@ -29,16 +29,6 @@ func (db *DB) enqueueTx(ctx context.Context, tx querier, orgID string, args inkf
 	return err
 }
 
-// pendingJobsWhere selects the jobs still to run, as migration 00021's
-// partial indexes jobs_unique and jobs_document name them: a database uses
-// a partial index only where the query states its condition.
-const pendingJobsWhere = `state IN ('available', 'retryable')`
-
-// uniquePendingQuery counts an org's unfinished jobs of a kind and unique
-// key.
-const uniquePendingQuery = `SELECT COUNT(*) FROM jobs
-	WHERE kind = ? AND unique_key = ? AND org_id = ? AND ` + pendingJobsWhere
-
 // enqueueJob is enqueueTx with options given over the args' own, returning
 // the new job's ID (0 when skipped).
 func (db *DB) enqueueJob(ctx context.Context, tx querier, orgID string, args inkform.JobArgs, opts inkform.EnqueueOpts) (int64, error) {
@@ -50,7 +40,8 @@ func (db *DB) enqueueJob(ctx context.Context, tx querier, orgID string, args ink
 	}
 	if opts.UniqueKey != "" {
 		var n int
-		err := tx.queryRow(ctx, uniquePendingQuery,
+		err := tx.queryRow(ctx, `SELECT COUNT(*) FROM jobs
+			WHERE kind = ? AND unique_key = ? AND org_id = ? AND state IN ('available', 'retryable')`,
 			args.Kind(), opts.UniqueKey, orgID).Scan(&n)
 		if err != nil {
 			return 0, fmt.Errorf("enqueue %s: %w", args.Kind(), err)

@@ -83,7 +83,7 @@ func (db *DB) Enqueue(ctx context.Context, orgID string, args inkform.JobArgs, o
 		qargs := []any{id}
 		if id == 0 { // skipped as a duplicate: return the unfinished one
 			query = `SELECT ` + jobColumns + ` FROM jobs WHERE org_id = ? AND kind = ? AND unique_key = ?
-				AND ` + pendingJobsWhere + ` ORDER BY id LIMIT 1`
+				AND state IN ('available', 'retryable') ORDER BY id LIMIT 1`
 			qargs = []any{orgID, args.Kind(), opts.UniqueKey}
 		}
 		jobs, err := db.queryJobs(ctx, tx, query, qargs...)

@@ -66,10 +66,6 @@ func TestPartialIndexPlans(t *testing.T) {
 		// An org's jobs by state and its verification queue (migration 00020).
 		{"verification queues", verificationQueuesQuery, []any{"o", "o"}, []string{"documents_waiting"}},
 		{"free waiting documents", freeWaitingQuery, []any{"o", "f", "", now, "u", 10}, []string{"documents_waiting"}},
-		// Jobs still to run, by unique key and by document (migration 00021).
-		{"unfinished duplicate", uniquePendingQuery, []any{"interpret", "d", "o"}, []string{"jobs_unique"}},
-		{"purge of pending jobs", purgeJobsQuery, []any{"o", "d", "interpret", "render_pdf"}, []string{"jobs_document"}},
-		{"wake held deliveries", wakeDeliveriesQuery, []any{now, "o", "d", "deliver", "deliver", now}, []string{"jobs_document"}},
 	}
 	for _, st := range []inkform.JobState{inkform.JobRetryable, inkform.JobCompleted, inkform.JobCancelled, inkform.JobDead,
 		inkform.JobRunning, inkform.JobAvailable} {

@@ -9,11 +9,6 @@ import (
 
 var _ inkform.DocumentPurger = (*DB)(nil)
 
-// purgeJobsQuery deletes a document's interpret and render jobs that are
-// still to run.
-const purgeJobsQuery = `DELETE FROM jobs
-	WHERE org_id = ? AND document_id = ? AND kind IN (?, ?) AND ` + pendingJobsWhere
-
 // PurgeDocument implements inkform.DocumentPurger. Everything goes in one
 // transaction so a failed purge leaves the document whole (and retryable)
 // rather than, say, a document without its ink.
@@ -57,8 +52,10 @@ func (db *DB) purge(ctx context.Context, orgID, id, actor string, keep func(tx q
 		// running one finds the document gone and fails with ENOTFOUND.
 		// Finished jobs are kept for the job list, but their args name
 		// only the ID.
-		if _, err := tx.exec(ctx, purgeJobsQuery,
-			orgID, id, inkform.InterpretArgs{}.Kind(), inkform.RenderPDFArgs{}.Kind()); err != nil {
+		if _, err := tx.exec(ctx, `DELETE FROM jobs
+			WHERE org_id = ? AND document_id = ? AND kind IN (?, ?) AND state IN (?, ?)`,
+			orgID, id, inkform.InterpretArgs{}.Kind(), inkform.RenderPDFArgs{}.Kind(),
+			string(inkform.JobAvailable), string(inkform.JobRetryable)); err != nil {
 			return fmt.Errorf("delete jobs: %w", err)
 		}
 		// The purged event carries what is left of the document: its ID,

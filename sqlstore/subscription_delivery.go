@@ -185,16 +185,6 @@ func (db *DB) PruneDeliveries(ctx context.Context, before time.Time, limit int) 
 	return int(n), nil
 }
 
-// wakeDeliveriesQuery makes a document's held (available, not yet due)
-// deliveries due. The index of pending jobs on (org_id, document_id)
-// narrows the update to the document's few jobs; its condition is stated
-// for the database to see it applies. "Not retryable" rather than
-// "available" keeps SQLite from reading the claim index jobs_fair instead,
-// which holds every due delivery of the org: with a backlog, thousands.
-const wakeDeliveriesQuery = `UPDATE jobs SET run_at = ?
-	WHERE org_id = ? AND document_id = ? AND kind = ? AND queue = ? AND ` + pendingJobsWhere + ` AND state <> 'retryable'
-	AND run_at > ?`
-
 // wakeDeliveries makes the held deliveries of a document's events due now,
 // inside the caller's transaction, and reports how many it woke. A delivery
 // that needs the document's PDF is enqueued held (inkform.DeliveryPDFWait)
@@ -204,7 +194,11 @@ const wakeDeliveriesQuery = `UPDATE jobs SET run_at = ?
 // it woke any.
 func (db *DB) wakeDeliveries(ctx context.Context, tx querier, orgID, documentID string) (int64, error) {
 	now := micros(db.now())
-	res, err := tx.exec(ctx, wakeDeliveriesQuery, now, orgID, documentID, inkform.DeliverArgs{}.Kind(), inkform.QueueDeliver, now)
+	// The index on (org_id, document_id) narrows the update to the
+	// document's jobs.
+	res, err := tx.exec(ctx, `UPDATE jobs SET run_at = ?
+		WHERE org_id = ? AND document_id = ? AND kind = ? AND queue = ? AND state = 'available' AND run_at > ?`,
+		now, orgID, documentID, inkform.DeliverArgs{}.Kind(), inkform.QueueDeliver, now)
 	if err != nil {
 		return 0, fmt.Errorf("wake deliveries: %w", err)
 	}
