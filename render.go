@@ -162,11 +162,10 @@ func DocumentBlobPrefix(orgID, documentID string) string {
 // winner's file. An empty sum leaves it out.
 //
 // The PDF sits directly under the document's prefix ("pdf-" rather than a
-// "pdf/" folder): on a disk store every folder is a directory to make, and
-// making one costs a file system like ext4 far more than a file once many
-// documents have folders of their own (docs/performance.md, ninth round).
-// Keys of the older form ("pdf/…") stay valid: the render record names the
-// key.
+// "pdf/" folder): on a disk store every folder is one more inode to make
+// per document, which some file systems make as dear as the file itself
+// (docs/performance.md, ninth round). Keys of the older form ("pdf/…")
+// stay valid: the render record names the key.
 func DocumentPDFKey(orgID, documentID string, source time.Time, sum string) string {
 	key := DocumentBlobPrefix(orgID, documentID) + "pdf-" + strconv.FormatInt(source.UnixMicro(), 10)
 	if sum != "" {
