@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -125,13 +124,8 @@ func queryPlan(t *testing.T, db *DB, query string, args ...any) []string {
 // planDB opens a migrated SQLite database for reading query plans.
 func planDB(t *testing.T) *DB {
 	t.Helper()
-	ctx := context.Background()
-	db, err := Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "plan.db"), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if err := db.Migrate(ctx); err != nil {
+	db := openSQLiteT(t)
+	if err := db.Migrate(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	return db

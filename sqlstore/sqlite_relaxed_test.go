@@ -112,17 +112,24 @@ func TestRelaxedWriteRestoresFull(t *testing.T) {
 	}
 }
 
-// openTableT opens a SQLite store in the test's folder, closed when the
-// test ends, with one table t (x INTEGER) and no migrations.
-func openTableT(t *testing.T) *DB {
+// openSQLiteT opens a SQLite store in the test's folder, closed when the
+// test ends, with no tables.
+func openSQLiteT(t *testing.T) *DB {
 	t.Helper()
-	ctx := context.Background()
-	db, err := Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "t.db"), Options{})
+	db, err := Open(context.Background(), "sqlite:"+filepath.Join(t.TempDir(), "t.db"), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	if _, err := db.w.ExecContext(ctx, "CREATE TABLE t (x INTEGER)"); err != nil {
+	return db
+}
+
+// openTableT is openSQLiteT with one table t (x INTEGER) and no
+// migrations.
+func openTableT(t *testing.T) *DB {
+	t.Helper()
+	db := openSQLiteT(t)
+	if _, err := db.w.ExecContext(context.Background(), "CREATE TABLE t (x INTEGER)"); err != nil {
 		t.Fatal(err)
 	}
 	return db

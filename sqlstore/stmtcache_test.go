@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -34,14 +33,7 @@ func TestKeepable(t *testing.T) {
 func TestKeptStmts(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	db, err := Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "kept.db"), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if _, err := db.writer().exec(ctx, "CREATE TABLE t (x INTEGER)"); err != nil {
-		t.Fatal(err)
-	}
+	db := openTableT(t)
 	const insert, count = "INSERT INTO t (x) VALUES (?)", "SELECT COUNT(*) FROM t WHERE x > ?"
 	kept := func(k *keptStmts, q string) bool {
 		k.mu.Lock()
@@ -50,7 +42,7 @@ func TestKeptStmts(t *testing.T) {
 		return ok
 	}
 	// First run inside a transaction: unprepared there, kept after.
-	err = db.inWrite(ctx, func(tx querier) error {
+	err := db.inWrite(ctx, func(tx querier) error {
 		_, err := tx.exec(ctx, insert, 1)
 		return err
 	})
