@@ -48,7 +48,8 @@ func run(args []string, stdout io.Writer) error {
 	verbose := fs.Bool("v", false, "log every epoch")
 	cdef := icrtrain.DefaultCNNConfig()
 	cnnOut := fs.String("cnn-out", "icr/cnn.bin", "convolutional network file to write")
-	cnnModel := fs.String("cnn-model", "", "use this trained convolutional network instead of training one (it is calibrated anew unless -model is set too)")
+	cnnModel := fs.String("cnn-model", "", "use this trained convolutional network instead of training one (it is calibrated anew unless -model is set too); several files, comma-separated, are averaged as one (calibrated anew)")
+	cnnNets := fs.Int("cnn-nets", 1, "convolutional networks to train, seeded -seed, -seed+1, …, their logits averaged as one network")
 	cnnEpochs := fs.Int("cnn-epochs", cdef.Epochs, "epochs of the convolutional network")
 	cnnWorkers := fs.Int("cnn-workers", cdef.Workers, "goroutines training the convolutional network (another count gives another network)")
 	cnnSide := fs.Int("cnn-side", cdef.Side, "side in pixels of the convolutional network's ink maps")
@@ -105,8 +106,9 @@ func run(args []string, stdout io.Writer) error {
 	engine := mlp
 	if !*mlpOnly {
 		var c *icr.CNN
+		joined := strings.Contains(*cnnModel, ",")
 		if *cnnModel != "" {
-			if c, err = readFile(*cnnModel, icr.DecodeCNN); err != nil {
+			if c, err = readCNNs(*cnnModel); err != nil {
 				return err
 			}
 		} else {
@@ -123,12 +125,12 @@ func run(args []string, stdout io.Writer) error {
 				cfg.Log = stdout
 			}
 			start := time.Now()
-			if c, err = icrtrain.TrainCNN(train, cfg); err != nil {
+			if c, err = icrtrain.TrainCNNEnsemble(train, cfg, *cnnNets); err != nil {
 				return err
 			}
-			fmt.Fprintf(stdout, "trained the CNN (%s) in %s\n", cfg, time.Since(start).Round(time.Second))
+			fmt.Fprintf(stdout, "trained %d CNN(s) (%s, seeds from %d) in %s\n", *cnnNets, cfg, cfg.Seed, time.Since(start).Round(time.Second))
 		}
-		if *cnnModel == "" || *model == "" || *calibrate {
+		if *cnnModel == "" || *model == "" || *calibrate || joined {
 			icrtrain.CalibrateCascade(m, c, val, stdout)
 			if err := writeFile(stdout, *cnnOut, c.Encode()); err != nil {
 				return err
@@ -177,6 +179,23 @@ func readFile[T any](name string, decode func([]byte) (T, error)) (T, error) {
 		return zero, fmt.Errorf("read model: %w", err)
 	}
 	return decode(b)
+}
+
+// readCNNs reads one convolutional network file, or several
+// comma-separated ones joined by icrtrain.Ensemble.
+func readCNNs(names string) (*icr.CNN, error) {
+	var nets []*icr.CNN
+	for name := range strings.SplitSeq(names, ",") {
+		c, err := readFile(strings.TrimSpace(name), icr.DecodeCNN)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		nets = append(nets, c)
+	}
+	if len(nets) == 1 {
+		return nets[0], nil
+	}
+	return icrtrain.Ensemble(nets)
 }
 
 // writeFile writes a model file and prints its size and SHA-256.

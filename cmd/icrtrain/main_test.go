@@ -1,10 +1,14 @@
 package main
 
 import (
+	"fmt"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 
+	"github.com/inkform/inkform"
 	"github.com/inkform/inkform/icr/icrtrain"
 )
 
@@ -77,5 +81,33 @@ func TestParseCNNLayers(t *testing.T) {
 	}
 	if h, err := parseWidths(formatWidths(def.Hidden)); err != nil || !reflect.DeepEqual(h, def.Hidden) {
 		t.Errorf("round trip of %v: %v %v", def.Hidden, h, err)
+	}
+}
+
+func TestReadCNNs(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	var names []string
+	one := []icrtrain.Sample{{Label: '1', Strokes: []inkform.Stroke{{Points: []inkform.Point{{X: 1, Y: 0}, {X: 1, Y: 9}}}}}}
+	for i, seed := range []uint64{1, 2} {
+		c, err := icrtrain.TrainCNN(one, icrtrain.CNNConfig{Seed: seed, Side: 8, Convs: []int{2}, Pools: []bool{true}, Epochs: 1, Batch: 1, LR: 1e-3, Workers: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		names = append(names, filepath.Join(dir, fmt.Sprintf("cnn%d.bin", i)))
+		if err := os.WriteFile(names[i], c.Encode(), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	single, err := readCNNs(names[0])
+	if err != nil || len(single.Members) != 0 {
+		t.Fatalf("one file: %v, %v", single, err)
+	}
+	two, err := readCNNs(names[0] + ", " + names[1])
+	if err != nil || len(two.Members) != 1 {
+		t.Fatalf("two files: %v, %v", two, err)
+	}
+	if _, err := readCNNs(names[0] + "," + filepath.Join(dir, "missing.bin")); err == nil || !strings.Contains(err.Error(), "missing.bin") {
+		t.Errorf("a missing file: err %v", err)
 	}
 }

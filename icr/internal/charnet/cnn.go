@@ -37,6 +37,11 @@ type CNN struct {
 	MixTemp   [NumCharsets]float32
 	// Settings records how the network was trained (cmd/icrtrain flags).
 	Settings string
+	// Members are further networks trained alike from other seeds: their
+	// logits are averaged with this network's, and the calibration and
+	// cascade settings above apply to the average. A member has no
+	// members of its own, and its own calibration fields are not used.
+	Members []*CNN
 }
 
 // CNNScratch holds the activations of one forward pass; training reads
@@ -57,6 +62,8 @@ type CNNScratch struct {
 	Probs   []float32
 	// nz is the convolutions' list of non-zero inputs (see convForward).
 	nz nonZeros
+	// members holds the passes of the network's members.
+	members []*CNNScratch
 }
 
 // SideAt returns the map side at the input of conv l.
@@ -105,16 +112,48 @@ func (c *CNN) NewScratch() *CNNScratch {
 		n, maxIn = max(n, s*s*cv.In), max(maxIn, cv.In)
 	}
 	sc.nz = newNonZeros(n, maxIn)
+	for _, m := range c.Members {
+		sc.members = append(sc.members, m.NewScratch())
+	}
 	return sc
 }
 
-// Forward computes the logits of one character into sc.Logits; false
-// when the ink has no points. It allocates nothing.
+// Forward computes the logits of one character into sc.Logits (with
+// members, the mean of every network's logits); false when the ink has no
+// points. It allocates nothing.
 func (c *CNN) Forward(sc *CNNScratch, strokes []inkform.Stroke) bool {
 	flat := c.FlatSize()
 	if !sc.Feat.InkMaps(strokes, c.Side, sc.Maps, sc.DenseIn[0][flat:]) {
 		return false
 	}
+	c.forwardMaps(sc)
+	if len(c.Members) == 0 {
+		return true
+	}
+	for i, m := range c.Members {
+		ms := sc.members[i]
+		if m.Side == c.Side {
+			// The same maps: drawing them again would give the same values.
+			copy(ms.Maps, sc.Maps)
+			copy(ms.DenseIn[0][m.FlatSize():], sc.DenseIn[0][flat:])
+			m.forwardMaps(ms)
+		} else if !m.Forward(ms, strokes) {
+			return false
+		}
+		for j, v := range ms.Logits {
+			sc.Logits[j] += v
+		}
+	}
+	scale := 1 / float32(len(c.Members)+1)
+	for j := range sc.Logits {
+		sc.Logits[j] *= scale
+	}
+	return true
+}
+
+// forwardMaps runs the layers of c (not its members) on the ink maps and
+// globals already in sc.
+func (c *CNN) forwardMaps(sc *CNNScratch) {
 	x := sc.Maps
 	for l := range c.Convs {
 		cv := &c.Convs[l]
@@ -125,7 +164,7 @@ func (c *CNN) Forward(sc *CNNScratch, strokes []inkform.Stroke) bool {
 		}
 		x = sc.Pooled[l]
 	}
-	copy(sc.DenseIn[0][:flat], x)
+	copy(sc.DenseIn[0][:c.FlatSize()], x)
 	for li := range c.Dense {
 		l := &c.Dense[li]
 		in := sc.DenseIn[li]
@@ -135,7 +174,6 @@ func (c *CNN) Forward(sc *CNNScratch, strokes []inkform.Stroke) bool {
 		}
 		l.forward(in, dst, li < len(c.Dense)-1)
 	}
-	return true
 }
 
 // Probs writes the CNN's calibrated probabilities over the classes of cs

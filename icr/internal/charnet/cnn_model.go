@@ -2,6 +2,7 @@ package charnet
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -10,8 +11,12 @@ import (
 const (
 	cnnMagic = "INKFORM-CNN\x00"
 	// cnnVersion 2 has a gate and a mix weight per character set; version
-	// 1, one of each for all sets, is still read.
-	cnnVersion = 2
+	// 1, one of each for all sets, is still read. Version 3 is version 2
+	// followed by the network's members (written only when it has some).
+	cnnVersion        = 2
+	cnnMembersVersion = 3
+	// MaxCNNMembers bounds the members of a network.
+	MaxCNNMembers = 4
 	// MaxCNNLayers bounds the conv and the dense layers each.
 	MaxCNNLayers = 8
 	maxSettings  = 4096
@@ -22,8 +27,8 @@ const (
 // one conv layer per entry of convs (its width; a 2×2 pool follows the
 // layers listed in pools) and dense hidden layers of the given widths.
 func NewCNN(rng *rand.Rand, side int, convs []int, pools []bool, hidden []int) *CNN {
-	ones := [NumCharsets]float32{1, 1, 1}
-	c := &CNN{Side: side, Temp: ones, Gate: [NumCharsets]float32{2, 2, 2}, MixWeight: ones, MixTemp: ones}
+	c := &CNN{Side: side}
+	c.ResetCalibration()
 	in := MapChannels
 	for i, out := range convs {
 		cv := Conv{In: in, Out: out, Pool: pools[i], W: make([]float32, 9*in*out), B: make([]float32, out)}
@@ -42,13 +47,24 @@ func NewCNN(rng *rand.Rand, side int, convs []int, pools []bool, hidden []int) *
 	return c
 }
 
+// ResetCalibration sets the calibration and cascade fields as in a new
+// network: temperatures and mix weight 1, the gate always open.
+func (c *CNN) ResetCalibration() {
+	ones := [NumCharsets]float32{1, 1, 1}
+	c.Temp, c.Gate, c.MixWeight, c.MixTemp = ones, [NumCharsets]float32{2, 2, 2}, ones, ones
+}
+
 // Encode writes the network in its little-endian binary format (see
 // DecodeCNN).
 func (c *CNN) Encode() []byte {
 	var b bytes.Buffer
 	b.WriteString(cnnMagic)
 	u32, f32s := writers(&b)
-	u32(cnnVersion)
+	if len(c.Members) > 0 {
+		u32(cnnMembersVersion)
+	} else {
+		u32(cnnVersion)
+	}
 	u32(c.Side)
 	u32(MapChannels)
 	u32(NumClasses)
@@ -77,6 +93,14 @@ func (c *CNN) Encode() []byte {
 	f32s(c.MixTemp[:])
 	u32(len(c.Settings))
 	b.WriteString(c.Settings)
+	if len(c.Members) > 0 {
+		u32(len(c.Members))
+		for _, m := range c.Members {
+			mb := m.Encode()
+			u32(len(mb))
+			b.Write(mb)
+		}
+	}
 	return b.Bytes()
 }
 
@@ -88,10 +112,12 @@ func (c *CNN) Encode() []byte {
 // upper, alnum) float32 temperatures, gates, mix weights and mix
 // temperatures; uint32 length and the settings text. Version 1 files,
 // with a single gate and mix weight (float32 each) for all sets, are read
-// as if each set had them. It checks every size and refuses files over
-// MaxModelBytes or with non-finite weights.
+// as if each set had them. Version 3 adds, after the settings, uint32 the
+// number of members and per member its uint32 length and its own version 2
+// file. It checks every size and refuses files over MaxModelBytes or with
+// non-finite weights.
 func DecodeCNN(data []byte) (*CNN, error) {
-	d, version, err := openModel(data, cnnMagic, "cnn", 1, cnnVersion)
+	d, version, err := openModel(data, cnnMagic, "cnn", 1, cnnVersion, cnnMembersVersion)
 	if err != nil {
 		return nil, fmt.Errorf("decode cnn: %w", err)
 	}
@@ -151,6 +177,11 @@ func DecodeCNN(data []byte) (*CNN, error) {
 	s := make([]byte, n)
 	_, _ = d.r.Read(s)
 	c.Settings = string(s)
+	if version == cnnMembersVersion {
+		if c.Members, err = d.members(); err != nil {
+			return nil, fmt.Errorf("decode cnn: %w", err)
+		}
+	}
 	if err := checkTemps(c.Temp); err != nil {
 		return nil, fmt.Errorf("decode cnn: %w", err)
 	}
@@ -166,4 +197,34 @@ func DecodeCNN(data []byte) (*CNN, error) {
 		return nil, fmt.Errorf("decode cnn: %d trailing bytes", d.r.Len())
 	}
 	return c, nil
+}
+
+// members reads the members of a version 3 file: each a version 2 file
+// of its own.
+func (d *decoder) members() ([]*CNN, error) {
+	n := d.u32()
+	if d.err == nil && (n < 1 || n > MaxCNNMembers) {
+		return nil, fmt.Errorf("%d members", n)
+	}
+	var out []*CNN
+	for i := 0; i < n && d.err == nil; i++ {
+		size := d.u32()
+		if d.err != nil {
+			break
+		}
+		if size > d.r.Len() || size < len(cnnMagic)+4 {
+			return nil, fmt.Errorf("member %d of %d bytes", i, size)
+		}
+		b := make([]byte, size)
+		_, _ = d.r.Read(b)
+		if v := binary.LittleEndian.Uint32(b[len(cnnMagic):]); v != cnnVersion {
+			return nil, fmt.Errorf("member %d: version %d, want %d", i, v, cnnVersion)
+		}
+		m, err := DecodeCNN(b)
+		if err != nil {
+			return nil, fmt.Errorf("member %d: %w", i, err)
+		}
+		out = append(out, m)
+	}
+	return out, d.err
 }

@@ -79,6 +79,52 @@ func TestCNNRoundTrip(t *testing.T) {
 	}
 }
 
+// tinyEnsemble is tinyCNN with two members of other seeds, one of another
+// side.
+func tinyEnsemble() *CNN {
+	c := tinyCNN()
+	m1 := NewCNN(rand.New(rand.NewPCG(4, 4)), 8, []int{4, 6}, []bool{true, false}, []int{8})
+	m2 := NewCNN(rand.New(rand.NewPCG(5, 5)), 16, []int{4}, []bool{true}, nil)
+	m1.Settings, m2.Settings = "tiny seed 4", "other side"
+	c.Members = []*CNN{m1, m2}
+	return c
+}
+
+func TestCNNMembersAverageLogits(t *testing.T) {
+	e := tinyEnsemble()
+	b := e.Encode()
+	c, err := DecodeCNN(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(c.Encode(), b) || len(c.Members) != 2 || c.Members[1].Settings != "other side" {
+		t.Fatal("decode then encode changed the ensemble")
+	}
+	four := icrtest.Four(0, 0)
+	var want [NumClasses]float32
+	for _, n := range []*CNN{tinyCNN(), c.Members[0], c.Members[1]} {
+		sc := n.NewScratch()
+		if !n.Forward(sc, four) {
+			t.Fatal("no reading")
+		}
+		for j, v := range sc.Logits {
+			want[j] += v / 3
+		}
+	}
+	sc := c.NewScratch()
+	if !c.Forward(sc, four) {
+		t.Fatal("no reading")
+	}
+	for j, v := range sc.Logits {
+		if math.Abs(float64(v-want[j])) > 1e-5*(1+math.Abs(float64(want[j]))) {
+			t.Fatalf("logit %d is %v, the members' mean %v", j, v, want[j])
+		}
+	}
+	if n := testing.AllocsPerRun(100, func() { c.Forward(sc, four) }); n != 0 {
+		t.Fatalf("%v allocations per forward pass of an ensemble", n)
+	}
+}
+
 func TestDecodeCNNRefuses(t *testing.T) {
 	t.Parallel()
 	good := tinyCNN().Encode()
@@ -92,7 +138,14 @@ func TestDecodeCNNRefuses(t *testing.T) {
 		{"trailing", append(append([]byte(nil), good...), 0), "trailing"},
 		{"side", func() []byte { b := append([]byte(nil), good...); b[len(cnnMagic)+4] = 200; return b }(), "side"},
 		{"too large", make([]byte, MaxModelBytes+1), "limit"},
-		{"version", func() []byte { b := append([]byte(nil), good...); b[len(cnnMagic)] = 3; return b }(), "version 3, want 2"},
+		{"version", func() []byte { b := append([]byte(nil), good...); b[len(cnnMagic)] = 4; return b }(), "version 4, want 3"},
+		{"no members", func() []byte { b := append([]byte(nil), good...); b[len(cnnMagic)] = 3; return append(b, 0, 0, 0, 0) }(), "0 members"},
+		{"nested members", func() []byte {
+			e := tinyEnsemble()
+			e.Members[0].Members = []*CNN{tinyCNN()}
+			return e.Encode()
+		}(), "member 0: version 3, want 2"},
+		{"member truncated", func() []byte { b := tinyEnsemble().Encode(); return b[:len(b)-7] }(), "bytes"},
 		{"gate", func() []byte {
 			c := tinyCNN()
 			c.Gate[Alnum] = 3
@@ -116,6 +169,7 @@ func FuzzDecodeCNN(f *testing.F) {
 	f.Add(good)
 	f.Add(good[:60])
 	f.Add(encodeV1(tinyCNN()))
+	f.Add(tinyEnsemble().Encode())
 	f.Fuzz(func(t *testing.T, data []byte) {
 		c, err := DecodeCNN(data)
 		if err != nil {
@@ -127,7 +181,7 @@ func FuzzDecodeCNN(f *testing.F) {
 		if again, err := DecodeCNN(b); err != nil || !bytes.Equal(again.Encode(), b) {
 			t.Fatalf("re-encoded network does not read back (%v)", err)
 		}
-		if binary.LittleEndian.Uint32(data[len(cnnMagic):]) == cnnVersion && !bytes.Equal(b, data) {
+		if v := binary.LittleEndian.Uint32(data[len(cnnMagic):]); (v == cnnVersion || v == cnnMembersVersion) && !bytes.Equal(b, data) {
 			t.Fatal("accepted a network that does not re-encode to itself")
 		}
 		c.Forward(c.NewScratch(), icrtest.Line())
