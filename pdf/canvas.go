@@ -20,7 +20,9 @@ var (
 // canvas collects the content operators of one page. Callers measure in
 // millimetres from the top left corner, as the form template does; the
 // canvas writes points from the bottom left, as PDF does, with two
-// decimals (a hundredth of a point is far below what a printer shows).
+// decimals (a hundredth of a point is far below what a printer shows);
+// ink, the bulk of a page, is written in whole tenths of a point instead
+// (drawInk).
 type canvas struct {
 	b    []byte
 	h    float64 // page height, mm

@@ -1,6 +1,8 @@
 package pdf
 
 import (
+	"math"
+	"strconv"
 	"strings"
 
 	"golang.org/x/text/encoding/charmap"
@@ -130,7 +132,10 @@ func drawFormPage(c *canvas, form *inkform.Form, n int, address string, w float6
 
 // drawInk draws strokes as vector paths: one path per run of one width,
 // round caps and joins, a filled disc for a dot. The ink sits between q
-// and Q, so its colour, widths and caps do not leak into later drawing.
+// and Q, so its colour, widths, caps and scale do not leak into later
+// drawing. Inside, one unit is inkUnit points, so that every coordinate is
+// a whole number: a page of ink is thousands of them, and shorter numbers
+// are less to format and to compress (see inkXY).
 func drawInk(c *canvas, strokes []inkform.Stroke, pen ink.Pen) {
 	if len(strokes) == 0 {
 		return
@@ -140,29 +145,50 @@ func drawInk(c *canvas, strokes []inkform.Stroke, pen ink.Pen) {
 	c.b = append(c.b, "q 1 J 1 j "...)
 	c.colour(blue, "RG")
 	c.colour(blue, "rg")
+	c.op(inkScale)
 	for i := range strokes {
 		pen.Runs(&strokes[i], func(width float64, pts []inkform.Point) {
-			c.num(width * ptPerMM)
+			c.num(width * ptPerMM / inkUnit)
 			if len(pts) == 1 {
 				// A dot: a zero-length line with round caps is a disc.
 				c.b = append(c.b, "w "...)
-				c.xy(pts[0].X, pts[0].Y)
+				c.inkXY(pts[0])
 				c.b = append(c.b, "m "...)
-				c.xy(pts[0].X, pts[0].Y)
+				c.inkXY(pts[0])
 				c.op("l S")
 				return
 			}
 			c.op("w")
-			c.xy(pts[0].X, pts[0].Y)
+			c.inkXY(pts[0])
 			c.op("m")
 			for _, p := range pts[1:] {
-				c.xy(p.X, p.Y)
+				c.inkXY(p)
 				c.op("l")
 			}
 			c.op("S")
 		})
 	}
 	c.op("Q")
+}
+
+// inkUnit is the unit of ink coordinates in points: a tenth of a point is
+// 0.035 mm, below a pen's resolution and a printer's dot (0.042 mm at 600
+// dpi). inkScale sets it.
+const (
+	inkUnit  = 0.1
+	inkScale = "0.1 0 0 0.1 0 0 cm"
+)
+
+// inkXY appends p, in millimetres from the top left, as whole inkUnits
+// from the bottom left, each followed by a space.
+func (c *canvas) inkXY(p inkform.Point) {
+	for _, v := range [2]float64{p.X * ptPerMM / inkUnit, (c.h - p.Y) * ptPerMM / inkUnit} {
+		if math.IsNaN(v) || math.IsInf(v, 0) || math.Abs(v) >= 1e12 {
+			v = 0 // broken input must not break the page
+		}
+		c.b = strconv.AppendInt(c.b, int64(math.Round(v)), 10)
+		c.b = append(c.b, ' ')
+	}
 }
 
 // footer holds the two footer lines of every page.

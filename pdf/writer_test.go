@@ -3,6 +3,7 @@ package pdf
 import (
 	"bytes"
 	"image"
+	"math"
 	"strconv"
 	"testing"
 
@@ -215,6 +216,31 @@ func TestAppendFixed2(t *testing.T) {
 		v := float64(i) / 100 * ptPerMM
 		if got, want := appendFixed2(nil, v), strconv.AppendFloat(nil, v, 'f', 2, 64); string(got) != string(want) {
 			t.Errorf("appendFixed2(%v) = %s, want %s", v, got, want)
+		}
+	}
+}
+
+func TestInkXY(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		x, y float64
+		want string
+	}{
+		// A4 is 297 mm high: y = 297 is the bottom edge, 0 points up.
+		{0, 297, "0 0 "},
+		{10, 287, "283 283 "},          // 28.35 points: 283.46 tenths
+		{210, 0, "5953 8419 "},         // the top right corner
+		{0.0176, 297 - 0.0177, "0 1 "}, // 0.499 and 0.502 tenths
+		{-1, 298, "-28 -28 "},          // outside the page still draws where it is
+		{math.NaN(), math.Inf(1), "0 0 "},
+		{1e300, -1e300, "0 0 "},
+	}
+	for _, tt := range tests {
+		var c canvas
+		c.reset(297)
+		c.inkXY(inkform.Point{X: tt.x, Y: tt.y})
+		if got := string(c.b); got != tt.want {
+			t.Errorf("inkXY(%v, %v) = %q, want %q", tt.x, tt.y, got, tt.want)
 		}
 	}
 }
