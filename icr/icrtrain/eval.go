@@ -4,16 +4,19 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strings"
 
 	"github.com/inkform/inkform"
 	"github.com/inkform/inkform/icr"
 	"github.com/inkform/inkform/icr/internal/charnet"
 )
 
-// TestSources returns the UNIPEN source folders held out for evaluation: their
-// writers are never trained on. They were fixed before the first
-// experiment (four laboratories with both digits and letters, of different
-// sizes and tablets) and must not be changed to flatter the figures.
+// TestSources returns the UNIPEN source folders held out for evaluation: a
+// recipe is trained without them, chosen on the validation sources and
+// then read on them once. They were fixed before the first experiment
+// (four laboratories with both digits and letters, of different sizes and
+// tablets) and must not be changed to flatter the figures. Once a recipe
+// is fixed, the shipped models learn from them too (ShippedTraining).
 func TestSources() []string { return []string{"aga", "ced", "imp", "pri"} }
 
 // ValidationSources returns the UNIPEN source folders that choose models,
@@ -42,6 +45,40 @@ func SplitSamples(all []Sample) (train, val, test []Sample) {
 		}
 	}
 	return train, val, test
+}
+
+// SourcesOf returns the sources of samples, sorted, each once; a trained
+// network records them in its settings.
+func SourcesOf(samples []Sample) []string {
+	var src []string
+	for _, s := range samples {
+		if !slices.Contains(src, s.Source) {
+			src = append(src, s.Source)
+		}
+	}
+	slices.Sort(src)
+	return src
+}
+
+// SettingsSources returns the sources a network's settings line says it
+// was trained on (TrainCNN records them), or nil for a network that does
+// not say.
+func SettingsSources(settings string) []string {
+	_, list, ok := strings.Cut(settings, " sources=")
+	if !ok || list == "" {
+		return nil
+	}
+	list, _, _ = strings.Cut(list, " ")
+	return strings.Split(list, ",")
+}
+
+// ShippedTraining is what the shipped models are trained on once the
+// recipe has been chosen on the validation sources and read once on the
+// test sources: the training sources and the test sources, in that order.
+// More institutions are what carries a model to writers it never saw; the
+// validation sources stay out, since they calibrate the models.
+func ShippedTraining(train, test []Sample) []Sample {
+	return append(slices.Clip(train), test...)
 }
 
 // EvalResult is the accuracy of a model on labelled samples for one
