@@ -11,9 +11,10 @@ import (
 	"github.com/inkform/inkform/cutout"
 )
 
-// heldOutSources are the UNIPEN sources that the handwriting engine is
-// never trained on (icr.TestSources, fixed before the first experiment):
-// styles of writing, tablets and sizes that no threshold here was tuned on.
+// heldOutSources are the UNIPEN sources that no threshold of stroke
+// assignment here was tuned on (the handwriting engine's test sources,
+// icrtrain.TestSources, fixed before its first experiment): styles of
+// writing, tablets and sizes.
 var heldOutSources = []string{"aga", "ced", "imp", "pri"}
 
 // strays are the offsets (mm) by which a writer's hand misses the cells:

@@ -2,14 +2,17 @@
 // the MLP ensemble (icr/model.bin) and the convolutional network of the
 // cascade (icr/cnn.bin), from the UNIPEN 1a/1b archive; it calibrates both
 // and chooses the cascade on the validation sources
-// (icrtrain.ValidationSources) and evaluates there. The test sources
-// (icrtrain.TestSources) are read only with -test. Training is seeded, so
-// the same archive and flags write the same files byte for byte.
+// (icrtrain.ValidationSources) and evaluates there. The shipped models are
+// trained on the training and the test sources (icrtrain.ShippedTraining);
+// -test holds the test sources (icrtrain.TestSources) out of training and
+// reads them once, at the end: that is how a recipe is measured before it
+// is shipped. Training is seeded, so the same archive and flags write the
+// same files byte for byte.
 //
-//	go run ./cmd/icrtrain                                  # train both, write them, evaluate on validation
+//	go run ./cmd/icrtrain                                  # train both as shipped, write them, evaluate on validation
 //	go run ./cmd/icrtrain -cnn-model icr/cnn.bin                # retrain the MLP, recalibrate the committed CNN (what CI checks)
-//	go run ./cmd/icrtrain -model icr/model.bin -cnn-model icr/cnn.bin -test  # evaluate the committed models
-//	go run ./cmd/icrtrain -model icr/model.bin -cnn-side 24 -cnn-layers 8,8p,16,16p,32p -cnn-hidden 256 -cnn-out /tmp/cnn.bin  # another CNN behind the committed MLP
+//	go run ./cmd/icrtrain -test -out /tmp/model.bin -cnn-out /tmp/cnn.bin  # the recipe on the held-out split, test sources read at the end
+//	go run ./cmd/icrtrain -test -model /tmp/model.bin -cnn-model /tmp/cnn.bin  # evaluate such held-out models again
 package main
 
 import (
@@ -19,6 +22,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -58,7 +62,7 @@ func run(args []string, stdout io.Writer) error {
 	calibrate := fs.Bool("calibrate", false, "calibrate the -cnn-model network anew on the validation sources even with -model (writes -cnn-out)")
 	maxWrong := fs.Float64("max-wrong", 0, "also choose per set, on the validation sources, the lowest acceptance threshold (≥ 0.9) with at most this share wrong among accepted, and report it (e.g. 0.003)")
 	mlpOnly := fs.Bool("mlp-only", false, "no convolutional network: the MLP ensemble alone")
-	test := fs.Bool("test", false, "also evaluate the test sources (read them once, at the end)")
+	test := fs.Bool("test", false, "hold the test sources out of training and evaluate them at the end (the shipped models train on them)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -72,8 +76,11 @@ func run(args []string, stdout io.Writer) error {
 		return err
 	}
 	train, val, testSet := icrtrain.SplitSamples(all)
-	fmt.Fprintf(stdout, "corpus: %d characters (%+v); train %d, validation %d (sources %v), test %d (sources %v)\n",
-		len(all), st, len(train), len(val), icrtrain.ValidationSources(), len(testSet), icrtrain.TestSources())
+	if !*test {
+		train, testSet = icrtrain.ShippedTraining(train, testSet), nil
+	}
+	fmt.Fprintf(stdout, "corpus: %d characters (%+v); train %d (sources %v), validation %d (sources %v), test %d held out\n",
+		len(all), st, len(train), icrtrain.SourcesOf(train), len(val), icrtrain.ValidationSources(), len(testSet))
 
 	var m *icr.Model
 	if *model != "" {
@@ -110,6 +117,15 @@ func run(args []string, stdout io.Writer) error {
 		if *cnnModel != "" {
 			if c, err = readCNNs(*cnnModel); err != nil {
 				return err
+			}
+			var seen []string
+			for _, s := range icrtrain.SettingsSources(c.Settings) {
+				if slices.Contains(icrtrain.TestSources(), s) {
+					seen = append(seen, s)
+				}
+			}
+			if *test && len(seen) > 0 {
+				fmt.Fprintf(stdout, "note: the CNN was trained on test sources %v; its figures there are not held out\n", seen)
 			}
 		} else {
 			cfg := cdef

@@ -10,13 +10,13 @@ import (
 )
 
 // BenchmarkCNNForward times the CNN's forward pass alone (ink maps, convs,
-// dense layers) on the first test characters, per network layout: the
+// dense layers) on the first validation characters, per network layout: the
 // embedded cnn.bin, He-initialised networks of the round-4 layouts (side
 // 16 and side 24: random weights, so their ReLU sparsity is only roughly
 // a trained network's), and the file named by INKFORM_ICR_CNN if set.
 // Run it with GOMAXPROCS=1: chars/cpu-s is then per core.
 func BenchmarkCNNForward(b *testing.B) {
-	_, _, test := corpus(b)
+	_, val, _ := corpus(b)
 	rng := rand.New(rand.NewPCG(1, 1))
 	nets := []struct {
 		name string
@@ -38,7 +38,7 @@ func BenchmarkCNNForward(b *testing.B) {
 			b.ReportAllocs()
 			cpu := cpuTime()
 			for i := 0; b.Loop(); i++ {
-				n.c.Forward(sc, test[i%len(test)].Strokes)
+				n.c.Forward(sc, val[i%len(val)].Strokes)
 			}
 			if c := cpuTime() - cpu; c > 0 {
 				b.ReportMetric(float64(b.N)/c.Seconds(), "chars/cpu-s")

@@ -9,11 +9,14 @@ import (
 )
 
 // TestHeldOutAccuracy guards the embedded cascade against regressions on
-// the test sources. The floors sit a little under the figures in
-// docs/recognition.md; they are not the targets, some of which
-// (digits 99%, at most 0.3% wrong among accepted) the cascade misses.
+// the sources it never learnt from: the validation sources, since the
+// shipped models train on the test sources too (ShippedTraining). The
+// validation sources also chose and calibrated the cascade, so acceptance
+// there is in-sample for the temperatures. The floors sit a little under
+// the figures in docs/recognition.md; they are not the targets,
+// some of which (at most 0.3% wrong among accepted) the cascade misses.
 func TestHeldOutAccuracy(t *testing.T) {
-	_, _, test := corpus(t)
+	_, val, _ := corpus(t)
 	e, err := icr.New()
 	if err != nil {
 		t.Fatal(err)
@@ -23,14 +26,14 @@ func TestHeldOutAccuracy(t *testing.T) {
 		minTop1, minTop3, minAccepted float64
 		maxAcceptedErrors             float64
 	}{
-		{inkform.CharsetDigits, 0.985, 0.995, 0.95, 0.01},
-		// Round 4's letters gate accepts 92.6% with 1.00% wrong among them
-		// (round 3: 86.6%, 0.67%): the calibration rule trades errors for
-		// acceptance once the 92% target is within reach.
-		{inkform.CharsetUpper, 0.96, 0.985, 0.90, 0.012},
+		{inkform.CharsetDigits, 0.985, 0.995, 0.96, 0.008},
+		// Round 7's letters accept 92.3% with 0.80% wrong among them: the
+		// calibration rule trades errors for acceptance once the 92% target
+		// is within reach.
+		{inkform.CharsetUpper, 0.965, 0.99, 0.91, 0.01},
 	}
 	for _, tt := range tests {
-		r := Evaluate(e, test, tt.cs, inkform.DefaultConfidenceThreshold)
+		r := Evaluate(e, val, tt.cs, inkform.DefaultConfidenceThreshold)
 		top1, top3 := float64(r.Top1)/float64(r.N), float64(r.Top3)/float64(r.N)
 		accepted := float64(r.Accepted) / float64(r.N)
 		wrong := float64(r.AcceptedWrong) / float64(r.Accepted)

@@ -7,6 +7,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -66,7 +67,7 @@ func TrainCNN(train []Sample, cfg CNNConfig) (*charnet.CNN, error) {
 	if s := cfg.Side; s>>countTrue(cfg.Pools)<<countTrue(cfg.Pools) != s {
 		return nil, fmt.Errorf("train cnn: side %d does not halve %d times", s, countTrue(cfg.Pools))
 	}
-	c.Settings = cfg.String()
+	c.Settings = cfg.String() + " sources=" + strings.Join(SourcesOf(train), ",")
 	labels := make([]int, len(train))
 	for i, s := range train {
 		labels[i] = charnet.ClassIndex(s.Label)
