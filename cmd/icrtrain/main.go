@@ -16,6 +16,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"flag"
@@ -62,6 +63,7 @@ func run(args []string, stdout io.Writer) error {
 	calibrate := fs.Bool("calibrate", false, "calibrate the -cnn-model network anew on the validation sources even with -model (writes -cnn-out)")
 	maxWrong := fs.Float64("max-wrong", 0, "also choose per set, on the validation sources, the lowest acceptance threshold (≥ 0.9) with at most this share wrong among accepted, and report it (e.g. 0.003)")
 	mlpOnly := fs.Bool("mlp-only", false, "no convolutional network: the MLP ensemble alone")
+	misread := fs.String("misread", "", "list the validation characters the final engine accepts and reads wrong, and draw them into PREFIX-digits.png and PREFIX-upper.png")
 	test := fs.Bool("test", false, "hold the test sources out of training and evaluate them at the end (the shipped models train on them)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -158,6 +160,11 @@ func run(args []string, stdout io.Writer) error {
 			return err
 		}
 	}
+	if *misread != "" {
+		if err := writeMisread(stdout, *misread, engine, val); err != nil {
+			return err
+		}
+	}
 	var strict map[inkform.Charset]float64
 	if *maxWrong > 0 {
 		strict = map[inkform.Charset]float64{}
@@ -183,6 +190,32 @@ func run(args []string, stdout io.Writer) error {
 	if engine != mlp {
 		fmt.Fprintln(stdout, "\ncascade, TEST sources")
 		return report(stdout, engine, testSet)
+	}
+	return nil
+}
+
+// writeMisread lists the validation characters that e accepts at the
+// pipeline's threshold and reads wrong, and draws each set's into
+// prefix-<charset>.png.
+func writeMisread(w io.Writer, prefix string, e *icr.Engine, val []icrtrain.Sample) error {
+	for _, cs := range []inkform.Charset{inkform.CharsetDigits, inkform.CharsetUpper} {
+		ms := icrtrain.AcceptedWrong(e, val, cs, inkform.DefaultConfidenceThreshold)
+		fmt.Fprintf(w, "\n%s accepted and read wrong, validation sources: %d\n", cs, len(ms))
+		samples := make([]icrtrain.Sample, len(ms))
+		for i, m := range ms {
+			fmt.Fprintf(w, "%d\t%s\ttruth %c\tread %c\t%.4f\n", i, m.Writer, m.Label, m.Read, m.P)
+			samples[i] = m.Sample
+		}
+		if len(ms) == 0 {
+			continue
+		}
+		var buf bytes.Buffer
+		if err := icrtrain.WriteSheet(&buf, samples); err != nil {
+			return err
+		}
+		if err := writeFile(w, fmt.Sprintf("%s-%s.png", prefix, cs), buf.Bytes()); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -217,7 +250,7 @@ func readCNNs(names string) (*icr.CNN, error) {
 // writeFile writes a model file and prints its size and SHA-256.
 func writeFile(w io.Writer, name string, b []byte) error {
 	if err := os.WriteFile(name, b, 0o644); err != nil {
-		return fmt.Errorf("write model: %w", err)
+		return fmt.Errorf("write output: %w", err)
 	}
 	fmt.Fprintf(w, "wrote %s (%d bytes, sha256 %x)\n", name, len(b), sha256.Sum256(b))
 	return nil

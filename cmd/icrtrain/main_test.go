@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"image/png"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -109,5 +110,42 @@ func TestReadCNNs(t *testing.T) {
 	}
 	if _, err := readCNNs(names[0] + "," + filepath.Join(dir, "missing.bin")); err == nil || !strings.Contains(err.Error(), "missing.bin") {
 		t.Errorf("a missing file: err %v", err)
+	}
+}
+
+// TestRunMisread evaluates the embedded pair with -misread and checks
+// that every listed character is drawn: one PNG per set whose count is
+// not zero, with a row of cells for every eight characters.
+func TestRunMisread(t *testing.T) {
+	t.Parallel()
+	const data = "../../../shared/data/unipen-1a1b-dev.tgz"
+	if _, err := os.Stat(data); err != nil {
+		t.Skipf("UNIPEN corpus not available (%v)", err)
+	}
+	prefix := filepath.Join(t.TempDir(), "m")
+	var out strings.Builder
+	if err := run([]string{"-data", data, "-model", "../../icr/model.bin", "-cnn-model", "../../icr/cnn.bin", "-misread", prefix}, &out); err != nil {
+		t.Fatal(err)
+	}
+	for _, cs := range []inkform.Charset{inkform.CharsetDigits, inkform.CharsetUpper} {
+		var n int
+		head := fmt.Sprintf("%s accepted and read wrong, validation sources: ", cs)
+		if _, rest, ok := strings.Cut(out.String(), head); !ok {
+			t.Fatalf("no %q in the output", head)
+		} else if _, err := fmt.Sscan(rest, &n); err != nil || n == 0 {
+			t.Fatalf("%s: count %d, %v", cs, n, err)
+		}
+		f, err := os.Open(fmt.Sprintf("%s-%s.png", prefix, cs))
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg, err := png.DecodeConfig(f)
+		f.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rows := (n + 7) / 8; cfg.Width != 960 || cfg.Height != rows*120 {
+			t.Errorf("%s: sheet %d×%d for %d characters, want 960×%d", cs, cfg.Width, cfg.Height, n, rows*120)
+		}
 	}
 }
