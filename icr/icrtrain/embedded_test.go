@@ -76,3 +76,26 @@ func TestEmbeddedValidationAccuracy(t *testing.T) {
 		}
 	}
 }
+
+// TestEmbeddedFieldAccuracy checks the free-text field figures of
+// docs/recognition.md (round 7) exactly: fields of four validation
+// characters, segmented and read by the embedded engine.
+func TestEmbeddedFieldAccuracy(t *testing.T) {
+	_, val, _ := corpus(t)
+	e, err := icr.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []FieldResult{
+		{Charset: inkform.CharsetDigits, Fields: 304, Segmented: 287, Exact: 278, Accepted: 272, AcceptedWrong: 8, AcceptedMissplit: 4},
+		{Charset: inkform.CharsetUpper, Fields: 1013, Segmented: 919, Exact: 835, Accepted: 647, AcceptedWrong: 22, AcceptedMissplit: 8},
+	} {
+		got, err := EvaluateFields(t.Context(), e, val, want.Charset, 4, inkform.DefaultConfidenceThreshold)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got != want {
+			t.Errorf("%s fields: %+v, documented %+v", want.Charset, got, want)
+		}
+	}
+}

@@ -20,8 +20,10 @@ type FieldResult struct {
 	// Exact those read exactly.
 	Segmented, Exact int
 	// Accepted counts fields whose confidence reached the threshold,
-	// AcceptedWrong those of them that were not read exactly.
-	Accepted, AcceptedWrong int
+	// AcceptedWrong those of them that were not read exactly, and
+	// AcceptedMissplit those of the wrong ones split into another number
+	// of characters: the doubt the field confidence does not hold.
+	Accepted, AcceptedWrong, AcceptedMissplit int
 }
 
 // Field layout: characters scaled to fieldCharMM high, fieldGapMM apart,
@@ -52,7 +54,8 @@ func EvaluateFields(ctx context.Context, e *icr.Engine, samples []Sample, cs ink
 			return r, fmt.Errorf("evaluate fields: %w", err)
 		}
 		r.Fields++
-		if len(rec.Chars) == n {
+		split := len(rec.Chars) == n
+		if split {
 			r.Segmented++
 		}
 		ok := rec.Text == string(truth)
@@ -63,6 +66,9 @@ func EvaluateFields(ctx context.Context, e *icr.Engine, samples []Sample, cs ink
 			r.Accepted++
 			if !ok {
 				r.AcceptedWrong++
+			}
+			if !ok && !split {
+				r.AcceptedMissplit++
 			}
 		}
 		chars, truth = chars[:0], truth[:0]
@@ -98,7 +104,9 @@ func layoutField(chars [][]inkform.Stroke) []inkform.Stroke {
 	return out
 }
 
-// String formats the result as one Markdown table row.
+// String formats the result as one Markdown table row: charset, fields,
+// segmented right, read exactly, accepted, wrong among accepted (count, of
+// them split wrong).
 func (r FieldResult) String() string {
 	pct := func(a, b int) string {
 		if b == 0 {
@@ -106,6 +114,6 @@ func (r FieldResult) String() string {
 		}
 		return fmt.Sprintf("%.2f%%", 100*float64(a)/float64(b))
 	}
-	return fmt.Sprintf("| %s | %d | %s | %s | %s | %s (%d) |", r.Charset, r.Fields, pct(r.Segmented, r.Fields), pct(r.Exact, r.Fields),
-		pct(r.Accepted, r.Fields), pct(r.AcceptedWrong, r.Accepted), r.AcceptedWrong)
+	return fmt.Sprintf("| %s | %d | %s | %s | %s | %s (%d, %d split wrong) |", r.Charset, r.Fields, pct(r.Segmented, r.Fields), pct(r.Exact, r.Fields),
+		pct(r.Accepted, r.Fields), pct(r.AcceptedWrong, r.Accepted), r.AcceptedWrong, r.AcceptedMissplit)
 }
