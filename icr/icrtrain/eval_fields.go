@@ -54,8 +54,8 @@ func EvaluateFields(ctx context.Context, e *icr.Engine, samples []Sample, cs ink
 			return r, fmt.Errorf("evaluate fields: %w", err)
 		}
 		r.Fields++
-		split := len(rec.Chars) == n
-		if split {
+		splitRight := len(rec.Chars) == n
+		if splitRight {
 			r.Segmented++
 		}
 		ok := rec.Text == string(truth)
@@ -67,7 +67,7 @@ func EvaluateFields(ctx context.Context, e *icr.Engine, samples []Sample, cs ink
 			if !ok {
 				r.AcceptedWrong++
 			}
-			if !ok && !split {
+			if !ok && !splitRight {
 				r.AcceptedMissplit++
 			}
 		}
