@@ -38,6 +38,18 @@ func corpus(tb testing.TB) (train, calib, test []Sample) {
 	return SplitSamples(all)
 }
 
+// embeddedOnValidation returns the validation sources and the embedded
+// engine, or skips the test without the corpus.
+func embeddedOnValidation(tb testing.TB) ([]Sample, *icr.Engine) {
+	tb.Helper()
+	_, val, _ := corpus(tb)
+	e, err := icr.New()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return val, e
+}
+
 // BenchmarkClassify measures single-character classification on writers
 // the shipped models never learnt from (the validation sources: how often
 // the cascade's MLP doubts, and so its speed, depends on that); chars/s is

@@ -62,11 +62,7 @@ func TestEmbeddedModels(t *testing.T) {
 }
 
 func TestEmbeddedValidationAccuracy(t *testing.T) {
-	_, val, _ := corpus(t)
-	e, err := icr.New()
-	if err != nil {
-		t.Fatal(err)
-	}
+	val, e := embeddedOnValidation(t)
 	for _, tt := range []struct {
 		cs   inkform.Charset
 		want int
@@ -81,11 +77,7 @@ func TestEmbeddedValidationAccuracy(t *testing.T) {
 // docs/recognition.md (round 7) exactly: fields of four validation
 // characters, segmented and read by the embedded engine.
 func TestEmbeddedFieldAccuracy(t *testing.T) {
-	_, val, _ := corpus(t)
-	e, err := icr.New()
-	if err != nil {
-		t.Fatal(err)
-	}
+	val, e := embeddedOnValidation(t)
 	for _, want := range []FieldResult{
 		{Charset: inkform.CharsetDigits, Fields: 304, Segmented: 287, Exact: 278, Accepted: 272, AcceptedWrong: 8, AcceptedMissplit: 4},
 		{Charset: inkform.CharsetUpper, Fields: 1013, Segmented: 919, Exact: 835, Accepted: 647, AcceptedWrong: 22, AcceptedMissplit: 8},

@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"github.com/inkform/inkform"
-	"github.com/inkform/inkform/icr"
 )
 
 // TestHeldOutAccuracy guards the embedded cascade against regressions on
@@ -16,11 +15,7 @@ import (
 // the figures in docs/recognition.md; they are not the targets,
 // some of which (at most 0.3% wrong among accepted) the cascade misses.
 func TestHeldOutAccuracy(t *testing.T) {
-	_, val, _ := corpus(t)
-	e, err := icr.New()
-	if err != nil {
-		t.Fatal(err)
-	}
+	val, e := embeddedOnValidation(t)
 	tests := []struct {
 		cs                            inkform.Charset
 		minTop1, minTop3, minAccepted float64

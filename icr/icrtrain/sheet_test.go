@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/inkform/inkform"
-	"github.com/inkform/inkform/icr"
 )
 
 func TestWriteSheet(t *testing.T) {
@@ -62,11 +61,7 @@ func TestWriteSheetLimits(t *testing.T) {
 // TestAcceptedWrong checks that the misreadings listed are the ones
 // Evaluate counts, on the embedded engine and the validation sources.
 func TestAcceptedWrong(t *testing.T) {
-	_, val, _ := corpus(t)
-	e, err := icr.New()
-	if err != nil {
-		t.Fatal(err)
-	}
+	val, e := embeddedOnValidation(t)
 	for _, cs := range []inkform.Charset{inkform.CharsetDigits, inkform.CharsetUpper} {
 		const threshold = inkform.DefaultConfidenceThreshold
 		got := AcceptedWrong(e, val, cs, threshold)

@@ -4,7 +4,6 @@ import (
 	"testing"
 
 	"github.com/inkform/inkform"
-	"github.com/inkform/inkform/icr"
 )
 
 // TestAcceptanceThreshold compares the stricter threshold on the
@@ -12,11 +11,7 @@ import (
 // probability: the lowest one not below 0.9 at which at most 0.3% of the
 // accepted characters are wrong.
 func TestAcceptanceThreshold(t *testing.T) {
-	_, val, _ := corpus(t)
-	e, err := icr.New()
-	if err != nil {
-		t.Fatal(err)
-	}
+	val, e := embeddedOnValidation(t)
 	const floor, maxWrong = inkform.DefaultConfidenceThreshold, 0.003
 	for _, tt := range []struct {
 		cs     inkform.Charset
