@@ -120,14 +120,8 @@ func run(args []string, stdout io.Writer) error {
 			if c, err = readCNNs(*cnnModel); err != nil {
 				return err
 			}
-			var seen []string
-			for _, s := range icrtrain.SettingsSources(c.Settings) {
-				if slices.Contains(icrtrain.TestSources(), s) {
-					seen = append(seen, s)
-				}
-			}
-			if *test && len(seen) > 0 {
-				fmt.Fprintf(stdout, "note: the CNN was trained on test sources %v; its figures there are not held out\n", seen)
+			if *test {
+				warnTrainedOnTest(stdout, c.Settings)
 			}
 		} else {
 			cfg := cdef
@@ -192,6 +186,20 @@ func run(args []string, stdout io.Writer) error {
 		return report(stdout, engine, testSet)
 	}
 	return nil
+}
+
+// warnTrainedOnTest says so when a network's settings name test sources:
+// its figures there are then not held out.
+func warnTrainedOnTest(w io.Writer, settings string) {
+	var seen []string
+	for _, s := range icrtrain.SettingsSources(settings) {
+		if slices.Contains(icrtrain.TestSources(), s) {
+			seen = append(seen, s)
+		}
+	}
+	if len(seen) > 0 {
+		fmt.Fprintf(w, "note: the CNN was trained on test sources %v; its figures there are not held out\n", seen)
+	}
 }
 
 // writeMisread lists the validation characters that e accepts at the

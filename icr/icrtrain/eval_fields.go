@@ -38,18 +38,8 @@ const (
 // samples and reads them with Recognize (free text, Cells 0).
 func EvaluateFields(ctx context.Context, e *icr.Engine, samples []Sample, cs inkform.Charset, n int, threshold float64) (FieldResult, error) {
 	r := FieldResult{Charset: cs}
-	lo, hi := charnet.CharsetRange(charnet.CharsetOf(cs))
-	var chars [][]inkform.Stroke
-	var truth []rune
-	for _, s := range samples {
-		if c := charnet.ClassIndex(s.Label); c < lo || c >= hi {
-			continue
-		}
-		chars, truth = append(chars, s.Strokes), append(truth, s.Label)
-		if len(chars) < n {
-			continue
-		}
-		rec, err := e.Recognize(ctx, inkform.RecognizeRequest{Charset: cs, Strokes: layoutField(chars)})
+	for _, f := range buildFields(samples, cs, n) {
+		rec, err := e.Recognize(ctx, inkform.RecognizeRequest{Charset: cs, Strokes: f.Strokes})
 		if err != nil {
 			return r, fmt.Errorf("evaluate fields: %w", err)
 		}
@@ -58,7 +48,7 @@ func EvaluateFields(ctx context.Context, e *icr.Engine, samples []Sample, cs ink
 		if splitRight {
 			r.Segmented++
 		}
-		ok := rec.Text == string(truth)
+		ok := rec.Text == f.truth
 		if ok {
 			r.Exact++
 		}
@@ -71,9 +61,41 @@ func EvaluateFields(ctx context.Context, e *icr.Engine, samples []Sample, cs ink
 				r.AcceptedMissplit++
 			}
 		}
-		chars, truth = chars[:0], truth[:0]
 	}
 	return r, nil
+}
+
+// syntheticField is n consecutive characters written side by side: the
+// laid-out ink in Strokes, the same ink by character in CellStrokes.
+type syntheticField struct {
+	Strokes     []inkform.Stroke
+	CellStrokes [][]inkform.Stroke
+	truth       string
+}
+
+// buildFields lays out consecutive characters of cs from samples as
+// fields of n; characters left over at the end make no field.
+func buildFields(samples []Sample, cs inkform.Charset, n int) []syntheticField {
+	lo, hi := charnet.CharsetRange(charnet.CharsetOf(cs))
+	var out []syntheticField
+	var chars [][]inkform.Stroke
+	var truth []rune
+	for _, s := range samples {
+		if c := charnet.ClassIndex(s.Label); c < lo || c >= hi {
+			continue
+		}
+		if chars, truth = append(chars, s.Strokes), append(truth, s.Label); len(chars) < n {
+			continue
+		}
+		ink := layoutField(chars)
+		f := syntheticField{Strokes: ink, truth: string(truth)}
+		for _, c := range chars {
+			f.CellStrokes, ink = append(f.CellStrokes, ink[:len(c)]), ink[len(c):]
+		}
+		out = append(out, f)
+		chars, truth = nil, nil
+	}
+	return out
 }
 
 // layoutField places characters left to right in millimetres.

@@ -4,7 +4,6 @@ import (
 	"testing"
 
 	"github.com/inkform/inkform"
-	"github.com/inkform/inkform/icr/internal/charnet"
 )
 
 // BenchmarkRecognizeFields measures whole fields as the pipeline reads
@@ -17,15 +16,16 @@ func BenchmarkRecognizeFields(b *testing.B) {
 	_, val, _ := corpus(b)
 	e := benchEngine(b)
 	for _, cs := range []inkform.Charset{inkform.CharsetDigits, inkform.CharsetUpper, inkform.CharsetAlnum} {
-		fields := benchFields(val, cs, fieldChars)
+		fields := buildFields(val, cs, fieldChars)
 		for _, layout := range []string{"free", "comb"} {
 			b.Run(string(cs)+"/"+layout, func(b *testing.B) {
 				b.ReportAllocs()
 				cpu := cpuTime()
 				for i := 0; b.Loop(); i++ {
-					req := fields[i%len(fields)]
-					if layout == "free" {
-						req.Cells, req.CellStrokes = 0, nil
+					f := fields[i%len(fields)]
+					req := inkform.RecognizeRequest{Charset: cs, Strokes: f.Strokes}
+					if layout == "comb" {
+						req.Cells, req.CellStrokes = fieldChars, f.CellStrokes
 					}
 					if _, err := e.Recognize(b.Context(), req); err != nil {
 						b.Fatal(err)
@@ -41,28 +41,3 @@ func BenchmarkRecognizeFields(b *testing.B) {
 
 // fieldChars is the length of the benchmark's fields.
 const fieldChars = 4
-
-// benchFields lays out consecutive characters of cs from samples as fields
-// of n: the free-text ink in Strokes, the same characters by cell in
-// CellStrokes (Cells n).
-func benchFields(samples []Sample, cs inkform.Charset, n int) []inkform.RecognizeRequest {
-	lo, hi := charnet.CharsetRange(charnet.CharsetOf(cs))
-	var out []inkform.RecognizeRequest
-	var chars [][]inkform.Stroke
-	for _, s := range samples {
-		if c := charnet.ClassIndex(s.Label); c < lo || c >= hi {
-			continue
-		}
-		if chars = append(chars, s.Strokes); len(chars) < n {
-			continue
-		}
-		ink := layoutField(chars)
-		req := inkform.RecognizeRequest{Charset: cs, Strokes: ink, Cells: n}
-		for _, c := range chars {
-			req.CellStrokes, ink = append(req.CellStrokes, ink[:len(c)]), ink[len(c):]
-		}
-		out = append(out, req)
-		chars = nil
-	}
-	return out
-}
