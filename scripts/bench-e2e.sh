@@ -18,12 +18,16 @@
 #
 # DOCS (default 3000), CONNS (16), RATE (0: closed loop), NODES (1),
 # INK (examples/wound-check.inkml), SERVE_ARGS (extra flags for every node).
-# The data (SQLite and the PDFs) live in a new folder under TMPDIR (/tmp).
-# Where matters on a file system that makes new files dear: on the
-# journal-less ext4 of the development VMs, a new file or folder cost 15–30 µs
-# of kernel CPU under /var/tmp and 0.13–0.85 ms under the much-churned /tmp
-# (docs/performance.md, ninth round), which moves the result by a tenth or
-# more. Compare builds in the same place (TMPDIR=/var/tmp for a quiet one).
+# The data (SQLite and the PDFs) live in a new folder under TMPDIR (/tmp),
+# removed at the end unless KEEP=1. Mind the file system: on a journal-less
+# ext4 (the development VMs), the kernel makes each new file or folder step
+# over every inode deleted in the last one to six minutes, so right after a
+# run removed its 6,000 files the next run's new inodes cost 0.1–0.2 ms of
+# kernel CPU each instead of 15–30 µs, and back-to-back runs get slower one
+# after the other (docs/performance.md, eleventh round). The first line of
+# the output gives that cost as measured just before the load (a probe of
+# 1,000 new folders); leave a few minutes between runs, or run with KEEP=1
+# and remove the folders afterwards, when it is high.
 #
 # Scale-out on a small machine: with API_NODE=1, serve only takes the ink
 # (--workers 0) and NODES `inkform worker` nodes do every job. NODE_CPU=C
@@ -41,7 +45,7 @@ cleanup() {
   for p in "${pids[@]}"; do kill -INT "$p" 2>/dev/null || true; done
   wait 2>/dev/null || true
   for g in "${cgroups[@]}"; do rmdir "$g" 2>/dev/null || true; done
-  rm -rf "$tmp"
+  if [ "${KEEP:-0}" = 1 ]; then echo "kept $tmp" >&2; else rm -rf "$tmp"; fi
 }
 trap cleanup EXIT
 # limited NAME CMD…: starts CMD in the background, in a new CPU cgroup of
@@ -116,7 +120,14 @@ postgres*) dbprocs=postgres ;;
 mysql*) dbprocs=mariadbd,mysqld ;;
 *) dbprocs= ;;
 esac
-echo "== $(git rev-parse --short HEAD) store=${1:-sqlite} nodes=$nodes api_node=$api_node node_cpu=${node_cpu:-all} $(nproc) cores, ink $(wc -c <"$tmp/ink.inkml") bytes, data in $tmp"
+# Kernel CPU per new folder just now: the cost of the inodes the run makes.
+inode_us=$(python3 -c '
+import os, resource, sys
+d = sys.argv[1]; os.mkdir(d)
+t = resource.getrusage(resource.RUSAGE_SELF).ru_stime
+for i in range(1000): os.mkdir(f"{d}/{i}")
+print(round((resource.getrusage(resource.RUSAGE_SELF).ru_stime - t) * 1000))' "$tmp/inode-probe")
+echo "== $(git rev-parse --short HEAD) store=${1:-sqlite} nodes=$nodes api_node=$api_node node_cpu=${node_cpu:-all} $(nproc) cores, ink $(wc -c <"$tmp/ink.inkml") bytes, data in $tmp (new inode ${inode_us} µs)"
 "$tmp/inkload" -e2e "$docs" -receive "$hook" -url "http://$addr/api/v1/ink" -token "$gateway" -file "$tmp/ink.inkml" \
   -c "$conns" -rate "$rate" -pids "$(IFS=,; echo "${pids[*]}")" -db-procs "$dbprocs"
 # Job attempts per document by queue and outcome: snoozes and retries are
