@@ -36,10 +36,11 @@ type JobQueue interface {
 	// has come to worker, sharing the claim fairly between orgs, and
 	// counts an attempt for each. Within an org, a lower Priority number
 	// goes first, then the earlier RunAt, then the lower ID. With
-	// perKey > 0, a job with a LimitKey is skipped while perKey jobs of
-	// its key run under worker's lease (those claimed now included), so
-	// the claim takes other jobs instead.
-	ClaimJobs(ctx context.Context, queue, worker string, max int, lease time.Duration, perKey int) ([]*Job, error)
+	// limit.PerKey > 0, a job with a LimitKey is skipped while that many
+	// jobs of its key run under worker's lease (those claimed now
+	// included, limit.Ended left out), so the claim takes other jobs
+	// instead.
+	ClaimJobs(ctx context.Context, queue, worker string, max int, lease time.Duration, limit KeyLimit) ([]*Job, error)
 	// ExtendLeases renews the leases worker holds on running jobs.
 	ExtendLeases(ctx context.Context, worker string, ids []int64, lease time.Duration) error
 	// CompleteJobs marks jobs completed.
@@ -67,6 +68,19 @@ type JobQueue interface {
 	// retryable) and the dead ones by queue and state, for metrics and
 	// autoscaling; completed and cancelled jobs are not counted.
 	QueueStats(ctx context.Context) ([]QueueStat, error)
+}
+
+// KeyLimit is the limit of a claim on the jobs of one limit key (say, one
+// webhook handler's deliveries) that run at once under the claiming
+// worker's lease. The zero value limits nothing.
+type KeyLimit struct {
+	// PerKey is the most jobs of one key that may run; 0 means no limit.
+	PerKey int
+	// Ended lists jobs of the worker's whose work has ended while their
+	// outcome may not be stored yet (completions are stored in batches,
+	// a little later): they still look running in the store, but they
+	// take no place, so a key's next job need not wait for that write.
+	Ended []int64
 }
 
 // QueueStat is the number of jobs of one queue in one state; for the

@@ -151,8 +151,8 @@ func (q *JobQueue) Enqueue(ctx context.Context, orgID string, args inkform.JobAr
 }
 
 // ClaimJobs implements inkform.JobQueue.
-func (q *JobQueue) ClaimJobs(ctx context.Context, queue, worker string, limit int, lease time.Duration, perKey int) ([]*inkform.Job, error) {
-	if err := q.Hook.call("ClaimJobs", queue, worker, limit, lease, perKey); err != nil {
+func (q *JobQueue) ClaimJobs(ctx context.Context, queue, worker string, limit int, lease time.Duration, keyLimit inkform.KeyLimit) ([]*inkform.Job, error) {
+	if err := q.Hook.call("ClaimJobs", queue, worker, limit, lease, keyLimit); err != nil {
 		return nil, err
 	}
 	if limit <= 0 {
@@ -173,11 +173,13 @@ func (q *JobQueue) ClaimJobs(ctx context.Context, queue, worker string, limit in
 			orgs[rec.job.OrgID] = true
 		}
 	}
-	var running map[string]int // limit key → jobs running under worker's lease
+	perKey := keyLimit.PerKey
+	var running map[string]int // limit key → jobs running under worker's lease, but for the ended
 	if perKey > 0 {
 		running = map[string]int{}
 		for _, rec := range q.jobs {
-			if rec.job.Queue == queue && rec.job.State == inkform.JobRunning && rec.leasedBy == worker && rec.limitKey != "" {
+			if rec.job.Queue == queue && rec.job.State == inkform.JobRunning && rec.leasedBy == worker && rec.limitKey != "" &&
+				!slices.Contains(keyLimit.Ended, rec.job.ID) {
 				running[rec.limitKey]++
 			}
 		}

@@ -111,7 +111,7 @@ func (h *jq) enqueue(org string, n int, opts inkform.EnqueueOpts) []*inkform.Job
 // claim claims up to max jobs of the case's queue for worker.
 func (h *jq) claim(worker string, max int, lease time.Duration) []*inkform.Job {
 	h.t.Helper()
-	jobs, err := h.q.ClaimJobs(context.Background(), h.queue, worker, max, lease, 0)
+	jobs, err := h.q.ClaimJobs(context.Background(), h.queue, worker, max, lease, inkform.KeyLimit{})
 	if err != nil {
 		h.t.Fatalf("claim: %v", err)
 	}
@@ -202,7 +202,7 @@ func testEnqueueOptions(t *testing.T, s Stores) {
 	if got := h.claim("w", 10, longLease); len(got) != 0 {
 		t.Errorf("claimed %+v, which runs in an hour", got)
 	}
-	other, err := h.q.ClaimJobs(context.Background(), unique("q_"), "w", 10, longLease, 0)
+	other, err := h.q.ClaimJobs(context.Background(), unique("q_"), "w", 10, longLease, inkform.KeyLimit{})
 	if err != nil || len(other) != 0 {
 		t.Errorf("another queue's claim took %v (%v)", other, err)
 	}

@@ -85,7 +85,7 @@ func testClaim(t *testing.T, s Stores) {
 	h := newJQ(t, s)
 	ctx := context.Background()
 	jobs := h.enqueue(h.org, 3, inkform.EnqueueOpts{})
-	if got, err := h.q.ClaimJobs(ctx, unique("q_"), "w", 10, longLease, 0); err != nil || len(got) != 0 {
+	if got, err := h.q.ClaimJobs(ctx, unique("q_"), "w", 10, longLease, inkform.KeyLimit{}); err != nil || len(got) != 0 {
 		t.Fatalf("a claim on another queue took %v (%v)", ids(got), err)
 	}
 	if got := h.claim("w", 0, longLease); len(got) != 0 {
@@ -213,7 +213,7 @@ func testConcurrentClaims(t *testing.T, s Stores) {
 		go func(worker string) {
 			defer wg.Done()
 			for {
-				got, err := h.q.ClaimJobs(context.Background(), h.queue, worker, 7, longLease, 0)
+				got, err := h.q.ClaimJobs(context.Background(), h.queue, worker, 7, longLease, inkform.KeyLimit{})
 				if err != nil {
 					errs <- err
 					return

@@ -9,10 +9,10 @@ import (
 )
 
 // claimPerKey claims up to max jobs of the case's queue for worker with a
-// per-key limit.
-func (h *jq) claimPerKey(worker string, max, perKey int) []*inkform.Job {
+// per-key limit, telling the store that the jobs ended have ended.
+func (h *jq) claimPerKey(worker string, max, perKey int, ended ...int64) []*inkform.Job {
 	h.t.Helper()
-	jobs, err := h.q.ClaimJobs(context.Background(), h.queue, worker, max, longLease, perKey)
+	jobs, err := h.q.ClaimJobs(context.Background(), h.queue, worker, max, longLease, inkform.KeyLimit{PerKey: perKey, Ended: ended})
 	if err != nil {
 		h.t.Fatalf("claim: %v", err)
 	}
@@ -22,11 +22,13 @@ func (h *jq) claimPerKey(worker string, max, perKey int) []*inkform.Job {
 // testClaimPerKey checks the per-key limit of ClaimJobs: a claim leaves
 // the jobs of a key that has the limit running under the worker's lease
 // and takes others instead; other workers count their own; a finished job
-// frees its key's slot; without a limit every due job may be claimed.
+// frees its key's slot, and so does one whose work the worker says has
+// ended before its completion is stored; without a limit every due job may
+// be claimed.
 func testClaimPerKey(t *testing.T, s Stores) {
 	h := newJQ(t, s)
 	ctx := context.Background()
-	a := h.enqueue(h.org, 6, inkform.EnqueueOpts{LimitKey: "handler a"})
+	a := h.enqueue(h.org, 7, inkform.EnqueueOpts{LimitKey: "handler a"})
 	b := h.enqueue(h.org, 2, inkform.EnqueueOpts{LimitKey: "handler b"})
 	free := h.enqueue(h.org, 3, inkform.EnqueueOpts{})
 
@@ -62,9 +64,23 @@ func testClaimPerKey(t *testing.T, s Stores) {
 	if got := h.claimPerKey("w1", 10, 2); !slices.Equal(ids(got), []int64{a[1].ID}) {
 		t.Fatalf("claim after a snooze took %v; want only %d", ids(got), a[1].ID)
 	}
+	// A job whose work has ended takes no place, though the store still
+	// holds it as running: a[4]'s completion is on its way.
+	if got := h.claimPerKey("w1", 10, 2, a[4].ID, free[0].ID); !slices.Equal(ids(got), []int64{a[5].ID}) {
+		t.Fatalf("claim with a[4] ended took %v; want only %d", ids(got), a[5].ID)
+	}
+	// Not said to have ended, it counts again: a has three running now.
+	if got := h.claimPerKey("w1", 10, 2); len(got) != 0 {
+		t.Fatalf("claim with a[4] running again took %v", ids(got))
+	}
+	// Another worker's jobs are not this worker's to call ended: w2
+	// still runs a[2] and a[3].
+	if got := h.claimPerKey("w2", 10, 2, a[1].ID); len(got) != 0 {
+		t.Fatalf("w2's claim naming w1's a[1] as ended took %v", ids(got))
+	}
 	// Without a limit nothing is held back.
 	more := h.enqueue(h.org, 2, inkform.EnqueueOpts{LimitKey: "handler a"})
-	if want := append([]int64{a[5].ID}, ids(more)...); !slices.Equal(ids(h.claimPerKey("w1", 10, 0)), want) {
+	if want := append([]int64{a[6].ID}, ids(more)...); !slices.Equal(ids(h.claimPerKey("w1", 10, 0)), want) {
 		t.Fatalf("claim without a limit did not take all of %v", want)
 	}
 }

@@ -3,6 +3,7 @@ package queue_test
 import (
 	"context"
 	"errors"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -205,7 +206,7 @@ func TestReaperFreesJobsOfLostWorkers(t *testing.T) {
 	s := &fake.JobQueue{}
 	j := enqueue(t, s, 1, inkform.EnqueueOpts{})
 	// A worker that claims and then vanishes (no heartbeats, no outcome).
-	if _, err := s.ClaimJobs(context.Background(), inkform.QueueDefault, "lost-worker", 1, 50*time.Millisecond, 0); err != nil {
+	if _, err := s.ClaimJobs(context.Background(), inkform.QueueDefault, "lost-worker", 1, 50*time.Millisecond, inkform.KeyLimit{}); err != nil {
 		t.Fatal(err)
 	}
 	startClient(t, s, func(ctx context.Context, j *queue.Job[testArgs]) error { return nil }, func(c *queue.Config) {
@@ -328,14 +329,85 @@ func TestKeyLimitRefills(t *testing.T) {
 	}
 }
 
+// slowCompletions holds every CompleteJobs until release is closed.
+type slowCompletions struct {
+	*fake.JobQueue
+	release chan struct{}
+}
+
+func (s *slowCompletions) CompleteJobs(ctx context.Context, worker string, ids []int64) error {
+	select {
+	case <-s.release:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	return s.JobQueue.CompleteJobs(ctx, worker, ids)
+}
+
+// TestKeyLimitFreesAtWorkEnd checks that a job of a limited key takes no
+// place once its work has ended, while its completion is still on its way
+// to the store: the key's next job must not wait for that write (the
+// queue names the ended jobs in its claim, inkform.KeyLimit.Ended), and no
+// more than the limit ever work at once.
+func TestKeyLimitFreesAtWorkEnd(t *testing.T) {
+	t.Parallel()
+	s := &slowCompletions{JobQueue: &fake.JobQueue{}, release: make(chan struct{})}
+	var ids []int64
+	for i := range 3 {
+		ids = append(ids, enqueue(t, s.JobQueue, i, inkform.EnqueueOpts{LimitKey: "handler a"}).ID)
+	}
+	var running, most atomic.Int32
+	var mu sync.Mutex
+	worked := map[int64]int{} // job → times worked
+	startClient(t, s, func(ctx context.Context, j *queue.Job[testArgs]) error {
+		n := running.Add(1)
+		for m := most.Load(); n > m && !most.CompareAndSwap(m, n); m = most.Load() {
+		}
+		time.Sleep(2 * time.Millisecond)
+		running.Add(-1)
+		mu.Lock()
+		worked[j.ID]++
+		mu.Unlock()
+		return nil
+	}, func(c *queue.Config) {
+		c.PollInterval = time.Hour
+		c.Lease = time.Hour // no job runs again because its lease ran out
+		c.Queues = map[string]queue.QueueConfig{inkform.QueueDefault: {MaxWorkers: 8, PerKey: 1}}
+	})
+	deadline := time.Now().Add(5 * time.Second)
+	for time.Now().Before(deadline) {
+		mu.Lock()
+		n := len(worked)
+		mu.Unlock()
+		if n == len(ids) {
+			break
+		}
+		time.Sleep(time.Millisecond)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	for _, id := range ids {
+		if worked[id] != 1 {
+			t.Fatalf("jobs of one key worked while no completion was stored: %v (job → times); want each of %v once", worked, ids)
+		}
+	}
+	if m := most.Load(); m != 1 {
+		t.Errorf("%d jobs of a key limited to 1 worked at once", m)
+	}
+	close(s.release)
+	for _, id := range ids {
+		waitState(t, s.JobQueue, id, inkform.JobCompleted)
+	}
+}
+
 // claimCounter counts the claims that found nothing.
 type claimCounter struct {
 	*fake.JobQueue
 	empty atomic.Int32
 }
 
-func (c *claimCounter) ClaimJobs(ctx context.Context, queue, worker string, limit int, lease time.Duration, perKey int) ([]*inkform.Job, error) {
-	jobs, err := c.JobQueue.ClaimJobs(ctx, queue, worker, limit, lease, perKey)
+func (c *claimCounter) ClaimJobs(ctx context.Context, queue, worker string, limit int, lease time.Duration, keyLimit inkform.KeyLimit) ([]*inkform.Job, error) {
+	jobs, err := c.JobQueue.ClaimJobs(ctx, queue, worker, limit, lease, keyLimit)
 	if err == nil && len(jobs) == 0 {
 		c.empty.Add(1)
 	}

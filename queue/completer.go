@@ -23,10 +23,10 @@ type completer struct {
 }
 
 // completion is a finished job waiting to be marked completed, with the
-// function to call once that is stored (nil for none).
+// function to call once that is stored or given up (nil for none).
 type completion struct {
-	id     int64
-	stored func()
+	id      int64
+	settled func()
 }
 
 const (
@@ -42,9 +42,9 @@ func newCompleter(store inkform.JobQueue, worker string, logger *slog.Logger) *c
 
 func (c *completer) start() { go c.run() }
 
-// add queues the job's completion; stored, when not nil, is called once it
-// is stored.
-func (c *completer) add(id int64, stored func()) { c.ids <- completion{id, stored} }
+// add queues the job's completion; settled, when not nil, is called once
+// it is stored or given up.
+func (c *completer) add(id int64, settled func()) { c.ids <- completion{id, settled} }
 
 // stop flushes what is pending and returns when it is written.
 func (c *completer) stop() {
@@ -94,11 +94,7 @@ func (c *completer) flush(batch []completion) {
 		err := c.store.CompleteJobs(ctx, c.worker, ids)
 		cancel()
 		if err == nil {
-			for _, done := range batch {
-				if done.stored != nil {
-					done.stored()
-				}
-			}
+			settle(batch)
 			return
 		}
 		c.logger.Warn("complete jobs", "jobs", len(ids), "try", try+1, "err", err)
@@ -107,4 +103,14 @@ func (c *completer) flush(batch []completion) {
 	// Left running, the jobs' leases expire and they run again: at least
 	// once, never lost.
 	c.logger.Error("could not mark jobs completed; they will run again", "jobs", len(ids))
+	settle(batch)
+}
+
+// settle calls the batch's settled functions.
+func settle(batch []completion) {
+	for _, done := range batch {
+		if done.settled != nil {
+			done.settled()
+		}
+	}
 }

@@ -24,17 +24,20 @@ type producer struct {
 	jobs   sync.WaitGroup
 	mu     sync.Mutex
 	active int
-	// held counts the jobs the store still holds as running under this
-	// node's lease: claimed, and their outcome not yet stored. A claim
-	// counts them against a key's limit.
-	held   atomic.Int64
-	keyed  atomic.Bool   // the last claim may have left jobs for their key's limit
-	stored atomic.Uint64 // outcomes stored so far (outcomeStored)
+	// ended holds, with a per-key limit, the jobs whose work has ended
+	// while the store may still hold them as running: completions are
+	// stored in batches, a little later. A claim leaves them out of its
+	// count of a key's running jobs, so that a key's next job does not
+	// wait for that write (inkform.KeyLimit.Ended).
+	ended map[int64]struct{}
+	keyed atomic.Bool   // the last claim may have left jobs for their key's limit
+	ends  atomic.Uint64 // jobs whose work has ended so far
 }
 
 func newProducer(c *Client, queue string, qc QueueConfig) *producer {
 	return &producer{c: c, queue: queue, max: qc.MaxWorkers, perKey: qc.PerKey,
-		wakeCh: make(chan struct{}, 1), doneCh: make(chan struct{}, qc.MaxWorkers)}
+		wakeCh: make(chan struct{}, 1), doneCh: make(chan struct{}, qc.MaxWorkers),
+		ended: map[int64]struct{}{}}
 }
 
 func (p *producer) wake() {
@@ -64,20 +67,20 @@ func (p *producer) run() {
 	for {
 		if backlog {
 			if free, active := p.slots(); free > 0 && (active == 0 || free >= max(1, p.max/4)) {
-				stored := p.stored.Load()
-				backlog = p.claim(free)
+				l, ends, running := p.keyLimit()
+				var got int
+				got, backlog = p.claim(free, l)
 				// A short claim may have left jobs behind for their key's
-				// limit (a busy handler): the stored completion of a
-				// running one frees a place for them (outcomeStored).
-				// Only while the store holds at least perKey of this
-				// node's jobs can a key be full; otherwise the queue simply
-				// had no more, and waking at every completion would only
-				// claim nothing.
-				keyed := p.perKey > 0 && !backlog && p.held.Load() >= int64(p.perKey)
+				// limit (a busy handler): the end of a running job's
+				// work frees a place for them (execute). Only while
+				// perKey of this node's jobs may count against a key can
+				// it be full; otherwise the queue simply had no more, and
+				// waking at every end would only claim nothing.
+				keyed := p.perKey > 0 && !backlog && running+got >= p.perKey
 				p.keyed.Store(keyed)
-				if keyed && p.stored.Load() != stored {
-					// A completion stored during the claim did not know
-					// it would be waited for.
+				if keyed && p.ends.Load() != ends {
+					// A job that ended during the claim did not know it
+					// would be waited for.
 					p.wake()
 				}
 			}
@@ -95,17 +98,31 @@ func (p *producer) run() {
 	}
 }
 
-// outcomeStored is told that a job's outcome (its completion, a snooze, a
-// failure) was stored: when the last claim left jobs behind for their
-// key's limit, the finished job's place is free now (the claim counts a
-// finished job as running until its outcome is stored), so the queue is
-// claimed again.
-func (p *producer) outcomeStored() {
-	p.held.Add(-1)
-	p.stored.Add(1)
-	if p.keyed.Load() {
-		p.wake()
+// keyLimit returns the claim's per-key limit with the jobs whose work has
+// ended, how many jobs had ended by then, and how many were running: no
+// more than these (and the ones claimed now) can count against a key, since
+// a job is among the ended before it stops counting as running.
+func (p *producer) keyLimit() (l inkform.KeyLimit, ends uint64, running int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.perKey <= 0 {
+		return inkform.KeyLimit{}, p.ends.Load(), p.active
 	}
+	l = inkform.KeyLimit{PerKey: p.perKey, Ended: make([]int64, 0, len(p.ended))}
+	for id := range p.ended {
+		l.Ended = append(l.Ended, id)
+	}
+	return l, p.ends.Load(), p.active
+}
+
+// settled is told that a completed job's outcome was stored (or that
+// storing it was given up, and the job will run again when its lease runs
+// out): the store no longer holds it as running under this node's lease,
+// or will again count it.
+func (p *producer) settled(id int64) {
+	p.mu.Lock()
+	delete(p.ended, id)
+	p.mu.Unlock()
 }
 
 func (p *producer) slots() (free, active int) {
@@ -114,26 +131,28 @@ func (p *producer) slots() (free, active int) {
 	return p.max - p.active, p.active
 }
 
-// claim fills up to free slots; it returns whether the queue may hold more
-// due jobs than it got.
-func (p *producer) claim(free int) bool {
+// claim fills up to free slots; it returns how many jobs it got and
+// whether the queue may hold more due jobs than that.
+func (p *producer) claim(free int, l inkform.KeyLimit) (int, bool) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	jobs, err := p.c.cfg.Store.ClaimJobs(ctx, p.queue, p.c.cfg.ID, free, p.c.cfg.Lease, p.perKey)
+	jobs, err := p.c.cfg.Store.ClaimJobs(ctx, p.queue, p.c.cfg.ID, free, p.c.cfg.Lease, l)
 	cancel()
 	if err != nil {
 		p.c.cfg.Logger.Warn("claim jobs", "queue", p.queue, "err", err)
-		return false
+		return 0, false
 	}
-	p.held.Add(int64(len(jobs)))
 	for _, j := range jobs {
 		p.mu.Lock()
 		p.active++
+		// A job whose completion was given up, its lease run out, runs
+		// again under the same ID.
+		delete(p.ended, j.ID)
 		p.mu.Unlock()
 		p.c.track(j)
 		p.jobs.Add(1)
 		go p.execute(j)
 	}
-	return len(jobs) == free
+	return len(jobs), len(jobs) == free
 }
 
 func (p *producer) execute(j *inkform.Job) {
@@ -145,6 +164,10 @@ func (p *producer) execute(j *inkform.Job) {
 	p.mu.Lock()
 	p.active--
 	p.mu.Unlock()
+	p.ends.Add(1)
+	if p.keyed.Load() {
+		p.wake()
+	}
 	select {
 	case p.doneCh <- struct{}{}:
 	default:
@@ -178,8 +201,16 @@ func (p *producer) finish(j *inkform.Job, err error, took time.Duration) {
 	var serr error
 	switch d, snoozed := isSnooze(err); {
 	case err == nil:
-		// Stored in a batch, later, which then calls outcomeStored.
-		p.c.completer.add(j.ID, p.outcomeStored)
+		// Stored in a batch, later; until then the job holds no place
+		// of its key (keyLimit).
+		if p.perKey > 0 {
+			p.mu.Lock()
+			p.ended[j.ID] = struct{}{}
+			p.mu.Unlock()
+			p.c.completer.add(j.ID, func() { p.settled(j.ID) })
+		} else {
+			p.c.completer.add(j.ID, nil)
+		}
 	case p.c.jobsCtx.Err() != nil:
 		// The node is stopping and its deadline passed: hand the job
 		// back rather than count an attempt the job did not fail.
@@ -196,11 +227,6 @@ func (p *producer) finish(j *inkform.Job, err error, took time.Duration) {
 		retryAt := time.Now().Add(cfg.Backoff(j.Attempt))
 		cfg.Logger.Warn("job failed", "id", j.ID, "kind", j.Kind, "attempt", j.Attempt, "max", j.MaxAttempts, "err", err)
 		serr = cfg.Store.FailJob(ctx, cfg.ID, j.ID, truncate(err.Error(), 2000), retryAt)
-	}
-	if err != nil {
-		// The outcome is stored (or, failing that, the lease will run
-		// out): the job no longer counts against its key's limit.
-		p.outcomeStored()
 	}
 	if serr != nil {
 		// The lease will expire and the reaper will make the job

@@ -49,13 +49,13 @@ func benchClaimFullKey(b *testing.B, db *sqlstore.DB, tick func()) {
 			b.Fatal(err)
 		}
 	}
-	if jobs, err := db.ClaimJobs(ctx, inkform.QueueDeliver, "bench", 8, time.Hour, perKey); err != nil || len(jobs) != perKey {
+	if jobs, err := db.ClaimJobs(ctx, inkform.QueueDeliver, "bench", 8, time.Hour, inkform.KeyLimit{PerKey: perKey}); err != nil || len(jobs) != perKey {
 		b.Fatalf("first claim took %d jobs (%v), want %d", len(jobs), err, perKey)
 	}
 	b.ResetTimer()
 	for b.Loop() {
 		tick()
-		jobs, err := db.ClaimJobs(ctx, inkform.QueueDeliver, "bench", 8, time.Hour, perKey)
+		jobs, err := db.ClaimJobs(ctx, inkform.QueueDeliver, "bench", 8, time.Hour, inkform.KeyLimit{PerKey: perKey})
 		if err != nil || len(jobs) != 0 {
 			b.Fatalf("claim took %d jobs (%v) of a full key", len(jobs), err)
 		}

@@ -37,13 +37,14 @@ const maxClaimOrgs = 64
 // job and never wait for each other; SQLite runs the claim on its single
 // writer connection in an immediate transaction, which excludes other writers.
 //
-// Per-key limit: with perKey > 0, jobs with a limit key (a delivery's
-// handler) are claimed only while fewer than perKey jobs of that key run
-// under this worker's lease, counting those the claim takes. The limit is
+// Per-key limit: with keyLimit.PerKey > 0, jobs with a limit key (a
+// delivery's handler) are claimed only while fewer than PerKey jobs of that
+// key run under this worker's lease, counting those the claim takes and
+// not those the worker says have ended (keyLimit.Ended). The limit is
 // per worker (node), not cluster-wide: a node's claims of one queue follow
 // one another, so its count is exact without a lock that every node's
 // claims would queue behind.
-func (db *DB) ClaimJobs(ctx context.Context, queue, worker string, limit int, lease time.Duration, perKey int) ([]*inkform.Job, error) {
+func (db *DB) ClaimJobs(ctx context.Context, queue, worker string, limit int, lease time.Duration, keyLimit inkform.KeyLimit) ([]*inkform.Job, error) {
 	if limit <= 0 {
 		return nil, nil
 	}
@@ -51,7 +52,7 @@ func (db *DB) ClaimJobs(ctx context.Context, queue, worker string, limit int, le
 	err := db.retryConflicts(ctx, func() error {
 		jobs = nil
 		return db.inLeaseWrite(ctx, func(tx querier) error {
-			return db.claimTx(ctx, tx, queue, worker, limit, lease, perKey, &jobs)
+			return db.claimTx(ctx, tx, queue, worker, limit, lease, keyLimit, &jobs)
 		})
 	})
 	if err != nil {
@@ -61,7 +62,7 @@ func (db *DB) ClaimJobs(ctx context.Context, queue, worker string, limit int, le
 }
 
 // claimTx is one attempt at a claim, in tx; it sets *jobs to what it leased.
-func (db *DB) claimTx(ctx context.Context, tx querier, queue, worker string, limit int, lease time.Duration, perKey int, jobs *[]*inkform.Job) error {
+func (db *DB) claimTx(ctx context.Context, tx querier, queue, worker string, limit int, lease time.Duration, keyLimit inkform.KeyLimit, jobs *[]*inkform.Job) error {
 	now := db.now()
 	promoted := false
 	if db.promotes.due(queue, now) {
@@ -70,7 +71,7 @@ func (db *DB) claimTx(ctx context.Context, tx querier, queue, worker string, lim
 			return err
 		}
 	}
-	keys, err := db.runningByKey(ctx, tx, queue, worker, perKey)
+	keys, err := db.runningByKey(ctx, tx, queue, worker, keyLimit)
 	if err != nil {
 		return err
 	}

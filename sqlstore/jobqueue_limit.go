@@ -2,8 +2,10 @@ package sqlstore
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
+	"slices"
+
+	"github.com/inkform/inkform"
 )
 
 // keyLimit counts, during one claim, the running jobs of each limit key
@@ -14,17 +16,18 @@ type keyLimit struct {
 	running map[string]int
 }
 
-// runningByKeyQuery counts the queue's jobs running under a worker's lease
-// by limit key. The jobs_lease index holds only running jobs, of which
-// there are few.
-const runningByKeyQuery = `SELECT limit_key, COUNT(*) FROM jobs
-		WHERE state = 'running' AND queue = ? AND leased_by = ? AND limit_key IS NOT NULL
-		GROUP BY limit_key`
+// runningByKeyQuery lists the queue's keyed jobs running under a worker's
+// lease. The jobs_lease index holds only running jobs, of which there are
+// few (a node's workers), so they are counted here rather than grouped in
+// SQL: the ones the worker says have ended are left out.
+const runningByKeyQuery = `SELECT id, limit_key FROM jobs
+		WHERE state = 'running' AND queue = ? AND leased_by = ? AND limit_key IS NOT NULL`
 
-// runningByKey reads how many jobs of each limit key of the queue run under
-// worker's lease; nil when perKey is 0 (no limit).
-func (db *DB) runningByKey(ctx context.Context, tx querier, queue, worker string, perKey int) (*keyLimit, error) {
-	if perKey <= 0 {
+// runningByKey counts how many jobs of each limit key of the queue run
+// under worker's lease, leaving out l.Ended; nil when l.PerKey is 0 (no
+// limit).
+func (db *DB) runningByKey(ctx context.Context, tx querier, queue, worker string, l inkform.KeyLimit) (*keyLimit, error) {
+	if l.PerKey <= 0 {
 		return nil, nil
 	}
 	rows, err := tx.query(ctx, runningByKeyQuery, queue, worker)
@@ -32,14 +35,16 @@ func (db *DB) runningByKey(ctx context.Context, tx querier, queue, worker string
 		return nil, fmt.Errorf("count running jobs by limit key: %w", err)
 	}
 	defer rows.Close()
-	k := &keyLimit{max: perKey, running: map[string]int{}}
+	k := &keyLimit{max: l.PerKey, running: map[string]int{}}
 	for rows.Next() {
-		var key sql.NullString
-		var n int
-		if err := rows.Scan(&key, &n); err != nil {
+		var id int64
+		var key string
+		if err := rows.Scan(&id, &key); err != nil {
 			return nil, err
 		}
-		k.running[key.String] = n
+		if !slices.Contains(l.Ended, id) {
+			k.running[key]++
+		}
 	}
 	return k, rows.Err()
 }

@@ -41,7 +41,7 @@ func (q *twoNodes) enqueue(db *sqlstore.DB, org, key string, n int) {
 // claim claims up to limit jobs on this node, perKey of a limit key.
 func (q *twoNodes) claim(limit, perKey int) []*inkform.Job {
 	q.t.Helper()
-	jobs, err := q.node.ClaimJobs(context.Background(), q.queue, "w", limit, time.Minute, perKey)
+	jobs, err := q.node.ClaimJobs(context.Background(), q.queue, "w", limit, time.Minute, inkform.KeyLimit{PerKey: perKey})
 	if err != nil {
 		q.t.Fatalf("claim: %v", err)
 	}

@@ -229,7 +229,7 @@ func TestSaveRenderWakesDeliveries(t *testing.T) {
 		if saved, err := db.SaveRender(ctx, org.ID, r); err != nil || !saved {
 			t.Fatalf("SaveRender = %v, %v", saved, err)
 		}
-		jobs, err := db.ClaimJobs(ctx, inkform.QueueDeliver, "w", 10, time.Minute, 0)
+		jobs, err := db.ClaimJobs(ctx, inkform.QueueDeliver, "w", 10, time.Minute, inkform.KeyLimit{})
 		if err != nil {
 			t.Fatal(err)
 		}

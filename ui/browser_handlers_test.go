@@ -66,7 +66,7 @@ func (rc *receiver) got() []string {
 func deliverOnce(t *testing.T, db *sqlstore.DB, orgID string) error {
 	t.Helper()
 	ctx := context.Background()
-	jobs, err := db.ClaimJobs(ctx, inkform.QueueDeliver, "test-worker", 1, time.Minute, 0)
+	jobs, err := db.ClaimJobs(ctx, inkform.QueueDeliver, "test-worker", 1, time.Minute, inkform.KeyLimit{})
 	if err != nil || len(jobs) != 1 {
 		t.Fatalf("claim a delivery: %d jobs, %v", len(jobs), err)
 	}
