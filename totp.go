@@ -44,9 +44,12 @@ type TOTPStore interface {
 	BeginTOTP(ctx context.Context, orgID, userID, secret string) error
 	// ConfirmTOTP enrols the user: the unconfirmed secret becomes the
 	// second factor, step is recorded as used, and the recovery codes
-	// (HashRecoveryCode of each) replace any earlier ones. ECONFLICT when
+	// (HashRecoveryCode of each) replace any earlier ones. secret is the
+	// one the code was checked against: ECONFLICT when another BeginTOTP
+	// (say, in a second tab) has replaced it since, so that nobody is
+	// enrolled with a secret their app does not hold. ECONFLICT also when
 	// the user is enrolled already, ENOTFOUND when there is no secret.
-	ConfirmTOTP(ctx context.Context, orgID, userID string, step int64, recoveryHashes []string) error
+	ConfirmTOTP(ctx context.Context, orgID, userID, secret string, step int64, recoveryHashes []string) error
 	// UseTOTPStep records that the code of step signed the user in;
 	// ECONFLICT when a code of that step or a later one was used already,
 	// so each code works once. ENOTFOUND when the user is not enrolled.

@@ -53,7 +53,7 @@ func (f *TOTP) BeginTOTP(ctx context.Context, orgID, userID, secret string) erro
 }
 
 // ConfirmTOTP implements inkform.TOTPStore.
-func (f *TOTP) ConfirmTOTP(ctx context.Context, orgID, userID string, step int64, recoveryHashes []string) error {
+func (f *TOTP) ConfirmTOTP(ctx context.Context, orgID, userID, secret string, step int64, recoveryHashes []string) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	t, ok := f.byUser[totpKey(orgID, userID)]
@@ -62,6 +62,8 @@ func (f *TOTP) ConfirmTOTP(ctx context.Context, orgID, userID string, step int64
 		return inkform.Errorf(inkform.ENOTFOUND, "no second factor is being set up")
 	case t.Enrolled():
 		return inkform.Errorf(inkform.ECONFLICT, "the user has a second factor already")
+	case t.Secret != secret:
+		return inkform.Errorf(inkform.ECONFLICT, "the second factor being set up was replaced; start again")
 	}
 	t.ConfirmedAt, t.LastStep = now(), step
 	if f.recovery == nil {

@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"crypto/subtle"
 	"database/sql"
 	"errors"
 	"fmt"
@@ -84,25 +85,35 @@ func (db *DB) BeginTOTP(ctx context.Context, orgID, userID, secret string) error
 
 // ConfirmTOTP enrols the user and stores the recovery codes' hashes in
 // the same transaction, so there is never a second factor without them.
-func (db *DB) ConfirmTOTP(ctx context.Context, orgID, userID string, step int64, recoveryHashes []string) error {
+// The unconfirmed row is read first, locked (SQLite has one writer
+// anyway), so that a BeginTOTP replacing the secret after the code was
+// checked cannot slip between the comparison and the enrolment.
+func (db *DB) ConfirmTOTP(ctx context.Context, orgID, userID, secret string, step int64, recoveryHashes []string) error {
 	now := micros(db.now())
 	return db.inWrite(ctx, func(tx querier) error {
-		res, err := tx.exec(ctx, `UPDATE user_totp SET confirmed_at = ?, last_step = ?
-			WHERE org_id = ? AND user_id = ? AND confirmed_at IS NULL`, now, step, orgID, userID)
+		var sealed string
+		var confirmed sql.NullInt64
+		err := tx.queryRow(ctx, "SELECT secret, confirmed_at FROM user_totp WHERE org_id = ? AND user_id = ?"+db.d.forUpdate(),
+			orgID, userID).Scan(&sealed, &confirmed)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			return inkform.Errorf(inkform.ENOTFOUND, "no second factor is being set up")
+		case err != nil:
+			return fmt.Errorf("confirm second factor: %w", err)
+		case confirmed.Valid:
+			return inkform.Errorf(inkform.ECONFLICT, "the user has a second factor already")
+		}
+		stored, err := db.openSecret(sealed, totpRowID(orgID, userID))
 		if err != nil {
 			return fmt.Errorf("confirm second factor: %w", err)
 		}
-		if n, err := res.RowsAffected(); err != nil {
+		if subtle.ConstantTimeCompare([]byte(stored), []byte(secret)) != 1 {
+			return inkform.Errorf(inkform.ECONFLICT, "the second factor being set up was replaced; start again")
+		}
+		_, err = tx.exec(ctx, `UPDATE user_totp SET confirmed_at = ?, last_step = ?
+			WHERE org_id = ? AND user_id = ?`, now, step, orgID, userID)
+		if err != nil {
 			return fmt.Errorf("confirm second factor: %w", err)
-		} else if n == 0 {
-			var left int
-			err := tx.queryRow(ctx, "SELECT COUNT(*) FROM user_totp WHERE org_id = ? AND user_id = ?", orgID, userID).Scan(&left)
-			if err != nil {
-				return fmt.Errorf("confirm second factor: %w", err)
-			} else if left > 0 {
-				return inkform.Errorf(inkform.ECONFLICT, "the user has a second factor already")
-			}
-			return inkform.Errorf(inkform.ENOTFOUND, "no second factor is being set up")
 		}
 		if _, err := tx.exec(ctx, "DELETE FROM user_recovery_codes WHERE org_id = ? AND user_id = ?", orgID, userID); err != nil {
 			return fmt.Errorf("confirm second factor: %w", err)

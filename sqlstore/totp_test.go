@@ -46,10 +46,21 @@ func TestTOTPLifecycle(t *testing.T) {
 			t.Errorf("UseTOTPStep before confirming = %v, want ENOTFOUND", err)
 		}
 		hashes := []string{inkform.HashRecoveryCode(u.ID, "aaaa-bbbb"), inkform.HashRecoveryCode(u.ID, "cccc-dddd")}
-		if err := db.ConfirmTOTP(ctx, u.OrgID, u.ID, 100, hashes); err != nil {
+		// A code checked against the first secret, which the second
+		// replaced meanwhile (another tab), proves nothing about it.
+		if err := db.ConfirmTOTP(ctx, u.OrgID, u.ID, "FIRSTSECRETFIRSTSECRET", 100, hashes); inkform.ErrorCode(err) != inkform.ECONFLICT {
+			t.Fatalf("ConfirmTOTP with the replaced secret = %v, want ECONFLICT", err)
+		}
+		if got, err := db.FindTOTP(ctx, u.OrgID, u.ID); err != nil || got.Enrolled() || got.RecoveryCodes != 0 {
+			t.Fatalf("after confirming a replaced secret: %+v, %v; want still enrolling, no recovery codes", got, err)
+		}
+		if err := db.ConfirmTOTP(ctx, other.OrgID, u.ID, secret, 100, hashes); inkform.ErrorCode(err) != inkform.ENOTFOUND {
+			t.Fatalf("ConfirmTOTP for a user of another org = %v, want ENOTFOUND", err)
+		}
+		if err := db.ConfirmTOTP(ctx, u.OrgID, u.ID, secret, 100, hashes); err != nil {
 			t.Fatal(err)
 		}
-		if err := db.ConfirmTOTP(ctx, u.OrgID, u.ID, 101, hashes); inkform.ErrorCode(err) != inkform.ECONFLICT {
+		if err := db.ConfirmTOTP(ctx, u.OrgID, u.ID, secret, 101, hashes); inkform.ErrorCode(err) != inkform.ECONFLICT {
 			t.Errorf("ConfirmTOTP twice = %v, want ECONFLICT", err)
 		}
 		if err := db.BeginTOTP(ctx, u.OrgID, u.ID, secret); inkform.ErrorCode(err) != inkform.ECONFLICT {
@@ -152,7 +163,7 @@ func TestBeginTOTPConcurrently(t *testing.T) {
 		if err != nil || !secrets[got.Secret] || got.Enrolled() {
 			t.Fatalf("FindTOTP = %+v, %v; want one of the begun secrets, unconfirmed", got, err)
 		}
-		if err := db.ConfirmTOTP(ctx, u.OrgID, u.ID, 7, nil); err != nil {
+		if err := db.ConfirmTOTP(ctx, u.OrgID, u.ID, got.Secret, 7, nil); err != nil {
 			t.Fatal(err)
 		}
 		if again, err := db.FindTOTP(ctx, u.OrgID, u.ID); err != nil || again.Secret != got.Secret || !again.Enrolled() {

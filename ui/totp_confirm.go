@@ -59,7 +59,9 @@ func (s *Server) handleTOTPConfirm(w http.ResponseWriter, r *http.Request) {
 		codes[i] = inkform.NewRecoveryCode()
 		hashes[i] = inkform.HashRecoveryCode(e.User.ID, codes[i])
 	}
-	if err := s.TOTP.ConfirmTOTP(ctx, e.Org.ID, e.User.ID, step, hashes); inkform.ErrorCode(err) == inkform.ECONFLICT {
+	// The secret checked is named: if another tab began a new one since,
+	// this code proves nothing about it, and the person starts over.
+	if err := s.TOTP.ConfirmTOTP(ctx, e.Org.ID, e.User.ID, t.Secret, step, hashes); inkform.ErrorCode(err) == inkform.ECONFLICT {
 		http.Redirect(w, r, "/account/totp", http.StatusSeeOther)
 		return
 	} else if err != nil {
