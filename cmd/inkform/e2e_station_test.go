@@ -37,6 +37,15 @@ func stationTab(t *testing.T) context.Context {
 	if os.Geteuid() == 0 {
 		opts = append(opts, chromedp.NoSandbox)
 	}
+	// Chromium leaves its singleton socket's folder in TMPDIR when it is
+	// killed; a folder of the test's own, removed after the browser (the
+	// cleanups run last first), keeps /tmp clean.
+	tmp, err := os.MkdirTemp("", "inkform-chromium-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(tmp) })
+	opts = append(opts, chromedp.Env("TMPDIR="+tmp))
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	ctx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
 	ctx, cancelTab := chromedp.NewContext(ctx)
