@@ -31,6 +31,7 @@ var allowedImports = map[string][]string{
 	"icr/internal/icrtest":        {""},
 	"ink":                         {""},
 	"inkformtest":                 {""},
+	"internal/browsertest":        {},
 	"oidc":                        {""},
 	"oidc/oidctest":               {},
 	"inkml":                       {""},

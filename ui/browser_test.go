@@ -9,43 +9,22 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/chromedp/cdproto/log"
 	cdppage "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
 	"github.com/inkform/inkform"
+	"github.com/inkform/inkform/internal/browsertest"
 	"github.com/inkform/inkform/passwd"
 	"github.com/inkform/inkform/sqlstore"
 )
 
-// envBrowser, when set, makes a missing chromium a failure rather than a
-// skip; .ci/run sets it after installing Debian's chromium.
-const envBrowser = "INKFORM_TEST_BROWSER"
-
 var screenshots = flag.Bool("screenshots", false, "write the browser test's screenshots to docs/ui/")
-
-// chromium returns the path of a Chromium or Chrome binary, or skips the
-// test (fails it when envBrowser is set).
-func chromium(t *testing.T) string {
-	t.Helper()
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "headless-shell"} {
-		if path, err := exec.LookPath(name); err == nil {
-			return path
-		}
-	}
-	if os.Getenv(envBrowser) != "" {
-		t.Fatalf("%s is set but no chromium binary is on PATH (apt-get install chromium)", envBrowser)
-	}
-	t.Skipf("no chromium binary on PATH; skipping the browser test (apt-get install chromium, and set %s=1 to make its absence fail)", envBrowser)
-	return ""
-}
 
 // tab is a headless browser tab for a test, closed when the test ends.
 type tab struct {
@@ -56,23 +35,7 @@ type tab struct {
 // newTab starts chromium with a viewport of the size screenshots take.
 func newTab(t *testing.T) *tab {
 	t.Helper()
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(chromium(t)), chromedp.WindowSize(1100, 760))
-	if os.Geteuid() == 0 {
-		opts = append(opts, chromedp.NoSandbox) // chromium refuses to sandbox as root
-	}
-	// Chromium leaves its singleton socket's folder in TMPDIR when it is
-	// killed; a folder of the test's own, removed after the browser (the
-	// cleanups run last first), keeps /tmp clean.
-	tmp, err := os.MkdirTemp("", "inkform-chromium-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(tmp) })
-	opts = append(opts, chromedp.Env("TMPDIR="+tmp))
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	ctx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
-	ctx, cancelTab := chromedp.NewContext(ctx)
-	t.Cleanup(func() { cancelTab(); cancelAlloc(); cancel() })
+	ctx := browsertest.Tab(t, 1100, 760)
 	tb := &tab{t: t, ctx: ctx}
 	tb.do(chromedp.EmulateViewport(1100, 760))
 	return tb

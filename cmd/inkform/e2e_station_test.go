@@ -6,13 +6,13 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/inkform/inkform/internal/browsertest"
 )
 
 // stationTab is a headless chromium tab for the station's end-to-end
@@ -20,37 +20,7 @@ import (
 // the console's own browser test does.
 func stationTab(t *testing.T) context.Context {
 	t.Helper()
-	var bin string
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "headless-shell"} {
-		if p, err := exec.LookPath(name); err == nil {
-			bin = p
-			break
-		}
-	}
-	if bin == "" {
-		if os.Getenv("INKFORM_TEST_BROWSER") != "" {
-			t.Fatal("INKFORM_TEST_BROWSER is set but no chromium binary is on PATH")
-		}
-		t.Skip("no chromium binary on PATH")
-	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(bin), chromedp.WindowSize(1100, 760))
-	if os.Geteuid() == 0 {
-		opts = append(opts, chromedp.NoSandbox)
-	}
-	// Chromium leaves its singleton socket's folder in TMPDIR when it is
-	// killed; a folder of the test's own, removed after the browser (the
-	// cleanups run last first), keeps /tmp clean.
-	tmp, err := os.MkdirTemp("", "inkform-chromium-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(tmp) })
-	opts = append(opts, chromedp.Env("TMPDIR="+tmp))
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	ctx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
-	ctx, cancelTab := chromedp.NewContext(ctx)
-	t.Cleanup(func() { cancelTab(); cancelAlloc(); cancel() })
-	return ctx
+	return browsertest.Tab(t, 1100, 760)
 }
 
 // poll waits up to 20 s for a JavaScript expression to be true; a poll
