@@ -64,6 +64,8 @@ func run(args []string, stdout io.Writer) error {
 	maxWrong := fs.Float64("max-wrong", 0, "also choose per set, on the validation sources, the lowest acceptance threshold (≥ 0.9) with at most this share wrong among accepted, and report it (e.g. 0.003)")
 	mlpOnly := fs.Bool("mlp-only", false, "no convolutional network: the MLP ensemble alone")
 	misread := fs.String("misread", "", "list the validation characters the final engine accepts and reads wrong, and draw them into PREFIX-digits.png and PREFIX-upper.png")
+	coverage := fs.Bool("coverage", false, "also count, per set, the misread validation characters among the 80–96% the final engine is most confident in (the best any threshold can do)")
+	tta := fs.Int("tta", 0, "with -coverage, also rank by the mean confidence over the ink and this many distorted copies (test-time augmentation)")
 	test := fs.Bool("test", false, "hold the test sources out of training and evaluate them at the end (the shipped models train on them)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -158,6 +160,9 @@ func run(args []string, stdout io.Writer) error {
 		if err := writeMisread(stdout, *misread, engine, val); err != nil {
 			return err
 		}
+	}
+	if *coverage {
+		writeCoverage(stdout, engine, val, *tta, *seed)
 	}
 	var strict map[inkform.Charset]float64
 	if *maxWrong > 0 {

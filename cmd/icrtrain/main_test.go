@@ -113,10 +113,11 @@ func TestReadCNNs(t *testing.T) {
 	}
 }
 
-// TestRunMisread evaluates the embedded pair with -misread and checks
-// that every listed character is drawn: one PNG per set whose count is
-// not zero, with a row of cells for every eight characters.
-func TestRunMisread(t *testing.T) {
+// TestRunMisreadCoverage evaluates the embedded pair with -misread and
+// -coverage and checks that every listed character is drawn (one PNG per
+// set whose count is not zero, with a row of cells for every eight
+// characters) and that the coverage table has a row per set.
+func TestRunMisreadCoverage(t *testing.T) {
 	t.Parallel()
 	const data = "../../../shared/data/unipen-1a1b-dev.tgz"
 	if _, err := os.Stat(data); err != nil {
@@ -124,8 +125,13 @@ func TestRunMisread(t *testing.T) {
 	}
 	prefix := filepath.Join(t.TempDir(), "m")
 	var out strings.Builder
-	if err := run([]string{"-data", data, "-model", "../../icr/model.bin", "-cnn-model", "../../icr/cnn.bin", "-misread", prefix}, &out); err != nil {
+	if err := run([]string{"-data", data, "-model", "../../icr/model.bin", "-cnn-model", "../../icr/cnn.bin", "-misread", prefix, "-coverage"}, &out); err != nil {
 		t.Fatal(err)
+	}
+	for _, row := range []string{"| set | 80% | 85% |", "| digits | ", "| upper | "} {
+		if !strings.Contains(out.String(), "\n"+row) {
+			t.Errorf("no coverage row %q in the output", row)
+		}
 	}
 	for _, cs := range []inkform.Charset{inkform.CharsetDigits, inkform.CharsetUpper} {
 		var n int
