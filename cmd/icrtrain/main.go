@@ -70,6 +70,9 @@ func run(args []string, stdout io.Writer) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	if *tta < 0 || (*tta > 0 && !*coverage) {
+		return fmt.Errorf("-tta %d: want a count of copies with -coverage", *tta)
+	}
 	f, err := os.Open(*data)
 	if err != nil {
 		return fmt.Errorf("open corpus: %w", err)

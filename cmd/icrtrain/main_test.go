@@ -54,6 +54,19 @@ func TestRunRefusesMissingCorpus(t *testing.T) {
 	}
 }
 
+// TestRunRefusesTTAWithoutCoverage checks that -tta is refused where it
+// would be ignored, before the corpus is read.
+func TestRunRefusesTTAWithoutCoverage(t *testing.T) {
+	t.Parallel()
+	for _, args := range [][]string{{"-tta", "4"}, {"-tta", "-1", "-coverage"}} {
+		var out strings.Builder
+		err := run(append(args, "-data", t.TempDir()+"/missing.tgz"), &out)
+		if err == nil || !strings.Contains(err.Error(), "-tta") {
+			t.Errorf("%v: err %v, want the -tta flag refused", args, err)
+		}
+	}
+}
+
 func TestParseCNNLayers(t *testing.T) {
 	t.Parallel()
 	convs, pools, err := parseLayers("8, 8p,16,16p,32p")

@@ -26,10 +26,10 @@ type CoveragePoint struct {
 
 // Coverage ranks the characters of cs in samples by e's confidence in its
 // reading and counts, for each of CoverageShares, the misread ones among
-// the most confident. It is the best any acceptance threshold (or
-// recalibration) of e can do at that share: the issue's target, at least
-// 92% accepted with at most 0.3% of them wrong, is within reach of a
-// threshold only where the point at 0.92 has Wrong ≤ 0.3% of N.
+// the most confident. It is the best any acceptance threshold of e, or
+// recalibration that keeps the order, can do at that share: issue 14's
+// target, at least 92% accepted with at most 0.3% of them wrong, is within
+// reach of a threshold only where the point at 0.92 has Wrong ≤ 0.3% of N.
 //
 // With tta > 0 the confidence is the mean of the reading's probability
 // over the ink and tta distorted copies of it (test-time augmentation,
