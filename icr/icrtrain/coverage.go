@@ -8,7 +8,6 @@ import (
 
 	"github.com/inkform/inkform"
 	"github.com/inkform/inkform/icr"
-	"github.com/inkform/inkform/icr/internal/charnet"
 )
 
 // CoverageShares are the shares of a set's characters, most confident
@@ -40,13 +39,9 @@ func Coverage(e *icr.Engine, samples []Sample, cs inkform.Charset, tta int, seed
 		p     float64
 		wrong bool
 	}
-	lo, hi := charnet.CharsetRange(charnet.CharsetOf(cs))
 	var aug augmenter
 	var rs []reading
-	for i, s := range samples {
-		if c := charnet.ClassIndex(s.Label); c < lo || c >= hi {
-			continue
-		}
+	for i, s := range inCharset(samples, cs) {
 		cands := e.Classify(s.Strokes, cs)
 		if len(cands) == 0 {
 			rs = append(rs, reading{0, true})

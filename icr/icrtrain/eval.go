@@ -2,6 +2,7 @@ package icrtrain
 
 import (
 	"fmt"
+	"iter"
 	"slices"
 	"sort"
 	"strings"
@@ -102,15 +103,24 @@ type Confusion struct {
 	N           int
 }
 
+// inCharset yields the samples whose label belongs to cs, in order, with
+// their index in samples.
+func inCharset(samples []Sample, cs inkform.Charset) iter.Seq2[int, Sample] {
+	lo, hi := charnet.CharsetRange(charnet.CharsetOf(cs))
+	return func(yield func(int, Sample) bool) {
+		for i, s := range samples {
+			if c := charnet.ClassIndex(s.Label); c >= lo && c < hi && !yield(i, s) {
+				return
+			}
+		}
+	}
+}
+
 // Evaluate classifies every sample whose label belongs to cs.
 func Evaluate(e *icr.Engine, samples []Sample, cs inkform.Charset, threshold float64) EvalResult {
 	r := EvalResult{Charset: cs}
-	lo, hi := charnet.CharsetRange(charnet.CharsetOf(cs))
 	conf := map[[2]rune]int{}
-	for _, s := range samples {
-		if c := charnet.ClassIndex(s.Label); c < lo || c >= hi {
-			continue
-		}
+	for _, s := range inCharset(samples, cs) {
 		r.N++
 		cands, usedCNN := e.ClassifyCascade(s.Strokes, cs)
 		if usedCNN {

@@ -7,7 +7,6 @@ import (
 
 	"github.com/inkform/inkform"
 	"github.com/inkform/inkform/icr"
-	"github.com/inkform/inkform/icr/internal/charnet"
 )
 
 // FieldResult is the reading of synthetic free-text fields: held-out
@@ -76,14 +75,10 @@ type syntheticField struct {
 // buildFields lays out consecutive characters of cs from samples as
 // fields of n; characters left over at the end make no field.
 func buildFields(samples []Sample, cs inkform.Charset, n int) []syntheticField {
-	lo, hi := charnet.CharsetRange(charnet.CharsetOf(cs))
 	var out []syntheticField
 	var chars [][]inkform.Stroke
 	var truth []rune
-	for _, s := range samples {
-		if c := charnet.ClassIndex(s.Label); c < lo || c >= hi {
-			continue
-		}
+	for _, s := range inCharset(samples, cs) {
 		if chars, truth = append(chars, s.Strokes), append(truth, s.Label); len(chars) < n {
 			continue
 		}

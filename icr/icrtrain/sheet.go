@@ -11,7 +11,6 @@ import (
 
 	"github.com/inkform/inkform"
 	"github.com/inkform/inkform/icr"
-	"github.com/inkform/inkform/icr/internal/charnet"
 )
 
 // Misread is a character the engine accepted and read wrong.
@@ -26,12 +25,8 @@ type Misread struct {
 // the errors a form would let through without a person. Evaluate counts
 // the same characters as AcceptedWrong.
 func AcceptedWrong(e *icr.Engine, samples []Sample, cs inkform.Charset, threshold float64) []Misread {
-	lo, hi := charnet.CharsetRange(charnet.CharsetOf(cs))
 	var out []Misread
-	for _, s := range samples {
-		if c := charnet.ClassIndex(s.Label); c < lo || c >= hi {
-			continue
-		}
+	for _, s := range inCharset(samples, cs) {
 		cands := e.Classify(s.Strokes, cs)
 		if len(cands) > 0 && cands[0].P >= threshold && cands[0].Char != s.Label {
 			out = append(out, Misread{s, cands[0].Char, cands[0].P})

@@ -5,7 +5,6 @@ import (
 
 	"github.com/inkform/inkform"
 	"github.com/inkform/inkform/icr"
-	"github.com/inkform/inkform/icr/internal/charnet"
 )
 
 // AcceptanceThreshold returns the lowest threshold, not below floor, at
@@ -19,12 +18,8 @@ func AcceptanceThreshold(e *icr.Engine, samples []Sample, cs inkform.Charset, fl
 		p  float64
 		ok bool
 	}
-	lo, hi := charnet.CharsetRange(charnet.CharsetOf(cs))
 	var rs []reading
-	for _, s := range samples {
-		if c := charnet.ClassIndex(s.Label); c < lo || c >= hi {
-			continue
-		}
+	for _, s := range inCharset(samples, cs) {
 		if cands := e.Classify(s.Strokes, cs); len(cands) > 0 && cands[0].P >= floor {
 			rs = append(rs, reading{cands[0].P, cands[0].Char == s.Label})
 		}
