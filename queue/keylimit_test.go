@@ -205,15 +205,14 @@ func TestKeyLimitGivenUpCompletionCountsAgain(t *testing.T) {
 	})
 	// Wait for the completer to give up (three refused tries) and for a
 	// claim made after it, which must name no ended job.
-	named, settled := false, false
+	var named, settled bool
 	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline) && !settled; time.Sleep(5 * time.Millisecond) {
 		tries, claims := s.state()
 		if len(claims) == 0 {
 			continue
 		}
-		last := claims[len(claims)-1]
-		named = named || slices.Contains(last, first.ID)
-		settled = tries >= 3 && named && len(last) == 0
+		named = slices.ContainsFunc(claims, func(ended []int64) bool { return slices.Contains(ended, first.ID) })
+		settled = tries >= 3 && named && len(claims[len(claims)-1]) == 0
 	}
 	if !named {
 		t.Fatalf("no claim named job %d as ended while its completion was pending", first.ID)
