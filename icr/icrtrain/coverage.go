@@ -1,6 +1,7 @@
 package icrtrain
 
 import (
+	"cmp"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -35,41 +36,7 @@ type CoveragePoint struct {
 // the training distortions, seeded per character by seed and index):
 // readings that hold only for the exact ink rank lower.
 func Coverage(e *icr.Engine, samples []Sample, cs inkform.Charset, tta int, seed uint64) []CoveragePoint {
-	type reading struct {
-		p     float64
-		wrong bool
-	}
-	var aug augmenter
-	var rs []reading
-	for i, s := range inCharset(samples, cs) {
-		cands := e.Classify(s.Strokes, cs)
-		if len(cands) == 0 {
-			rs = append(rs, reading{0, true})
-			continue
-		}
-		read, sum := cands[0].Char, cands[0].P
-		rng := rand.New(rand.NewPCG(seed, uint64(i)))
-		for range tta {
-			// A reading that falls out of the candidates of a copy
-			// counts 0 for it.
-			for _, c := range e.Classify(aug.distort(rng, s.Strokes), cs) {
-				if c.Char == read {
-					sum += c.P
-					break
-				}
-			}
-		}
-		rs = append(rs, reading{sum / float64(tta+1), read != s.Label})
-	}
-	slices.SortStableFunc(rs, func(a, b reading) int {
-		switch {
-		case a.p > b.p:
-			return -1
-		case a.p < b.p:
-			return 1
-		}
-		return 0
-	})
+	rs := rankReadings(e, samples, cs, tta, seed)
 	var out []CoveragePoint
 	for _, share := range CoverageShares {
 		n := int(share * float64(len(rs)))
@@ -96,4 +63,42 @@ func FormatCoverage(name string, pts []CoveragePoint) string {
 		fmt.Fprintf(&b, " %d (%.2f%%) |", p.Wrong, 100*float64(p.Wrong)/float64(p.N))
 	}
 	return b.String()
+}
+
+// reading is the engine's confidence in its reading of one character and
+// whether that reading is wrong.
+type reading struct {
+	p     float64
+	wrong bool
+}
+
+// rankReadings reads the characters of cs in samples and returns them
+// most confident first (equal confidences in the samples' order). Ink
+// that yields no reading is wrong with confidence 0. With tta > 0 the
+// confidence is the mean over the ink and tta distorted copies (Coverage).
+func rankReadings(e *icr.Engine, samples []Sample, cs inkform.Charset, tta int, seed uint64) []reading {
+	var aug augmenter
+	var rs []reading
+	for i, s := range inCharset(samples, cs) {
+		cands := e.Classify(s.Strokes, cs)
+		if len(cands) == 0 {
+			rs = append(rs, reading{0, true})
+			continue
+		}
+		read, sum := cands[0].Char, cands[0].P
+		rng := rand.New(rand.NewPCG(seed, uint64(i)))
+		for range tta {
+			// A reading that falls out of the candidates of a copy
+			// counts 0 for it.
+			for _, c := range e.Classify(aug.distort(rng, s.Strokes), cs) {
+				if c.Char == read {
+					sum += c.P
+					break
+				}
+			}
+		}
+		rs = append(rs, reading{sum / float64(tta+1), read != s.Label})
+	}
+	slices.SortStableFunc(rs, func(a, b reading) int { return cmp.Compare(b.p, a.p) })
+	return rs
 }

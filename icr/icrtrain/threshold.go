@@ -14,30 +14,15 @@ import (
 // "a stricter threshold"). It returns 1 when no threshold below 1 is
 // enough; the threshold is one of the observed top probabilities.
 func AcceptanceThreshold(e *icr.Engine, samples []Sample, cs inkform.Charset, floor, maxWrong float64) float64 {
-	type reading struct {
-		p  float64
-		ok bool
-	}
-	var rs []reading
-	for _, s := range inCharset(samples, cs) {
-		if cands := e.Classify(s.Strokes, cs); len(cands) > 0 && cands[0].P >= floor {
-			rs = append(rs, reading{cands[0].P, cands[0].Char == s.Label})
-		}
-	}
 	// From the most probable down, each prefix is what a threshold at its
 	// last probability accepts (equal probabilities go in together).
-	slices.SortFunc(rs, func(a, b reading) int {
-		if a.p > b.p {
-			return -1
-		}
-		if a.p < b.p {
-			return 1
-		}
-		return 0
-	})
+	rs := rankReadings(e, samples, cs, 0, 0)
+	if i := slices.IndexFunc(rs, func(r reading) bool { return r.p < floor }); i >= 0 {
+		rs = rs[:i]
+	}
 	best, wrong := 1.0, 0
 	for i, r := range rs {
-		if !r.ok {
+		if r.wrong {
 			wrong++
 		}
 		if i+1 < len(rs) && rs[i+1].p == r.p {
